@@ -1,0 +1,13 @@
+package domain
+
+import "errors"
+
+// Sentinel errors. Stores wrap these with context; the GraphQL error
+// presenter maps them to extensions.code and never shows the wrapped text of
+// an ErrUnavailable, which may come from a driver.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrInvalidInput = errors.New("invalid input")
+	ErrUnavailable  = errors.New("store unavailable")
+	ErrConflict     = errors.New("conflict")
+)

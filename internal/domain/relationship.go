@@ -1,0 +1,157 @@
+package domain
+
+// RelKind is a relationship kind. The set is closed: it doubles as the Neo4j
+// relationship type, which Cypher cannot take as a parameter, so only names
+// from this list are ever written into a statement.
+type RelKind string
+
+const (
+	RelOversees      RelKind = "OVERSEES"       // Committee -> Administration
+	RelHasCentre     RelKind = "HAS_CENTRE"     // Administration -> Centre
+	RelHasUnit       RelKind = "HAS_UNIT"       // Centre -> Unit
+	RelServes        RelKind = "SERVES"         // Centre -> TargetGroup
+	RelDelivers      RelKind = "DELIVERS"       // Centre -> Intervention
+	RelPays          RelKind = "PAYS"           // Centre -> Benefit
+	RelPaidTo        RelKind = "PAID_TO"        // Benefit -> TargetGroup
+	RelWorksWith     RelKind = "WORKS_WITH"     // Organisation -> Centre
+	RelCooperatesOn  RelKind = "COOPERATES_ON"  // Organisation -> Intervention | Organisation | Transfer
+	RelHasPhase      RelKind = "HAS_PHASE"      // Reform -> ReformPhase
+	RelIncludes      RelKind = "INCLUDES"       // ReformPhase -> ReformChange
+	RelHasInitiative RelKind = "HAS_INITIATIVE" // Reform -> ReformChange (undated)
+	RelPhasesOut     RelKind = "PHASES_OUT"     // ReformChange -> TargetGroup
+	RelAffects       RelKind = "AFFECTS"        // ReformChange -> Centre | Unit | TargetGroup | Intervention | Benefit | Organisation
+	RelMovesTo       RelKind = "MOVES_TO"       // Transfer -> Centre (receiving centre)
+	RelMoves         RelKind = "MOVES"          // Transfer -> Intervention | Organisation (task moved)
+	RelCoordinates   RelKind = "COORDINATES"    // Unit -> Reform | Transfer
+	RelHasBudget     RelKind = "HAS_BUDGET"     // Administration -> Budget
+	RelHasFrame      RelKind = "HAS_FRAME"      // Budget -> BudgetFrame
+	RelHasSavings    RelKind = "HAS_SAVINGS"    // Reform -> SavingsYear
+)
+
+// RelSpec says which node kinds a relationship kind may join, and whether
+// impact flows along it.
+type RelSpec struct {
+	Kind RelKind
+	From []Kind
+	To   []Kind
+	// CarriesImpact: the impact traversal may walk this relationship (in
+	// either direction). Structural links (a reform's phases, the budget's
+	// frames) do not carry impact.
+	CarriesImpact bool
+	// Meaning reads "<from> <Meaning> <to>" in a path statement.
+	Meaning string
+}
+
+// RelSpecs lists every relationship kind, in a fixed order.
+var RelSpecs = []RelSpec{
+	{RelOversees, []Kind{KindCommittee}, []Kind{KindAdministration}, false, "oversees"},
+	{RelHasCentre, []Kind{KindAdministration}, []Kind{KindCentre}, false, "has the centre"},
+	{RelHasUnit, []Kind{KindCentre}, []Kind{KindUnit}, true, "has the unit"},
+	{RelServes, []Kind{KindCentre}, []Kind{KindTargetGroup}, true, "serves"},
+	{RelDelivers, []Kind{KindCentre}, []Kind{KindIntervention}, true, "delivers"},
+	{RelPays, []Kind{KindCentre}, []Kind{KindBenefit}, true, "decides on and pays"},
+	{RelPaidTo, []Kind{KindBenefit}, []Kind{KindTargetGroup}, true, "is paid to"},
+	{RelWorksWith, []Kind{KindOrganisation}, []Kind{KindCentre}, true, "works with"},
+	{RelCooperatesOn, []Kind{KindOrganisation}, []Kind{KindIntervention, KindOrganisation, KindTransfer}, true, "cooperates on"},
+	{RelHasPhase, []Kind{KindReform}, []Kind{KindReformPhase}, false, "has the phase"},
+	{RelIncludes, []Kind{KindReformPhase}, []Kind{KindReformChange}, false, "includes"},
+	{RelHasInitiative, []Kind{KindReform}, []Kind{KindReformChange}, false, "has the initiative"},
+	{RelPhasesOut, []Kind{KindReformChange}, []Kind{KindTargetGroup}, true, "phases out"},
+	{RelAffects, []Kind{KindReformChange}, []Kind{KindCentre, KindUnit, KindTargetGroup, KindIntervention, KindBenefit, KindOrganisation}, true, "affects"},
+	{RelMovesTo, []Kind{KindTransfer}, []Kind{KindCentre}, true, "moves tasks to"},
+	{RelMoves, []Kind{KindTransfer}, []Kind{KindIntervention, KindOrganisation}, true, "moves"},
+	{RelCoordinates, []Kind{KindUnit}, []Kind{KindReform, KindTransfer}, true, "coordinates"},
+	{RelHasBudget, []Kind{KindAdministration}, []Kind{KindBudget}, false, "has the budget"},
+	{RelHasFrame, []Kind{KindBudget}, []Kind{KindBudgetFrame}, false, "has the frame"},
+	{RelHasSavings, []Kind{KindReform}, []Kind{KindSavingsYear}, false, "saves"},
+}
+
+var relSpecByKind = func() map[RelKind]RelSpec {
+	m := make(map[RelKind]RelSpec, len(RelSpecs))
+	for _, s := range RelSpecs {
+		m[s.Kind] = s
+	}
+	return m
+}()
+
+// Spec returns the relationship kind's spec; ok is false for an unknown kind.
+func (k RelKind) Spec() (RelSpec, bool) {
+	s, ok := relSpecByKind[k]
+	return s, ok
+}
+
+// Valid reports whether k is one of the closed set.
+func (k RelKind) Valid() bool { _, ok := relSpecByKind[k]; return ok }
+
+// Allows reports whether the spec lets a relationship run from a node of
+// kind from to one of kind to.
+func (s RelSpec) Allows(from, to Kind) bool {
+	return containsKind(s.From, from) && containsKind(s.To, to)
+}
+
+// ImpactRelKinds lists the relationship kinds impact flows along.
+func ImpactRelKinds() []RelKind {
+	var out []RelKind
+	for _, s := range RelSpecs {
+		if s.CarriesImpact {
+			out = append(out, s.Kind)
+		}
+	}
+	return out
+}
+
+func containsKind(ks []Kind, k Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Basis says whether a relationship is stated in the source or inferred.
+type Basis string
+
+const (
+	Explicit Basis = "EXPLICIT"
+	Inferred Basis = "INFERRED"
+)
+
+// Valid reports whether b is EXPLICIT or INFERRED.
+func (b Basis) Valid() bool { return b == Explicit || b == Inferred }
+
+// Relationship is a directed, sourced link between two nodes.
+type Relationship struct {
+	Kind      RelKind
+	From      ID
+	To        ID
+	Basis     Basis
+	Rationale string // required when Basis is Inferred
+	Note      string // what the link is about, e.g. "KUI – Københavns Ungeindsats"
+	Sources   []Source
+	ValidFrom *Date
+	ValidTo   *Date
+	// Seq orders relationships as the seed lists them, so every store returns
+	// a node's links in the same, document-like order.
+	Seq int
+}
+
+// Key identifies a relationship: one of each kind between two nodes.
+func (r *Relationship) Key() string {
+	return string(r.From) + "|" + string(r.Kind) + "|" + string(r.To)
+}
+
+// Direction selects which end of a relationship a lookup starts from.
+type Direction int
+
+const (
+	Outgoing Direction = iota // the node is the relationship's From
+	Incoming                  // the node is the relationship's To
+)
+
+// Link is a relationship seen from one of its ends.
+type Link struct {
+	Rel   *Relationship
+	Other ID // the node at the far end
+	Dir   Direction
+}

@@ -1,0 +1,10 @@
+package domain
+
+// Source says where a fact comes from: the document's file name, the heading
+// the fact sits under, and the slide number where the document gives one.
+type Source struct {
+	Document string
+	Section  string
+	Slide    *int
+	Note     string
+}

@@ -1,0 +1,64 @@
+// Package store defines the interface every orggraph store implements: the
+// embedded memstore and Neo4j alike. Lookups are batched so that per-request
+// dataloaders can serve a whole GraphQL selection with one call per field,
+// and the traversals (impact, search, paths) are store operations so that
+// Neo4j can answer each in a single Cypher statement.
+package store
+
+import (
+	"context"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+)
+
+// NodeReader reads nodes.
+type NodeReader interface {
+	// NodesByID returns the nodes that exist among ids, keyed by ID. Unknown
+	// ids are simply absent.
+	NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error)
+	// NodesByKind returns every node of a kind in seed order.
+	NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error)
+	// NodeByCode finds the node of a kind whose code matches, ignoring case;
+	// domain.ErrNotFound when there is none.
+	NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error)
+}
+
+// LinkQuery asks for the links of one kind, in one direction, of many nodes.
+type LinkQuery struct {
+	Kind domain.RelKind
+	Dir  domain.Direction
+}
+
+// LinkReader reads relationships.
+type LinkReader interface {
+	// Links returns, for each of ids, its links of q.Kind in q.Dir, in seed
+	// order. Nodes with no such link are absent from the map.
+	Links(ctx context.Context, ids []domain.ID, q LinkQuery) (map[domain.ID][]domain.Link, error)
+}
+
+// Traverser answers the graph questions that walk more than one hop.
+type Traverser interface {
+	// ImpactPaths returns every simple path of at most maxLen impact-carrying
+	// steps from the node to a centre, with no centre, reform, phase or
+	// administration in between. Order is not significant; see impact.Build.
+	ImpactPaths(ctx context.Context, from domain.ID, maxLen int) ([]domain.Path, error)
+	// SearchCandidates returns the nodes whose folded search text contains
+	// every folded term; ranking is done by the search package, so both
+	// stores rank alike.
+	SearchCandidates(ctx context.Context, terms []string) ([]*domain.Node, error)
+}
+
+// Store is what the GraphQL layer reads from.
+type Store interface {
+	NodeReader
+	LinkReader
+	Traverser
+	// Ping reports whether the store can answer; a memstore always can.
+	Ping(ctx context.Context) error
+	Close(ctx context.Context) error
+}
+
+// Loader replaces a store's contents with a whole graph.
+type Loader interface {
+	Load(ctx context.Context, g *domain.Graph) error
+}
