@@ -34,36 +34,47 @@ type RelSpec struct {
 	Kind RelKind
 	From []Kind
 	To   []Kind
-	// CarriesImpact: the impact traversal may walk this relationship (in
-	// either direction). Structural links (a reform's phases, the budget's
-	// frames) do not carry impact.
-	CarriesImpact bool
+	// Walk says how the impact traversal may walk this relationship.
+	// Structural links (a reform's phases, the budget's frames) carry no
+	// impact; a reform item's links and an organisation's COOPERATES_ON are
+	// walked forward only, so that nothing reaches a centre by going back
+	// through a reform item or from KUI to everything SOF also works on.
+	Walk Walk
 	// Meaning reads "<from> <Meaning> <to>" in a path statement.
 	Meaning string
 }
 
+// Walk is how impact may walk a relationship kind.
+type Walk int
+
+const (
+	WalkNone    Walk = iota // carries no impact
+	WalkForward             // only from From to To
+	WalkBoth                // either way
+)
+
 // RelSpecs lists every relationship kind, in a fixed order.
 var RelSpecs = []RelSpec{
-	{RelOversees, []Kind{KindCommittee}, []Kind{KindAdministration}, false, "oversees"},
-	{RelHasCentre, []Kind{KindAdministration}, []Kind{KindCentre}, false, "has the centre"},
-	{RelHasUnit, []Kind{KindCentre}, []Kind{KindUnit}, true, "has the unit"},
-	{RelServes, []Kind{KindCentre}, []Kind{KindTargetGroup}, true, "serves"},
-	{RelDelivers, []Kind{KindCentre}, []Kind{KindIntervention}, true, "delivers"},
-	{RelPays, []Kind{KindCentre}, []Kind{KindBenefit}, true, "decides on and pays"},
-	{RelPaidTo, []Kind{KindBenefit}, []Kind{KindTargetGroup}, true, "is paid to"},
-	{RelWorksWith, []Kind{KindOrganisation}, []Kind{KindCentre}, true, "works with"},
-	{RelCooperatesOn, []Kind{KindOrganisation}, []Kind{KindIntervention, KindOrganisation, KindTransfer}, true, "cooperates on"},
-	{RelHasPhase, []Kind{KindReform}, []Kind{KindReformPhase}, false, "has the phase"},
-	{RelIncludes, []Kind{KindReformPhase}, []Kind{KindReformChange}, false, "includes"},
-	{RelHasInitiative, []Kind{KindReform}, []Kind{KindReformChange}, false, "has the initiative"},
-	{RelPhasesOut, []Kind{KindReformChange}, []Kind{KindTargetGroup}, true, "phases out"},
-	{RelAffects, []Kind{KindReformChange}, []Kind{KindCentre, KindUnit, KindTargetGroup, KindIntervention, KindBenefit, KindOrganisation}, true, "affects"},
-	{RelMovesTo, []Kind{KindTransfer}, []Kind{KindCentre}, true, "moves tasks to"},
-	{RelMoves, []Kind{KindTransfer}, []Kind{KindIntervention, KindOrganisation}, true, "moves"},
-	{RelCoordinates, []Kind{KindUnit}, []Kind{KindReform, KindTransfer}, true, "coordinates"},
-	{RelHasBudget, []Kind{KindAdministration}, []Kind{KindBudget}, false, "has the budget"},
-	{RelHasFrame, []Kind{KindBudget}, []Kind{KindBudgetFrame}, false, "has the frame"},
-	{RelHasSavings, []Kind{KindReform}, []Kind{KindSavingsYear}, false, "saves"},
+	{RelOversees, []Kind{KindCommittee}, []Kind{KindAdministration}, WalkNone, "oversees"},
+	{RelHasCentre, []Kind{KindAdministration}, []Kind{KindCentre}, WalkNone, "has the centre"},
+	{RelHasUnit, []Kind{KindCentre}, []Kind{KindUnit}, WalkBoth, "has the unit"},
+	{RelServes, []Kind{KindCentre}, []Kind{KindTargetGroup}, WalkBoth, "serves"},
+	{RelDelivers, []Kind{KindCentre}, []Kind{KindIntervention}, WalkBoth, "delivers"},
+	{RelPays, []Kind{KindCentre}, []Kind{KindBenefit}, WalkBoth, "decides on and pays"},
+	{RelPaidTo, []Kind{KindBenefit}, []Kind{KindTargetGroup}, WalkBoth, "is paid to"},
+	{RelWorksWith, []Kind{KindOrganisation}, []Kind{KindCentre}, WalkBoth, "works with"},
+	{RelCooperatesOn, []Kind{KindOrganisation}, []Kind{KindIntervention, KindOrganisation, KindTransfer}, WalkForward, "cooperates on"},
+	{RelHasPhase, []Kind{KindReform}, []Kind{KindReformPhase}, WalkNone, "has the phase"},
+	{RelIncludes, []Kind{KindReformPhase}, []Kind{KindReformChange}, WalkNone, "includes"},
+	{RelHasInitiative, []Kind{KindReform}, []Kind{KindReformChange}, WalkNone, "has the initiative"},
+	{RelPhasesOut, []Kind{KindReformChange}, []Kind{KindTargetGroup}, WalkForward, "phases out"},
+	{RelAffects, []Kind{KindReformChange}, []Kind{KindCentre, KindUnit, KindTargetGroup, KindIntervention, KindBenefit, KindOrganisation}, WalkForward, "affects"},
+	{RelMovesTo, []Kind{KindTransfer}, []Kind{KindCentre}, WalkBoth, "moves tasks to"},
+	{RelMoves, []Kind{KindTransfer}, []Kind{KindIntervention, KindOrganisation}, WalkBoth, "moves"},
+	{RelCoordinates, []Kind{KindUnit}, []Kind{KindReform, KindTransfer}, WalkBoth, "coordinates"},
+	{RelHasBudget, []Kind{KindAdministration}, []Kind{KindBudget}, WalkNone, "has the budget"},
+	{RelHasFrame, []Kind{KindBudget}, []Kind{KindBudgetFrame}, WalkNone, "has the frame"},
+	{RelHasSavings, []Kind{KindReform}, []Kind{KindSavingsYear}, WalkNone, "saves"},
 }
 
 var relSpecByKind = func() map[RelKind]RelSpec {
@@ -89,16 +100,35 @@ func (s RelSpec) Allows(from, to Kind) bool {
 	return containsKind(s.From, from) && containsKind(s.To, to)
 }
 
-// ImpactRelKinds lists the relationship kinds impact flows along.
-func ImpactRelKinds() []RelKind {
+// ImpactRelKinds lists the relationship kinds impact flows along with w.
+func ImpactRelKinds(w Walk) []RelKind {
 	var out []RelKind
 	for _, s := range RelSpecs {
-		if s.CarriesImpact {
+		if s.Walk == w {
 			out = append(out, s.Kind)
 		}
 	}
 	return out
 }
+
+// Walkable reports whether impact may walk a relationship of this kind, in
+// the stored direction (forward) or against it.
+func (s RelSpec) Walkable(forward bool) bool {
+	return s.Walk == WalkBoth || s.Walk == WalkForward && forward
+}
+
+// ImpactStopKinds are the kinds a path to a centre may not pass through: the
+// centres themselves (each is an end), reform items and the reform's and the
+// administration's structure, which would join everything to everything.
+var ImpactStopKinds = []Kind{
+	KindCentre, KindReformChange, KindReformPhase, KindReform, KindAdministration,
+	KindCommittee, KindBudget, KindBudgetFrame, KindSavingsYear,
+}
+
+// ImpactMaxSteps bounds an explaining path. Three steps reach from a reform
+// item through a target group and its benefit to the centre that pays it; a
+// fourth mostly adds detours through shared benefits.
+const ImpactMaxSteps = 3
 
 func containsKind(ks []Kind, k Kind) bool {
 	for _, x := range ks {

@@ -38,9 +38,10 @@ type LinkReader interface {
 
 // Traverser answers the graph questions that walk more than one hop.
 type Traverser interface {
-	// ImpactPaths returns every simple path of at most maxLen impact-carrying
-	// steps from the node to a centre, with no centre, reform, phase or
-	// administration in between. Order is not significant; see impact.Build.
+	// ImpactPaths returns every simple path (no node twice) of 1..maxLen
+	// steps from the node to a centre, each step walkable by its kind's
+	// RelSpec.Walkable, and no node of domain.ImpactStopKinds in between.
+	// Order is not significant: the planner sorts.
 	ImpactPaths(ctx context.Context, from domain.ID, maxLen int) ([]domain.Path, error)
 	// SearchCandidates returns the nodes whose folded search text contains
 	// every folded term; ranking is done by the search package, so both

@@ -1,0 +1,36 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// Hit is a ranked search result.
+type Hit = search.Hit
+
+// MaxSearchResults bounds search's first argument.
+const MaxSearchResults = 100
+
+// Search finds the nodes whose names and descriptions hold every word of
+// text, ignoring case and Danish diacritics, best first.
+func Search(ctx context.Context, st store.Store, text string, first int) ([]Hit, error) {
+	if first < 1 || first > MaxSearchResults {
+		return nil, fmt.Errorf("%w: first must be between 1 and %d", domain.ErrInvalidInput, MaxSearchResults)
+	}
+	if len(text) > 200 {
+		return nil, fmt.Errorf("%w: search text is longer than 200 bytes", domain.ErrInvalidInput)
+	}
+	terms := search.Terms(text)
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("%w: search text has no letters or digits", domain.ErrInvalidInput)
+	}
+	candidates, err := st.SearchCandidates(ctx, terms)
+	if err != nil {
+		return nil, fmt.Errorf("planner: search: %w", err)
+	}
+	return search.Rank(candidates, terms, first), nil
+}

@@ -1,0 +1,225 @@
+// Package memstore is orggraph's embedded store: the whole graph in memory,
+// indexed for the lookups the GraphQL layer batches. It needs nothing
+// installed and is the default for `orggraph serve`.
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// Store holds one immutable snapshot of the graph; Load swaps in a new one.
+// Returned nodes are shared with the store and must not be modified.
+type Store struct {
+	mu   sync.RWMutex
+	snap *snapshot
+}
+
+type snapshot struct {
+	nodes  map[domain.ID]*domain.Node
+	byKind map[domain.Kind][]*domain.Node
+	byCode map[domain.Kind]map[string]*domain.Node // lower-cased code
+	out    map[domain.ID][]domain.Link             // seed order
+	in     map[domain.ID][]domain.Link
+	text   map[domain.ID]search.Text
+}
+
+var _ store.Store = (*Store)(nil)
+var _ store.Loader = (*Store)(nil)
+
+// New returns a store holding g. g must be valid (seed.LoadFS checks it);
+// New still refuses links to missing nodes, so a bug cannot leave a dangling one.
+func New(g *domain.Graph) (*Store, error) {
+	s := &Store{}
+	if err := s.Load(context.Background(), g); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Load replaces the store's contents with g.
+func (s *Store) Load(_ context.Context, g *domain.Graph) error {
+	snap, err := index(g)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.snap = snap
+	s.mu.Unlock()
+	return nil
+}
+
+func index(g *domain.Graph) (*snapshot, error) {
+	sn := &snapshot{
+		nodes:  make(map[domain.ID]*domain.Node, len(g.Nodes)),
+		byKind: map[domain.Kind][]*domain.Node{},
+		byCode: map[domain.Kind]map[string]*domain.Node{},
+		out:    map[domain.ID][]domain.Link{},
+		in:     map[domain.ID][]domain.Link{},
+		text:   make(map[domain.ID]search.Text, len(g.Nodes)),
+	}
+	for _, n := range g.Nodes {
+		if _, dup := sn.nodes[n.ID]; dup {
+			return nil, fmt.Errorf("memstore: %w: duplicate node %s", domain.ErrInvalidInput, n.ID)
+		}
+		sn.nodes[n.ID] = n
+		sn.byKind[n.Kind] = append(sn.byKind[n.Kind], n)
+		if n.Code != "" {
+			if sn.byCode[n.Kind] == nil {
+				sn.byCode[n.Kind] = map[string]*domain.Node{}
+			}
+			sn.byCode[n.Kind][strings.ToLower(n.Code)] = n
+		}
+		sn.text[n.ID] = search.TextOf(n)
+	}
+	for _, ns := range sn.byKind {
+		slices.SortStableFunc(ns, func(a, b *domain.Node) int { return a.Order - b.Order })
+	}
+	rels := slices.Clone(g.Relationships)
+	slices.SortStableFunc(rels, func(a, b *domain.Relationship) int { return a.Seq - b.Seq })
+	for _, r := range rels {
+		if sn.nodes[r.From] == nil || sn.nodes[r.To] == nil {
+			return nil, fmt.Errorf("memstore: %w: link %s joins a missing node", domain.ErrInvalidInput, r.Key())
+		}
+		sn.out[r.From] = append(sn.out[r.From], domain.Link{Rel: r, Other: r.To, Dir: domain.Outgoing})
+		sn.in[r.To] = append(sn.in[r.To], domain.Link{Rel: r, Other: r.From, Dir: domain.Incoming})
+	}
+	return sn, nil
+}
+
+func (s *Store) current() *snapshot {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.snap
+}
+
+// NodesByID implements store.NodeReader.
+func (s *Store) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sn := s.current()
+	out := make(map[domain.ID]*domain.Node, len(ids))
+	for _, id := range ids {
+		if n, ok := sn.nodes[id]; ok {
+			out[id] = n
+		}
+	}
+	return out, nil
+}
+
+// NodesByKind implements store.NodeReader.
+func (s *Store) NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(s.current().byKind[kind]), nil
+}
+
+// NodeByCode implements store.NodeReader.
+func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	n, ok := s.current().byCode[kind][strings.ToLower(code)]
+	if !ok {
+		return nil, fmt.Errorf("memstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
+	}
+	return n, nil
+}
+
+// Links implements store.LinkReader.
+func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sn := s.current()
+	adj := sn.out
+	if q.Dir == domain.Incoming {
+		adj = sn.in
+	}
+	out := make(map[domain.ID][]domain.Link, len(ids))
+	for _, id := range ids {
+		for _, l := range adj[id] {
+			if l.Rel.Kind == q.Kind {
+				out[id] = append(out[id], l)
+			}
+		}
+	}
+	return out, nil
+}
+
+// SearchCandidates implements store.Traverser.
+func (s *Store) SearchCandidates(ctx context.Context, terms []string) ([]*domain.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sn := s.current()
+	var out []*domain.Node
+	for _, ns := range sn.byKind {
+		for _, n := range ns {
+			if sn.text[n.ID].Matches(terms) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ImpactPaths implements store.Traverser with a depth-first walk.
+func (s *Store) ImpactPaths(ctx context.Context, from domain.ID, maxLen int) ([]domain.Path, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sn := s.current()
+	if sn.nodes[from] == nil {
+		return nil, fmt.Errorf("memstore: impact of %s: %w", from, domain.ErrNotFound)
+	}
+	w := walker{sn: sn, max: maxLen, onPath: map[domain.ID]bool{from: true}}
+	w.walk(from)
+	return w.paths, nil
+}
+
+type walker struct {
+	sn     *snapshot
+	max    int
+	steps  []domain.Step
+	onPath map[domain.ID]bool
+	paths  []domain.Path
+}
+
+func (w *walker) walk(at domain.ID) {
+	if len(w.steps) == w.max {
+		return
+	}
+	for _, l := range slices.Concat(w.sn.out[at], w.sn.in[at]) {
+		spec, _ := l.Rel.Kind.Spec()
+		if !spec.Walkable(l.Dir == domain.Outgoing) || w.onPath[l.Other] {
+			continue
+		}
+		next := w.sn.nodes[l.Other]
+		w.steps = append(w.steps, domain.Step{From: at, To: l.Other, Rel: l.Rel, Reversed: l.Dir == domain.Incoming})
+		switch {
+		case next.Kind == domain.KindCentre:
+			w.paths = append(w.paths, domain.Path{Steps: slices.Clone(w.steps)})
+		case !slices.Contains(domain.ImpactStopKinds, next.Kind):
+			w.onPath[l.Other] = true
+			w.walk(l.Other)
+			delete(w.onPath, l.Other)
+		}
+		w.steps = w.steps[:len(w.steps)-1]
+	}
+}
+
+// Ping implements store.Store; the embedded store is always there.
+func (s *Store) Ping(context.Context) error { return nil }
+
+// Close implements store.Store.
+func (s *Store) Close(context.Context) error { return nil }
