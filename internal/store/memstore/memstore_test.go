@@ -1,0 +1,28 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
+)
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, g *domain.Graph) store.Store {
+		st, err := memstore.New(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
+}
+
+func TestNewRefusesDanglingLink(t *testing.T) {
+	g := storetest.Fixture()
+	g.Relationships = append(g.Relationships, &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: "targetgroup:nowhere", Basis: domain.Explicit})
+	if _, err := memstore.New(g); err == nil {
+		t.Fatal("a dangling link loaded")
+	}
+}

@@ -1,0 +1,262 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// NewStore builds a store holding exactly g. Each call may reuse the same
+// backing database: it must replace what was there.
+type NewStore func(t *testing.T, g *domain.Graph) store.Store
+
+// Run runs the contract suite against the stores newStore builds.
+func Run(t *testing.T, newStore NewStore) {
+	g := Fixture()
+	st := newStore(t, g)
+	ctx := context.Background()
+	byID := map[domain.ID]*domain.Node{}
+	for _, n := range g.Nodes {
+		byID[n.ID] = n
+	}
+
+	t.Run("NodesByID returns every field as loaded", func(t *testing.T) {
+		ids := []domain.ID{"nosuch:thing", "centre:nowhere"}
+		for _, n := range g.Nodes {
+			ids = append(ids, n.ID)
+		}
+		got, err := st.NodesByID(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(g.Nodes) {
+			t.Fatalf("got %d nodes, want %d (unknown ids must be absent)", len(got), len(g.Nodes))
+		}
+		for _, want := range g.Nodes {
+			if !reflect.DeepEqual(got[want.ID], want) {
+				t.Errorf("%s round trip:\n got %+v\nwant %+v", want.ID, got[want.ID], want)
+			}
+		}
+	})
+
+	t.Run("NodesByID of nothing is empty", func(t *testing.T) {
+		got, err := st.NodesByID(ctx, nil)
+		if err != nil || len(got) != 0 {
+			t.Fatalf("got %v, %v", got, err)
+		}
+	})
+
+	t.Run("NodesByKind keeps seed order", func(t *testing.T) {
+		got, err := st.NodesByKind(ctx, domain.KindCentre)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []domain.ID{"centre:cba", "centre:ydelsesservice", "centre:cdoe"}
+		if ids := idsOf(got); !slices.Equal(ids, want) {
+			t.Fatalf("got %v, want %v", ids, want)
+		}
+		none, err := st.NodesByKind(ctx, domain.KindTransfer)
+		if err != nil || len(none) != 0 {
+			t.Fatalf("kind with no nodes: %v, %v", none, err)
+		}
+	})
+
+	t.Run("NodeByCode ignores case", func(t *testing.T) {
+		for _, code := range []string{"CDØ", "cdø", "Cdø"} {
+			n, err := st.NodeByCode(ctx, domain.KindCentre, code)
+			if err != nil || n.ID != "centre:cdoe" {
+				t.Fatalf("code %q: %v, %v", code, n, err)
+			}
+		}
+		if _, err := st.NodeByCode(ctx, domain.KindCentre, "SOF"); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("a code of another kind: want ErrNotFound, got %v", err)
+		}
+		if _, err := st.NodeByCode(ctx, domain.KindCentre, "' OR 1=1"); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("a hostile code: want ErrNotFound, got %v", err)
+		}
+	})
+
+	t.Run("Links both ways in seed order with every field", func(t *testing.T) {
+		got, err := st.Links(ctx, []domain.ID{"administration:bif", "centre:cba"}, store.LinkQuery{Kind: domain.RelHasCentre, Dir: domain.Outgoing})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if others := othersOf(got["administration:bif"]); !slices.Equal(others, []domain.ID{"centre:cba", "centre:ydelsesservice", "centre:cdoe"}) {
+			t.Fatalf("BIF's centres: %v", others)
+		}
+		if _, ok := got["centre:cba"]; ok {
+			t.Fatal("a node without such links is present")
+		}
+		in, err := st.Links(ctx, []domain.ID{"targetgroup:ressourceforloeb"}, store.LinkQuery{Kind: domain.RelServes, Dir: domain.Incoming})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := in["targetgroup:ressourceforloeb"]
+		if len(l) != 1 || l[0].Other != "centre:cba" || l[0].Dir != domain.Incoming {
+			t.Fatalf("incoming SERVES: %+v", l)
+		}
+		want := relOf(g, "centre:cba", domain.RelServes, "targetgroup:ressourceforloeb")
+		if !reflect.DeepEqual(l[0].Rel, want) {
+			t.Fatalf("relationship round trip:\n got %+v\nwant %+v", l[0].Rel, want)
+		}
+		paid, err := st.Links(ctx, []domain.ID{"benefit:ressourceforloebsydelse"}, store.LinkQuery{Kind: domain.RelPaidTo, Dir: domain.Outgoing})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := paid["benefit:ressourceforloebsydelse"][0].Rel; r.Basis != domain.Inferred || r.Rationale == "" {
+			t.Fatalf("inferred link lost its basis or rationale: %+v", r)
+		}
+	})
+
+	t.Run("ImpactPaths", func(t *testing.T) {
+		tests := []struct {
+			from domain.ID
+			want []string // path keys, sorted
+		}{
+			{"reformchange:afskaffelse-af-ressourceforloeb", []string{
+				"reformchange:afskaffelse-af-ressourceforloeb|PHASES_OUT|targetgroup:ressourceforloeb / centre:cba|SERVES|targetgroup:ressourceforloeb",
+				"reformchange:afskaffelse-af-ressourceforloeb|PHASES_OUT|targetgroup:ressourceforloeb / benefit:ressourceforloebsydelse|PAID_TO|targetgroup:ressourceforloeb / centre:ydelsesservice|PAYS|benefit:ressourceforloebsydelse",
+			}},
+			// KUI reaches nothing: COOPERATES_ON is walked forward only, so
+			// the walk does not go back from KUI to SOF and on to CBA.
+			{"reformchange:styrket-ungeloeft", nil},
+			{"organisation:sof", []string{"organisation:sof|WORKS_WITH|centre:cba"}},
+			// From a centre: other centres, never itself, and not back
+			// through a reform item (PHASES_OUT is forward only).
+			{"centre:cba", []string{
+				"centre:cba|SERVES|targetgroup:ressourceforloeb / benefit:ressourceforloebsydelse|PAID_TO|targetgroup:ressourceforloeb / centre:ydelsesservice|PAYS|benefit:ressourceforloebsydelse",
+			}},
+			{"targetgroup:ressourceforloeb", []string{
+				"benefit:ressourceforloebsydelse|PAID_TO|targetgroup:ressourceforloeb / centre:ydelsesservice|PAYS|benefit:ressourceforloebsydelse",
+				"centre:cba|SERVES|targetgroup:ressourceforloeb",
+			}},
+			// Structure carries no impact.
+			{"budget:2026", nil},
+			{"reform:beskaeftigelsesreform", nil},
+		}
+		for _, tt := range tests {
+			t.Run(string(tt.from), func(t *testing.T) {
+				paths, err := st.ImpactPaths(ctx, tt.from, domain.ImpactMaxSteps)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var keys []string
+				for _, p := range paths {
+					keys = append(keys, p.Key())
+					checkChained(t, tt.from, p)
+				}
+				slices.Sort(keys)
+				want := slices.Sorted(slices.Values(tt.want))
+				if !slices.Equal(keys, want) {
+					t.Fatalf("paths:\n got %q\nwant %q", keys, want)
+				}
+			})
+		}
+		t.Run("bounded by maxLen", func(t *testing.T) {
+			paths, err := st.ImpactPaths(ctx, "reformchange:afskaffelse-af-ressourceforloeb", 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(paths) != 1 || paths[0].End() != "centre:cba" {
+				t.Fatalf("maxLen 2: %v", paths)
+			}
+		})
+		t.Run("unknown node", func(t *testing.T) {
+			if _, err := st.ImpactPaths(ctx, "centre:nowhere", 3); !errors.Is(err, domain.ErrNotFound) {
+				t.Fatalf("want ErrNotFound, got %v", err)
+			}
+		})
+	})
+
+	t.Run("SearchCandidates folds and needs every term", func(t *testing.T) {
+		tests := []struct {
+			query string
+			want  []domain.ID
+		}{
+			{"RESSOURCEFORLØB", []domain.ID{"benefit:ressourceforloebsydelse", "reformchange:afskaffelse-af-ressourceforloeb", "targetgroup:ressourceforloeb"}},
+			{"ressourceforloeb afskaffelse", []domain.ID{"reformchange:afskaffelse-af-ressourceforloeb"}},
+			{"fleksjob", []domain.ID{"centre:cba"}},                      // description
+			{"socialforvaltningen", []domain.ID{"organisation:sof"}},     // full name
+			{"mentorstoette", []domain.ID{"intervention:mentorforloeb"}}, // alias
+			{"beredskab", []domain.ID{"centre:cdoe"}},                    // task
+			{"udmoentes", []domain.ID{"reform:beskaeftigelsesreform"}},   // note
+			{"x-ray-nothing", nil},
+		}
+		for _, tt := range tests {
+			got, err := st.SearchCandidates(ctx, search.Terms(tt.query))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := idsOf(got)
+			slices.Sort(ids)
+			if !slices.Equal(ids, tt.want) {
+				t.Errorf("%q: got %v, want %v", tt.query, ids, tt.want)
+			}
+		}
+	})
+
+	t.Run("Ping", func(t *testing.T) {
+		if err := st.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("a cancelled context is an error, not an answer", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := st.NodesByID(cctx, []domain.ID{"centre:cba"}); err == nil {
+			t.Fatal("NodesByID answered on a cancelled context")
+		}
+	})
+}
+
+// checkChained asserts a path starts at from, each step starts where the
+// last ended, and Reversed agrees with the stored relationship.
+func checkChained(t *testing.T, from domain.ID, p domain.Path) {
+	t.Helper()
+	at := from
+	for _, s := range p.Steps {
+		if s.From != at {
+			t.Fatalf("path %s: step from %s, expected %s", p.Key(), s.From, at)
+		}
+		stored := [2]domain.ID{s.From, s.To}
+		if s.Reversed {
+			stored = [2]domain.ID{s.To, s.From}
+		}
+		if s.Rel.From != stored[0] || s.Rel.To != stored[1] {
+			t.Fatalf("path %s: step %s→%s reversed=%v disagrees with %s", p.Key(), s.From, s.To, s.Reversed, s.Rel.Key())
+		}
+		at = s.To
+	}
+}
+
+func idsOf(ns []*domain.Node) []domain.ID {
+	var out []domain.ID
+	for _, n := range ns {
+		out = append(out, n.ID)
+	}
+	return out
+}
+
+func othersOf(ls []domain.Link) []domain.ID {
+	var out []domain.ID
+	for _, l := range ls {
+		out = append(out, l.Other)
+	}
+	return out
+}
+
+func relOf(g *domain.Graph, from domain.ID, kind domain.RelKind, to domain.ID) *domain.Relationship {
+	for _, r := range g.Relationships {
+		if r.From == from && r.Kind == kind && r.To == to {
+			return r
+		}
+	}
+	panic("storetest: fixture has no " + string(from) + " " + string(kind) + " " + string(to))
+}
