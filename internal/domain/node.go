@@ -25,20 +25,20 @@ const (
 
 // Figure is a number the document states, with its unit and year.
 type Figure struct {
-	Name    string // as in the document: "Medarbejdere"
-	Measure Measure
-	Value   float64 // exact: 8,4 mia. kr. is 8400000000
-	Unit    string  // "persons", "DKK", "FTE", ...
-	Year    *int
-	Note    string
-	Source  Source
+	Name    string  `json:"name"` // as in the document: "Medarbejdere"
+	Measure Measure `json:"measure"`
+	Value   float64 `json:"value"` // exact: 8,4 mia. kr. is 8400000000
+	Unit    string  `json:"unit"`  // "persons", "DKK", "FTE", ...
+	Year    *int    `json:"year,omitempty"`
+	Note    string  `json:"note,omitempty"`
+	Source  Source  `json:"source"`
 }
 
 // Task is one item of a task list, dated where the document dates it.
 type Task struct {
-	Text      string
-	ValidFrom *Date
-	ValidTo   *Date
+	Text      string `json:"text"`
+	ValidFrom *Date  `json:"validFrom,omitempty"`
+	ValidTo   *Date  `json:"validTo,omitempty"`
 }
 
 // Node is anything in the graph. One struct serves every kind; the fields a

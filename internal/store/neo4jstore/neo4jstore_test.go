@@ -1,0 +1,149 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
+)
+
+// connect opens the Neo4j named by NEO4J_URI. The README's test command
+// starts one; without it these tests fail rather than skip, so a run that
+// forgot Neo4j cannot pass as green. ORGGRAPH_SKIP_NEO4J=1 opts out
+// explicitly, for a quick run of the rest.
+func connect(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		if os.Getenv("ORGGRAPH_SKIP_NEO4J") == "1" {
+			t.Skip("ORGGRAPH_SKIP_NEO4J=1")
+		}
+		t.Fatal("NEO4J_URI is not set: run the tests with `make test` (it starts Neo4j), or eval \"$(scripts/neo4j start)\"")
+	}
+	st, err := neo4jstore.New(neo4jstore.Config{
+		URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: os.Getenv("NEO4J_DATABASE"), QueryTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(context.Background()) })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := st.Bootstrap(ctx); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	return st
+}
+
+func TestContract(t *testing.T) {
+	st := connect(t)
+	storetest.Run(t, func(t *testing.T, g *domain.Graph) store.Store {
+		if err := st.Load(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
+}
+
+func TestSeedIsIdempotent(t *testing.T) {
+	st := connect(t)
+	ctx := context.Background()
+	g := storetest.Fixture()
+	if err := st.Load(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	wantNodes, wantRels, err := st.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantNodes != int64(len(g.Nodes)) || wantRels != int64(len(g.Relationships)) {
+		t.Fatalf("after one seed: %d nodes, %d rels; want %d, %d", wantNodes, wantRels, len(g.Nodes), len(g.Relationships))
+	}
+	t.Run("twice in a row", func(t *testing.T) {
+		if err := st.Seed(ctx, g, neo4jstore.SeedOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		assertCounts(t, st, wantNodes, wantRels)
+	})
+	t.Run("twice at once", func(t *testing.T) {
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() { errs <- st.Seed(ctx, g, neo4jstore.SeedOptions{}) }()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		assertCounts(t, st, wantNodes, wantRels)
+	})
+	t.Run("prune removes what the seed no longer holds", func(t *testing.T) {
+		smaller := storetest.Fixture()
+		smaller.Nodes = smaller.Nodes[:len(smaller.Nodes)-1] // drop savingsyear:varigt
+		var rels []*domain.Relationship
+		for _, r := range smaller.Relationships {
+			if r.To != "savingsyear:varigt" && r.Kind != domain.RelWorksWith {
+				rels = append(rels, r)
+			}
+		}
+		smaller.Relationships = rels
+		if err := st.Seed(ctx, smaller, neo4jstore.SeedOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		assertCounts(t, st, wantNodes, wantRels) // without --prune nothing goes
+		if err := st.Seed(ctx, smaller, neo4jstore.SeedOptions{Prune: true}); err != nil {
+			t.Fatal(err)
+		}
+		assertCounts(t, st, int64(len(smaller.Nodes)), int64(len(smaller.Relationships)))
+	})
+}
+
+func assertCounts(t *testing.T, st *neo4jstore.Store, nodes, rels int64) {
+	t.Helper()
+	n, r, err := st.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != nodes || r != rels {
+		t.Fatalf("counts: %d nodes, %d rels; want %d, %d", n, r, nodes, rels)
+	}
+}
+
+func TestUnreachableIsUnavailableWithoutDriverText(t *testing.T) {
+	st, err := neo4jstore.New(neo4jstore.Config{URI: "bolt://127.0.0.1:1", User: "neo4j", Password: "x", QueryTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	_, err = st.NodesByID(context.Background(), []domain.ID{"centre:cba"})
+	if !errors.Is(err, domain.ErrUnavailable) {
+		t.Fatalf("want ErrUnavailable, got %v", err)
+	}
+	if msg := err.Error(); msg != "neo4jstore: nodes by id: store unavailable" {
+		t.Fatalf("error text leaks detail: %q", msg)
+	}
+	if err := st.Ping(context.Background()); !errors.Is(err, domain.ErrUnavailable) {
+		t.Fatalf("ping: %v", err)
+	}
+}
+
+func TestClosedListsRefuseInjection(t *testing.T) {
+	st := connect(t)
+	ctx := context.Background()
+	if _, err := st.NodesByKind(ctx, domain.Kind("Centre) DETACH DELETE (n")); !errors.Is(err, domain.ErrInvalidInput) {
+		t.Fatalf("label injection: %v", err)
+	}
+	if _, err := st.Links(ctx, []domain.ID{"centre:cba"}, store.LinkQuery{Kind: "SERVES]-() DELETE r //"}); !errors.Is(err, domain.ErrInvalidInput) {
+		t.Fatalf("type injection: %v", err)
+	}
+	if _, err := st.SearchCandidates(ctx, []string{"a* OR *"}); !errors.Is(err, domain.ErrInvalidInput) {
+		t.Fatalf("lucene injection: %v", err)
+	}
+}

@@ -1,0 +1,266 @@
+package neo4jstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
+)
+
+// Nodes keep their scalar facts as plain properties, dates as Cypher dates,
+// so that the graph reads well in Neo4j Browser too. Lists of structures
+// (sources, figures, tasks) cannot be Neo4j properties and are kept as JSON.
+// Absent facts are absent properties.
+
+func nodeProps(n *domain.Node) (map[string]any, error) {
+	txt := search.TextOf(n)
+	p := map[string]any{
+		"id": string(n.ID), "kind": string(n.Kind), "name": n.Name, "order": int64(n.Order),
+		"searchName": txt.Name, "searchAll": txt.All(),
+	}
+	setString(p, "description", n.Description)
+	setString(p, "code", n.Code)
+	if n.Code != "" {
+		p["codeLower"] = strings.ToLower(n.Code)
+	}
+	setString(p, "fullName", n.FullName)
+	setString(p, "audience", string(n.Audience))
+	setString(p, "legislation", n.Legislation)
+	setString(p, "legalStatus", n.LegalStatus)
+	setString(p, "label", n.Label)
+	if len(n.Aliases) > 0 {
+		p["aliases"] = n.Aliases
+	}
+	if len(n.Notes) > 0 {
+		p["notes"] = n.Notes
+	}
+	setDate(p, "validFrom", n.ValidFrom)
+	setDate(p, "validTo", n.ValidTo)
+	setDate(p, "effectiveDate", n.EffectiveDate)
+	if n.Year != nil {
+		p["year"] = int64(*n.Year)
+	}
+	setMoney(p, "amountDKK", n.Amount)
+	setMoney(p, "serviceDKK", n.Service)
+	setMoney(p, "indsatsDKK", n.Indsats)
+	setMoney(p, "totalDKK", n.Total)
+	if n.SharePercent != nil {
+		p["sharePercent"] = *n.SharePercent
+	}
+	if n.UnderBudgetCeiling != nil {
+		p["underBudgetCeiling"] = *n.UnderBudgetCeiling
+	}
+	for key, v := range map[string]any{"sources": n.Sources, "figures": n.Figures, "tasks": n.Tasks} {
+		if err := setJSON(p, key, v); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func relProps(r *domain.Relationship) (map[string]any, error) {
+	p := map[string]any{"basis": string(r.Basis), "seq": int64(r.Seq)}
+	setString(p, "rationale", r.Rationale)
+	setString(p, "note", r.Note)
+	setDate(p, "validFrom", r.ValidFrom)
+	setDate(p, "validTo", r.ValidTo)
+	if err := setJSON(p, "sources", r.Sources); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func setString(p map[string]any, key, v string) {
+	if v != "" {
+		p[key] = v
+	}
+}
+
+func setDate(p map[string]any, key string, d *domain.Date) {
+	if d != nil {
+		p[key] = neo4j.DateOf(d.Time())
+	}
+}
+
+func setMoney(p map[string]any, key string, m *domain.Money) {
+	if m != nil {
+		p[key] = m.DKK
+	}
+}
+
+// setJSON stores v as JSON unless it is an empty slice.
+func setJSON(p map[string]any, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	if s := string(b); s != "null" && s != "[]" {
+		p[key] = s
+	}
+	return nil
+}
+
+// props reads typed values out of a property map, remembering the first
+// value of the wrong type, which would mean the database holds data this
+// package did not write.
+type props struct {
+	m   map[string]any
+	err error
+}
+
+func (r *props) fail(key string, v any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("property %s has unexpected type %T", key, v)
+	}
+}
+
+func (r *props) str(key string) string {
+	switch v := r.m[key].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		r.fail(key, v)
+		return ""
+	}
+}
+
+func (r *props) int64p(key string) *int64 {
+	switch v := r.m[key].(type) {
+	case nil:
+		return nil
+	case int64:
+		return &v
+	default:
+		r.fail(key, v)
+		return nil
+	}
+}
+
+func (r *props) intp(key string) *int {
+	if v := r.int64p(key); v != nil {
+		i := int(*v)
+		return &i
+	}
+	return nil
+}
+
+func (r *props) money(key string) *domain.Money {
+	if v := r.int64p(key); v != nil {
+		return &domain.Money{DKK: *v}
+	}
+	return nil
+}
+
+func (r *props) float(key string) *float64 {
+	switch v := r.m[key].(type) {
+	case nil:
+		return nil
+	case float64:
+		return &v
+	default:
+		r.fail(key, v)
+		return nil
+	}
+}
+
+func (r *props) boolp(key string) *bool {
+	switch v := r.m[key].(type) {
+	case nil:
+		return nil
+	case bool:
+		return &v
+	default:
+		r.fail(key, v)
+		return nil
+	}
+}
+
+func (r *props) date(key string) *domain.Date {
+	switch v := r.m[key].(type) {
+	case nil:
+		return nil
+	case neo4j.Date:
+		d := domain.Date(time.Time(v).Format("2006-01-02"))
+		return &d
+	default:
+		r.fail(key, v)
+		return nil
+	}
+}
+
+func (r *props) strings(key string) []string {
+	switch v := r.m[key].(type) {
+	case nil:
+		return nil
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			s, ok := x.(string)
+			if !ok {
+				r.fail(key, x)
+				return nil
+			}
+			out = append(out, s)
+		}
+		return out
+	default:
+		r.fail(key, v)
+		return nil
+	}
+}
+
+func (r *props) json(key string, into any) {
+	s := r.str(key)
+	if s == "" || r.err != nil {
+		return
+	}
+	if err := json.Unmarshal([]byte(s), into); err != nil && r.err == nil {
+		r.err = fmt.Errorf("property %s: %w", key, err)
+	}
+}
+
+func decodeNode(m map[string]any) (*domain.Node, error) {
+	r := &props{m: m}
+	n := &domain.Node{
+		ID: domain.ID(r.str("id")), Kind: domain.Kind(r.str("kind")), Name: r.str("name"),
+		Description: r.str("description"), Code: r.str("code"), FullName: r.str("fullName"),
+		Aliases: r.strings("aliases"), Notes: r.strings("notes"),
+		Audience: domain.Audience(r.str("audience")), Legislation: r.str("legislation"),
+		LegalStatus: r.str("legalStatus"), Label: r.str("label"),
+		ValidFrom: r.date("validFrom"), ValidTo: r.date("validTo"), EffectiveDate: r.date("effectiveDate"),
+		Year: r.intp("year"), Amount: r.money("amountDKK"), SharePercent: r.float("sharePercent"),
+		UnderBudgetCeiling: r.boolp("underBudgetCeiling"),
+		Service:            r.money("serviceDKK"), Indsats: r.money("indsatsDKK"), Total: r.money("totalDKK"),
+	}
+	if o := r.intp("order"); o != nil {
+		n.Order = *o
+	}
+	r.json("sources", &n.Sources)
+	r.json("figures", &n.Figures)
+	r.json("tasks", &n.Tasks)
+	if r.err == nil && !n.Kind.Valid() {
+		r.err = fmt.Errorf("node %s has unknown kind %q", n.ID, n.Kind)
+	}
+	return n, r.err
+}
+
+func decodeRel(kind, from, to string, m map[string]any) (*domain.Relationship, error) {
+	r := &props{m: m}
+	rel := &domain.Relationship{
+		Kind: domain.RelKind(kind), From: domain.ID(from), To: domain.ID(to),
+		Basis: domain.Basis(r.str("basis")), Rationale: r.str("rationale"), Note: r.str("note"),
+		ValidFrom: r.date("validFrom"), ValidTo: r.date("validTo"),
+	}
+	if s := r.intp("seq"); s != nil {
+		rel.Seq = *s
+	}
+	r.json("sources", &rel.Sources)
+	return rel, r.err
+}

@@ -1,0 +1,43 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+)
+
+// schema lists the statements that make a database ready for orggraph: a
+// named uniqueness constraint on every kind's key, and on the shared Node
+// label that every lookup by id uses; the code index; the full-text index
+// search narrows its candidates with. The full-text index covers text that is
+// already folded (search.Fold), and the whitespace analyzer leaves it as it
+// is, so Neo4j folds Danish exactly as the memstore does.
+func schema() []string {
+	stmts := []string{
+		"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
+		"CREATE CONSTRAINT seedlock_id IF NOT EXISTS FOR (n:SeedLock) REQUIRE n.id IS UNIQUE",
+		"CREATE INDEX node_code IF NOT EXISTS FOR (n:Node) ON (n.codeLower)",
+		"CREATE FULLTEXT INDEX node_search IF NOT EXISTS FOR (n:Node) ON EACH [n.searchAll] " +
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+	}
+	for _, k := range domain.Kinds {
+		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", k.Prefix(), k))
+	}
+	return stmts
+}
+
+// Bootstrap creates the schema if it is missing and waits for the indexes to
+// come online. It is safe to run at every start and concurrently.
+func (s *Store) Bootstrap(ctx context.Context) error {
+	for _, stmt := range append(schema(), "CALL db.awaitIndexes(120)") {
+		_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting())
+		if err != nil {
+			return wrap("bootstrap schema", err)
+		}
+	}
+	return nil
+}

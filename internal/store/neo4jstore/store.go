@@ -1,0 +1,218 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// Config says where Neo4j is.
+type Config struct {
+	URI      string // bolt://host:7687, or neo4j://… for a routed cluster
+	User     string
+	Password string
+	Database string // "neo4j" when empty
+	// QueryTimeout bounds each transaction on the server as well as the
+	// client's wait, so a lost database fails a request instead of hanging it.
+	QueryTimeout time.Duration
+}
+
+// Store reads and writes the graph in Neo4j. It owns the process's one driver.
+type Store struct {
+	driver  neo4j.DriverWithContext
+	db      string
+	timeout time.Duration
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New creates the driver. It does not connect: call Bootstrap (which also
+// creates the schema) or Ping to find out whether Neo4j is there.
+func New(cfg Config) (*Store, error) {
+	if cfg.URI == "" {
+		return nil, fmt.Errorf("neo4jstore: %w: no URI", domain.ErrInvalidInput)
+	}
+	if cfg.Database == "" {
+		cfg.Database = "neo4j"
+	}
+	if cfg.QueryTimeout <= 0 {
+		cfg.QueryTimeout = 5 * time.Second
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""),
+		func(c *config.Config) {
+			// Fail fast when the database is away; the caller's context and
+			// the next request's retry take it from there.
+			c.SocketConnectTimeout = 2 * time.Second
+			c.ConnectionAcquisitionTimeout = cfg.QueryTimeout
+			c.MaxTransactionRetryTime = cfg.QueryTimeout
+			c.MaxConnectionPoolSize = 50
+		})
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: %w: %s", domain.ErrInvalidInput, "bad connection settings")
+	}
+	return &Store{driver: driver, db: cfg.Database, timeout: cfg.QueryTimeout}, nil
+}
+
+// Close closes the driver.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// Ping reports whether Neo4j answers.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.read(ctx, "ping", "RETURN 1 AS ok", nil)
+	return err
+}
+
+func (s *Store) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+// read runs one read query, routed to readers in a cluster.
+func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithReadersRouting(),
+		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.timeout)))
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	return res.Records, nil
+}
+
+func idStrings(ids []domain.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
+
+// label returns a kind as a Cypher label, refusing anything off the closed list.
+func label(k domain.Kind) (string, error) {
+	if !k.Valid() {
+		return "", fmt.Errorf("neo4jstore: %w: unknown kind %q", domain.ErrInvalidInput, k)
+	}
+	return string(k), nil
+}
+
+// relType returns a relationship kind as a Cypher type, refusing anything off the closed list.
+func relType(k domain.RelKind) (string, error) {
+	if !k.Valid() {
+		return "", fmt.Errorf("neo4jstore: %w: unknown relationship kind %q", domain.ErrInvalidInput, k)
+	}
+	return string(k), nil
+}
+
+func nodesFrom(op string, recs []*neo4j.Record, key string) ([]*domain.Node, error) {
+	out := make([]*domain.Node, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get(key)
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, wrap(op, fmt.Errorf("column %s is %T", key, v))
+		}
+		n, err := decodeNode(m)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// NodesByID implements store.NodeReader in one query.
+func (s *Store) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
+	const op = "nodes by id"
+	out := make(map[domain.ID]*domain.Node, len(ids))
+	if len(ids) == 0 {
+		return out, ctx.Err()
+	}
+	recs, err := s.read(ctx, op, "MATCH (n:Node) WHERE n.id IN $ids RETURN properties(n) AS n", map[string]any{"ids": idStrings(ids)})
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := nodesFrom(op, recs, "n")
+	for _, n := range nodes {
+		out[n.ID] = n
+	}
+	return out, err
+}
+
+// NodesByKind implements store.NodeReader.
+func (s *Store) NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	l, err := label(kind)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, "nodes by kind", "MATCH (n:"+l+") RETURN properties(n) AS n ORDER BY n.order", nil)
+	if err != nil {
+		return nil, err
+	}
+	return nodesFrom("nodes by kind", recs, "n")
+}
+
+// NodeByCode implements store.NodeReader. Codes are matched on a lower-cased
+// copy written at seed time, so the folding is Go's, as in the memstore.
+func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
+	l, err := label(kind)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, "node by code", "MATCH (n:Node {codeLower: $code}) WHERE n:"+l+" RETURN properties(n) AS n",
+		map[string]any{"code": strings.ToLower(code)})
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := nodesFrom("node by code", recs, "n")
+	if err != nil {
+		return nil, err
+	}
+	if len(nodes) == 0 {
+		return nil, fmt.Errorf("neo4jstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
+	}
+	return nodes[0], nil
+}
+
+// Links implements store.LinkReader in one query.
+func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
+	const op = "links"
+	t, err := relType(q.Kind)
+	if err != nil {
+		return nil, err
+	}
+	out := map[domain.ID][]domain.Link{}
+	if len(ids) == 0 {
+		return out, ctx.Err()
+	}
+	pattern := "(a:Node)-[r:" + t + "]->(b:Node)"
+	if q.Dir == domain.Incoming {
+		pattern = "(a:Node)<-[r:" + t + "]-(b:Node)"
+	}
+	recs, err := s.read(ctx, op, "MATCH "+pattern+" WHERE a.id IN $ids "+
+		"RETURN a.id AS at, b.id AS other, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS r ORDER BY r.seq",
+		map[string]any{"ids": idStrings(ids)})
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		m := rec.AsMap()
+		props, _ := m["r"].(map[string]any)
+		from, _ := m["from"].(string)
+		to, _ := m["to"].(string)
+		rel, err := decodeRel(t, from, to, props)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		at, _ := m["at"].(string)
+		other, _ := m["other"].(string)
+		out[domain.ID(at)] = append(out[domain.ID(at)], domain.Link{Rel: rel, Other: domain.ID(other), Dir: q.Dir})
+	}
+	return out, nil
+}
