@@ -1,0 +1,87 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+)
+
+// Error codes in extensions.code, beside gqlgen's GRAPHQL_PARSE_FAILED and
+// GRAPHQL_VALIDATION_FAILED. Every error a client sees carries one.
+const (
+	CodeBadUserInput     = "BAD_USER_INPUT"
+	CodeNotFound         = "NOT_FOUND"
+	CodeConflict         = "CONFLICT"
+	CodeUnavailable      = "UNAVAILABLE"
+	CodeInternal         = "INTERNAL"
+	CodeDepthLimit       = "DEPTH_LIMIT_EXCEEDED"
+	CodeComplexityLimit  = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen's extension
+	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+)
+
+// Messages for errors whose own text may come from a driver or a bug.
+const (
+	msgInternal    = "internal error"
+	msgUnavailable = "the store is unavailable; try again later"
+)
+
+// presentError gives every error an extensions.code. Errors gqlgen coded
+// (parse, validation, limits) pass as they are; domain sentinel errors map to
+// their codes; anything else is an internal error: logged with its path, and
+// shown only as "internal error", since its text may be a driver's.
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if _, coded := gqlErr.Extensions["code"]; coded {
+			return gqlErr
+		}
+		switch {
+		case errors.Is(err, domain.ErrInvalidInput):
+			return withCode(gqlErr, gqlErr.Message, CodeBadUserInput)
+		case errors.Is(err, domain.ErrNotFound):
+			return withCode(gqlErr, gqlErr.Message, CodeNotFound)
+		case errors.Is(err, domain.ErrConflict):
+			return withCode(gqlErr, gqlErr.Message, CodeConflict)
+		case errors.Is(err, domain.ErrUnavailable):
+			logger.WarnContext(ctx, "graphql: store unavailable", "path", gqlErr.Path.String(), "err", err)
+			return withCode(gqlErr, msgUnavailable, CodeUnavailable)
+		}
+		logger.ErrorContext(ctx, "graphql: internal error", "path", gqlErr.Path.String(), "err", err)
+		return withCode(gqlErr, msgInternal, CodeInternal)
+	}
+}
+
+// withCode returns a fresh error at e's place with the given message and
+// code, dropping the wrapped cause so nothing of it reaches the client.
+func withCode(e *gqlerror.Error, message, code string) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message:    message,
+		Path:       e.Path,
+		Locations:  e.Locations,
+		Rule:       e.Rule,
+		Extensions: map[string]any{"code": code},
+	}
+}
+
+// recoverPanic turns a resolver's panic into an INTERNAL error. The panic and
+// its stack go to the log, never to the client.
+func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "graphql: panic",
+			"path", graphql.GetPath(ctx).String(),
+			"panic", fmt.Sprint(p),
+			"stack", string(debug.Stack()))
+		return &gqlerror.Error{
+			Message:    msgInternal,
+			Path:       graphql.GetPath(ctx),
+			Extensions: map[string]any{"code": CodeInternal},
+		}
+	}
+}

@@ -1,0 +1,253 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/planner"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// linkKey asks for one node's links of one kind in one direction.
+type linkKey struct {
+	ID   domain.ID
+	Kind domain.RelKind
+	Dir  domain.Direction
+}
+
+// loaders batch and cache one request's lookups: every resolver below the
+// root reads through them, so a selection over many nodes costs one store
+// call per field, not one per node.
+type loaders struct {
+	nodes   *dataloadgen.Loader[domain.ID, *domain.Node]
+	links   *dataloadgen.Loader[linkKey, []domain.Link]
+	impacts *dataloadgen.Loader[domain.ID, *planner.Impact]
+}
+
+func newLoaders(st store.Store, wait time.Duration) *loaders {
+	opt := dataloadgen.WithWait(wait)
+	return &loaders{
+		nodes:   dataloadgen.NewMappedLoader(fetchNodes(st), opt),
+		links:   dataloadgen.NewMappedLoader(fetchLinks(st), opt),
+		impacts: dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
+	}
+}
+
+// fetchNodes reads a batch of nodes in one call. An unknown id maps to nil,
+// so that node(id:) can answer null instead of failing.
+func fetchNodes(st store.Store) func(context.Context, []domain.ID) (map[domain.ID]*domain.Node, error) {
+	return func(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
+		found, err := st.NodesByID(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[domain.ID]*domain.Node, len(ids))
+		for _, id := range ids {
+			out[id] = found[id]
+		}
+		return out, nil
+	}
+}
+
+// fetchLinks groups the batch by (kind, direction) and makes one store call
+// per group.
+func fetchLinks(st store.Store) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
+	return func(ctx context.Context, keys []linkKey) (map[linkKey][]domain.Link, error) {
+		groups := make(map[store.LinkQuery][]domain.ID)
+		var order []store.LinkQuery // deterministic call order
+		for _, k := range keys {
+			q := store.LinkQuery{Kind: k.Kind, Dir: k.Dir}
+			if _, seen := groups[q]; !seen {
+				order = append(order, q)
+			}
+			groups[q] = append(groups[q], k.ID)
+		}
+		out := make(map[linkKey][]domain.Link, len(keys))
+		for _, q := range order {
+			found, err := st.Links(ctx, groups[q], q)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range groups[q] {
+				out[linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}] = found[id]
+			}
+		}
+		return out, nil
+	}
+}
+
+// fetchImpacts runs the planner once per distinct subject; an error belongs
+// to its own key only.
+func fetchImpacts(st store.Store) func(context.Context, []domain.ID) (map[domain.ID]*planner.Impact, error) {
+	return func(ctx context.Context, ids []domain.ID) (map[domain.ID]*planner.Impact, error) {
+		out := make(map[domain.ID]*planner.Impact, len(ids))
+		failed := dataloadgen.MappedFetchError[domain.ID]{}
+		for _, id := range ids {
+			imp, err := planner.ImpactOf(ctx, st, id)
+			if err != nil {
+				failed[id] = err
+				continue
+			}
+			out[id] = imp
+		}
+		if len(failed) > 0 {
+			return out, failed
+		}
+		return out, nil
+	}
+}
+
+type contextKey struct{ name string }
+
+var loadersKey = &contextKey{"loaders"}
+
+// Loaders is HTTP middleware that gives each request its own loaders over st.
+// wait is how long a loader collects keys before it calls the store; zero
+// means DefaultLoaderWait.
+func Loaders(st store.Store, wait time.Duration) func(http.Handler) http.Handler {
+	if wait <= 0 {
+		wait = DefaultLoaderWait
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := context.WithValue(r.Context(), loadersKey, newLoaders(st, wait))
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// DefaultLoaderWait is long enough for sibling resolvers, which gqlgen runs
+// concurrently, to join one batch, and short against a store round trip.
+const DefaultLoaderWait = time.Millisecond
+
+var errNoLoaders = errors.New("graph: no loaders in context; wrap the handler in Loaders")
+
+func loadersFrom(ctx context.Context) (*loaders, error) {
+	l, ok := ctx.Value(loadersKey).(*loaders)
+	if !ok {
+		return nil, errNoLoaders
+	}
+	return l, nil
+}
+
+// loadNode returns the node with id, or nil when there is none.
+func loadNode(ctx context.Context, id domain.ID) (*domain.Node, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.nodes.Load(ctx, id)
+}
+
+// loadNodes returns the nodes with ids, in the order given, skipping unknown ids.
+func loadNodes(ctx context.Context, ids []domain.ID) ([]*domain.Node, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found, err := l.nodes.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(found, func(n *domain.Node) bool { return n == nil }), nil
+}
+
+// primeNodes puts nodes a root field read into the request's cache.
+func primeNodes(ctx context.Context, ns []*domain.Node) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return
+	}
+	for _, n := range ns {
+		l.nodes.Prime(n.ID, n)
+	}
+}
+
+// loadLinks returns id's links of the given kinds and directions, in seed order.
+func loadLinks(ctx context.Context, keys []linkKey) ([]domain.Link, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found, err := l.links.LoadAll(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Link
+	for _, ls := range found {
+		out = append(out, ls...)
+	}
+	if len(found) > 1 {
+		slices.SortStableFunc(out, func(a, b domain.Link) int { return a.Rel.Seq - b.Rel.Seq })
+	}
+	return out, nil
+}
+
+// loadImpact returns what id reaches.
+func loadImpact(ctx context.Context, id domain.ID) (*planner.Impact, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.impacts.Load(ctx, id)
+}
+
+// related returns the nodes at the far end of id's links of one kind and
+// direction, as the object type T.
+func related[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) ([]*T, error) {
+	ns, err := relatedNodes(ctx, id, kind, dir)
+	if err != nil {
+		return nil, err
+	}
+	return wrapAll[T](ns), nil
+}
+
+// relatedOne returns the first of related, or nil.
+func relatedOne[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) (*T, error) {
+	all, err := related[T](ctx, id, kind, dir)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+// relatedAny is related for fields whose far ends are of several kinds.
+func relatedAny(ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) ([]model.Node, error) {
+	ns, err := relatedNodes(ctx, id, kind, dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Node, len(ns))
+	for i, n := range ns {
+		out[i] = model.Wrap(n)
+	}
+	return out, nil
+}
+
+func relatedNodes(ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) ([]*domain.Node, error) {
+	links, err := loadLinks(ctx, []linkKey{{ID: id, Kind: kind, Dir: dir}})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]domain.ID, len(links))
+	for i, l := range links {
+		ids[i] = l.Other
+	}
+	return loadNodes(ctx, ids)
+}
+
+// wrapAll wraps nodes as the object type T.
+func wrapAll[T ~struct{ model.Base }](ns []*domain.Node) []*T {
+	out := make([]*T, len(ns))
+	for i, n := range ns {
+		out[i] = &T{model.Base{Node: n}}
+	}
+	return out
+}

@@ -1,0 +1,124 @@
+package model
+
+import (
+	"math"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+)
+
+// Node is the GraphQL Node interface: anything in the knowledge graph.
+type Node interface {
+	Unwrap() *domain.Node
+}
+
+// Base serves the fields every node type shares; each object type embeds it.
+type Base struct{ *domain.Node }
+
+// Unwrap returns the domain node.
+func (b Base) Unwrap() *domain.Node { return b.Node }
+
+// Sources says where the node's facts come from.
+func (b Base) Sources() []*Source { return NewSources(b.Node.Sources) }
+
+// Description is null where the source says nothing beyond the name.
+func (b Base) Description() *string { return optional(b.Node.Description) }
+
+// FullName is null where neither the source nor an outside source spells it out.
+func (b Base) FullName() *string { return optional(b.Node.FullName) }
+
+// Tasks lists the node's task texts.
+func (b Base) Tasks() []string {
+	out := make([]string, len(b.Node.Tasks))
+	for i, t := range b.Node.Tasks {
+		out[i] = t.Text
+	}
+	return out
+}
+
+// DatedTasks lists the node's tasks with their dates.
+func (b Base) DatedTasks() []*Task {
+	out := make([]*Task, len(b.Node.Tasks))
+	for i, t := range b.Node.Tasks {
+		out[i] = &Task{Text: t.Text, ValidFrom: t.ValidFrom, ValidTo: t.ValidTo}
+	}
+	return out
+}
+
+// Figures lists every figure the document gives for the node.
+func (b Base) Figures() []*Figure {
+	out := make([]*Figure, len(b.Node.Figures))
+	for i, f := range b.Node.Figures {
+		out[i] = NewFigure(f)
+	}
+	return out
+}
+
+// figureInt reads a count off the node's figure of measure m.
+func (b Base) figureInt(m domain.Measure) *int {
+	f, ok := b.Node.Figure(m)
+	if !ok {
+		return nil
+	}
+	v := int(math.Round(f.Value))
+	return &v
+}
+
+// FullTimePersons is the node's full-time persons figure, where it has one.
+func (b Base) FullTimePersons() *int { return b.figureInt(domain.MeasureFullTimePersons) }
+
+// Task is one item of a task list.
+type Task struct {
+	Text      string
+	ValidFrom *domain.Date
+	ValidTo   *domain.Date
+}
+
+// Wrap returns n as its GraphQL object type, or nil for a nil node.
+func Wrap(n *domain.Node) Node {
+	if n == nil {
+		return nil
+	}
+	b := Base{n}
+	switch n.Kind {
+	case domain.KindAdministration:
+		return &Administration{b}
+	case domain.KindCommittee:
+		return &Committee{b}
+	case domain.KindCentre:
+		return &Centre{b}
+	case domain.KindUnit:
+		return &Unit{b}
+	case domain.KindTargetGroup:
+		return &TargetGroup{b}
+	case domain.KindIntervention:
+		return &Intervention{b}
+	case domain.KindBenefit:
+		return &Benefit{b}
+	case domain.KindOrganisation:
+		return &Organisation{b}
+	case domain.KindReform:
+		return &Reform{b}
+	case domain.KindReformPhase:
+		return &ReformPhase{b}
+	case domain.KindReformChange:
+		return &ReformChange{b}
+	case domain.KindTransfer:
+		return &Transfer{b}
+	case domain.KindBudget:
+		return &Budget{b}
+	case domain.KindBudgetFrame:
+		return &BudgetFrame{b}
+	case domain.KindSavingsYear:
+		return &SavingsYear{b}
+	}
+	// Unreachable while every domain.Kind has a type above; the store only
+	// holds nodes of known kinds.
+	return nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

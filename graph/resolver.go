@@ -1,0 +1,14 @@
+package graph
+
+import (
+	"log/slog"
+
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// Resolver is the root resolver. Root fields read the store directly, once
+// each; everything below them goes through the request's loaders.
+type Resolver struct {
+	store  store.Store
+	logger *slog.Logger
+}

@@ -1,0 +1,110 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/planner"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// ofKind serves the root lists: every node of a kind in seed order, which for
+// centres is the org chart's.
+func ofKind[T ~struct{ model.Base }](ctx context.Context, r *Resolver, kind domain.Kind) ([]*T, error) {
+	ns, err := r.store.NodesByKind(ctx, kind)
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s nodes: %w", kind, err)
+	}
+	primeNodes(ctx, ns)
+	return wrapAll[T](ns), nil
+}
+
+// onlyOne serves root fields for the one node of a kind (BIF, its budget).
+func onlyOne[T ~struct{ model.Base }](ctx context.Context, r *Resolver, kind domain.Kind) (*T, error) {
+	all, err := ofKind[T](ctx, r, kind)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("graph: no %s in the store: %w", kind, domain.ErrNotFound)
+	}
+	return all[0], nil
+}
+
+// byCode finds a node of a kind by code, ignoring case; null when none matches.
+func byCode[T ~struct{ model.Base }](ctx context.Context, r *Resolver, kind domain.Kind, code string) (*T, error) {
+	n, err := r.store.NodeByCode(ctx, kind, code)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s by code: %w", kind, err)
+	}
+	primeNodes(ctx, []*domain.Node{n})
+	return &T{model.Base{Node: n}}, nil
+}
+
+// newImpact converts the planner's answer; its nodes are loaded by the
+// Impact resolvers as they are selected.
+func newImpact(imp *planner.Impact) *model.Impact {
+	centres := make([]*model.AffectedCentre, len(imp.Centres))
+	for i, c := range imp.Centres {
+		centres[i] = &model.AffectedCentre{CentreID: c.Centre, Basis: c.Basis, Paths: model.NewPaths(c.Paths)}
+	}
+	return &model.Impact{
+		SubjectID:       imp.Subject,
+		Centres:         centres,
+		TargetGroupIDs:  imp.TargetGroups,
+		InterventionIDs: imp.Interventions,
+		BenefitIDs:      imp.Benefits,
+		FullTimePersons: imp.FullTimePersons,
+	}
+}
+
+// effectiveIn keeps the reform items whose effective date lies in [from, to].
+// Undated items belong to the answer only when neither bound is given.
+func effectiveIn(changes []*model.ReformChange, from, to *domain.Date) []*model.ReformChange {
+	return slices.DeleteFunc(changes, func(c *model.ReformChange) bool {
+		if c.Node.EffectiveDate == nil {
+			return from != nil || to != nil
+		}
+		return !c.Node.EffectiveDate.InRange(from, to)
+	})
+}
+
+// byDate orders a reform's phases by effective date.
+func byDate(phases []*model.ReformPhase) []*model.ReformPhase {
+	slices.SortStableFunc(phases, func(a, b *model.ReformPhase) int {
+		return strings.Compare(string(a.EffectiveDate()), string(b.EffectiveDate()))
+	})
+	return phases
+}
+
+// defaultSearchFirst is search's first when a client passes null explicitly.
+const defaultSearchFirst = 10
+
+// searchHits runs the planner's search and primes the request's cache with
+// the nodes found.
+func searchHits(ctx context.Context, st store.Store, text string, first *int) ([]*model.SearchHit, error) {
+	n := defaultSearchFirst
+	if first != nil {
+		n = *first
+	}
+	hits, err := planner.Search(ctx, st, text, n)
+	if err != nil {
+		return nil, err
+	}
+	ns := make([]*domain.Node, len(hits))
+	out := make([]*model.SearchHit, len(hits))
+	for i, h := range hits {
+		ns[i] = h.Node
+		out[i] = &model.SearchHit{Node: model.Wrap(h.Node), Score: h.Score}
+	}
+	primeNodes(ctx, ns)
+	return out, nil
+}
