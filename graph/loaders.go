@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -196,7 +197,12 @@ func loadImpact(ctx context.Context, id domain.ID) (*planner.Impact, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.impacts.Load(ctx, id)
+	imp, err := l.impacts.Load(ctx, id)
+	if errors.Is(err, domain.ErrNotFound) {
+		// The planner's message names the store it asked; the client needs only this.
+		return nil, fmt.Errorf("%w: no node has id %q", domain.ErrNotFound, id)
+	}
+	return imp, err
 }
 
 // related returns the nodes at the far end of id's links of one kind and

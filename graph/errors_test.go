@@ -1,0 +1,277 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// fakeStore fails, or panics, where a test says; every other call answers
+// from a tiny fixed graph of one centre and one target group.
+type fakeStore struct {
+	fail  func(op string) error // the error op returns, or nil
+	panic string                // the op that panics
+}
+
+var (
+	fakeCentre = &domain.Node{ID: "centre:cbe", Kind: domain.KindCentre, Name: "CBE", Code: "CBE"}
+	fakeGroup  = &domain.Node{ID: "targetgroup:a-dagpenge", Kind: domain.KindTargetGroup, Name: "A-dagpenge"}
+	fakeServes = &domain.Relationship{Kind: domain.RelServes, From: fakeCentre.ID, To: fakeGroup.ID, Basis: domain.Explicit}
+)
+
+func (s fakeStore) check(op string) error {
+	if s.panic == op {
+		panic("boom in " + op + ": secret detail")
+	}
+	if s.fail != nil {
+		return s.fail(op)
+	}
+	return nil
+}
+
+func (s fakeStore) NodesByID(_ context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
+	if err := s.check("NodesByID"); err != nil {
+		return nil, err
+	}
+	out := map[domain.ID]*domain.Node{}
+	for _, id := range ids {
+		for _, n := range []*domain.Node{fakeCentre, fakeGroup} {
+			if n.ID == id {
+				out[id] = n
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s fakeStore) NodesByKind(_ context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	if err := s.check("NodesByKind"); err != nil {
+		return nil, err
+	}
+	if kind == domain.KindCentre {
+		return []*domain.Node{fakeCentre}, nil
+	}
+	return nil, nil
+}
+
+func (s fakeStore) NodeByCode(context.Context, domain.Kind, string) (*domain.Node, error) {
+	if err := s.check("NodeByCode"); err != nil {
+		return nil, err
+	}
+	return nil, domain.ErrNotFound
+}
+
+func (s fakeStore) Links(_ context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
+	if err := s.check("Links"); err != nil {
+		return nil, err
+	}
+	if q.Kind == domain.RelServes && q.Dir == domain.Outgoing {
+		return map[domain.ID][]domain.Link{fakeCentre.ID: {{Rel: fakeServes, Other: fakeGroup.ID, Dir: domain.Outgoing}}}, nil
+	}
+	return nil, nil
+}
+
+func (s fakeStore) ImpactPaths(context.Context, domain.ID, int) ([]domain.Path, error) {
+	return nil, s.check("ImpactPaths")
+}
+
+func (s fakeStore) SearchCandidates(context.Context, []string) ([]*domain.Node, error) {
+	return nil, s.check("SearchCandidates")
+}
+
+func (s fakeStore) Ping(context.Context) error  { return s.check("Ping") }
+func (s fakeStore) Close(context.Context) error { return nil }
+
+// driverText stands for what a database driver puts in its errors: nothing
+// of it may reach a client.
+const driverText = "neo4j: connection refused bolt://10.0.0.7:7687"
+
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// do sends query to h with method and returns the status, raw body and
+// decoded response.
+func do(t *testing.T, h http.Handler, method, query string, variables map[string]any) (int, string, gqlResponse) {
+	t.Helper()
+	var req *http.Request
+	if method == http.MethodGet {
+		req = httptest.NewRequest(method, "/graphql?query="+url.QueryEscape(query), nil)
+	} else {
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
+		req = httptest.NewRequest(method, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var resp gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("status %d, body is not JSON: %v\n%s", rec.Code, err, rec.Body)
+	}
+	return rec.Code, rec.Body.String(), resp
+}
+
+func codes(r gqlResponse) []string {
+	var out []string
+	for _, e := range r.Errors {
+		c, _ := e.Extensions["code"].(string)
+		out = append(out, c)
+	}
+	return out
+}
+
+func TestStoreFailuresArePresentedWithoutDetail(t *testing.T) {
+	tests := []struct {
+		name     string
+		store    fakeStore
+		query    string
+		wantCode string
+		wantMsg  string
+	}{
+		{
+			name:     "driver error at the root",
+			store:    fakeStore{fail: func(string) error { return errors.New(driverText) }},
+			query:    `{ centres { name } }`,
+			wantCode: graph.CodeInternal,
+			wantMsg:  "internal error",
+		},
+		{
+			name: "driver error in a batched nested field",
+			store: fakeStore{fail: func(op string) error {
+				if op == "Links" {
+					return fmt.Errorf("neo4jstore: links: %s", driverText)
+				}
+				return nil
+			}},
+			query:    `{ centres { name targetGroups { name } } }`,
+			wantCode: graph.CodeInternal,
+			wantMsg:  "internal error",
+		},
+		{
+			name: "unavailable store",
+			store: fakeStore{fail: func(string) error {
+				return fmt.Errorf("neo4jstore: %w: %s", domain.ErrUnavailable, driverText)
+			}},
+			query:    `{ centres { name } }`,
+			wantCode: graph.CodeUnavailable,
+			wantMsg:  "the store is unavailable; try again later",
+		},
+		{
+			name:     "panic in a root resolver's store call",
+			store:    fakeStore{panic: "NodesByKind"},
+			query:    `{ centres { name } }`,
+			wantCode: graph.CodeInternal,
+			wantMsg:  "internal error",
+		},
+		{
+			name:     "panic inside a loader's batch",
+			store:    fakeStore{panic: "Links"},
+			query:    `{ centres { name targetGroups { name } } }`,
+			wantCode: graph.CodeInternal,
+			wantMsg:  "internal error",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			h := graph.NewHandler(slog.New(slog.NewJSONHandler(&logs, nil)), tt.store, graph.Options{})
+			_, body, resp := do(t, h, http.MethodPost, tt.query, nil)
+			if len(resp.Errors) != 1 {
+				t.Fatalf("want one error, got %s", body)
+			}
+			if got := codes(resp)[0]; got != tt.wantCode {
+				t.Errorf("code = %q, want %q", got, tt.wantCode)
+			}
+			if got := resp.Errors[0].Message; got != tt.wantMsg {
+				t.Errorf("message = %q, want %q", got, tt.wantMsg)
+			}
+			for _, secret := range []string{"bolt://", "neo4j", "secret detail", "goroutine", ".go:"} {
+				if strings.Contains(body, secret) {
+					t.Errorf("response leaks %q:\n%s", secret, body)
+				}
+			}
+			if !strings.Contains(logs.String(), "path") {
+				t.Errorf("the failure was not logged with its path:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// aliases asks for the same field n times under different names: cheap to
+// write, costly to run.
+func aliases(n int, field string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&b, " a%d: %s", i, field)
+	}
+	b.WriteString(" }")
+	return b.String()
+}
+
+func TestRefusedRequestsAreCoded(t *testing.T) {
+	h := graph.NewHandler(slog.New(slog.DiscardHandler), fakeStore{}, graph.Options{MaxDepth: 4, MaxComplexity: 50})
+	tests := []struct {
+		name       string
+		method     string
+		query      string
+		wantStatus int
+		wantCode   string
+	}{
+		{"parse error over POST", http.MethodPost, `{ centres { name `, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
+		{"parse error over GET", http.MethodGet, `{ centres { name `, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field", http.MethodPost, `{ centres { salary } }`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+		{"unknown argument", http.MethodPost, `{ centres(first: 2) { name } }`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+		{"mutation over GET", http.MethodGet, `mutation { renameCentre(code: "CBE") { name } }`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+		{
+			"too deep", http.MethodPost,
+			`{ centres { targetGroups { servedBy { targetGroups { servedBy { name } } } } } }`,
+			http.StatusUnprocessableEntity, graph.CodeDepthLimit,
+		},
+		{
+			"too deep through fragments", http.MethodPost,
+			`fragment F on TargetGroup { servedBy { targetGroups { servedBy { name } } } } { centres { targetGroups { ...F } } }`,
+			http.StatusUnprocessableEntity, graph.CodeDepthLimit,
+		},
+		{"too costly", http.MethodPost, aliases(20, "centres { id name code }"), http.StatusUnprocessableEntity, graph.CodeComplexityLimit},
+		{"at the depth limit", http.MethodPost, `{ centres { targetGroups { servedBy { name } } } }`, http.StatusOK, ""},
+		{"query over GET", http.MethodGet, `{ centres { name } }`, http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body, resp := do(t, h, tt.method, tt.query, nil)
+			if status != tt.wantStatus {
+				t.Errorf("status = %d, want %d", status, tt.wantStatus)
+			}
+			if tt.wantCode == "" {
+				if len(resp.Errors) > 0 {
+					t.Errorf("want no errors:\n%s", body)
+				}
+				return
+			}
+			if got := codes(resp); len(got) == 0 || got[0] != tt.wantCode {
+				t.Errorf("codes = %v, want %s:\n%s", got, tt.wantCode, body)
+			}
+			if string(resp.Data) != "" && string(resp.Data) != "null" {
+				t.Errorf("a refused operation ran: %s", body)
+			}
+		})
+	}
+}
