@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -16,6 +17,7 @@ import (
 // Error codes in extensions.code, beside gqlgen's GRAPHQL_PARSE_FAILED and
 // GRAPHQL_VALIDATION_FAILED. Every error a client sees carries one.
 const (
+	CodeBadRequest       = "BAD_REQUEST"
 	CodeBadUserInput     = "BAD_USER_INPUT"
 	CodeNotFound         = "NOT_FOUND"
 	CodeConflict         = "CONFLICT"
@@ -42,6 +44,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if _, coded := gqlErr.Extensions["code"]; coded {
 			return gqlErr
 		}
+		if gqlErr.Err == nil && len(gqlErr.Path) == 0 {
+			// gqlgen's transports report a body they cannot read or decode
+			// this way; the message may quote the body, so it is cut short.
+			return withCode(gqlErr, truncate(gqlErr.Message, maxRequestMessage), CodeBadRequest)
+		}
 		switch {
 		case errors.Is(err, domain.ErrInvalidInput):
 			return withCode(gqlErr, gqlErr.Message, CodeBadUserInput)
@@ -56,6 +63,20 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		logger.ErrorContext(ctx, "graphql: internal error", "path", gqlErr.Path.String(), "err", err)
 		return withCode(gqlErr, msgInternal, CodeInternal)
 	}
+}
+
+// maxRequestMessage bounds how much of a bad request is quoted back.
+const maxRequestMessage = 200
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // withCode returns a fresh error at e's place with the given message and

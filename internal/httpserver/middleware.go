@@ -54,10 +54,20 @@ func recoverPanics(logger *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-// limitBody bounds a request's body; reading past max fails.
+// limitBody bounds a request's body: a declared length over max is refused
+// at once with 413, and reading an undeclared one fails past max.
 func limitBody(max int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > max {
+				writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{
+					"errors": []map[string]any{{
+						"message":    "request body too large",
+						"extensions": map[string]string{"code": "REQUEST_TOO_LARGE"},
+					}},
+				})
+				return
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, max)
 			next.ServeHTTP(w, r)
 		})

@@ -1,0 +1,145 @@
+package httpserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// pingStore answers Ping with err and nothing else; the routes tested here
+// read no data.
+type pingStore struct {
+	store.Store
+	err error
+}
+
+func (s pingStore) Ping(context.Context) error { return s.err }
+
+func TestRoutes(t *testing.T) {
+	down := pingStore{err: errors.New("neo4j: connection refused bolt://10.0.0.7:7687")}
+	tests := []struct {
+		name       string
+		store      store.Store
+		method     string
+		path       string
+		body       string
+		wantStatus int
+		wantBody   string // a substring
+		notBody    string
+	}{
+		{"health", pingStore{}, http.MethodGet, "/healthz", "", http.StatusOK, `"ok"`, ""},
+		{"health with the store down", down, http.MethodGet, "/healthz", "", http.StatusOK, `"ok"`, ""},
+		{"ready", pingStore{}, http.MethodGet, "/readyz", "", http.StatusOK, `"ready"`, ""},
+		{"not ready", down, http.MethodGet, "/readyz", "", http.StatusServiceUnavailable, `"unavailable"`, "bolt"},
+		{"playground", pingStore{}, http.MethodGet, "/", "", http.StatusOK, "<html", ""},
+		{"playground points at /graphql", pingStore{}, http.MethodGet, "/", "", http.StatusOK, `"/graphql"`, ""},
+		{"graphql rejects PUT", pingStore{}, http.MethodPut, "/graphql", "", http.StatusMethodNotAllowed, "", ""},
+		{"graphql GET", pingStore{}, http.MethodGet, "/graphql?query=%7B__typename%7D", "", http.StatusOK, `"Query"`, ""},
+		{"graphql POST", pingStore{}, http.MethodPost, "/graphql", `{"query":"{__typename}"}`, http.StatusOK, `"Query"`, ""},
+		{
+			"graphql body too large", pingStore{}, http.MethodPost, "/graphql",
+			`{"query":"{__typename}","variables":{"x":"` + strings.Repeat("x", DefaultMaxBodyBytes) + `"}}`,
+			http.StatusRequestEntityTooLarge, `"REQUEST_TOO_LARGE"`, "",
+		},
+		{"graphql body not JSON", pingStore{}, http.MethodPost, "/graphql", `{"query":`, http.StatusBadRequest, `"BAD_REQUEST"`, ""},
+		{"unknown path", pingStore{}, http.MethodGet, "/nope", "", http.StatusNotFound, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := NewServer(slog.New(slog.DiscardHandler), tt.store, Options{})
+			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(tt.body))
+			if tt.body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tt.wantStatus {
+				t.Errorf("status = %d, want %d:\n%s", rec.Code, tt.wantStatus, rec.Body)
+			}
+			if !strings.Contains(rec.Body.String(), tt.wantBody) {
+				t.Errorf("body lacks %q:\n%s", tt.wantBody, rec.Body)
+			}
+			if tt.notBody != "" && strings.Contains(rec.Body.String(), tt.notBody) {
+				t.Errorf("body leaks %q:\n%s", tt.notBody, rec.Body)
+			}
+		})
+	}
+}
+
+// A body sent without a declared length is cut off while it is read.
+func TestUndeclaredLargeBodyIsRefused(t *testing.T) {
+	h := NewServer(slog.New(slog.DiscardHandler), pingStore{}, Options{MaxBodyBytes: 64})
+	body := `{"query":"{__typename}","variables":{"x":"` + strings.Repeat("x", 100) + `"}}`
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.ContentLength = -1
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `"BAD_REQUEST"`) || strings.Contains(rec.Body.String(), `"Query"`) {
+		t.Errorf("got %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestOneLogLinePerRequestWithItsID(t *testing.T) {
+	tests := []struct {
+		name   string
+		sent   string
+		wantID func(string) bool
+	}{
+		{"caller's id kept", "abc-123", func(id string) bool { return id == "abc-123" }},
+		{"fresh id when none sent", "", func(id string) bool { return len(id) == 16 }},
+		{"fresh id for a forged one", "x\ninjected", func(id string) bool { return len(id) == 16 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), pingStore{}, Options{})
+			req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+			if tt.sent != "" {
+				req.Header.Set(RequestIDHeader, tt.sent)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+
+			id := rec.Header().Get(RequestIDHeader)
+			if !tt.wantID(id) {
+				t.Errorf("response id = %q", id)
+			}
+			lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+			if len(lines) != 1 {
+				t.Fatalf("want one log line, got %d:\n%s", len(lines), logs.String())
+			}
+			var line map[string]any
+			if err := json.Unmarshal([]byte(lines[0]), &line); err != nil {
+				t.Fatal(err)
+			}
+			if line["request_id"] != id || line["path"] != "/healthz" || line["status"] != float64(200) {
+				t.Errorf("log line = %v", line)
+			}
+		})
+	}
+}
+
+func TestPanicsAnswer500AndAreLogged(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	h := recoverPanics(logger)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic("secret detail")
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "secret") {
+		t.Errorf("got %d %s", rec.Code, rec.Body)
+	}
+	if !strings.Contains(logs.String(), "secret detail") {
+		t.Errorf("panic not logged: %s", logs.String())
+	}
+}
