@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines to write to
+// while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func noEnv(string) string { return "" }
+
+// freeAddr finds a port nothing listens on; the gap before run binds it is
+// too short to matter on a test machine.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// waitHealthy polls /healthz until it answers 200 or the deadline passes.
+func waitHealthy(t *testing.T, base string, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("run returned before serving: %v", err)
+		default:
+		}
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("server did not become healthy")
+}
+
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := freeAddr(t)
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"orggraph", "serve", "--addr", addr, "--seed-dir", "../../seed"}, noEnv, io.Discard, &stderr)
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, done)
+
+	t.Run("ready", func(t *testing.T) {
+		if status, body := get(t, base+"/readyz"); status != http.StatusOK {
+			t.Errorf("readyz = %d %s", status, body)
+		}
+	})
+	t.Run("POST a query", func(t *testing.T) {
+		resp, err := http.Post(base+"/graphql", "application/json",
+			strings.NewReader(`{"query":"{ centre(code: \"cbe\") { code employees } }"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"code":"CBE"`) {
+			t.Errorf("POST = %d %s", resp.StatusCode, b)
+		}
+	})
+	t.Run("GET a query", func(t *testing.T) {
+		status, body := get(t, base+"/graphql?query="+url.QueryEscape(`{ centres { code } }`))
+		if status != http.StatusOK || !strings.Contains(body, `"code":"CDØ"`) {
+			t.Errorf("GET = %d %s", status, body)
+		}
+	})
+	t.Run("playground", func(t *testing.T) {
+		status, body := get(t, base+"/")
+		if status != http.StatusOK || !strings.Contains(body, "<html") || !strings.Contains(body, "/graphql") {
+			t.Errorf("playground = %d %.200s", status, body)
+		}
+	})
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after cancel = %v, want nil (graceful shutdown)", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	logs := stderr.String()
+	for _, want := range []string{`"msg":"orggraph listening"`, `"addr":"` + addr + `"`, `"msg":"request"`, `"msg":"orggraph shutting down"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
+}
+
+func TestServeRefusesBadSeed(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"00-sources.yaml": "document: doc.txt\nsections:\n  - key: cbe\n    section: CBE\n",
+		"20-centres.yaml": "nodes:\n  - id: centre:cbe\n    name: CBE\n    code: CBE\n    sources: [cbe]\n  - id: centre:cba\n    name: CBA\n    code: CBA\n    sources: [nowhere]\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := run(context.Background(), []string{"orggraph", "serve", "--addr", freeAddr(t), "--seed-dir", dir}, noEnv, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("run accepted bad seed data")
+	}
+	for _, want := range []string{"20-centres.yaml:9", "nowhere"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	env := func(vars map[string]string) func(string) string {
+		return func(k string) string { return vars[k] }
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		getenv     func(string) string
+		wantErr    string // substring; "" for success
+		wantStdout string
+		wantStderr string
+	}{
+		{"no command", []string{"orggraph"}, noEnv, "unknown or missing command", "", "Usage: orggraph"},
+		{"unknown command", []string{"orggraph", "launch"}, noEnv, `"launch"`, "", "Usage: orggraph"},
+		{"help", []string{"orggraph", "help"}, noEnv, "", "Usage: orggraph", ""},
+		{"serve help", []string{"orggraph", "serve", "-h"}, noEnv, "", "", "-seed-dir"},
+		{"unknown flag", []string{"orggraph", "serve", "--port", "1"}, noEnv, "flag provided but not defined", "", ""},
+		{"stray argument", []string{"orggraph", "serve", "now"}, noEnv, "unexpected arguments", "", ""},
+		{"neo4j not yet", []string{"orggraph", "serve", "--store", "neo4j"}, noEnv, "store neo4j is not available yet", "", ""},
+		{"store from env", []string{"orggraph", "serve"}, env(map[string]string{"ORGGRAPH_STORE": "neo4j"}), "store neo4j is not available yet", "", ""},
+		{"unknown store", []string{"orggraph", "serve", "--store", "sqlite"}, noEnv, `unknown store "sqlite"`, "", ""},
+		{"seed dir from env", []string{"orggraph", "serve"}, env(map[string]string{"ORGGRAPH_SEED_DIR": "/nonexistent"}), "/nonexistent", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, tt.getenv, &stdout, &stderr)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("err = %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+			if !strings.Contains(stdout.String(), tt.wantStdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout.String())
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr.String())
+			}
+		})
+	}
+}
