@@ -29,12 +29,12 @@ func (r *budgetFrameResolver) Links(ctx context.Context, obj *model.BudgetFrame,
 
 // Budget is the resolver for the budget field.
 func (r *queryResolver) Budget(ctx context.Context) (*model.Budget, error) {
-	return onlyOne[model.Budget](ctx, r.Resolver, domain.KindBudget)
+	return onlyOne[model.Budget](ctx, domain.KindBudget)
 }
 
 // SavingsPlan is the resolver for the savingsPlan field.
 func (r *queryResolver) SavingsPlan(ctx context.Context) ([]*model.SavingsYear, error) {
-	return ofKind[model.SavingsYear](ctx, r.Resolver, domain.KindSavingsYear)
+	return ofKind[model.SavingsYear](ctx, domain.KindSavingsYear)
 }
 
 // Links is the resolver for the links field.

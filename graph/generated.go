@@ -2431,7 +2431,7 @@ type Centre implements Node {
   "Benefits it decides on and pays."
   benefits: [Benefit!]!
   partners: [Organisation!]!
-  "Reform items that affect it directly."
+  "Reform items whose impact reaches it, as impact(of:) works it out; in seed order."
   affectedBy: [ReformChange!]!
   "Task lists given for the centre itself (e.g. CDØ's)."
   tasks: [String!]!

@@ -27,6 +27,7 @@ type linkKey struct {
 // root reads through them, so a selection over many nodes costs one store
 // call per field, not one per node.
 type loaders struct {
+	kinds   *dataloadgen.Loader[domain.Kind, []*domain.Node]
 	nodes   *dataloadgen.Loader[domain.ID, *domain.Node]
 	links   *dataloadgen.Loader[linkKey, []domain.Link]
 	impacts *dataloadgen.Loader[domain.ID, *planner.Impact]
@@ -35,9 +36,26 @@ type loaders struct {
 func newLoaders(st store.Store, wait time.Duration) *loaders {
 	opt := dataloadgen.WithWait(wait)
 	return &loaders{
+		kinds:   dataloadgen.NewMappedLoader(fetchKinds(st), opt),
 		nodes:   dataloadgen.NewMappedLoader(fetchNodes(st), opt),
 		links:   dataloadgen.NewMappedLoader(fetchLinks(st), opt),
 		impacts: dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
+	}
+}
+
+// fetchKinds reads every node of each kind asked for, one call per kind:
+// the store has no batch for it, and a request asks for few kinds.
+func fetchKinds(st store.Store) func(context.Context, []domain.Kind) (map[domain.Kind][]*domain.Node, error) {
+	return func(ctx context.Context, kinds []domain.Kind) (map[domain.Kind][]*domain.Node, error) {
+		out := make(map[domain.Kind][]*domain.Node, len(kinds))
+		for _, k := range kinds {
+			ns, err := st.NodesByKind(ctx, k)
+			if err != nil {
+				return nil, fmt.Errorf("graph: %s nodes: %w", k, err)
+			}
+			out[k] = ns
+		}
+		return out, nil
 	}
 }
 
@@ -138,6 +156,22 @@ func loadersFrom(ctx context.Context) (*loaders, error) {
 	return l, nil
 }
 
+// loadKind returns every node of a kind in seed order, once per request.
+func loadKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := l.kinds.Load(ctx, kind)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range ns {
+		l.nodes.Prime(n.ID, n)
+	}
+	return ns, nil
+}
+
 // loadNode returns the node with id, or nil when there is none.
 func loadNode(ctx context.Context, id domain.ID) (*domain.Node, error) {
 	l, err := loadersFrom(ctx)
@@ -189,6 +223,15 @@ func loadLinks(ctx context.Context, keys []linkKey) ([]domain.Link, error) {
 		slices.SortStableFunc(out, func(a, b domain.Link) int { return a.Rel.Seq - b.Rel.Seq })
 	}
 	return out, nil
+}
+
+// loadImpacts returns what each of ids reaches, in one batch.
+func loadImpacts(ctx context.Context, ids []domain.ID) ([]*planner.Impact, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.impacts.LoadAll(ctx, ids)
 }
 
 // loadImpact returns what id reaches.

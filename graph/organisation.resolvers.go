@@ -65,7 +65,7 @@ func (r *centreResolver) Partners(ctx context.Context, obj *model.Centre) ([]*mo
 
 // AffectedBy is the resolver for the affectedBy field.
 func (r *centreResolver) AffectedBy(ctx context.Context, obj *model.Centre) ([]*model.ReformChange, error) {
-	return related[model.ReformChange](ctx, obj.Node.ID, domain.RelAffects, domain.Incoming)
+	return reformChangesReaching(ctx, obj.Node.ID)
 }
 
 // Receives is the resolver for the receives field.
@@ -100,12 +100,12 @@ func (r *organisationResolver) CooperatesOn(ctx context.Context, obj *model.Orga
 
 // Administration is the resolver for the administration field.
 func (r *queryResolver) Administration(ctx context.Context) (*model.Administration, error) {
-	return onlyOne[model.Administration](ctx, r.Resolver, domain.KindAdministration)
+	return onlyOne[model.Administration](ctx, domain.KindAdministration)
 }
 
 // Centres is the resolver for the centres field.
 func (r *queryResolver) Centres(ctx context.Context) ([]*model.Centre, error) {
-	return ofKind[model.Centre](ctx, r.Resolver, domain.KindCentre)
+	return ofKind[model.Centre](ctx, domain.KindCentre)
 }
 
 // Centre is the resolver for the centre field.
@@ -115,7 +115,7 @@ func (r *queryResolver) Centre(ctx context.Context, code string) (*model.Centre,
 
 // Organisations is the resolver for the organisations field.
 func (r *queryResolver) Organisations(ctx context.Context) ([]*model.Organisation, error) {
-	return ofKind[model.Organisation](ctx, r.Resolver, domain.KindOrganisation)
+	return ofKind[model.Organisation](ctx, domain.KindOrganisation)
 }
 
 // Organisation is the resolver for the organisation field.
@@ -125,7 +125,7 @@ func (r *queryResolver) Organisation(ctx context.Context, code string) (*model.O
 
 // Units is the resolver for the units field.
 func (r *queryResolver) Units(ctx context.Context) ([]*model.Unit, error) {
-	return ofKind[model.Unit](ctx, r.Resolver, domain.KindUnit)
+	return ofKind[model.Unit](ctx, domain.KindUnit)
 }
 
 // Links is the resolver for the links field.

@@ -15,12 +15,12 @@ import (
 
 // Reforms is the resolver for the reforms field.
 func (r *queryResolver) Reforms(ctx context.Context) ([]*model.Reform, error) {
-	return ofKind[model.Reform](ctx, r.Resolver, domain.KindReform)
+	return ofKind[model.Reform](ctx, domain.KindReform)
 }
 
 // ReformChanges is the resolver for the reformChanges field.
 func (r *queryResolver) ReformChanges(ctx context.Context, from *domain.Date, to *domain.Date) ([]*model.ReformChange, error) {
-	all, err := ofKind[model.ReformChange](ctx, r.Resolver, domain.KindReformChange)
+	all, err := ofKind[model.ReformChange](ctx, domain.KindReformChange)
 	if err != nil {
 		return nil, err
 	}

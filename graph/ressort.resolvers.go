@@ -14,7 +14,7 @@ import (
 
 // Transfers is the resolver for the transfers field.
 func (r *queryResolver) Transfers(ctx context.Context) ([]*model.Transfer, error) {
-	return ofKind[model.Transfer](ctx, r.Resolver, domain.KindTransfer)
+	return ofKind[model.Transfer](ctx, domain.KindTransfer)
 }
 
 // Links is the resolver for the links field.

@@ -15,18 +15,17 @@ import (
 
 // ofKind serves the root lists: every node of a kind in seed order, which for
 // centres is the org chart's.
-func ofKind[T ~struct{ model.Base }](ctx context.Context, r *Resolver, kind domain.Kind) ([]*T, error) {
-	ns, err := r.store.NodesByKind(ctx, kind)
+func ofKind[T ~struct{ model.Base }](ctx context.Context, kind domain.Kind) ([]*T, error) {
+	ns, err := loadKind(ctx, kind)
 	if err != nil {
-		return nil, fmt.Errorf("graph: %s nodes: %w", kind, err)
+		return nil, err
 	}
-	primeNodes(ctx, ns)
 	return wrapAll[T](ns), nil
 }
 
 // onlyOne serves root fields for the one node of a kind (BIF, its budget).
-func onlyOne[T ~struct{ model.Base }](ctx context.Context, r *Resolver, kind domain.Kind) (*T, error) {
-	all, err := ofKind[T](ctx, r, kind)
+func onlyOne[T ~struct{ model.Base }](ctx context.Context, kind domain.Kind) (*T, error) {
+	all, err := ofKind[T](ctx, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +46,31 @@ func byCode[T ~struct{ model.Base }](ctx context.Context, r *Resolver, kind doma
 	}
 	primeNodes(ctx, []*domain.Node{n})
 	return &T{model.Base{Node: n}}, nil
+}
+
+// reformChangesReaching lists the reform items whose impact reaches the
+// centre, in seed order. Every item's impact is worked out once per request,
+// however many centres ask.
+func reformChangesReaching(ctx context.Context, centre domain.ID) ([]*model.ReformChange, error) {
+	changes, err := loadKind(ctx, domain.KindReformChange)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]domain.ID, len(changes))
+	for i, c := range changes {
+		ids[i] = c.ID
+	}
+	impacts, err := loadImpacts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []*model.ReformChange
+	for i, imp := range impacts {
+		if slices.ContainsFunc(imp.Centres, func(c planner.AffectedCentre) bool { return c.Centre == centre }) {
+			out = append(out, &model.ReformChange{Base: model.Base{Node: changes[i]}})
+		}
+	}
+	return out, nil
 }
 
 // newImpact converts the planner's answer; its nodes are loaded by the

@@ -44,17 +44,17 @@ func (r *interventionResolver) Partners(ctx context.Context, obj *model.Interven
 
 // TargetGroups is the resolver for the targetGroups field.
 func (r *queryResolver) TargetGroups(ctx context.Context) ([]*model.TargetGroup, error) {
-	return ofKind[model.TargetGroup](ctx, r.Resolver, domain.KindTargetGroup)
+	return ofKind[model.TargetGroup](ctx, domain.KindTargetGroup)
 }
 
 // Interventions is the resolver for the interventions field.
 func (r *queryResolver) Interventions(ctx context.Context) ([]*model.Intervention, error) {
-	return ofKind[model.Intervention](ctx, r.Resolver, domain.KindIntervention)
+	return ofKind[model.Intervention](ctx, domain.KindIntervention)
 }
 
 // Benefits is the resolver for the benefits field.
 func (r *queryResolver) Benefits(ctx context.Context) ([]*model.Benefit, error) {
-	return ofKind[model.Benefit](ctx, r.Resolver, domain.KindBenefit)
+	return ofKind[model.Benefit](ctx, domain.KindBenefit)
 }
 
 // Links is the resolver for the links field.

@@ -1,0 +1,281 @@
+package graph_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/graph/graphtest"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+)
+
+// seeded is the real seed in the embedded store, loaded once per test binary.
+var seeded = sync.OnceValues(func() (store.Store, error) {
+	g, err := seed.LoadDir("../seed")
+	if err != nil {
+		return nil, err
+	}
+	return memstore.New(g)
+})
+
+func seededStore(t testing.TB) store.Store {
+	t.Helper()
+	st, err := seeded()
+	if err != nil {
+		t.Fatalf("loading ../seed: %v", err)
+	}
+	return st
+}
+
+func newHandler(t testing.TB, st store.Store) http.Handler {
+	t.Helper()
+	return graph.NewHandler(slog.New(slog.DiscardHandler), st, graph.Options{})
+}
+
+// TestGolden replays testdata/*.graphql: DOMAIN.md's six questions, each in
+// one request, and the lists and lookups widgets use.
+func TestGolden(t *testing.T) {
+	graphtest.RunGolden(t, newHandler(t, seededStore(t)), "testdata")
+}
+
+func TestCentreByCodeIgnoresCase(t *testing.T) {
+	c := client.New(newHandler(t, seededStore(t)))
+	tests := []struct {
+		code string
+		want string // "" for null
+	}{
+		{"CBE", "CBE"},
+		{"cbe", "CBE"},
+		{"cdø", "CDØ"},
+		{"CDØ", "CDØ"},
+		{"ungecenteret", "Ungecenteret"},
+		{"UNGECENTERET", "Ungecenteret"},
+		{"Centralforvaltningen", "Centralforvaltningen"},
+		{"SOF", ""}, // an organisation, not a centre
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			var resp struct{ Centre *struct{ Code string } }
+			c.MustPost(`query($code: String!) { centre(code: $code) { code } }`, &resp, client.Var("code", tt.code))
+			switch {
+			case tt.want == "" && resp.Centre != nil:
+				t.Errorf("got %q, want null", resp.Centre.Code)
+			case tt.want != "" && (resp.Centre == nil || resp.Centre.Code != tt.want):
+				t.Errorf("got %+v, want %q", resp.Centre, tt.want)
+			}
+		})
+	}
+}
+
+func TestOrganisationByCodeIgnoresCase(t *testing.T) {
+	c := client.New(newHandler(t, seededStore(t)))
+	for _, code := range []string{"SOF", "sof", "Sof"} {
+		t.Run(code, func(t *testing.T) {
+			var resp struct{ Organisation *struct{ Code string } }
+			c.MustPost(`query($code: String!) { organisation(code: $code) { code } }`, &resp, client.Var("code", code))
+			if resp.Organisation == nil || resp.Organisation.Code != "SOF" {
+				t.Errorf("got %+v", resp.Organisation)
+			}
+		})
+	}
+}
+
+func TestCentresInOrgChartOrder(t *testing.T) {
+	c := client.New(newHandler(t, seededStore(t)))
+	var resp struct{ Centres []struct{ Code string } }
+	c.MustPost(`{ centres { code } }`, &resp)
+	var got []string
+	for _, c := range resp.Centres {
+		got = append(got, c.Code)
+	}
+	want := "CBE CBA Ungecenteret CSI Ydelsesservice Centralforvaltningen CDØ"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %v, want %s", got, want)
+	}
+}
+
+// TestNodeServesEveryKind asks node(id:) for the first node of every kind
+// in the seed and expects the GraphQL type of that kind.
+func TestNodeServesEveryKind(t *testing.T) {
+	st := seededStore(t)
+	c := client.New(newHandler(t, st))
+	for _, kind := range domain.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			ns, err := st.NodesByKind(context.Background(), kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ns) == 0 {
+				t.Skipf("the seed has no %s", kind)
+			}
+			var resp struct {
+				Node *struct {
+					Typename string `json:"__typename"`
+					ID       string
+					Links    []struct{ Statement string }
+				}
+			}
+			c.MustPost(`query($id: ID!) { node(id: $id) { __typename id links { statement } } }`, &resp, client.Var("id", string(ns[0].ID)))
+			if resp.Node == nil || resp.Node.Typename != string(kind) || resp.Node.ID != string(ns[0].ID) {
+				t.Errorf("got %+v", resp.Node)
+			}
+		})
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	h := newHandler(t, seededStore(t))
+	tests := []struct {
+		name     string
+		query    string
+		vars     map[string]any
+		wantCode string // "" for no error
+		wantData string // the data, when it matters
+	}{
+		{"unknown but well-formed id is null", `{ node(id: "centre:atlantis") { id } }`, nil, "", `{"node":null}`},
+		{"id without a kind", `{ node(id: "cbe") { id } }`, nil, graph.CodeBadUserInput, ""},
+		{"id of an unknown kind", `{ node(id: "planet:mars") { id } }`, nil, graph.CodeBadUserInput, ""},
+		{"id with a bad key", `{ node(id: "centre:CBE!") { id } }`, nil, graph.CodeBadUserInput, ""},
+		{"impact of an unknown id", `{ impact(of: "reformchange:atlantis") { fullTimePersons } }`, nil, graph.CodeNotFound, ""},
+		{"impact of a malformed id", `{ impact(of: "atlantis") { fullTimePersons } }`, nil, graph.CodeBadUserInput, ""},
+		{"impossible date", `{ reformChanges(from: "2026-02-30") { id } }`, nil, graph.CodeBadUserInput, ""},
+		{"date in another format", `{ reformChanges(to: "1/7/2026") { id } }`, nil, graph.CodeBadUserInput, ""},
+		{"date as a number", `{ reformChanges(to: 20260701) { id } }`, nil, graph.CodeBadUserInput, ""},
+		{"bad date in a variable", `query($d: Date) { reformChanges(from: $d) { id } }`, map[string]any{"d": "2026-7-1"}, graph.CodeBadUserInput, ""},
+		{"empty search", `{ search(text: "  ") { score } }`, nil, graph.CodeBadUserInput, ""},
+		{"search asking for too many", `{ search(text: "fleksjob", first: 1000) { score } }`, nil, graph.CodeBadUserInput, ""},
+		{"search asking for none", `{ search(text: "fleksjob", first: 0) { score } }`, nil, graph.CodeBadUserInput, ""},
+		{"unknown relationship kind", `{ centres { links(relationship: EMPLOYS) { note } } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
+		{"unknown field", `{ centres { headcount } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
+		{"malformed query", `{ centres { code }`, nil, "GRAPHQL_PARSE_FAILED", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, body, resp := do(t, h, http.MethodPost, tt.query, tt.vars)
+			got := codes(resp)
+			switch {
+			case tt.wantCode == "" && len(got) > 0:
+				t.Fatalf("want no error:\n%s", body)
+			case tt.wantCode != "" && (len(got) != 1 || got[0] != tt.wantCode):
+				t.Fatalf("codes = %v, want [%s]:\n%s", got, tt.wantCode, body)
+			}
+			if tt.wantData != "" && string(resp.Data) != tt.wantData {
+				t.Errorf("data = %s, want %s", resp.Data, tt.wantData)
+			}
+		})
+	}
+}
+
+func TestReformChangesByDate(t *testing.T) {
+	c := client.New(newHandler(t, seededStore(t)))
+	tests := []struct {
+		name    string
+		from    any
+		to      any
+		want    int
+		undated bool // whether the undated initiatives may appear
+	}{
+		{"everything", nil, nil, 31, true},
+		{"1 February 2026", "2026-02-01", "2026-02-01", 13, false},
+		{"1 July 2026", "2026-07-01", "2026-07-01", 5, false},
+		{"from 2027", "2027-01-01", nil, 11, false},
+		{"until mid 2026", nil, "2026-06-30", 13, false},
+		{"through 2026", "2026-01-01", "2026-12-31", 18, false},
+		{"an empty window", "2026-03-01", "2026-06-30", 0, false},
+		{"bounds reversed", "2027-01-01", "2026-01-01", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp struct {
+				ReformChanges []struct {
+					ID            string
+					EffectiveDate *string
+				}
+			}
+			c.MustPost(`query($from: Date, $to: Date) { reformChanges(from: $from, to: $to) { id effectiveDate } }`,
+				&resp, client.Var("from", tt.from), client.Var("to", tt.to))
+			if len(resp.ReformChanges) != tt.want {
+				t.Errorf("got %d items, want %d", len(resp.ReformChanges), tt.want)
+			}
+			for _, rc := range resp.ReformChanges {
+				if rc.EffectiveDate == nil && !tt.undated {
+					t.Errorf("undated %s in a dated window", rc.ID)
+				}
+			}
+		})
+	}
+}
+
+// countingStore counts the calls a query makes, to show that loaders batch.
+type countingStore struct {
+	store.Store
+	nodesByID, links atomic.Int32
+}
+
+func (s *countingStore) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
+	s.nodesByID.Add(1)
+	return s.Store.NodesByID(ctx, ids)
+}
+
+func (s *countingStore) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
+	s.links.Add(1)
+	return s.Store.Links(ctx, ids, q)
+}
+
+// TestLoadersBatch: a selection over every centre costs one store call per
+// field and level, however many centres and target groups there are.
+func TestLoadersBatch(t *testing.T) {
+	st := &countingStore{Store: seededStore(t)}
+	c := client.New(newHandler(t, st))
+	var resp struct {
+		Centres []struct {
+			TargetGroups []struct{ ServedBy []struct{ Code string } }
+			Partners     []struct{ Code string }
+		}
+	}
+	c.MustPost(`{ centres { targetGroups { servedBy { code } } partners { code } } }`, &resp)
+	if len(resp.Centres) != 7 {
+		t.Fatalf("got %d centres", len(resp.Centres))
+	}
+	// Links: SERVES out, WORKS_WITH in, SERVES in. Nodes: target groups and
+	// partners (one batch), then the centres serving them, which were primed.
+	if n := st.links.Load(); n > 3 {
+		t.Errorf("%d Links calls, want at most 3", n)
+	}
+	if n := st.nodesByID.Load(); n > 2 {
+		t.Errorf("%d NodesByID calls, want at most 2", n)
+	}
+}
+
+// centreCard is what the intranet's centre widget asks for.
+const centreCard = `{
+  centres {
+    id code name description employees fullTimePersons
+    budget { amountDKK display }
+    targetGroups { id name phasedOutBy { name effectiveDate } }
+    interventions { id name audience }
+    partners { code }
+    units { name }
+    figures { name value unit year }
+  }
+}`
+
+func BenchmarkCentresQuery(b *testing.B) {
+	h := newHandler(b, seededStore(b))
+	for b.Loop() {
+		if _, errs := graphtest.Post(b, h, centreCard, nil); errs {
+			b.Fatal("query failed")
+		}
+	}
+}
