@@ -159,6 +159,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown relationship kind", `{ centres { links(relationship: EMPLOYS) { note } } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"unknown field", `{ centres { headcount } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"malformed query", `{ centres { code }`, nil, "GRAPHQL_PARSE_FAILED", ""},
+		{"impact repeated under aliases", aliases(20, `impact(of: "reformchange:afskaffelse-af-ressourceforloeb") { fullTimePersons }`), nil, graph.CodeComplexityLimit, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

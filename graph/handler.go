@@ -33,7 +33,7 @@ type Options struct {
 // query built to exhaust the server is refused before it runs.
 const (
 	DefaultMaxDepth      = 12
-	DefaultMaxComplexity = 2000
+	DefaultMaxComplexity = 1000
 )
 
 // parserTokenLimit bounds the size of a query document before it is parsed.
@@ -50,7 +50,9 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	}
 	registerErrorKinds()
 
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{store: st, logger: logger}}))
+	cfg := Config{Resolvers: &Resolver{store: st, logger: logger}}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
