@@ -36,9 +36,11 @@ type RelSpec struct {
 	To   []Kind
 	// Walk says how the impact traversal may walk this relationship.
 	// Structural links (a reform's phases, the budget's frames) carry no
-	// impact; a reform item's links and an organisation's COOPERATES_ON are
-	// walked forward only, so that nothing reaches a centre by going back
-	// through a reform item or from KUI to everything SOF also works on.
+	// impact. A reform item's links, an organisation's COOPERATES_ON and a
+	// unit's COORDINATES are walked forward only, so that nothing reaches a
+	// centre by going back through a reform item, from KUI to everything SOF
+	// also works on, or from one transfer to the other that the
+	// Reformsekretariat also coordinates.
 	Walk Walk
 	// Meaning reads "<from> <Meaning> <to>" in a path statement.
 	Meaning string
@@ -71,7 +73,7 @@ var RelSpecs = []RelSpec{
 	{RelAffects, []Kind{KindReformChange}, []Kind{KindCentre, KindUnit, KindTargetGroup, KindIntervention, KindBenefit, KindOrganisation}, WalkForward, "affects"},
 	{RelMovesTo, []Kind{KindTransfer}, []Kind{KindCentre}, WalkBoth, "moves tasks to"},
 	{RelMoves, []Kind{KindTransfer}, []Kind{KindIntervention, KindOrganisation}, WalkBoth, "moves"},
-	{RelCoordinates, []Kind{KindUnit}, []Kind{KindReform, KindTransfer}, WalkBoth, "coordinates"},
+	{RelCoordinates, []Kind{KindUnit}, []Kind{KindReform, KindTransfer}, WalkForward, "coordinates"},
 	{RelHasBudget, []Kind{KindAdministration}, []Kind{KindBudget}, WalkNone, "has the budget"},
 	{RelHasFrame, []Kind{KindBudget}, []Kind{KindBudgetFrame}, WalkNone, "has the frame"},
 	{RelHasSavings, []Kind{KindReform}, []Kind{KindSavingsYear}, WalkNone, "saves"},
