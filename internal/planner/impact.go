@@ -33,6 +33,9 @@ type Impact struct {
 	// FullTimePersons sums the figures of the target groups reached that
 	// have one; nil when none has.
 	FullTimePersons *int
+	// FullTimePersonsComplete is true when every target group reached has
+	// a figure, so FullTimePersons is the whole count and not a floor.
+	FullTimePersonsComplete bool
 }
 
 // ImpactOf works out which centres id reaches, and through what.
@@ -88,7 +91,7 @@ func assemble(id domain.ID, paths []domain.Path, nodes map[domain.ID]*domain.Nod
 		reached = append(reached, n)
 	}
 	slices.SortFunc(reached, byOrder)
-	ftp, known := 0, false
+	ftp, known, complete := 0, false, true
 	for _, n := range reached {
 		switch n.Kind {
 		case domain.KindTargetGroup:
@@ -96,6 +99,8 @@ func assemble(id domain.ID, paths []domain.Path, nodes map[domain.ID]*domain.Nod
 			if f, ok := n.Figure(domain.MeasureFullTimePersons); ok {
 				ftp += int(f.Value)
 				known = true
+			} else {
+				complete = false
 			}
 		case domain.KindIntervention:
 			imp.Interventions = append(imp.Interventions, n.ID)
@@ -106,6 +111,7 @@ func assemble(id domain.ID, paths []domain.Path, nodes map[domain.ID]*domain.Nod
 	if known {
 		imp.FullTimePersons = &ftp
 	}
+	imp.FullTimePersonsComplete = known && complete
 	return imp
 }
 

@@ -39,7 +39,7 @@ func TestImpactOfReformItem(t *testing.T) {
 	if step.Rel.Kind != domain.RelPaidTo || !step.Reversed || step.Rel.Rationale == "" {
 		t.Errorf("inferred step: %+v", step)
 	}
-	if len(imp.TargetGroups) != 1 || len(imp.Benefits) != 1 || imp.FullTimePersons != nil {
+	if len(imp.TargetGroups) != 1 || len(imp.Benefits) != 1 || imp.FullTimePersons != nil || imp.FullTimePersonsComplete {
 		t.Errorf("reached: %+v", imp)
 	}
 }
@@ -49,8 +49,8 @@ func TestImpactCountsKnownFullTimePersons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if imp.FullTimePersons == nil || *imp.FullTimePersons != 1831 {
-		t.Fatalf("full-time persons: %v", imp.FullTimePersons)
+	if imp.FullTimePersons == nil || *imp.FullTimePersons != 1831 || !imp.FullTimePersonsComplete {
+		t.Fatalf("full-time persons: %v (complete %v)", imp.FullTimePersons, imp.FullTimePersonsComplete)
 	}
 }
 
