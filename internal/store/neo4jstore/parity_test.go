@@ -1,0 +1,96 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/planner"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+)
+
+// TestParityOnRealSeed loads seed/ into Neo4j and into the memstore and
+// asks both the same questions, every node's impact among them: the answers
+// must be equal, field for field.
+func TestParityOnRealSeed(t *testing.T) {
+	nst := connect(t)
+	ctx := context.Background()
+	g, err := seed.LoadDir("../../../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nst.Load(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	mst, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := map[string]store.Store{"memory": mst, "neo4j": nst}
+	answered := 0 // questions both answered with something, so the test cannot pass on emptiness
+	ask := func(t *testing.T, what string, q func(store.Store) (any, error)) {
+		t.Helper()
+		m, merr := q(stores["memory"])
+		n, nerr := q(stores["neo4j"])
+		if merr != nil || nerr != nil {
+			t.Fatalf("%s: memory error %v, neo4j error %v", what, merr, nerr)
+		}
+		if v := reflect.ValueOf(m); v.IsValid() && !v.IsZero() && (v.Kind() != reflect.Slice && v.Kind() != reflect.Map || v.Len() > 0) {
+			answered++
+		}
+		if !reflect.DeepEqual(m, n) {
+			t.Fatalf("%s differs:\nmemory %+v\n neo4j %+v", what, m, n)
+		}
+	}
+	var ids []domain.ID
+	for _, n := range g.Nodes {
+		ids = append(ids, n.ID)
+	}
+
+	t.Run("nodes", func(t *testing.T) {
+		ask(t, "NodesByID", func(s store.Store) (any, error) { return s.NodesByID(ctx, ids) })
+		for _, k := range domain.Kinds {
+			ask(t, "NodesByKind "+string(k), func(s store.Store) (any, error) { return s.NodesByKind(ctx, k) })
+		}
+	})
+	t.Run("links", func(t *testing.T) {
+		for _, spec := range domain.RelSpecs {
+			for _, dir := range []domain.Direction{domain.Outgoing, domain.Incoming} {
+				q := store.LinkQuery{Kind: spec.Kind, Dir: dir}
+				ask(t, "Links "+string(spec.Kind), func(s store.Store) (any, error) { return s.Links(ctx, ids, q) })
+			}
+		}
+	})
+	t.Run("impact of every node", func(t *testing.T) {
+		for _, id := range ids {
+			ask(t, "impact of "+string(id), func(s store.Store) (any, error) { return planner.ImpactOf(ctx, s, id) })
+		}
+	})
+	t.Run("search for every word of every name", func(t *testing.T) {
+		words := map[string]bool{"ressourceforloeb": true, "RESSOURCEFORLØB": true, "fleksjob": true, "sof": true}
+		for _, n := range g.Nodes {
+			for _, w := range strings.Fields(n.Name) {
+				words[w] = true
+			}
+		}
+		for w := range words {
+			ask(t, "search "+w, func(s store.Store) (any, error) {
+				hits, err := planner.Search(ctx, s, w, 100)
+				if err != nil && strings.Contains(err.Error(), "no letters") {
+					return nil, nil // a word of punctuation alone
+				}
+				return hits, err
+			})
+		}
+	})
+	// 138 nodes, 15 kinds, 40 link queries, an impact per node, searches:
+	// most of these have a non-empty answer.
+	if answered < len(ids) {
+		t.Fatalf("only %d questions had a non-empty answer", answered)
+	}
+	t.Logf("%d questions answered alike, non-empty", answered)
+}
