@@ -50,7 +50,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	}
 	registerErrorKinds()
 
-	cfg := Config{Resolvers: &Resolver{store: st, logger: logger}}
+	cfg := Config{Resolvers: &Resolver{store: st}}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -267,6 +267,16 @@ func relatedOne[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kind
 	return all[0], nil
 }
 
+// requiredOne is relatedOne for a non-null field: a node without the link
+// means a broken store, an internal error.
+func requiredOne[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) (*T, error) {
+	one, err := relatedOne[T](ctx, id, kind, dir)
+	if err == nil && one == nil {
+		err = fmt.Errorf("graph: %s has no %s link", id, kind)
+	}
+	return one, err
+}
+
 // relatedAny is related for fields whose far ends are of several kinds.
 func relatedAny(ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) ([]model.Node, error) {
 	ns, err := relatedNodes(ctx, id, kind, dir)

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -135,11 +134,7 @@ func (r *unitResolver) Links(ctx context.Context, obj *model.Unit, relationship 
 
 // Centre is the resolver for the centre field.
 func (r *unitResolver) Centre(ctx context.Context, obj *model.Unit) (*model.Centre, error) {
-	c, err := relatedOne[model.Centre](ctx, obj.Node.ID, domain.RelHasUnit, domain.Incoming)
-	if err == nil && c == nil {
-		err = fmt.Errorf("graph: unit %s belongs to no centre", obj.Node.ID)
-	}
-	return c, err
+	return requiredOne[model.Centre](ctx, obj.Node.ID, domain.RelHasUnit, domain.Incoming)
 }
 
 // Administration returns AdministrationResolver implementation.

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -60,21 +59,14 @@ func (r *reformChangeResolver) Phase(ctx context.Context, obj *model.ReformChang
 
 // Reform is the resolver for the reform field.
 func (r *reformChangeResolver) Reform(ctx context.Context, obj *model.ReformChange) (*model.Reform, error) {
-	owner := obj.Node.ID
-	if phase, err := relatedOne[model.ReformPhase](ctx, owner, domain.RelIncludes, domain.Incoming); err != nil {
+	phase, err := relatedOne[model.ReformPhase](ctx, obj.Node.ID, domain.RelIncludes, domain.Incoming)
+	if err != nil {
 		return nil, err
-	} else if phase != nil {
-		owner = phase.Node.ID
 	}
-	kind := domain.RelHasInitiative
-	if owner != obj.Node.ID {
-		kind = domain.RelHasPhase
+	if phase == nil { // an undated initiative
+		return requiredOne[model.Reform](ctx, obj.Node.ID, domain.RelHasInitiative, domain.Incoming)
 	}
-	reform, err := relatedOne[model.Reform](ctx, owner, kind, domain.Incoming)
-	if err == nil && reform == nil {
-		err = fmt.Errorf("graph: reform item %s belongs to no reform", obj.Node.ID)
-	}
-	return reform, err
+	return requiredOne[model.Reform](ctx, phase.Node.ID, domain.RelHasPhase, domain.Incoming)
 }
 
 // PhasesOut is the resolver for the phasesOut field.
@@ -108,11 +100,7 @@ func (r *reformPhaseResolver) Changes(ctx context.Context, obj *model.ReformPhas
 
 // Reform is the resolver for the reform field.
 func (r *reformPhaseResolver) Reform(ctx context.Context, obj *model.ReformPhase) (*model.Reform, error) {
-	reform, err := relatedOne[model.Reform](ctx, obj.Node.ID, domain.RelHasPhase, domain.Incoming)
-	if err == nil && reform == nil {
-		err = fmt.Errorf("graph: reform phase %s belongs to no reform", obj.Node.ID)
-	}
-	return reform, err
+	return requiredOne[model.Reform](ctx, obj.Node.ID, domain.RelHasPhase, domain.Incoming)
 }
 
 // Reform returns ReformResolver implementation.

@@ -1,14 +1,9 @@
 package graph
 
-import (
-	"log/slog"
+import "github.com/bif-kk/orggraph/internal/store"
 
-	"github.com/bif-kk/orggraph/internal/store"
-)
-
-// Resolver is the root resolver. Root fields read the store directly, once
+// Resolver is the root resolver. Root fields read the store at most once
 // each; everything below them goes through the request's loaders.
 type Resolver struct {
-	store  store.Store
-	logger *slog.Logger
+	store store.Store
 }

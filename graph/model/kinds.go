@@ -1,6 +1,10 @@
 package model
 
-import "github.com/bif-kk/orggraph/internal/domain"
+import (
+	"math"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+)
 
 // One type per node kind. Fields that are not plain reads of the node are
 // methods here (derived) or resolvers in package graph (relations).
@@ -26,7 +30,7 @@ func (c Centre) Budget() *Money {
 	if !ok {
 		return nil
 	}
-	return NewMoney(domain.Money{DKK: int64(f.Value)})
+	return NewMoney(domain.Money{DKK: int64(math.Round(f.Value))})
 }
 
 type Unit struct{ Base }
