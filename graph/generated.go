@@ -160,12 +160,13 @@ type ComplexityRoot struct {
 	}
 
 	Impact struct {
-		Benefits        func(childComplexity int) int
-		Centres         func(childComplexity int) int
-		FullTimePersons func(childComplexity int) int
-		Interventions   func(childComplexity int) int
-		Subject         func(childComplexity int) int
-		TargetGroups    func(childComplexity int) int
+		Benefits                func(childComplexity int) int
+		Centres                 func(childComplexity int) int
+		FullTimePersons         func(childComplexity int) int
+		FullTimePersonsComplete func(childComplexity int) int
+		Interventions           func(childComplexity int) int
+		Subject                 func(childComplexity int) int
+		TargetGroups            func(childComplexity int) int
 	}
 
 	Intervention struct {
@@ -1061,6 +1062,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Impact.FullTimePersons(childComplexity), true
+	case "Impact.fullTimePersonsComplete":
+		if e.ComplexityRoot.Impact.FullTimePersonsComplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.FullTimePersonsComplete(childComplexity), true
 	case "Impact.interventions":
 		if e.ComplexityRoot.Impact.Interventions == nil {
 			break
@@ -2186,6 +2193,11 @@ type Impact {
   centres: [AffectedCentre!]!
   "Of the target groups reached, where known."
   fullTimePersons: Int
+  """
+  True when every target group reached has a figure, so fullTimePersons is the
+  whole count; false when it is a floor (or null).
+  """
+  fullTimePersonsComplete: Boolean!
   "Target groups on some path to a centre, in seed order."
   targetGroups: [TargetGroup!]!
   "Interventions on some path to a centre, in seed order."
@@ -2877,6 +2889,8 @@ func (ec *executionContext) childFields_Impact(ctx context.Context, field graphq
 		return ec.fieldContext_Impact_centres(ctx, field)
 	case "fullTimePersons":
 		return ec.fieldContext_Impact_fullTimePersons(ctx, field)
+	case "fullTimePersonsComplete":
+		return ec.fieldContext_Impact_fullTimePersonsComplete(ctx, field)
 	case "targetGroups":
 		return ec.fieldContext_Impact_targetGroups(ctx, field)
 	case "interventions":
@@ -6189,6 +6203,29 @@ func (ec *executionContext) _Impact_fullTimePersons(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Impact_fullTimePersons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Impact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Impact_fullTimePersonsComplete(ctx context.Context, field graphql.CollectedField, obj *model.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_fullTimePersonsComplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullTimePersonsComplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_fullTimePersonsComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Impact", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Impact_targetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Impact) (ret graphql.Marshaler) {
@@ -12414,6 +12451,11 @@ func (ec *executionContext) _Impact(ctx context.Context, sel ast.SelectionSet, o
 		case "fullTimePersons":
 			out.Values[i] = ec._Impact_fullTimePersons(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fullTimePersonsComplete":
+			out.Values[i] = ec._Impact_fullTimePersonsComplete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "targetGroups":

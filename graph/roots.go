@@ -81,12 +81,13 @@ func newImpact(imp *planner.Impact) *model.Impact {
 		centres[i] = &model.AffectedCentre{CentreID: c.Centre, Basis: c.Basis, Paths: model.NewPaths(c.Paths)}
 	}
 	return &model.Impact{
-		SubjectID:       imp.Subject,
-		Centres:         centres,
-		TargetGroupIDs:  imp.TargetGroups,
-		InterventionIDs: imp.Interventions,
-		BenefitIDs:      imp.Benefits,
-		FullTimePersons: imp.FullTimePersons,
+		SubjectID:               imp.Subject,
+		Centres:                 centres,
+		TargetGroupIDs:          imp.TargetGroups,
+		InterventionIDs:         imp.Interventions,
+		BenefitIDs:              imp.Benefits,
+		FullTimePersons:         imp.FullTimePersons,
+		FullTimePersonsComplete: imp.FullTimePersonsComplete,
 	}
 }
 

@@ -11,6 +11,8 @@ type Impact struct {
 	InterventionIDs []domain.ID
 	BenefitIDs      []domain.ID
 	FullTimePersons *int
+	// FullTimePersonsComplete: every target group reached has a figure.
+	FullTimePersonsComplete bool
 }
 
 // AffectedCentre is a centre an impact reaches, with the paths that lead there.
