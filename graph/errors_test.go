@@ -181,6 +181,13 @@ func TestStoreFailuresArePresentedWithoutDetail(t *testing.T) {
 			wantMsg:  "internal error",
 		},
 		{
+			name:     "panic while working out an impact",
+			store:    fakeStore{panic: "ImpactPaths"},
+			query:    `{ impact(of: "centre:cbe") { fullTimePersons } }`,
+			wantCode: graph.CodeInternal,
+			wantMsg:  "internal error",
+		},
+		{
 			name:     "panic inside a loader's batch",
 			store:    fakeStore{panic: "Links"},
 			query:    `{ centres { name targetGroups { name } } }`,
