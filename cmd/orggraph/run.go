@@ -11,6 +11,7 @@ const usage = `Usage: orggraph <command> [flags]
 
 Commands:
   serve   serve the GraphQL API (orggraph serve -h for its flags)
+  seed    load seed/ into Neo4j (orggraph seed -h for its flags)
   help    show this text
 `
 
@@ -27,6 +28,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd, rest := args[1], args[2:]; cmd {
 	case "serve":
 		return serve(ctx, rest, getenv, stderr)
+	case "seed":
+		return seedCommand(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -181,8 +181,11 @@ func TestCommandLine(t *testing.T) {
 		{"serve help", []string{"orggraph", "serve", "-h"}, noEnv, "", "", "-seed-dir"},
 		{"unknown flag", []string{"orggraph", "serve", "--port", "1"}, noEnv, "flag provided but not defined", "", ""},
 		{"stray argument", []string{"orggraph", "serve", "now"}, noEnv, "unexpected arguments", "", ""},
-		{"neo4j not yet", []string{"orggraph", "serve", "--store", "neo4j"}, noEnv, "store neo4j is not available yet", "", ""},
-		{"store from env", []string{"orggraph", "serve"}, env(map[string]string{"ORGGRAPH_STORE": "neo4j"}), "store neo4j is not available yet", "", ""},
+		{"neo4j bad timeout", []string{"orggraph", "serve", "--store", "neo4j", "--neo4j-timeout", "soon"}, noEnv, "--neo4j-timeout", "", ""},
+		{"store from env", []string{"orggraph", "serve"}, env(map[string]string{"ORGGRAPH_STORE": "neo4j", "ORGGRAPH_NEO4J_TIMEOUT": "-1s"}), "--neo4j-timeout", "", ""},
+		{"seed help", []string{"orggraph", "seed", "-h"}, noEnv, "", "", "-prune"},
+		{"seed refuses bad seed dir before touching Neo4j", []string{"orggraph", "seed", "--seed-dir", "/nonexistent"}, noEnv, "nothing was written", "", ""},
+		{"seed stray argument", []string{"orggraph", "seed", "now"}, noEnv, "unexpected arguments", "", ""},
 		{"unknown store", []string{"orggraph", "serve", "--store", "sqlite"}, noEnv, `unknown store "sqlite"`, "", ""},
 		{"seed dir from env", []string{"orggraph", "serve"}, env(map[string]string{"ORGGRAPH_SEED_DIR": "/nonexistent"}), "/nonexistent", "", ""},
 	}

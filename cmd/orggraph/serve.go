@@ -18,6 +18,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 )
 
 // shutdownTimeout bounds how long in-flight requests get to finish.
@@ -29,8 +30,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "ORGGRAPH_ADDR", ":8080"), "address to listen on (env ORGGRAPH_ADDR)")
-	storeName := fs.String("store", envOr(getenv, "ORGGRAPH_STORE", "memory"), "store to serve from: memory (env ORGGRAPH_STORE)")
-	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files (env ORGGRAPH_SEED_DIR)")
+	storeName := fs.String("store", envOr(getenv, "ORGGRAPH_STORE", "memory"), "store to serve from: memory or neo4j (env ORGGRAPH_STORE)")
+	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files, for the memory store (env ORGGRAPH_SEED_DIR)")
+	neo4jConfig := neo4jFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -45,7 +47,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	defer stop()
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 
-	st, err := openStore(*storeName, *seedDir)
+	st, err := openStore(ctx, *storeName, *seedDir, neo4jConfig, logger)
 	if err != nil {
 		return err
 	}
@@ -85,8 +87,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	return nil
 }
 
-// openStore is the one place a store is chosen.
-func openStore(name, seedDir string) (store.Store, error) {
+// openStore is the one place a store is chosen. A Neo4j store is returned at
+// once, so the server listens (and /readyz says 503) while Neo4j is still
+// coming up; its schema is bootstrapped in the background with backoff.
+func openStore(ctx context.Context, name, seedDir string, neo4jConfig func() (neo4jstore.Config, error), logger *slog.Logger) (store.Store, error) {
 	switch name {
 	case "memory":
 		g, err := seed.LoadDir(seedDir)
@@ -99,8 +103,32 @@ func openStore(name, seedDir string) (store.Store, error) {
 		}
 		return st, nil
 	case "neo4j":
-		return nil, errors.New("serve: store neo4j is not available yet; use --store memory")
+		cfg, err := neo4jConfig()
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+		st, err := neo4jstore.New(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+		go func() {
+			if err := bootstrapWithBackoff(ctx, st, cfg, 0, logger); err != nil {
+				if ctx.Err() == nil {
+					logger.Error("Neo4j schema bootstrap failed", "uri", cfg.URI, "err", err)
+				}
+				return
+			}
+			nodes, _, err := st.Counts(ctx)
+			switch {
+			case err != nil:
+			case nodes == 0:
+				logger.Warn("Neo4j holds no orggraph data yet: run `orggraph seed`", "uri", cfg.URI, "database", cfg.Database)
+			default:
+				logger.Info("Neo4j ready", "uri", cfg.URI, "database", cfg.Database, "nodes", nodes)
+			}
+		}()
+		return st, nil
 	default:
-		return nil, fmt.Errorf("serve: unknown store %q (want memory)", name)
+		return nil, fmt.Errorf("serve: unknown store %q (want memory or neo4j)", name)
 	}
 }

@@ -90,8 +90,7 @@ public final class Main {
             // with the known test password. Parameters avoid any quoting issues. (Bolt is
             // already up, but neo4j/neo4j can only change the password, and clients wait
             // for the ready line below anyway.)
-            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+            setPassword(dbms, password);
 
             String version = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally(
                     "CALL dbms.components() YIELD name, versions, edition "
@@ -176,5 +175,25 @@ public final class Main {
             t.printStackTrace();
         }
         System.exit(1);
+    }
+
+    /**
+     * Sets neo4j's password. A data folder kept from an earlier run (NEO4J_DATA_DIR)
+     * already has it, and Neo4j refuses to set a password to its current value:
+     * that refusal means the password is already right.
+     */
+    private static void setPassword(DatabaseManagementService dbms, String password) {
+        try {
+            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        } catch (RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                String m = c.getMessage();
+                if (m != null && m.contains("Old password and new password cannot be the same")) {
+                    return;
+                }
+            }
+            throw e;
+        }
     }
 }
