@@ -1,0 +1,45 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"regexp"
+	"testing"
+
+	"github.com/bif-kk/orggraph/graph/graphtest"
+)
+
+// readmeExample is a marked query in README.md followed by its printed response.
+var readmeExample = regexp.MustCompile("(?s)<!-- example: replayed by TestREADMEExamples -->\n```graphql\n(.*?)\n```.*?```json\n(.*?)\n```")
+
+// TestREADMEExamples replays every example query in README.md against the
+// embedded store, so the answers the README shows are the real ones.
+func TestREADMEExamples(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := readmeExample.FindAllSubmatch(readme, -1)
+	if len(examples) < 6 {
+		t.Fatalf("README.md has %d examples, want one per DOMAIN.md question (6)", len(examples))
+	}
+	h := newHandler(t, seededStore(t))
+	for i, ex := range examples {
+		got, hasErrors := graphtest.Post(t, h, string(ex[1]), nil)
+		if hasErrors {
+			t.Errorf("example %d answers with errors:\n%s", i+1, got)
+			continue
+		}
+		var want, have any
+		if err := json.Unmarshal(ex[2], &want); err != nil {
+			t.Fatalf("example %d: the README's response is not JSON: %v", i+1, err)
+		}
+		if err := json.Unmarshal(got, &have); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(want, have) {
+			t.Errorf("example %d: README shows another answer than the API gives; got\n%s", i+1, got)
+		}
+	}
+}
