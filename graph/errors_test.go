@@ -83,8 +83,20 @@ func (s fakeStore) Links(_ context.Context, ids []domain.ID, q store.LinkQuery) 
 	return nil, nil
 }
 
-func (s fakeStore) ImpactPaths(context.Context, domain.ID, int) ([]domain.Path, error) {
+func (s fakeStore) ImpactPaths(context.Context, []domain.ID, int) (map[domain.ID][]domain.Path, error) {
 	return nil, s.check("ImpactPaths")
+}
+
+func (s fakeStore) PathsBetween(context.Context, domain.ID, domain.ID, int) ([]domain.Path, error) {
+	return nil, s.check("PathsBetween")
+}
+
+func (s fakeStore) Dependencies(context.Context, []domain.ID) ([]domain.Shared, error) {
+	return nil, s.check("Dependencies")
+}
+
+func (s fakeStore) Snapshot(context.Context) (*domain.Graph, error) {
+	return nil, s.check("Snapshot")
 }
 
 func (s fakeStore) SearchCandidates(context.Context, []string) ([]*domain.Node, error) {

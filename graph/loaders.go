@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -103,42 +102,24 @@ func fetchLinks(st store.Store) func(context.Context, []linkKey) (map[linkKey][]
 	}
 }
 
-// impactWorkers bounds how many impacts one batch works out at once: a
-// remote store answers several traversals in parallel, but one request
-// should not take its whole connection pool.
-const impactWorkers = 4
-
-// fetchImpacts runs the planner once per distinct subject, a few at a time;
-// an error belongs to its own key only.
+// fetchImpacts works out a batch of impacts with one traversal call. When
+// that fails for a bad id, each id is asked alone, so the error belongs to
+// its own key and the others still answer.
 func fetchImpacts(st store.Store) func(context.Context, []domain.ID) (map[domain.ID]*planner.Impact, error) {
 	return func(ctx context.Context, ids []domain.ID) (map[domain.ID]*planner.Impact, error) {
-		impacts := make([]*planner.Impact, len(ids))
-		errs := make([]error, len(ids))
-		sem := make(chan struct{}, impactWorkers)
-		var wg sync.WaitGroup
-		for i, id := range ids {
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() {
-					// dataloadgen recovers panics in the fetch, not in its goroutines.
-					if p := recover(); p != nil {
-						errs[i] = fmt.Errorf("graph: impact of %s: panic: %v", id, p)
-					}
-					<-sem
-				}()
-				impacts[i], errs[i] = planner.ImpactOf(ctx, st, id)
-			})
+		all, err := planner.ImpactOfMany(ctx, st, ids)
+		if err == nil || len(ids) == 1 || !(errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalidInput)) {
+			return all, err
 		}
-		wg.Wait()
-
 		out := make(map[domain.ID]*planner.Impact, len(ids))
 		failed := dataloadgen.MappedFetchError[domain.ID]{}
-		for i, id := range ids {
-			if errs[i] != nil {
-				failed[id] = errs[i]
+		for _, id := range ids {
+			imp, err := planner.ImpactOf(ctx, st, id)
+			if err != nil {
+				failed[id] = err
 				continue
 			}
-			out[id] = impacts[i]
+			out[id] = imp
 		}
 		if len(failed) > 0 {
 			return out, failed

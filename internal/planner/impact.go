@@ -1,7 +1,8 @@
 // Package planner answers the planners' questions on top of any store: which
-// centres a node reaches and why, and what a search finds. Stores supply raw
-// paths and candidates; the ordering, basis and aggregates are decided here,
-// once, so every store answers identically.
+// centres a node reaches and why, what centres share, how two nodes connect,
+// what changed over time, and what a search finds. Stores supply raw paths
+// and candidates; the ordering, basis and aggregates are decided here, once,
+// so every store answers identically.
 package planner
 
 import (
@@ -23,9 +24,13 @@ type AffectedCentre struct {
 	Paths []domain.Path // shortest first, explicit before inferred
 }
 
-// Impact is what a node reaches.
+// Impact is what a node, or a set of nodes, reaches.
 type Impact struct {
-	Subject       domain.ID
+	Subject domain.ID // empty for the impact of a list
+	// Items are the nodes the paths start from: the subject itself, or for a
+	// reform phase its items, for a reform all its items, for a list the
+	// union of those.
+	Items         []domain.ID
 	Centres       []AffectedCentre // in org-chart order
 	TargetGroups  []domain.ID      // reached on some path, in seed order
 	Interventions []domain.ID
@@ -36,43 +41,184 @@ type Impact struct {
 	// FullTimePersonsComplete is true when every target group reached has
 	// a figure, so FullTimePersons is the whole count and not a floor.
 	FullTimePersonsComplete bool
+	// The centres reached, each counted once however many paths reach it:
+	// their full-time persons, employees and budget, summed over the centres
+	// that give the figure; nil when none does.
+	CentreFullTimePersons *int
+	CentreEmployees       *int
+	CentreBudget          *domain.Money
 }
 
-// ImpactOf works out which centres id reaches, and through what.
+// ImpactOf works out which centres id reaches, and through what. A reform
+// phase reaches what its items reach; a reform what all its items reach.
 func ImpactOf(ctx context.Context, st store.Store, id domain.ID) (*Impact, error) {
-	if _, _, err := domain.ParseID(string(id)); err != nil {
+	all, err := ImpactOfMany(ctx, st, []domain.ID{id})
+	if err != nil {
 		return nil, err
 	}
-	paths, err := st.ImpactPaths(ctx, id, domain.ImpactMaxSteps)
+	return all[id], nil
+}
+
+// ImpactOfMany works out the impact of each of ids with one traversal call.
+// domain.ErrNotFound if any id is unknown.
+func ImpactOfMany(ctx context.Context, st store.Store, ids []domain.ID) (map[domain.ID]*Impact, error) {
+	items, err := expand(ctx, st, ids)
 	if err != nil {
-		return nil, fmt.Errorf("planner: impact of %s: %w", id, err)
+		return nil, err
 	}
-	// Every node on a path, the subject included, for ordering and aggregates.
-	seen := map[domain.ID]bool{id: true}
-	ids := []domain.ID{id}
-	for _, p := range paths {
-		for _, s := range p.Steps {
-			if !seen[s.To] {
-				seen[s.To] = true
-				ids = append(ids, s.To)
+	paths, err := impactPaths(ctx, st, items)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[domain.ID]*Impact, len(ids))
+	for _, id := range ids {
+		imp, err := assemble(ctx, st, id, items[id], paths)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = imp
+	}
+	return out, nil
+}
+
+// ImpactOfAll works out what a list of nodes reaches together, each centre,
+// target group and figure counted once.
+func ImpactOfAll(ctx context.Context, st store.Store, ids []domain.ID) (*Impact, error) {
+	if len(ids) == 0 || len(ids) > 100 {
+		return nil, fmt.Errorf("%w: impactOfAll takes 1 to 100 ids", domain.ErrInvalidInput)
+	}
+	items, err := expand(ctx, st, ids)
+	if err != nil {
+		return nil, err
+	}
+	var union []domain.ID
+	for _, id := range ids {
+		for _, it := range items[id] {
+			if !slices.Contains(union, it) {
+				union = append(union, it)
+			}
+		}
+	}
+	paths, err := impactPaths(ctx, st, map[domain.ID][]domain.ID{"": union})
+	if err != nil {
+		return nil, err
+	}
+	return assemble(ctx, st, "", union, paths)
+}
+
+// expand maps each id to the items whose paths make up its impact.
+func expand(ctx context.Context, st store.Store, ids []domain.ID) (map[domain.ID][]domain.ID, error) {
+	for _, id := range ids {
+		if _, _, err := domain.ParseID(string(id)); err != nil {
+			return nil, err
+		}
+	}
+	nodes, err := st.NodesByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("planner: impact: %w", err)
+	}
+	var phases, reforms []domain.ID
+	for _, id := range ids {
+		n := nodes[id]
+		if n == nil {
+			return nil, fmt.Errorf("planner: impact of %s: %w", id, domain.ErrNotFound)
+		}
+		switch n.Kind {
+		case domain.KindReformPhase:
+			phases = append(phases, id)
+		case domain.KindReform:
+			reforms = append(reforms, id)
+		}
+	}
+	// A reform's items are its initiatives and its phases' items.
+	var hasPhase, initiatives map[domain.ID][]domain.Link
+	if len(reforms) > 0 {
+		if hasPhase, err = st.Links(ctx, reforms, store.LinkQuery{Kind: domain.RelHasPhase, Dir: domain.Outgoing}); err != nil {
+			return nil, fmt.Errorf("planner: impact: %w", err)
+		}
+		if initiatives, err = st.Links(ctx, reforms, store.LinkQuery{Kind: domain.RelHasInitiative, Dir: domain.Outgoing}); err != nil {
+			return nil, fmt.Errorf("planner: impact: %w", err)
+		}
+		for _, r := range reforms {
+			for _, l := range hasPhase[r] {
+				phases = append(phases, l.Other)
+			}
+		}
+	}
+	var includes map[domain.ID][]domain.Link
+	if len(phases) > 0 {
+		if includes, err = st.Links(ctx, phases, store.LinkQuery{Kind: domain.RelIncludes, Dir: domain.Outgoing}); err != nil {
+			return nil, fmt.Errorf("planner: impact: %w", err)
+		}
+	}
+	itemsOfPhase := func(p domain.ID) []domain.ID {
+		var out []domain.ID
+		for _, l := range includes[p] {
+			out = append(out, l.Other)
+		}
+		return out
+	}
+	out := make(map[domain.ID][]domain.ID, len(ids))
+	for _, id := range ids {
+		switch nodes[id].Kind {
+		case domain.KindReformPhase:
+			out[id] = itemsOfPhase(id)
+		case domain.KindReform:
+			for _, l := range hasPhase[id] {
+				out[id] = append(out[id], itemsOfPhase(l.Other)...)
+			}
+			for _, l := range initiatives[id] {
+				out[id] = append(out[id], l.Other)
+			}
+		default:
+			out[id] = []domain.ID{id}
+		}
+	}
+	return out, nil
+}
+
+// impactPaths makes one store call for the items of every subject.
+func impactPaths(ctx context.Context, st store.Store, items map[domain.ID][]domain.ID) (map[domain.ID][]domain.Path, error) {
+	var all []domain.ID
+	for _, its := range items {
+		for _, it := range its {
+			if !slices.Contains(all, it) {
+				all = append(all, it)
+			}
+		}
+	}
+	slices.Sort(all)
+	paths, err := st.ImpactPaths(ctx, all, domain.ImpactMaxSteps)
+	if err != nil {
+		return nil, fmt.Errorf("planner: impact: %w", err)
+	}
+	return paths, nil
+}
+
+func assemble(ctx context.Context, st store.Store, subject domain.ID, items []domain.ID, paths map[domain.ID][]domain.Path) (*Impact, error) {
+	imp := &Impact{Subject: subject, Items: items}
+	// Every node on a path, and the items, for ordering and aggregates.
+	seen := map[domain.ID]bool{}
+	var ids []domain.ID
+	note := func(id domain.ID) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	byCentre := map[domain.ID][]domain.Path{}
+	for _, it := range items {
+		note(it)
+		for _, p := range paths[it] {
+			byCentre[p.End()] = append(byCentre[p.End()], p)
+			for _, s := range p.Steps {
+				note(s.To)
 			}
 		}
 	}
 	nodes, err := st.NodesByID(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("planner: impact of %s: %w", id, err)
-	}
-	if nodes[id] == nil {
-		return nil, fmt.Errorf("planner: impact of %s: %w", id, domain.ErrNotFound)
-	}
-	return assemble(id, paths, nodes), nil
-}
-
-func assemble(id domain.ID, paths []domain.Path, nodes map[domain.ID]*domain.Node) *Impact {
-	imp := &Impact{Subject: id}
-	byCentre := map[domain.ID][]domain.Path{}
-	for _, p := range paths {
-		byCentre[p.End()] = append(byCentre[p.End()], p)
+		return nil, fmt.Errorf("planner: impact: %w", err)
 	}
 	for c, ps := range byCentre {
 		slices.SortFunc(ps, comparePaths)
@@ -82,37 +228,66 @@ func assemble(id domain.ID, paths []domain.Path, nodes map[domain.ID]*domain.Nod
 		}
 		imp.Centres = append(imp.Centres, ac)
 	}
-	slices.SortFunc(imp.Centres, func(a, b AffectedCentre) int {
-		return byOrder(nodes[a.Centre], nodes[b.Centre])
-	})
+	slices.SortFunc(imp.Centres, func(a, b AffectedCentre) int { return byOrder(nodes[a.Centre], nodes[b.Centre]) })
 
 	reached := make([]*domain.Node, 0, len(nodes))
 	for _, n := range nodes {
 		reached = append(reached, n)
 	}
 	slices.SortFunc(reached, byOrder)
-	ftp, known, complete := 0, false, true
+	var tgFTP, centreFTP, employees sum
+	var budget sum
+	complete := true
 	for _, n := range reached {
 		switch n.Kind {
 		case domain.KindTargetGroup:
 			imp.TargetGroups = append(imp.TargetGroups, n.ID)
-			if f, ok := n.Figure(domain.MeasureFullTimePersons); ok {
-				ftp += int(f.Value)
-				known = true
-			} else {
+			if !tgFTP.addFigure(n, domain.MeasureFullTimePersons) {
 				complete = false
 			}
 		case domain.KindIntervention:
 			imp.Interventions = append(imp.Interventions, n.ID)
 		case domain.KindBenefit:
 			imp.Benefits = append(imp.Benefits, n.ID)
+		case domain.KindCentre:
+			if _, reachedCentre := byCentre[n.ID]; reachedCentre {
+				centreFTP.addFigure(n, domain.MeasureFullTimePersons)
+				employees.addFigure(n, domain.MeasureEmployees)
+				budget.addFigure(n, domain.MeasureBudget)
+			}
 		}
 	}
-	if known {
-		imp.FullTimePersons = &ftp
+	imp.FullTimePersons = tgFTP.int()
+	imp.FullTimePersonsComplete = tgFTP.known && complete
+	imp.CentreFullTimePersons = centreFTP.int()
+	imp.CentreEmployees = employees.int()
+	if budget.known {
+		imp.CentreBudget = &domain.Money{DKK: int64(budget.total)}
 	}
-	imp.FullTimePersonsComplete = known && complete
-	return imp
+	return imp, nil
+}
+
+// sum adds up the figures that are known.
+type sum struct {
+	total float64
+	known bool
+}
+
+func (s *sum) addFigure(n *domain.Node, m domain.Measure) bool {
+	f, ok := n.Figure(m)
+	if ok {
+		s.total += f.Value
+		s.known = true
+	}
+	return ok
+}
+
+func (s sum) int() *int {
+	if !s.known {
+		return nil
+	}
+	v := int(s.total)
+	return &v
 }
 
 // comparePaths orders paths shortest first, then explicit before inferred,

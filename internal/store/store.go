@@ -36,17 +36,36 @@ type LinkReader interface {
 	Links(ctx context.Context, ids []domain.ID, q LinkQuery) (map[domain.ID][]domain.Link, error)
 }
 
-// Traverser answers the graph questions that walk more than one hop.
+// Traverser answers the graph questions that walk more than one hop, each
+// in one store call.
 type Traverser interface {
-	// ImpactPaths returns every simple path (no node twice) of 1..maxLen
-	// steps from the node to a centre, each step walkable by its kind's
-	// RelSpec.Walkable, and no node of domain.ImpactStopKinds in between.
-	// Order is not significant: the planner sorts.
-	ImpactPaths(ctx context.Context, from domain.ID, maxLen int) ([]domain.Path, error)
+	// ImpactPaths returns, for each of from, every simple path (no node
+	// twice) of 1..maxLen steps to a centre, each step walkable by its kind's
+	// RelSpec.Walkable, and no node of domain.ImpactStopKinds in between. A
+	// node that exists but reaches nothing maps to an empty (non-nil) slice;
+	// an unknown node is absent. Order is not significant: the planner sorts.
+	ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error)
+	// PathsBetween returns every simple path of 1..maxLen steps from one node
+	// to another over any relationship, walked either way, with no node of
+	// domain.PathStopKinds in between. domain.ErrNotFound when either end is
+	// unknown. Order is not significant.
+	PathsBetween(ctx context.Context, from, to domain.ID, maxLen int) ([]domain.Path, error)
+	// Dependencies returns what each of the centres ids shares with every
+	// other centre: target groups both serve, interventions both deliver,
+	// organisations that work with both, and benefits one pays to a group the
+	// other serves. Order is not significant.
+	Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error)
 	// SearchCandidates returns the nodes whose folded search text contains
 	// every folded term; ranking is done by the search package, so both
 	// stores rank alike.
 	SearchCandidates(ctx context.Context, terms []string) ([]*domain.Node, error)
+}
+
+// Snapshotter reads the whole graph at once, for exports.
+type Snapshotter interface {
+	// Snapshot returns every node in seed order and every relationship in
+	// seed order.
+	Snapshot(ctx context.Context) (*domain.Graph, error)
 }
 
 // Store is what the GraphQL layer reads from.
@@ -54,6 +73,7 @@ type Store interface {
 	NodeReader
 	LinkReader
 	Traverser
+	Snapshotter
 	// Ping reports whether the store can answer; a memstore always can.
 	Ping(ctx context.Context) error
 	Close(ctx context.Context) error

@@ -23,6 +23,7 @@ type Store struct {
 }
 
 type snapshot struct {
+	graph  *domain.Graph // as loaded, nodes and relationships in seed order
 	nodes  map[domain.ID]*domain.Node
 	byKind map[domain.Kind][]*domain.Node
 	byCode map[domain.Kind]map[string]*domain.Node // lower-cased code
@@ -84,6 +85,9 @@ func index(g *domain.Graph) (*snapshot, error) {
 	}
 	rels := slices.Clone(g.Relationships)
 	slices.SortStableFunc(rels, func(a, b *domain.Relationship) int { return a.Seq - b.Seq })
+	nodes := slices.Clone(g.Nodes)
+	slices.SortStableFunc(nodes, func(a, b *domain.Node) int { return a.Order - b.Order })
+	sn.graph = &domain.Graph{Nodes: nodes, Relationships: rels}
 	for _, r := range rels {
 		if sn.nodes[r.From] == nil || sn.nodes[r.To] == nil {
 			return nil, fmt.Errorf("memstore: %w: link %s joins a missing node", domain.ErrInvalidInput, r.Key())
@@ -147,6 +151,9 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 	}
 	out := make(map[domain.ID][]domain.Link, len(ids))
 	for _, id := range ids {
+		if _, done := out[id]; done {
+			continue // an id asked for twice is answered once
+		}
 		for _, l := range adj[id] {
 			if l.Rel.Kind == q.Kind {
 				out[id] = append(out[id], l)
@@ -173,26 +180,61 @@ func (s *Store) SearchCandidates(ctx context.Context, terms []string) ([]*domain
 	return out, nil
 }
 
-// ImpactPaths implements store.Traverser with a depth-first walk.
-func (s *Store) ImpactPaths(ctx context.Context, from domain.ID, maxLen int) ([]domain.Path, error) {
+// ImpactPaths implements store.Traverser with a depth-first walk from each node.
+func (s *Store) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sn := s.current()
-	if sn.nodes[from] == nil {
-		return nil, fmt.Errorf("memstore: impact of %s: %w", from, domain.ErrNotFound)
+	out := make(map[domain.ID][]domain.Path, len(from))
+	for _, id := range from {
+		if sn.nodes[id] == nil {
+			continue
+		}
+		w := walker{sn: sn, max: maxLen, onPath: map[domain.ID]bool{id: true}, stops: domain.ImpactStopKinds,
+			step: func(l domain.Link) bool {
+				spec, _ := l.Rel.Kind.Spec()
+				return spec.Walkable(l.Dir == domain.Outgoing)
+			},
+			arrived: func(n *domain.Node) bool { return n.Kind == domain.KindCentre },
+		}
+		w.walk(id)
+		out[id] = append([]domain.Path{}, w.paths...)
 	}
-	w := walker{sn: sn, max: maxLen, onPath: map[domain.ID]bool{from: true}}
+	return out, nil
+}
+
+// PathsBetween implements store.Traverser with a depth-first walk.
+func (s *Store) PathsBetween(ctx context.Context, from, to domain.ID, maxLen int) ([]domain.Path, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sn := s.current()
+	for _, id := range []domain.ID{from, to} {
+		if sn.nodes[id] == nil {
+			return nil, fmt.Errorf("memstore: paths: %s: %w", id, domain.ErrNotFound)
+		}
+	}
+	w := walker{sn: sn, max: maxLen, onPath: map[domain.ID]bool{from: true}, stops: domain.PathStopKinds,
+		step:    func(domain.Link) bool { return true },
+		arrived: func(n *domain.Node) bool { return n.ID == to },
+	}
 	w.walk(from)
 	return w.paths, nil
 }
 
+// walker enumerates simple paths: it follows the links step allows, records
+// a path at each node arrived says is an end (and goes no further there),
+// and passes through no node of a stop kind.
 type walker struct {
-	sn     *snapshot
-	max    int
-	steps  []domain.Step
-	onPath map[domain.ID]bool
-	paths  []domain.Path
+	sn      *snapshot
+	max     int
+	stops   []domain.Kind
+	step    func(domain.Link) bool
+	arrived func(*domain.Node) bool
+	steps   []domain.Step
+	onPath  map[domain.ID]bool
+	paths   []domain.Path
 }
 
 func (w *walker) walk(at domain.ID) {
@@ -200,22 +242,91 @@ func (w *walker) walk(at domain.ID) {
 		return
 	}
 	for _, l := range slices.Concat(w.sn.out[at], w.sn.in[at]) {
-		spec, _ := l.Rel.Kind.Spec()
-		if !spec.Walkable(l.Dir == domain.Outgoing) || w.onPath[l.Other] {
+		if !w.step(l) || w.onPath[l.Other] {
 			continue
 		}
 		next := w.sn.nodes[l.Other]
 		w.steps = append(w.steps, domain.Step{From: at, To: l.Other, Rel: l.Rel, Reversed: l.Dir == domain.Incoming})
 		switch {
-		case next.Kind == domain.KindCentre:
+		case w.arrived(next):
 			w.paths = append(w.paths, domain.Path{Steps: slices.Clone(w.steps)})
-		case !slices.Contains(domain.ImpactStopKinds, next.Kind):
+		case !slices.Contains(w.stops, next.Kind):
 			w.onPath[l.Other] = true
 			w.walk(l.Other)
 			delete(w.onPath, l.Other)
 		}
 		w.steps = w.steps[:len(w.steps)-1]
 	}
+}
+
+// Dependencies implements store.Traverser.
+func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sn := s.current()
+	of := func(adj map[domain.ID][]domain.Link, id domain.ID, kind domain.RelKind) []domain.Link {
+		var out []domain.Link
+		for _, l := range adj[id] {
+			if l.Rel.Kind == kind {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	var out []domain.Shared
+	for _, a := range ids {
+		if n := sn.nodes[a]; n == nil || n.Kind != domain.KindCentre {
+			continue
+		}
+		add := func(b domain.ID, kind domain.SharedKind, via, also domain.ID, rels ...*domain.Relationship) {
+			if b != a {
+				out = append(out, domain.Shared{Centre: a, Other: b, Kind: kind, Via: via, Also: also, Rels: rels})
+			}
+		}
+		// Both ends hold the same thing: a target group, an intervention.
+		for _, pair := range []struct {
+			rel  domain.RelKind
+			kind domain.SharedKind
+		}{{domain.RelServes, domain.SharesTargetGroup}, {domain.RelDelivers, domain.SharesIntervention}} {
+			for _, l1 := range of(sn.out, a, pair.rel) {
+				for _, l2 := range of(sn.in, l1.Other, pair.rel) {
+					add(l2.Other, pair.kind, l1.Other, "", l1.Rel, l2.Rel)
+				}
+			}
+		}
+		// An organisation works with both.
+		for _, l1 := range of(sn.in, a, domain.RelWorksWith) {
+			for _, l2 := range of(sn.out, l1.Other, domain.RelWorksWith) {
+				add(l2.Other, domain.SharesPartner, l1.Other, "", l1.Rel, l2.Rel)
+			}
+		}
+		// a pays a benefit to a group b serves, or the other way round.
+		for _, pays := range of(sn.out, a, domain.RelPays) {
+			for _, paid := range of(sn.out, pays.Other, domain.RelPaidTo) {
+				for _, serves := range of(sn.in, paid.Other, domain.RelServes) {
+					add(serves.Other, domain.SharesBenefitFlow, pays.Other, paid.Other, pays.Rel, paid.Rel, serves.Rel)
+				}
+			}
+		}
+		for _, serves := range of(sn.out, a, domain.RelServes) {
+			for _, paid := range of(sn.in, serves.Other, domain.RelPaidTo) {
+				for _, pays := range of(sn.in, paid.Other, domain.RelPays) {
+					add(pays.Other, domain.SharesBenefitFlow, paid.Other, serves.Other, serves.Rel, paid.Rel, pays.Rel)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// Snapshot implements store.Snapshotter.
+func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	g := s.current().graph
+	return &domain.Graph{Nodes: slices.Clone(g.Nodes), Relationships: slices.Clone(g.Relationships)}, nil
 }
 
 // Ping implements store.Store; the embedded store is always there.

@@ -2,6 +2,7 @@ package neo4jstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -43,7 +44,14 @@ func TestParityOnRealSeed(t *testing.T) {
 			answered++
 		}
 		if !reflect.DeepEqual(m, n) {
-			t.Fatalf("%s differs:\nmemory %+v\n neo4j %+v", what, m, n)
+			mj, _ := json.Marshal(m)
+			nj, _ := json.Marshal(n)
+			i := 0
+			for i < len(mj) && i < len(nj) && mj[i] == nj[i] {
+				i++
+			}
+			from := max(0, i-200)
+			t.Fatalf("%s differs from byte %d:\nmemory …%.400s\n neo4j …%.400s", what, i, mj[from:], nj[from:])
 		}
 	}
 	var ids []domain.ID
@@ -68,6 +76,28 @@ func TestParityOnRealSeed(t *testing.T) {
 	t.Run("impact of every node", func(t *testing.T) {
 		for _, id := range ids {
 			ask(t, "impact of "+string(id), func(s store.Store) (any, error) { return planner.ImpactOf(ctx, s, id) })
+		}
+		ask(t, "impact of all at once", func(s store.Store) (any, error) { return planner.ImpactOfMany(ctx, s, ids) })
+	})
+	t.Run("dependencies of every centre", func(t *testing.T) {
+		var centres []domain.ID
+		for _, n := range g.Nodes {
+			if n.Kind == domain.KindCentre {
+				centres = append(centres, n.ID)
+			}
+		}
+		ask(t, "dependencies", func(s store.Store) (any, error) { return planner.DependenciesOf(ctx, s, centres, nil) })
+	})
+	t.Run("paths between centres and partners", func(t *testing.T) {
+		for _, from := range []domain.ID{"organisation:sof", "organisation:buf", "reformchange:afskaffelse-af-ressourceforloeb"} {
+			for _, n := range g.Nodes {
+				if n.Kind != domain.KindCentre {
+					continue
+				}
+				ask(t, "paths "+string(from)+" "+string(n.ID), func(s store.Store) (any, error) {
+					return planner.Paths(ctx, s, from, n.ID, 4, 10)
+				})
+			}
 		}
 	})
 	t.Run("search for every word of every name", func(t *testing.T) {

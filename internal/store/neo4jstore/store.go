@@ -216,3 +216,45 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 	}
 	return out, nil
 }
+
+// Snapshot implements store.Snapshotter in one query.
+func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
+	const op = "snapshot"
+	recs, err := s.read(ctx, op, `MATCH (n:Node)
+WITH n ORDER BY n.order
+WITH collect(properties(n)) AS nodes
+OPTIONAL MATCH (a:Node)-[r]->(b:Node)
+WITH nodes, r, a, b ORDER BY r.seq
+RETURN nodes, collect({type: type(r), from: a.id, to: b.id, props: properties(r)}) AS rels`, nil)
+	if err != nil {
+		return nil, err
+	}
+	m := recs[0].AsMap()
+	g := &domain.Graph{}
+	rawNodes, _ := m["nodes"].([]any)
+	for _, v := range rawNodes {
+		props, _ := v.(map[string]any)
+		n, err := decodeNode(props)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		g.Nodes = append(g.Nodes, n)
+	}
+	rawRels, _ := m["rels"].([]any)
+	for _, v := range rawRels {
+		r, _ := v.(map[string]any)
+		typ, _ := r["type"].(string)
+		if typ == "" { // no relationships at all
+			continue
+		}
+		from, _ := r["from"].(string)
+		to, _ := r["to"].(string)
+		props, _ := r["props"].(map[string]any)
+		rel, err := decodeRel(typ, from, to, props)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		g.Relationships = append(g.Relationships, rel)
+	}
+	return g, nil
+}

@@ -7,12 +7,22 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/bif-kk/orggraph/internal/domain"
 )
 
-// impactQuery finds every explaining path in one statement. The walk rules
-// are domain's: the relationship types that carry impact, walked forward
-// only where a type allows no more, and no stop kind in between.
+// pathColumns returns a path's node ids and its relationships as maps.
+const pathColumns = `[n IN nodes(p) | n.id] AS ids,
+       [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)}] AS rels`
+
+// simplePath holds when no node occurs twice on p.
+const simplePath = `all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])`
+
+// impactQuery finds every explaining path from many subjects in one
+// statement. The walk rules are domain's: the relationship types that carry
+// impact, walked forward only where a type allows no more, and no stop kind
+// in between.
 func impactQuery(maxLen int) string {
 	var types []string
 	for _, w := range []domain.Walk{domain.WalkForward, domain.WalkBoth} {
@@ -20,62 +30,181 @@ func impactQuery(maxLen int) string {
 			types = append(types, string(k))
 		}
 	}
-	return `MATCH (s:Node {id: $id})
+	return `UNWIND $ids AS id
+MATCH (s:Node {id: id})
 OPTIONAL MATCH p = (s)-[:` + strings.Join(types, "|") + `*1..` + strconv.Itoa(maxLen) + `]-(c:Centre)
 WHERE all(i IN range(0, length(p) - 1) WHERE
         type(relationships(p)[i]) IN $both OR startNode(relationships(p)[i]) = nodes(p)[i])
   AND none(n IN nodes(p)[1..-1] WHERE n.kind IN $stops)
-  AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-RETURN [n IN nodes(p) | n.id] AS ids,
-       [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)}] AS rels`
+  AND ` + simplePath + `
+RETURN s.id AS subject, ` + pathColumns
+}
+
+func checkLen(maxLen int) error {
+	if maxLen < 1 || maxLen > 6 {
+		return fmt.Errorf("neo4jstore: %w: path length %d is out of 1..6", domain.ErrInvalidInput, maxLen)
+	}
+	return nil
+}
+
+func kindNames(ks []domain.Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
 }
 
 // ImpactPaths implements store.Traverser in one Cypher statement.
-func (s *Store) ImpactPaths(ctx context.Context, from domain.ID, maxLen int) ([]domain.Path, error) {
+func (s *Store) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error) {
 	const op = "impact paths"
-	if maxLen < 1 || maxLen > 6 {
-		return nil, fmt.Errorf("neo4jstore: %w: path length %d is out of 1..6", domain.ErrInvalidInput, maxLen)
+	if err := checkLen(maxLen); err != nil {
+		return nil, err
 	}
-	var both, stops []string
+	var both []string
 	for _, k := range domain.ImpactRelKinds(domain.WalkBoth) {
 		both = append(both, string(k))
 	}
-	for _, k := range domain.ImpactStopKinds {
-		stops = append(stops, string(k))
+	recs, err := s.read(ctx, op, impactQuery(maxLen), map[string]any{
+		"ids": idStrings(from), "both": both, "stops": kindNames(domain.ImpactStopKinds)})
+	if err != nil {
+		return nil, err
 	}
-	recs, err := s.read(ctx, op, impactQuery(maxLen), map[string]any{"id": string(from), "both": both, "stops": stops})
+	out := make(map[domain.ID][]domain.Path, len(from))
+	for _, rec := range recs {
+		subject, _ := rec.AsMap()["subject"].(string)
+		p, err := pathFrom(rec)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		paths := out[domain.ID(subject)]
+		if paths == nil {
+			paths = []domain.Path{}
+		}
+		if p != nil {
+			paths = append(paths, *p)
+		}
+		out[domain.ID(subject)] = paths
+	}
+	return out, nil
+}
+
+// PathsBetween implements store.Traverser in one Cypher statement.
+func (s *Store) PathsBetween(ctx context.Context, from, to domain.ID, maxLen int) ([]domain.Path, error) {
+	const op = "paths between"
+	if err := checkLen(maxLen); err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, op, `MATCH (a:Node {id: $from}), (b:Node {id: $to})
+OPTIONAL MATCH p = (a)-[*1..`+strconv.Itoa(maxLen)+`]-(b)
+WHERE none(n IN nodes(p)[1..-1] WHERE n.kind IN $stops) AND `+simplePath+`
+RETURN `+pathColumns, map[string]any{"from": string(from), "to": string(to), "stops": kindNames(domain.PathStopKinds)})
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return nil, fmt.Errorf("neo4jstore: impact of %s: %w", from, domain.ErrNotFound)
+		return nil, fmt.Errorf("neo4jstore: paths between %s and %s: %w", from, to, domain.ErrNotFound)
 	}
 	var paths []domain.Path
 	for _, rec := range recs {
-		m := rec.AsMap()
-		ids, _ := m["ids"].([]any)
-		rels, _ := m["rels"].([]any)
-		if len(rels) == 0 { // the subject exists but reaches no centre
-			continue
+		p, err := pathFrom(rec)
+		if err != nil {
+			return nil, wrap(op, err)
 		}
-		p := domain.Path{Steps: make([]domain.Step, len(rels))}
-		for i, rv := range rels {
-			r, _ := rv.(map[string]any)
-			typ, _ := r["type"].(string)
-			rf, _ := r["from"].(string)
-			rt, _ := r["to"].(string)
-			props, _ := r["props"].(map[string]any)
-			rel, err := decodeRel(typ, rf, rt, props)
-			if err != nil {
-				return nil, wrap(op, err)
-			}
-			at, _ := ids[i].(string)
-			next, _ := ids[i+1].(string)
-			p.Steps[i] = domain.Step{From: domain.ID(at), To: domain.ID(next), Rel: rel, Reversed: rf != at}
+		if p != nil {
+			paths = append(paths, *p)
 		}
-		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// pathFrom reads the ids and rels columns; nil for an empty OPTIONAL MATCH.
+func pathFrom(rec *neo4j.Record) (*domain.Path, error) {
+	m := rec.AsMap()
+	ids, _ := m["ids"].([]any)
+	rels, err := relsFrom(m["rels"])
+	if err != nil || len(rels) == 0 {
+		return nil, err
+	}
+	p := &domain.Path{Steps: make([]domain.Step, len(rels))}
+	for i, rel := range rels {
+		at, _ := ids[i].(string)
+		next, _ := ids[i+1].(string)
+		p.Steps[i] = domain.Step{From: domain.ID(at), To: domain.ID(next), Rel: rel, Reversed: string(rel.From) != at}
+	}
+	return p, nil
+}
+
+// relsFrom decodes a list of {type, from, to, props} maps.
+func relsFrom(v any) ([]*domain.Relationship, error) {
+	list, _ := v.([]any)
+	out := make([]*domain.Relationship, 0, len(list))
+	for _, rv := range list {
+		r, _ := rv.(map[string]any)
+		typ, _ := r["type"].(string)
+		from, _ := r["from"].(string)
+		to, _ := r["to"].(string)
+		props, _ := r["props"].(map[string]any)
+		rel, err := decodeRel(typ, from, to, props)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rel)
+	}
+	return out, nil
+}
+
+// dependenciesQuery finds, in one statement, everything each centre shares
+// with another: the four patterns of domain.SharedKind.
+const dependenciesQuery = `UNWIND $ids AS aid
+MATCH (a:Node {id: aid}) WHERE a:Centre
+CALL {
+  WITH a
+  MATCH (a)-[r1:SERVES]->(x)<-[r2:SERVES]-(b:Centre) WHERE b <> a
+  RETURN b.id AS other, 'TARGET_GROUP' AS kind, x.id AS via, null AS also, [r1, r2] AS rels
+  UNION
+  WITH a
+  MATCH (a)-[r1:DELIVERS]->(x)<-[r2:DELIVERS]-(b:Centre) WHERE b <> a
+  RETURN b.id AS other, 'INTERVENTION' AS kind, x.id AS via, null AS also, [r1, r2] AS rels
+  UNION
+  WITH a
+  MATCH (a)<-[r1:WORKS_WITH]-(x)-[r2:WORKS_WITH]->(b:Centre) WHERE b <> a
+  RETURN b.id AS other, 'PARTNER' AS kind, x.id AS via, null AS also, [r1, r2] AS rels
+  UNION
+  WITH a
+  MATCH (a)-[r1:PAYS]->(x)-[r2:PAID_TO]->(y)<-[r3:SERVES]-(b:Centre) WHERE b <> a
+  RETURN b.id AS other, 'BENEFIT_FLOW' AS kind, x.id AS via, y.id AS also, [r1, r2, r3] AS rels
+  UNION
+  WITH a
+  MATCH (a)-[r1:SERVES]->(y)<-[r2:PAID_TO]-(x)<-[r3:PAYS]-(b:Centre) WHERE b <> a
+  RETURN b.id AS other, 'BENEFIT_FLOW' AS kind, x.id AS via, y.id AS also, [r1, r2, r3] AS rels
+}
+RETURN a.id AS centre, other, kind, via, also,
+       [r IN rels | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)}] AS rels`
+
+// Dependencies implements store.Traverser in one Cypher statement.
+func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error) {
+	const op = "dependencies"
+	if len(ids) == 0 {
+		return nil, ctx.Err()
+	}
+	recs, err := s.read(ctx, op, dependenciesQuery, map[string]any{"ids": idStrings(ids)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Shared, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		str := func(k string) domain.ID { v, _ := m[k].(string); return domain.ID(v) }
+		rels, err := relsFrom(m["rels"])
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		kind, _ := m["kind"].(string)
+		out = append(out, domain.Shared{Centre: str("centre"), Other: str("other"), Kind: domain.SharedKind(kind),
+			Via: str("via"), Also: str("also"), Rels: rels})
+	}
+	return out, nil
 }
 
 // SearchCandidates implements store.Traverser in one statement: the

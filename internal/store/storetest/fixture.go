@@ -84,6 +84,9 @@ func Fixture() *domain.Graph {
 		rel(14, domain.RelHasSavings, "reform:beskaeftigelsesreform", "savingsyear:varigt", srcReform),
 		rel(15, domain.RelHasBudget, "administration:bif", "budget:2026", srcCBA),
 		rel(16, domain.RelHasFrame, "budget:2026", "budgetframe:anlaeg", srcCBA),
+		// CDØ shares an intervention and a partner with CBA, for dependencies.
+		rel(17, domain.RelDelivers, "centre:cdoe", "intervention:mentorforloeb", srcCBA),
+		rel(18, domain.RelWorksWith, "organisation:sof", "centre:cdoe", srcCBA),
 	}
 	return &domain.Graph{Nodes: nodes, Relationships: rels}
 }

@@ -3,8 +3,11 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -93,6 +96,13 @@ func Run(t *testing.T, newStore NewStore) {
 		if _, ok := got["centre:cba"]; ok {
 			t.Fatal("a node without such links is present")
 		}
+		twice, err := st.Links(ctx, []domain.ID{"administration:bif", "administration:bif"}, store.LinkQuery{Kind: domain.RelHasCentre, Dir: domain.Outgoing})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(twice["administration:bif"]); n != 3 {
+			t.Fatalf("an id asked for twice: %d links, want 3", n)
+		}
 		in, err := st.Links(ctx, []domain.ID{"targetgroup:ressourceforloeb"}, store.LinkQuery{Kind: domain.RelServes, Dir: domain.Incoming})
 		if err != nil {
 			t.Fatal(err)
@@ -126,11 +136,13 @@ func Run(t *testing.T, newStore NewStore) {
 			// KUI reaches nothing: COOPERATES_ON is walked forward only, so
 			// the walk does not go back from KUI to SOF and on to CBA.
 			{"reformchange:styrket-ungeloeft", nil},
-			{"organisation:sof", []string{"organisation:sof|WORKS_WITH|centre:cba"}},
+			{"organisation:sof", []string{"organisation:sof|WORKS_WITH|centre:cba", "organisation:sof|WORKS_WITH|centre:cdoe"}},
 			// From a centre: other centres, never itself, and not back
 			// through a reform item (PHASES_OUT is forward only).
 			{"centre:cba", []string{
 				"centre:cba|SERVES|targetgroup:ressourceforloeb / benefit:ressourceforloebsydelse|PAID_TO|targetgroup:ressourceforloeb / centre:ydelsesservice|PAYS|benefit:ressourceforloebsydelse",
+				"centre:cba|DELIVERS|intervention:mentorforloeb / centre:cdoe|DELIVERS|intervention:mentorforloeb",
+				"organisation:sof|WORKS_WITH|centre:cba / organisation:sof|WORKS_WITH|centre:cdoe",
 			}},
 			{"targetgroup:ressourceforloeb", []string{
 				"benefit:ressourceforloebsydelse|PAID_TO|targetgroup:ressourceforloeb / centre:ydelsesservice|PAYS|benefit:ressourceforloebsydelse",
@@ -142,9 +154,13 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		for _, tt := range tests {
 			t.Run(string(tt.from), func(t *testing.T) {
-				paths, err := st.ImpactPaths(ctx, tt.from, domain.ImpactMaxSteps)
+				all, err := st.ImpactPaths(ctx, []domain.ID{tt.from}, domain.ImpactMaxSteps)
 				if err != nil {
 					t.Fatal(err)
+				}
+				paths, ok := all[tt.from]
+				if !ok || paths == nil {
+					t.Fatalf("an existing node must map to a non-nil slice: %v", all)
 				}
 				var keys []string
 				for _, p := range paths {
@@ -159,19 +175,94 @@ func Run(t *testing.T, newStore NewStore) {
 			})
 		}
 		t.Run("bounded by maxLen", func(t *testing.T) {
-			paths, err := st.ImpactPaths(ctx, "reformchange:afskaffelse-af-ressourceforloeb", 2)
+			const id = "reformchange:afskaffelse-af-ressourceforloeb"
+			all, err := st.ImpactPaths(ctx, []domain.ID{id}, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(paths) != 1 || paths[0].End() != "centre:cba" {
+			if paths := all[id]; len(paths) != 1 || paths[0].End() != "centre:cba" {
 				t.Fatalf("maxLen 2: %v", paths)
 			}
 		})
-		t.Run("unknown node", func(t *testing.T) {
-			if _, err := st.ImpactPaths(ctx, "centre:nowhere", 3); !errors.Is(err, domain.ErrNotFound) {
-				t.Fatalf("want ErrNotFound, got %v", err)
+		t.Run("many at once, unknown ones absent", func(t *testing.T) {
+			ids := []domain.ID{"reformchange:afskaffelse-af-ressourceforloeb", "centre:nowhere", "organisation:sof", "budget:2026"}
+			all, err := st.ImpactPaths(ctx, ids, domain.ImpactMaxSteps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := all["centre:nowhere"]; ok || len(all) != 3 {
+				t.Fatalf("keys: %v", slices.Collect(maps.Keys(all)))
+			}
+			if len(all["reformchange:afskaffelse-af-ressourceforloeb"]) != 2 || len(all["organisation:sof"]) != 2 || len(all["budget:2026"]) != 0 {
+				t.Fatalf("batch answers differ from single ones: %v", all)
 			}
 		})
+	})
+
+	t.Run("PathsBetween", func(t *testing.T) {
+		tests := []struct {
+			from, to domain.ID
+			max      int
+			want     []string
+		}{
+			// Not through BIF, which has every centre: a stop kind.
+			{"organisation:sof", "centre:ydelsesservice", 4, []string{
+				"organisation:sof|WORKS_WITH|centre:cba / centre:cba|SERVES|targetgroup:ressourceforloeb / benefit:ressourceforloebsydelse|PAID_TO|targetgroup:ressourceforloeb / centre:ydelsesservice|PAYS|benefit:ressourceforloebsydelse",
+			}},
+			{"organisation:sof", "centre:ydelsesservice", 3, nil},
+			// Any relationship, either way, structure included at the ends.
+			{"reform:beskaeftigelsesreform", "reformchange:styrket-ungeloeft", 2, []string{
+				"reform:beskaeftigelsesreform|HAS_PHASE|reformphase:2026-02-01 / reformphase:2026-02-01|INCLUDES|reformchange:styrket-ungeloeft",
+			}},
+			// Two items of one phase are joined through it, not through the reform.
+			{"reformchange:styrket-ungeloeft", "reformchange:afskaffelse-af-ressourceforloeb", 3, []string{
+				"reformphase:2026-02-01|INCLUDES|reformchange:styrket-ungeloeft / reformphase:2026-02-01|INCLUDES|reformchange:afskaffelse-af-ressourceforloeb",
+			}},
+			{"centre:cba", "intervention:mentorforloeb", 1, []string{"centre:cba|DELIVERS|intervention:mentorforloeb"}},
+		}
+		for _, tt := range tests {
+			paths, err := st.PathsBetween(ctx, tt.from, tt.to, tt.max)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, p := range paths {
+				keys = append(keys, p.Key())
+				checkChained(t, tt.from, p)
+			}
+			slices.Sort(keys)
+			if !slices.Equal(keys, tt.want) {
+				t.Errorf("%s → %s (≤%d):\n got %q\nwant %q", tt.from, tt.to, tt.max, keys, tt.want)
+			}
+		}
+		if _, err := st.PathsBetween(ctx, "centre:cba", "centre:nowhere", 3); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("unknown end: want ErrNotFound, got %v", err)
+		}
+	})
+
+	t.Run("Dependencies", func(t *testing.T) {
+		got, err := st.Dependencies(ctx, []domain.ID{"centre:cba", "centre:ydelsesservice", "organisation:sof"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, s := range got {
+			var rels []string
+			for _, r := range s.Rels {
+				rels = append(rels, string(r.Kind))
+			}
+			keys = append(keys, fmt.Sprintf("%s %s %s via %s %s [%s]", s.Centre, s.Kind, s.Other, s.Via, s.Also, strings.Join(rels, " ")))
+		}
+		slices.Sort(keys)
+		want := []string{
+			"centre:cba BENEFIT_FLOW centre:ydelsesservice via benefit:ressourceforloebsydelse targetgroup:ressourceforloeb [SERVES PAID_TO PAYS]",
+			"centre:cba INTERVENTION centre:cdoe via intervention:mentorforloeb  [DELIVERS DELIVERS]",
+			"centre:cba PARTNER centre:cdoe via organisation:sof  [WORKS_WITH WORKS_WITH]",
+			"centre:ydelsesservice BENEFIT_FLOW centre:cba via benefit:ressourceforloebsydelse targetgroup:ressourceforloeb [PAYS PAID_TO SERVES]",
+		}
+		if !slices.Equal(keys, want) {
+			t.Fatalf("dependencies:\n got %q\nwant %q", keys, want)
+		}
 	})
 
 	t.Run("SearchCandidates folds and needs every term", func(t *testing.T) {
@@ -198,6 +289,17 @@ func Run(t *testing.T, newStore NewStore) {
 			if !slices.Equal(ids, tt.want) {
 				t.Errorf("%q: got %v, want %v", tt.query, ids, tt.want)
 			}
+		}
+	})
+
+	t.Run("Snapshot holds the whole graph in seed order", func(t *testing.T) {
+		snap, err := st.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(snap, g) {
+			t.Fatalf("snapshot differs from the graph loaded:\n got %d nodes, %d rels\nwant %d nodes, %d rels",
+				len(snap.Nodes), len(snap.Relationships), len(g.Nodes), len(g.Relationships))
 		}
 	})
 
