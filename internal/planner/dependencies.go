@@ -136,4 +136,3 @@ func Paths(ctx context.Context, st store.Store, from, to domain.ID, maxLen, firs
 	}
 	return paths, nil
 }
-
