@@ -260,8 +260,13 @@ func (b *builder) link(item located[rawLink], seq int, byID map[domain.ID]*domai
 }
 
 // derive fills in what the seed does not write twice: a reform item's
-// effective date is its phase's.
+// effective date is its phase's, and a phase and its items hold from that date.
 func (b *builder) derive(g *domain.Graph, byID map[domain.ID]*domain.Node, where map[domain.ID]located[rawNode]) {
+	for _, n := range g.Nodes {
+		if n.Kind == domain.KindReformPhase && n.ValidFrom == nil {
+			n.ValidFrom = n.EffectiveDate
+		}
+	}
 	phaseOf := map[domain.ID]domain.ID{}
 	for _, r := range g.Relationships {
 		if r.Kind != domain.RelIncludes {
@@ -281,5 +286,8 @@ func (b *builder) derive(g *domain.Graph, byID map[domain.ID]*domain.Node, where
 			continue
 		}
 		change.EffectiveDate = phase.EffectiveDate
+		if change.ValidFrom == nil {
+			change.ValidFrom = phase.EffectiveDate
+		}
 	}
 }

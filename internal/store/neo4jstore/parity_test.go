@@ -88,6 +88,16 @@ func TestParityOnRealSeed(t *testing.T) {
 		}
 		ask(t, "dependencies", func(s store.Store) (any, error) { return planner.DependenciesOf(ctx, s, centres, nil) })
 	})
+	t.Run("changes of every centre and the timeline", func(t *testing.T) {
+		for _, n := range g.Nodes {
+			if n.Kind == domain.KindCentre {
+				ask(t, "changes of "+string(n.ID), func(s store.Store) (any, error) {
+					return planner.ChangesOf(ctx, s, n.ID, "2025-01-01", "2027-12-31")
+				})
+			}
+		}
+		ask(t, "timeline", func(s store.Store) (any, error) { return planner.Timeline(ctx, s, nil, nil) })
+	})
 	t.Run("paths between centres and partners", func(t *testing.T) {
 		for _, from := range []domain.ID{"organisation:sof", "organisation:buf", "reformchange:afskaffelse-af-ressourceforloeb"} {
 			for _, n := range g.Nodes {
