@@ -1,0 +1,372 @@
+// Package querylimit refuses GraphQL documents built to exhaust the server,
+// before gqlgen parses and validates them. It parses the document itself
+// under a token cap and walks it once, with every fragment measured once
+// (memoised) however often it is spread, stopping as soon as a limit is
+// passed. That matters: gqlparser's overlapping-fields rule takes seconds on
+// a 64 KB document of repeated fields, and gqlgen's FixedComplexityLimit
+// re-expands every fragment spread, doubling with each level of a fragment
+// that spreads the next one twice.
+package querylimit
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// Error codes, one per limit, as extensions.code.
+const (
+	CodeTokens     = "TOKEN_LIMIT_EXCEEDED"
+	CodeDepth      = "DEPTH_LIMIT_EXCEEDED"
+	CodeAliases    = "ALIAS_LIMIT_EXCEEDED"
+	CodeFields     = "FIELD_LIMIT_EXCEEDED"
+	CodeDirectives = "DIRECTIVE_LIMIT_EXCEEDED"
+	CodeComplexity = "COMPLEXITY_LIMIT_EXCEEDED"
+)
+
+// Codes lists every code this package answers with.
+var Codes = []string{CodeTokens, CodeDepth, CodeAliases, CodeFields, CodeDirectives, CodeComplexity}
+
+// Limits bound a document. A zero field takes its default.
+type Limits struct {
+	// MaxTokens bounds the lexical tokens of the whole document (5000).
+	MaxTokens int
+	// MaxDepth bounds how deeply fields nest, through fragments (12).
+	MaxDepth int
+	// MaxAliases bounds the aliased fields an operation selects, counting a
+	// fragment's aliases each time it is spread (30).
+	MaxAliases int
+	// MaxFields bounds the fields one selection set holds once its fragments
+	// are expanded (100).
+	MaxFields int
+	// MaxDirectives bounds the directives on one field, fragment or
+	// operation (5).
+	MaxDirectives int
+	// MaxComplexity bounds an operation's cost: one per field, plus what
+	// Costs adds for fields that walk the graph (1000).
+	MaxComplexity int
+}
+
+// Defaults are generous for every question the product answers: the
+// deepest golden query nests 7 deep and costs under 400.
+var Defaults = Limits{MaxTokens: 5000, MaxDepth: 12, MaxAliases: 30, MaxFields: 100, MaxDirectives: 5, MaxComplexity: 1000}
+
+func (l Limits) withDefaults() Limits {
+	pick := func(v, def int) int {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	return Limits{
+		MaxTokens:     pick(l.MaxTokens, Defaults.MaxTokens),
+		MaxDepth:      pick(l.MaxDepth, Defaults.MaxDepth),
+		MaxAliases:    pick(l.MaxAliases, Defaults.MaxAliases),
+		MaxFields:     pick(l.MaxFields, Defaults.MaxFields),
+		MaxDirectives: pick(l.MaxDirectives, Defaults.MaxDirectives),
+		MaxComplexity: pick(l.MaxComplexity, Defaults.MaxComplexity),
+	}
+}
+
+// Cost prices a field from the cost of its selection (child) and its
+// arguments, literals and variables resolved.
+type Cost func(child int, args map[string]any) int
+
+// Costs maps "Type.field" to its price; a field not listed costs 1 + child.
+type Costs map[string]Cost
+
+// Checker checks documents against a schema's fields and the limits.
+type Checker struct {
+	schema *ast.Schema
+	limits Limits
+	costs  Costs
+}
+
+// New returns a Checker. schema gives field types for the cost walk; costs
+// may be nil.
+func New(schema *ast.Schema, limits Limits, costs Costs) *Checker {
+	return &Checker{schema: schema, limits: limits.withDefaults(), costs: costs}
+}
+
+// Limits returns the limits in force, defaults filled in.
+func (c *Checker) Limits() Limits { return c.limits }
+
+// Check parses query and holds it to the limits; nil when it passes. A
+// document that does not parse passes, so that gqlgen reports the syntax
+// error in its usual form.
+func (c *Checker) Check(query, operationName string, vars map[string]any) *gqlerror.Error {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, c.limits.MaxTokens)
+	if err != nil {
+		switch msg := err.Error(); {
+		case strings.Contains(msg, "exceeded token limit"):
+			return refuse(CodeTokens, "the document has more than %d tokens", c.limits.MaxTokens)
+		case strings.Contains(msg, "exceeded maximum nesting depth"): // gqlparser's own guard
+			return refuse(CodeDepth, "the document nests deeper than the parser allows")
+		}
+		return nil
+	}
+	w := &walk{c: c, doc: doc, vars: vars,
+		shape: map[string]*shape{}, cost: map[string]int{}}
+	for _, op := range doc.Operations {
+		if e := w.directives(op.Directives); e != nil {
+			return e
+		}
+		s, e := w.shapeOf(op.SelectionSet)
+		if e != nil {
+			return e
+		}
+		if s.depth > c.limits.MaxDepth {
+			return refuse(CodeDepth, "the operation nests fields %d deep, more than the limit of %d", s.depth, c.limits.MaxDepth)
+		}
+		if s.aliases > c.limits.MaxAliases {
+			return refuse(CodeAliases, "the operation selects more than %d aliased fields", c.limits.MaxAliases)
+		}
+	}
+	for _, f := range doc.Fragments {
+		if _, e := w.fragment(f.Name); e != nil {
+			return e
+		}
+	}
+	if op := pick(doc, operationName); op != nil {
+		root := c.rootType(op.Operation)
+		if cost := w.costOf(op.SelectionSet, root); cost > c.limits.MaxComplexity {
+			return refuse(CodeComplexity, "the operation costs more than the limit of %d", c.limits.MaxComplexity)
+		}
+	}
+	return nil
+}
+
+func pick(doc *ast.QueryDocument, name string) *ast.OperationDefinition {
+	if name == "" && len(doc.Operations) == 1 {
+		return doc.Operations[0]
+	}
+	return doc.Operations.ForName(name)
+}
+
+func (c *Checker) rootType(op ast.Operation) *ast.Definition {
+	switch op {
+	case ast.Mutation:
+		return c.schema.Mutation
+	case ast.Subscription:
+		return c.schema.Subscription
+	default:
+		return c.schema.Query
+	}
+}
+
+func refuse(code, format string, args ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}
+}
+
+// shape is what a selection set amounts to once expanded.
+type shape struct {
+	depth   int // deepest chain of fields
+	aliases int // aliased fields, fragments counted per spread (saturating)
+	fields  int // fields it holds directly, fragments expanded
+}
+
+// walk is one document's check, with its fragment memos.
+type walk struct {
+	c     *Checker
+	doc   *ast.QueryDocument
+	vars  map[string]any
+	shape map[string]*shape // fragment name -> shape; nil while being measured
+	cost  map[string]int    // "fragment@type" -> cost
+}
+
+// saturate keeps sums of multiplied counts from overflowing.
+const saturate = 1 << 30
+
+func add(a, b int) int { return min(a+b, saturate) }
+
+func (w *walk) directives(ds ast.DirectiveList) *gqlerror.Error {
+	if len(ds) > w.c.limits.MaxDirectives {
+		return refuse(CodeDirectives, "%d directives in one place, more than the limit of %d", len(ds), w.c.limits.MaxDirectives)
+	}
+	return nil
+}
+
+func (w *walk) fragment(name string) (*shape, *gqlerror.Error) {
+	if s, seen := w.shape[name]; seen {
+		if s == nil { // a cycle: validation refuses it; count it as nothing here
+			return &shape{}, nil
+		}
+		return s, nil
+	}
+	def := w.doc.Fragments.ForName(name)
+	if def == nil {
+		return &shape{}, nil // validation reports the unknown fragment
+	}
+	w.shape[name] = nil
+	if e := w.directives(def.Directives); e != nil {
+		return nil, e
+	}
+	s, e := w.shapeOf(def.SelectionSet)
+	if e != nil {
+		return nil, e
+	}
+	w.shape[name] = s
+	return s, nil
+}
+
+func (w *walk) shapeOf(set ast.SelectionSet) (*shape, *gqlerror.Error) {
+	out := &shape{}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if e := w.directives(s.Directives); e != nil {
+				return nil, e
+			}
+			out.fields++
+			if s.Alias != "" && s.Alias != s.Name {
+				out.aliases = add(out.aliases, 1)
+			}
+			child, e := w.shapeOf(s.SelectionSet)
+			if e != nil {
+				return nil, e
+			}
+			out.aliases = add(out.aliases, child.aliases)
+			if !strings.HasPrefix(s.Name, "__") { // introspection has gqlparser's own depth limit
+				out.depth = max(out.depth, 1+child.depth)
+			}
+		case *ast.InlineFragment:
+			if e := w.directives(s.Directives); e != nil {
+				return nil, e
+			}
+			child, e := w.shapeOf(s.SelectionSet)
+			if e != nil {
+				return nil, e
+			}
+			out.merge(child)
+		case *ast.FragmentSpread:
+			if e := w.directives(s.Directives); e != nil {
+				return nil, e
+			}
+			child, e := w.fragment(s.Name)
+			if e != nil {
+				return nil, e
+			}
+			out.merge(child)
+		}
+		if out.fields > w.c.limits.MaxFields {
+			return nil, refuse(CodeFields, "a selection holds more than %d fields, fragments included", w.c.limits.MaxFields)
+		}
+	}
+	return out, nil
+}
+
+func (s *shape) merge(o *shape) {
+	s.depth = max(s.depth, o.depth)
+	s.aliases = add(s.aliases, o.aliases)
+	s.fields = add(s.fields, o.fields)
+}
+
+// costOf prices a selection set on a type. A fragment's cost on a type is
+// worked out once; the sum saturates rather than overflows. The caller
+// compares the total with the limit, and every total above it is refused,
+// so the walk may stop adding once it is past.
+func (w *walk) costOf(set ast.SelectionSet, on *ast.Definition) int {
+	total := 0
+	for _, sel := range set {
+		if total > w.c.limits.MaxComplexity {
+			return total
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			total = add(total, w.fieldCost(s, on))
+		case *ast.InlineFragment:
+			total = add(total, w.costOf(s.SelectionSet, w.typeOr(s.TypeCondition, on)))
+		case *ast.FragmentSpread:
+			def := w.doc.Fragments.ForName(s.Name)
+			if def == nil {
+				continue
+			}
+			key := s.Name + "@" + def.TypeCondition
+			cost, seen := w.cost[key]
+			if !seen {
+				w.cost[key] = 0 // a cycle adds nothing; validation refuses it
+				cost = w.costOf(def.SelectionSet, w.typeOr(def.TypeCondition, on))
+				w.cost[key] = cost
+			}
+			total = add(total, cost)
+		}
+	}
+	return total
+}
+
+func (w *walk) typeOr(name string, fallback *ast.Definition) *ast.Definition {
+	if t := w.c.schema.Types[name]; t != nil {
+		return t
+	}
+	return fallback
+}
+
+func (w *walk) fieldCost(f *ast.Field, on *ast.Definition) int {
+	if strings.HasPrefix(f.Name, "__") {
+		return 1
+	}
+	var childType *ast.Definition
+	if on != nil {
+		if def := on.Fields.ForName(f.Name); def != nil {
+			childType = w.c.schema.Types[def.Type.Name()]
+		}
+	}
+	child := w.costOf(f.SelectionSet, childType)
+	if on != nil {
+		if price := w.c.costs[on.Name+"."+f.Name]; price != nil {
+			return min(price(child, w.args(f)), saturate)
+		}
+	}
+	return add(1, child)
+}
+
+// args resolves a field's literal and variable arguments to plain values.
+func (w *walk) args(f *ast.Field) map[string]any {
+	out := make(map[string]any, len(f.Arguments))
+	for _, a := range f.Arguments {
+		if v, err := a.Value.Value(w.vars); err == nil {
+			out[a.Name] = v
+		}
+	}
+	return out
+}
+
+// Extension plugs a Checker into a gqlgen server, before parsing and
+// validation.
+type Extension struct{ *Checker }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = Extension{}
+
+func (Extension) ExtensionName() string                   { return "QueryLimits" }
+func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters refuses the request when its document passes a limit.
+func (e Extension) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	return e.Check(p.Query, p.OperationName, p.Variables)
+}
+
+// IntArg reads an integer argument, for Costs: literals arrive as int64,
+// JSON variables as float64 or json.Number.
+func IntArg(args map[string]any, name string, def int) int {
+	switch v := args[name].(type) {
+	case int64:
+		return int(v)
+	case int:
+		return v
+	case float64:
+		return int(v)
+	case interface{ Int64() (int64, error) }:
+		if n, err := v.Int64(); err == nil {
+			return int(n)
+		}
+	}
+	return def
+}
