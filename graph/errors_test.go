@@ -99,6 +99,14 @@ func (s fakeStore) Snapshot(context.Context) (*domain.Graph, error) {
 	return nil, s.check("Snapshot")
 }
 
+func (s fakeStore) Apply(context.Context, domain.Write) (*domain.AuditEntry, error) {
+	return nil, s.check("Apply")
+}
+
+func (s fakeStore) Audit(context.Context, store.AuditQuery) ([]domain.AuditEntry, error) {
+	return nil, s.check("Audit")
+}
+
 func (s fakeStore) SearchCandidates(context.Context, []string) ([]*domain.Node, error) {
 	return nil, s.check("SearchCandidates")
 }

@@ -10,4 +10,7 @@ var (
 	ErrInvalidInput = errors.New("invalid input")
 	ErrUnavailable  = errors.New("store unavailable")
 	ErrConflict     = errors.New("conflict")
+	// ErrWritesDisabled: the store cannot keep a write (an embedded store
+	// with no data folder), so it refuses rather than lose it.
+	ErrWritesDisabled = errors.New("writes are disabled")
 )

@@ -76,6 +76,10 @@ type Node struct {
 	Service            *Money // SavingsYear
 	Indsats            *Money
 	Total              *Money
+
+	// Version counts the writes to the node: 1 as seeded, one more for each
+	// update. A write names the version it read; a stale one is refused.
+	Version int64
 }
 
 // Figure returns the first figure with the given measure, if any.

@@ -166,6 +166,8 @@ type Relationship struct {
 	// Seq orders relationships as the seed lists them, so every store returns
 	// a node's links in the same, document-like order.
 	Seq int
+	// Version counts the writes to the relationship, as Node.Version does.
+	Version int64
 }
 
 // Key identifies a relationship: one of each kind between two nodes.

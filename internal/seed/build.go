@@ -262,7 +262,11 @@ func (b *builder) link(item located[rawLink], seq int, byID map[domain.ID]*domai
 // derive fills in what the seed does not write twice: a reform item's
 // effective date is its phase's, and a phase and its items hold from that date.
 func (b *builder) derive(g *domain.Graph, byID map[domain.ID]*domain.Node, where map[domain.ID]located[rawNode]) {
+	for _, r := range g.Relationships {
+		r.Version = 1 // as seeded
+	}
 	for _, n := range g.Nodes {
+		n.Version = 1
 		if n.Kind == domain.KindReformPhase && n.ValidFrom == nil {
 			n.ValidFrom = n.EffectiveDate
 		}

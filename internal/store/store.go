@@ -68,12 +68,32 @@ type Snapshotter interface {
 	Snapshot(ctx context.Context) (*domain.Graph, error)
 }
 
-// Store is what the GraphQL layer reads from.
+// AuditQuery selects audit entries, newest first. Empty fields match all.
+type AuditQuery struct {
+	Target string // a node ID or a relationship key
+	Actor  string
+	Limit  int // at most this many; 0 means 100
+}
+
+// Writer changes the graph, one validated, atomic, audited write at a time.
+type Writer interface {
+	// Apply performs w and records it in the audit trail, or changes nothing:
+	// domain.ErrInvalidInput for a write that fails validation or would leave
+	// a dangling reference, domain.ErrNotFound for a target that is not
+	// there, domain.ErrConflict for a stale ExpectedVersion or a target that
+	// already exists, domain.ErrWritesDisabled when the store cannot keep it.
+	Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, error)
+	// Audit lists recorded writes, newest first.
+	Audit(ctx context.Context, q AuditQuery) ([]domain.AuditEntry, error)
+}
+
+// Store is what the GraphQL layer reads from and writes to.
 type Store interface {
 	NodeReader
 	LinkReader
 	Traverser
 	Snapshotter
+	Writer
 	// Ping reports whether the store can answer; a memstore always can.
 	Ping(ctx context.Context) error
 	Close(ctx context.Context) error

@@ -18,8 +18,12 @@ import (
 // Store holds one immutable snapshot of the graph; Load swaps in a new one.
 // Returned nodes are shared with the store and must not be modified.
 type Store struct {
-	mu   sync.RWMutex
-	snap *snapshot
+	mu    sync.RWMutex
+	snap  *snapshot
+	audit []domain.AuditEntry // oldest first; guarded by mu
+
+	writeMu sync.Mutex // one write at a time, from plan to commit
+	journal *journal   // nil: writes are refused
 }
 
 type snapshot struct {
@@ -332,5 +336,14 @@ func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
 // Ping implements store.Store; the embedded store is always there.
 func (s *Store) Ping(context.Context) error { return nil }
 
-// Close implements store.Store.
-func (s *Store) Close(context.Context) error { return nil }
+// Close implements store.Store: it closes the journal.
+func (s *Store) Close(context.Context) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.journal == nil {
+		return nil
+	}
+	err := s.journal.f.Close()
+	s.journal = nil
+	return err
+}

@@ -1,6 +1,7 @@
 package memstore_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -25,4 +26,15 @@ func TestNewRefusesDanglingLink(t *testing.T) {
 	if _, err := memstore.New(g); err == nil {
 		t.Fatal("a dangling link loaded")
 	}
+}
+
+func TestWriteContract(t *testing.T) {
+	storetest.RunWrites(t, func(t *testing.T, g *domain.Graph) store.Store {
+		st, err := memstore.Open(g, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close(context.Background()) })
+		return st
+	})
 }

@@ -147,3 +147,13 @@ func TestClosedListsRefuseInjection(t *testing.T) {
 		t.Fatalf("lucene injection: %v", err)
 	}
 }
+
+func TestWriteContract(t *testing.T) {
+	st := connect(t)
+	storetest.RunWrites(t, func(t *testing.T, g *domain.Graph) store.Store {
+		if err := st.Load(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
+}

@@ -20,7 +20,7 @@ import (
 func nodeProps(n *domain.Node) (map[string]any, error) {
 	txt := search.TextOf(n)
 	p := map[string]any{
-		"id": string(n.ID), "kind": string(n.Kind), "name": n.Name, "order": int64(n.Order),
+		"id": string(n.ID), "kind": string(n.Kind), "name": n.Name, "order": int64(n.Order), "version": n.Version,
 		"searchName": txt.Name, "searchAll": txt.All(),
 	}
 	setString(p, "description", n.Description)
@@ -64,7 +64,7 @@ func nodeProps(n *domain.Node) (map[string]any, error) {
 }
 
 func relProps(r *domain.Relationship) (map[string]any, error) {
-	p := map[string]any{"basis": string(r.Basis), "seq": int64(r.Seq)}
+	p := map[string]any{"basis": string(r.Basis), "seq": int64(r.Seq), "version": r.Version}
 	setString(p, "rationale", r.Rationale)
 	setString(p, "note", r.Note)
 	setDate(p, "validFrom", r.ValidFrom)
@@ -242,6 +242,9 @@ func decodeNode(m map[string]any) (*domain.Node, error) {
 	if o := r.intp("order"); o != nil {
 		n.Order = *o
 	}
+	if v := r.int64p("version"); v != nil {
+		n.Version = *v
+	}
 	r.json("sources", &n.Sources)
 	r.json("figures", &n.Figures)
 	r.json("tasks", &n.Tasks)
@@ -260,6 +263,9 @@ func decodeRel(kind, from, to string, m map[string]any) (*domain.Relationship, e
 	}
 	if s := r.intp("seq"); s != nil {
 		rel.Seq = *s
+	}
+	if v := r.int64p("version"); v != nil {
+		rel.Version = *v
 	}
 	r.json("sources", &rel.Sources)
 	return rel, r.err

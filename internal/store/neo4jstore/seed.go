@@ -44,9 +44,16 @@ func (s *Store) Seed(ctx context.Context, g *domain.Graph, opts SeedOptions) err
 	return wrap("seed", err)
 }
 
-// Load implements store.Loader: it replaces the database's graph with g.
+// Load implements store.Loader: it replaces the database's contents with g,
+// audit trail included (a fresh store has none). Seed, even with Prune,
+// keeps the audit trail.
 func (s *Store) Load(ctx context.Context, g *domain.Graph) error {
-	return s.Seed(ctx, g, SeedOptions{Prune: true})
+	if err := s.Seed(ctx, g, SeedOptions{Prune: true}); err != nil {
+		return err
+	}
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (a) WHERE a:AuditEntry OR a:AuditCounter DETACH DELETE a", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting())
+	return wrap("load", err)
 }
 
 type statement struct {

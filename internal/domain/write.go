@@ -1,0 +1,168 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// WriteOp is what a write does.
+type WriteOp string
+
+const (
+	CreateNode WriteOp = "CREATE_NODE"
+	UpdateNode WriteOp = "UPDATE_NODE"
+	DeleteNode WriteOp = "DELETE_NODE"
+	CreateLink WriteOp = "CREATE_LINK"
+	UpdateLink WriteOp = "UPDATE_LINK"
+	DeleteLink WriteOp = "DELETE_LINK"
+)
+
+// Write is one change a planner makes. Every write is atomic, validated and
+// audited.
+type Write struct {
+	Op    WriteOp
+	Actor string // who asks, as the access token names them
+	// Node is the whole new state for CreateNode and UpdateNode; for
+	// DeleteNode only its ID is read.
+	Node *Node
+	// Rel is the whole new state for CreateLink and UpdateLink; for
+	// DeleteLink only Kind, From and To are read.
+	Rel *Relationship
+	// ExpectedVersion is the version the writer read, for updates and
+	// deletes: if the stored one differs, the write is a conflict.
+	ExpectedVersion int64
+}
+
+// Target names what the write changes: a node ID or a relationship key.
+func (w Write) Target() string {
+	if w.Node != nil {
+		return string(w.Node.ID)
+	}
+	if w.Rel != nil {
+		return w.Rel.Key()
+	}
+	return ""
+}
+
+// AuditEntry records one write that happened: who, when, what, and the
+// state before and after, as JSON (empty for a creation's before and a
+// deletion's after).
+type AuditEntry struct {
+	Seq     int64
+	At      time.Time
+	Actor   string
+	Op      WriteOp
+	Target  string
+	Before  string
+	After   string
+	Version int64 // the target's version after the write; 0 after a delete
+}
+
+// Check validates a write's own content: kinds from the closed lists, the
+// fields each kind needs, sources, basis and rationale. What it cannot see
+// (whether the nodes a relationship joins exist, and their kinds) the store
+// checks inside the write's transaction.
+func (w Write) Check() error {
+	if strings.TrimSpace(w.Actor) == "" {
+		return fmt.Errorf("%w: a write needs an actor", ErrInvalidInput)
+	}
+	switch w.Op {
+	case CreateNode, UpdateNode, DeleteNode:
+		if w.Node == nil {
+			return fmt.Errorf("%w: %s needs a node", ErrInvalidInput, w.Op)
+		}
+		if w.Op == DeleteNode {
+			_, _, err := ParseID(string(w.Node.ID))
+			return err
+		}
+		return CheckNode(w.Node)
+	case CreateLink, UpdateLink, DeleteLink:
+		if w.Rel == nil {
+			return fmt.Errorf("%w: %s needs a relationship", ErrInvalidInput, w.Op)
+		}
+		if w.Op == DeleteLink {
+			return checkEnds(w.Rel)
+		}
+		return CheckRelationship(w.Rel)
+	default:
+		return fmt.Errorf("%w: unknown write %q", ErrInvalidInput, w.Op)
+	}
+}
+
+// CheckNode holds a node to what its kind promises. seed/ and writes share it.
+func CheckNode(n *Node) error {
+	kind, _, err := ParseID(string(n.ID))
+	if err != nil {
+		return err
+	}
+	if n.Kind != kind {
+		return fmt.Errorf("%w: %s: kind %q does not match its id", ErrInvalidInput, n.ID, n.Kind)
+	}
+	var missing []string
+	need := func(ok bool, what string) {
+		if !ok {
+			missing = append(missing, what)
+		}
+	}
+	need(strings.TrimSpace(n.Name) != "", "a name")
+	need(len(n.Sources) > 0, "sources")
+	for _, s := range n.Sources {
+		need(s.Document != "" && s.Section != "", "a document and section for every source")
+	}
+	switch n.Kind {
+	case KindAdministration, KindCommittee, KindCentre, KindOrganisation:
+		need(n.Code != "", "a code")
+	case KindIntervention:
+		need(n.Audience.Valid(), "an audience (CITIZENS or BUSINESSES)")
+	case KindReformPhase:
+		need(n.EffectiveDate != nil, "an effectiveDate")
+		need(n.LegalStatus != "", "a legalStatus")
+	case KindBudget:
+		need(n.Year != nil && n.Amount != nil, "a year and an amount")
+	case KindBudgetFrame:
+		need(n.Amount != nil && n.SharePercent != nil && n.UnderBudgetCeiling != nil, "an amount, a share and a ceiling flag")
+	case KindSavingsYear:
+		need(n.Label != "" && n.Service != nil && n.Indsats != nil && n.Total != nil, "a label and service, indsats and total amounts")
+	}
+	if n.Audience != "" && n.Kind != KindIntervention {
+		missing = append(missing, "no audience (only an Intervention has one)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s needs %s", ErrInvalidInput, n.ID, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func checkEnds(r *Relationship) error {
+	if !r.Kind.Valid() {
+		return fmt.Errorf("%w: unknown relationship kind %q", ErrInvalidInput, r.Kind)
+	}
+	for _, id := range []ID{r.From, r.To} {
+		if _, _, err := ParseID(string(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckRelationship holds a relationship to the closed lists and the basis
+// rules: sources required, an INFERRED link needs its rationale.
+func CheckRelationship(r *Relationship) error {
+	if err := checkEnds(r); err != nil {
+		return err
+	}
+	spec, _ := r.Kind.Spec()
+	if !spec.Allows(r.From.Kind(), r.To.Kind()) {
+		return fmt.Errorf("%w: %s cannot join a %s to a %s", ErrInvalidInput, r.Kind, r.From.Kind(), r.To.Kind())
+	}
+	switch {
+	case !r.Basis.Valid():
+		return fmt.Errorf("%w: basis must be EXPLICIT or INFERRED", ErrInvalidInput)
+	case r.Basis == Inferred && strings.TrimSpace(r.Rationale) == "":
+		return fmt.Errorf("%w: an INFERRED link needs a rationale", ErrInvalidInput)
+	case len(r.Sources) == 0:
+		return fmt.Errorf("%w: %s needs sources", ErrInvalidInput, r.Key())
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package memstore
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// Writes reach the memstore only when it has a data folder: each is
+// appended to data/journal.jsonl and synced before it takes effect, and the
+// journal is replayed over the seed at the next start. With no folder, a
+// write is refused: it would otherwise be lost at the next restart.
+
+// journalLine is one write as kept on disk.
+type journalLine struct {
+	Entry domain.AuditEntry `json:"entry"`
+	Write domain.Write      `json:"write"`
+}
+
+type journal struct {
+	f *os.File
+}
+
+// Open returns a store holding g with the writes journalled in dataDir
+// replayed over it. An empty dataDir gives a read-only store, as New does.
+func Open(g *domain.Graph, dataDir string) (*Store, error) {
+	s, err := New(g)
+	if err != nil || dataDir == "" {
+		return s, err
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("memstore: data folder: %w", err)
+	}
+	path := filepath.Join(dataDir, "journal.jsonl")
+	if err := s.replay(path); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("memstore: journal: %w", err)
+	}
+	s.journal = &journal{f: f}
+	return s, nil
+}
+
+func (s *Store) replay(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("memstore: journal: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	for line := 1; sc.Scan(); line++ {
+		var jl journalLine
+		if err := json.Unmarshal(sc.Bytes(), &jl); err != nil {
+			return fmt.Errorf("memstore: journal %s:%d: %w", path, line, err)
+		}
+		snap, entry, err := s.plan(jl.Write, jl.Entry.At, jl.Entry.Seq)
+		if err != nil {
+			return fmt.Errorf("memstore: journal %s:%d does not replay over the seed: %w", path, line, err)
+		}
+		s.commit(snap, entry)
+	}
+	return sc.Err()
+}
+
+// Apply implements store.Writer.
+func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := w.Check(); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.journal == nil {
+		return nil, fmt.Errorf("memstore: %w: the embedded store has no data folder; start it with one (--data-dir) to keep writes", domain.ErrWritesDisabled)
+	}
+	snap, entry, err := s.plan(w, time.Now().UTC(), int64(len(s.audit))+1)
+	if err != nil {
+		return nil, err
+	}
+	line, err := json.Marshal(journalLine{Entry: *entry, Write: w})
+	if err == nil {
+		_, err = s.journal.f.Write(append(line, '\n'))
+	}
+	if err == nil {
+		err = s.journal.f.Sync()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("memstore: journal: %w: %w", domain.ErrUnavailable, err)
+	}
+	s.commit(snap, entry)
+	return entry, nil
+}
+
+// commit makes a planned write visible.
+func (s *Store) commit(snap *snapshot, entry *domain.AuditEntry) {
+	s.mu.Lock()
+	s.snap = snap
+	s.audit = append(s.audit, *entry)
+	s.mu.Unlock()
+}
+
+// plan works out the graph after w, or why w cannot be made, without
+// changing anything. The caller holds writeMu.
+func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domain.AuditEntry, error) {
+	cur := s.current()
+	g := &domain.Graph{Nodes: slices.Clone(cur.graph.Nodes), Relationships: slices.Clone(cur.graph.Relationships)}
+	entry := &domain.AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target()}
+	stale := func(have int64) error {
+		if have != w.ExpectedVersion {
+			return fmt.Errorf("memstore: %s: %w: version %d was read, %d is current", w.Target(), domain.ErrConflict, w.ExpectedVersion, have)
+		}
+		return nil
+	}
+	switch w.Op {
+	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
+		i := slices.IndexFunc(g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
+		switch {
+		case w.Op == domain.CreateNode && i >= 0:
+			return nil, nil, fmt.Errorf("memstore: %s: %w: it exists already", w.Node.ID, domain.ErrConflict)
+		case w.Op != domain.CreateNode && i < 0:
+			return nil, nil, fmt.Errorf("memstore: %s: %w", w.Node.ID, domain.ErrNotFound)
+		}
+		next := clone(w.Node)
+		switch w.Op {
+		case domain.CreateNode:
+			next.Version, next.Order = 1, nextOrder(g.Nodes)
+			g.Nodes = append(g.Nodes, next)
+		case domain.UpdateNode:
+			old := g.Nodes[i]
+			if err := stale(old.Version); err != nil {
+				return nil, nil, err
+			}
+			next.Version, next.Order = old.Version+1, old.Order
+			entry.Before = mustJSON(old)
+			g.Nodes[i] = next
+		case domain.DeleteNode:
+			old := g.Nodes[i]
+			if err := stale(old.Version); err != nil {
+				return nil, nil, err
+			}
+			if n := len(cur.out[old.ID]) + len(cur.in[old.ID]); n > 0 {
+				return nil, nil, fmt.Errorf("memstore: %s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
+			}
+			entry.Before = mustJSON(old)
+			g.Nodes = slices.Delete(g.Nodes, i, i+1)
+			next = nil
+		}
+		if next != nil {
+			entry.After, entry.Version = mustJSON(next), next.Version
+		}
+	default:
+		key := w.Rel.Key()
+		i := slices.IndexFunc(g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
+		switch {
+		case w.Op == domain.CreateLink && i >= 0:
+			return nil, nil, fmt.Errorf("memstore: %s: %w: it exists already", key, domain.ErrConflict)
+		case w.Op != domain.CreateLink && i < 0:
+			return nil, nil, fmt.Errorf("memstore: %s: %w", key, domain.ErrNotFound)
+		}
+		if w.Op != domain.DeleteLink {
+			for _, end := range []domain.ID{w.Rel.From, w.Rel.To} {
+				if cur.nodes[end] == nil {
+					return nil, nil, fmt.Errorf("memstore: %s: %w: %s is no node (a dangling reference)", key, domain.ErrInvalidInput, end)
+				}
+			}
+		}
+		next := cloneRel(w.Rel)
+		switch w.Op {
+		case domain.CreateLink:
+			next.Version, next.Seq = 1, nextSeq(g.Relationships)
+			g.Relationships = append(g.Relationships, next)
+		case domain.UpdateLink:
+			old := g.Relationships[i]
+			if err := stale(old.Version); err != nil {
+				return nil, nil, err
+			}
+			next.Version, next.Seq = old.Version+1, old.Seq
+			entry.Before = mustJSON(old)
+			g.Relationships[i] = next
+		case domain.DeleteLink:
+			old := g.Relationships[i]
+			if err := stale(old.Version); err != nil {
+				return nil, nil, err
+			}
+			entry.Before = mustJSON(old)
+			g.Relationships = slices.Delete(g.Relationships, i, i+1)
+			next = nil
+		}
+		if next != nil {
+			entry.After, entry.Version = mustJSON(next), next.Version
+		}
+	}
+	snap, err := index(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	return snap, entry, nil
+}
+
+func clone(n *domain.Node) *domain.Node { c := *n; return &c }
+
+func cloneRel(r *domain.Relationship) *domain.Relationship { c := *r; return &c }
+
+func nextOrder(ns []*domain.Node) int {
+	top := -1
+	for _, n := range ns {
+		top = max(top, n.Order)
+	}
+	return top + 1
+}
+
+func nextSeq(rs []*domain.Relationship) int {
+	top := -1
+	for _, r := range rs {
+		top = max(top, r.Seq)
+	}
+	return top + 1
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // domain values always encode
+	}
+	return string(b)
+}
+
+// Audit implements store.Writer.
+func (s *Store) Audit(ctx context.Context, q store.AuditQuery) ([]domain.AuditEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []domain.AuditEntry
+	for i := len(s.audit) - 1; i >= 0 && len(out) < limit; i-- {
+		e := s.audit[i]
+		if (q.Target == "" || e.Target == q.Target) && (q.Actor == "" || e.Actor == q.Actor) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,244 @@
+package neo4jstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// A write runs in one managed transaction. It first increments the audit
+// counter, which takes that node's write lock: writers queue there, so each
+// reads the versions its predecessor committed and a stale one is caught.
+// Audit entries are AuditEntry nodes, outside the Node label, so no read of
+// the organisation sees them.
+
+// Apply implements store.Writer.
+func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, error) {
+	if err := w.Check(); err != nil {
+		return nil, err
+	}
+	at := time.Now().UTC()
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return apply(ctx, tx, w, at)
+	})
+	if err != nil {
+		return nil, wrap("write", err)
+	}
+	return res.(*domain.AuditEntry), nil
+}
+
+// run is one statement of a write, returning its records.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+func apply(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, at time.Time) (*domain.AuditEntry, error) {
+	recs, err := run(ctx, tx, `MERGE (c:AuditCounter {id: 'audit'}) ON CREATE SET c.seq = 0
+SET c.seq = c.seq + 1 RETURN c.seq AS seq`, nil)
+	if err != nil {
+		return nil, err
+	}
+	seq, _ := recs[0].AsMap()["seq"].(int64)
+	entry := &domain.AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target()}
+	stale := func(have int64) error {
+		if have != w.ExpectedVersion {
+			return fmt.Errorf("neo4jstore: %s: %w: version %d was read, %d is current", w.Target(), domain.ErrConflict, w.ExpectedVersion, have)
+		}
+		return nil
+	}
+	switch w.Op {
+	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
+		err = applyNode(ctx, tx, w, entry, stale)
+	default:
+		err = applyLink(ctx, tx, w, entry, stale)
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = run(ctx, tx, `CREATE (:AuditEntry {seq: $seq, at: $at, actor: $actor, op: $op, target: $target,
+  before: $before, after: $after, version: $version})`, map[string]any{
+		"seq": entry.Seq, "at": entry.At.Format(time.RFC3339Nano), "actor": entry.Actor, "op": string(entry.Op),
+		"target": entry.Target, "before": entry.Before, "after": entry.After, "version": entry.Version})
+	return entry, err
+}
+
+func applyNode(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, entry *domain.AuditEntry, stale func(int64) error) error {
+	l, err := label(w.Node.Kind)
+	if err != nil && w.Op != domain.DeleteNode {
+		return err
+	}
+	recs, err := run(ctx, tx, `OPTIONAL MATCH (n:Node {id: $id})
+OPTIONAL MATCH (n)-[r]-(:Node)
+RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Node.ID)})
+	if err != nil {
+		return err
+	}
+	m := recs[0].AsMap()
+	var old *domain.Node
+	if props, ok := m["n"].(map[string]any); ok {
+		if old, err = decodeNode(props); err != nil {
+			return err
+		}
+	}
+	switch {
+	case w.Op == domain.CreateNode && old != nil:
+		return fmt.Errorf("neo4jstore: %s: %w: it exists already", w.Node.ID, domain.ErrConflict)
+	case w.Op != domain.CreateNode && old == nil:
+		return fmt.Errorf("neo4jstore: %s: %w", w.Node.ID, domain.ErrNotFound)
+	}
+	if old != nil {
+		if err := stale(old.Version); err != nil {
+			return err
+		}
+		entry.Before = toJSON(old)
+	}
+	next := *w.Node
+	switch w.Op {
+	case domain.CreateNode:
+		recs, err := run(ctx, tx, "MATCH (m:Node) RETURN coalesce(max(m.order), -1) + 1 AS next", nil)
+		if err != nil {
+			return err
+		}
+		order, _ := recs[0].AsMap()["next"].(int64)
+		next.Version, next.Order = 1, int(order)
+	case domain.UpdateNode:
+		next.Version, next.Order = old.Version+1, old.Order
+	case domain.DeleteNode:
+		if links, _ := m["links"].(int64); links > 0 {
+			return fmt.Errorf("neo4jstore: %s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, links)
+		}
+		_, err := run(ctx, tx, "MATCH (n:Node {id: $id}) DELETE n", map[string]any{"id": string(old.ID)})
+		return err
+	}
+	props, err := nodeProps(&next)
+	if err != nil {
+		return err
+	}
+	if _, err := run(ctx, tx, "MERGE (n:Node {id: $id}) SET n = $props SET n:"+l,
+		map[string]any{"id": string(next.ID), "props": props}); err != nil {
+		return err
+	}
+	entry.After, entry.Version = toJSON(&next), next.Version
+	return nil
+}
+
+func applyLink(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, entry *domain.AuditEntry, stale func(int64) error) error {
+	t, err := relType(w.Rel.Kind)
+	if err != nil {
+		return err
+	}
+	params := map[string]any{"from": string(w.Rel.From), "to": string(w.Rel.To)}
+	recs, err := run(ctx, tx, `OPTIONAL MATCH (a:Node {id: $from})
+OPTIONAL MATCH (b:Node {id: $to})
+OPTIONAL MATCH (a)-[r:`+t+`]->(b)
+RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, params)
+	if err != nil {
+		return err
+	}
+	m := recs[0].AsMap()
+	var old *domain.Relationship
+	if props, ok := m["r"].(map[string]any); ok {
+		if old, err = decodeRel(t, string(w.Rel.From), string(w.Rel.To), props); err != nil {
+			return err
+		}
+	}
+	key := w.Rel.Key()
+	switch {
+	case w.Op == domain.CreateLink && old != nil:
+		return fmt.Errorf("neo4jstore: %s: %w: it exists already", key, domain.ErrConflict)
+	case w.Op != domain.CreateLink && old == nil:
+		return fmt.Errorf("neo4jstore: %s: %w", key, domain.ErrNotFound)
+	}
+	if w.Op != domain.DeleteLink {
+		for _, end := range []struct {
+			col string
+			id  domain.ID
+		}{{"hasFrom", w.Rel.From}, {"hasTo", w.Rel.To}} {
+			if ok, _ := m[end.col].(bool); !ok {
+				return fmt.Errorf("neo4jstore: %s: %w: %s is no node (a dangling reference)", key, domain.ErrInvalidInput, end.id)
+			}
+		}
+	}
+	if old != nil {
+		if err := stale(old.Version); err != nil {
+			return err
+		}
+		entry.Before = toJSON(old)
+	}
+	next := *w.Rel
+	switch w.Op {
+	case domain.CreateLink:
+		recs, err := run(ctx, tx, "MATCH (:Node)-[r]->(:Node) RETURN coalesce(max(r.seq), -1) + 1 AS next", nil)
+		if err != nil {
+			return err
+		}
+		seq, _ := recs[0].AsMap()["next"].(int64)
+		next.Version, next.Seq = 1, int(seq)
+	case domain.UpdateLink:
+		next.Version, next.Seq = old.Version+1, old.Seq
+	case domain.DeleteLink:
+		_, err := run(ctx, tx, "MATCH (:Node {id: $from})-[r:"+t+"]->(:Node {id: $to}) DELETE r", params)
+		return err
+	}
+	props, err := relProps(&next)
+	if err != nil {
+		return err
+	}
+	params["props"] = props
+	if _, err := run(ctx, tx, "MATCH (a:Node {id: $from}) MATCH (b:Node {id: $to}) MERGE (a)-[r:"+t+"]->(b) SET r = $props", params); err != nil {
+		return err
+	}
+	entry.After, entry.Version = toJSON(&next), next.Version
+	return nil
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v) // domain values always encode
+	return string(b)
+}
+
+// Audit implements store.Writer.
+func (s *Store) Audit(ctx context.Context, q store.AuditQuery) ([]domain.AuditEntry, error) {
+	const op = "audit"
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	recs, err := s.read(ctx, op, `MATCH (a:AuditEntry)
+WHERE ($target = '' OR a.target = $target) AND ($actor = '' OR a.actor = $actor)
+RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT $limit`,
+		map[string]any{"target": q.Target, "actor": q.Actor, "limit": int64(limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.AuditEntry, 0, len(recs))
+	for _, rec := range recs {
+		m, _ := rec.AsMap()["a"].(map[string]any)
+		p := &props{m: m}
+		e := domain.AuditEntry{Actor: p.str("actor"), Op: domain.WriteOp(p.str("op")), Target: p.str("target"),
+			Before: p.str("before"), After: p.str("after")}
+		if v := p.int64p("seq"); v != nil {
+			e.Seq = *v
+		}
+		if v := p.int64p("version"); v != nil {
+			e.Version = *v
+		}
+		if e.At, err = time.Parse(time.RFC3339Nano, p.str("at")); err != nil || p.err != nil {
+			return nil, wrap(op, fmt.Errorf("audit entry %d: %v %v", e.Seq, err, p.err))
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -1,0 +1,173 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// RunWrites holds a writable store to the write contract. newStore must
+// return a store holding g that accepts writes.
+func RunWrites(t *testing.T, newStore NewStore) {
+	st := newStore(t, Fixture())
+	ctx := context.Background()
+	src := []domain.Source{srcCBA}
+	auditLen := func() int {
+		es, err := st.Audit(ctx, store.AuditQuery{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	node := func(id domain.ID) *domain.Node {
+		ns, err := st.NodesByID(ctx, []domain.ID{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ns[id]
+	}
+	mustApply := func(w domain.Write) *domain.AuditEntry {
+		t.Helper()
+		e, err := st.Apply(ctx, w)
+		if err != nil {
+			t.Fatalf("%s %s: %v", w.Op, w.Target(), err)
+		}
+		return e
+	}
+	refused := func(w domain.Write, want error) {
+		t.Helper()
+		before := auditLen()
+		snap, _ := st.Snapshot(ctx)
+		if _, err := st.Apply(ctx, w); !errors.Is(err, want) {
+			t.Fatalf("%s %s: want %v, got %v", w.Op, w.Target(), want, err)
+		}
+		after, _ := st.Snapshot(ctx)
+		if auditLen() != before || len(after.Nodes) != len(snap.Nodes) || len(after.Relationships) != len(snap.Relationships) {
+			t.Fatalf("a refused write changed something")
+		}
+	}
+	newNode := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: src}
+
+	t.Run("create a node", func(t *testing.T) {
+		e := mustApply(domain.Write{Op: domain.CreateNode, Actor: "planner-a", Node: newNode})
+		if e.Version != 1 || e.Before != "" || e.After == "" || e.Actor != "planner-a" || e.Target != "targetgroup:nye-unge" || e.At.IsZero() {
+			t.Fatalf("audit entry: %+v", e)
+		}
+		if n := node(newNode.ID); n == nil || n.Version != 1 || n.Name != "Nye unge" {
+			t.Fatalf("created node: %+v", n)
+		}
+		refused(domain.Write{Op: domain.CreateNode, Actor: "planner-a", Node: newNode}, domain.ErrConflict)
+	})
+
+	t.Run("update with the version read; a stale version is a conflict", func(t *testing.T) {
+		upd := *newNode
+		upd.Description = "Unge under 30"
+		if e := mustApply(domain.Write{Op: domain.UpdateNode, Actor: "planner-a", Node: &upd, ExpectedVersion: 1}); e.Version != 2 || e.Before == "" {
+			t.Fatalf("audit entry: %+v", e)
+		}
+		stale := upd
+		stale.Description = "overwritten"
+		refused(domain.Write{Op: domain.UpdateNode, Actor: "planner-b", Node: &stale, ExpectedVersion: 1}, domain.ErrConflict)
+		if n := node(newNode.ID); n.Description != "Unge under 30" || n.Version != 2 {
+			t.Fatalf("after a refused update: %+v", n)
+		}
+	})
+
+	t.Run("concurrent planners: one wins, the rest conflict, the audit holds the one", func(t *testing.T) {
+		const planners = 6
+		var wg sync.WaitGroup
+		errs := make([]error, planners)
+		for i := range planners {
+			wg.Go(func() {
+				upd := *newNode
+				upd.Description = "version from planner " + string(rune('A'+i))
+				_, errs[i] = st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner-" + string(rune('a'+i)), Node: &upd, ExpectedVersion: 2})
+			})
+		}
+		wg.Wait()
+		won, winner := 0, -1
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				won, winner = won+1, i
+			case !errors.Is(err, domain.ErrConflict):
+				t.Fatalf("planner %d: %v", i, err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d planners won, want exactly 1", won)
+		}
+		n := node(newNode.ID)
+		if n.Version != 3 || n.Description != "version from planner "+string(rune('A'+winner)) {
+			t.Fatalf("stored: %+v", n)
+		}
+		es, err := st.Audit(ctx, store.AuditQuery{Target: string(newNode.ID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != 3 || es[0].Version != 3 || es[0].Actor != "planner-"+string(rune('a'+winner)) || es[2].Op != domain.CreateNode {
+			t.Fatalf("audit (newest first): %+v", es)
+		}
+	})
+
+	t.Run("invalid writes change nothing", func(t *testing.T) {
+		refused(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: "targetgroup:nowhere", Basis: domain.Explicit, Sources: src}}, domain.ErrInvalidInput)
+		refused(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: &domain.Relationship{Kind: "SERVICES", From: "centre:cba", To: newNode.ID, Basis: domain.Explicit, Sources: src}}, domain.ErrInvalidInput)
+		refused(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: newNode.ID, Basis: domain.Inferred, Sources: src}}, domain.ErrInvalidInput)
+		refused(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: &domain.Relationship{Kind: domain.RelPays, From: "centre:cba", To: newNode.ID, Basis: domain.Explicit, Sources: src}}, domain.ErrInvalidInput)
+		refused(domain.Write{Op: domain.CreateNode, Actor: "p", Node: &domain.Node{ID: "planet:earth", Kind: "Planet", Name: "x", Sources: src}}, domain.ErrInvalidInput)
+		refused(domain.Write{Op: domain.CreateNode, Actor: "p", Node: &domain.Node{ID: "targetgroup:uden-kilde", Kind: domain.KindTargetGroup, Name: "x"}}, domain.ErrInvalidInput)
+		refused(domain.Write{Op: domain.CreateNode, Actor: "", Node: newNode}, domain.ErrInvalidInput)
+		refused(domain.Write{Op: domain.UpdateNode, Actor: "p", Node: &domain.Node{ID: "targetgroup:nowhere", Kind: domain.KindTargetGroup, Name: "x", Sources: src}, ExpectedVersion: 1}, domain.ErrNotFound)
+	})
+
+	link := &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: newNode.ID, Basis: domain.Inferred,
+		Rationale: "CBA serves young people far from work.", Sources: src}
+	t.Run("links: create, update, stale delete, and impact sees them at once", func(t *testing.T) {
+		if e := mustApply(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: link}); e.Version != 1 {
+			t.Fatalf("audit entry: %+v", e)
+		}
+		got, err := st.Links(ctx, []domain.ID{newNode.ID}, store.LinkQuery{Kind: domain.RelServes, Dir: domain.Incoming})
+		if err != nil || len(got[newNode.ID]) != 1 || got[newNode.ID][0].Rel.Rationale != link.Rationale {
+			t.Fatalf("links after create: %v %v", got, err)
+		}
+		paths, err := st.ImpactPaths(ctx, []domain.ID{newNode.ID}, domain.ImpactMaxSteps)
+		if err != nil || len(paths[newNode.ID]) != 1 || paths[newNode.ID][0].End() != "centre:cba" {
+			t.Fatalf("impact after create: %v %v", paths, err)
+		}
+		upd := *link
+		upd.Note = "noted"
+		mustApply(domain.Write{Op: domain.UpdateLink, Actor: "p", Rel: &upd, ExpectedVersion: 1})
+		refused(domain.Write{Op: domain.DeleteLink, Actor: "p", Rel: link, ExpectedVersion: 1}, domain.ErrConflict)
+	})
+
+	t.Run("delete: not while linked, then the link, then the node", func(t *testing.T) {
+		refused(domain.Write{Op: domain.DeleteNode, Actor: "p", Node: newNode, ExpectedVersion: 3}, domain.ErrInvalidInput)
+		if e := mustApply(domain.Write{Op: domain.DeleteLink, Actor: "p", Rel: link, ExpectedVersion: 2}); e.After != "" || e.Version != 0 {
+			t.Fatalf("audit entry: %+v", e)
+		}
+		mustApply(domain.Write{Op: domain.DeleteNode, Actor: "p", Node: newNode, ExpectedVersion: 3})
+		if node(newNode.ID) != nil {
+			t.Fatal("deleted node still there")
+		}
+	})
+
+	t.Run("audit: newest first, by actor", func(t *testing.T) {
+		es, err := st.Audit(ctx, store.AuditQuery{Actor: "planner-a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) < 2 || es[0].Seq < es[len(es)-1].Seq {
+			t.Fatalf("audit by actor: %+v", es)
+		}
+		for _, e := range es {
+			if e.Actor != "planner-a" {
+				t.Fatalf("foreign entry: %+v", e)
+			}
+		}
+	})
+}
