@@ -1,0 +1,241 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/export"
+	"github.com/bif-kk/orggraph/internal/export/exporttest"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
+)
+
+func realSeed(t testing.TB) (*domain.Graph, *memstore.Store) {
+	t.Helper()
+	g, err := seed.LoadDir("../../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, st
+}
+
+func TestExportsOnMemstore(t *testing.T) {
+	_, st := realSeed(t)
+	exporttest.Run(t, st)
+}
+
+// connect opens the Neo4j named by NEO4J_URI, as the neo4jstore tests do:
+// the README's test command starts one; without it this test fails rather
+// than skips, so a run that forgot Neo4j cannot pass as green.
+// ORGGRAPH_SKIP_NEO4J=1 opts out explicitly.
+func connect(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		if os.Getenv("ORGGRAPH_SKIP_NEO4J") == "1" {
+			t.Skip("ORGGRAPH_SKIP_NEO4J=1")
+		}
+		t.Fatal("NEO4J_URI is not set: run the tests with `make test` (it starts Neo4j), or eval \"$(scripts/neo4j start)\"")
+	}
+	st, err := neo4jstore.New(neo4jstore.Config{
+		URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: os.Getenv("NEO4J_DATABASE"), QueryTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(context.Background()) })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := st.Bootstrap(ctx); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	return st
+}
+
+// TestNeo4jExportsMatchMemory loads seed/ into Neo4j, checks its exports as
+// the memstore's are checked, and wants them byte for byte the same.
+func TestNeo4jExportsMatchMemory(t *testing.T) {
+	nst := connect(t)
+	g, mst := realSeed(t)
+	ctx := context.Background()
+	want, err := exporttest.Write(ctx, mst)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The test Neo4j is shared by every package's tests, and go test runs
+	// packages at once: another may load its own graph between our Load and
+	// our reads. Such a run is retried; exports of seed/ that differ are not.
+	var got *exporttest.Exports
+	for attempt := 1; ; attempt++ {
+		if err := nst.Load(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+		got, err = exporttest.Write(ctx, nst)
+		if err == nil && sameIDs(got.Graph, g) && holdsSeed(ctx, t, nst, g) {
+			break
+		}
+		if attempt == 5 {
+			t.Fatalf("Neo4j did not hold seed/ while the exports were written, 5 times (last error: %v)", err)
+		}
+		t.Logf("attempt %d: Neo4j was reloaded by another test meanwhile (%v); again", attempt, err)
+		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+	}
+	exporttest.Check(t, got, mst)
+	exporttest.Same(t, got, want)
+}
+
+func holdsSeed(ctx context.Context, t *testing.T, st *neo4jstore.Store, g *domain.Graph) bool {
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sameIDs(snap, g)
+}
+
+// sameIDs reports whether a and b hold the same nodes and relationships,
+// by identity.
+func sameIDs(a, b *domain.Graph) bool {
+	ids := func(g *domain.Graph) []string {
+		var out []string
+		for _, n := range g.Nodes {
+			out = append(out, string(n.ID))
+		}
+		for _, r := range g.Relationships {
+			out = append(out, r.Key())
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(ids(a), ids(b))
+}
+
+// A graph with a relationship to a node it lacks is refused before a byte
+// is written, so the HTTP layer can still answer with an error.
+func TestDanglingRelationshipIsRefusedBeforeWriting(t *testing.T) {
+	g := &domain.Graph{
+		Nodes:         []*domain.Node{{ID: "centre:cbe", Kind: domain.KindCentre, Name: "CBE"}},
+		Relationships: []*domain.Relationship{{Kind: domain.RelServes, From: "centre:cbe", To: "targetgroup:gone", Basis: domain.Explicit}},
+	}
+	for name, write := range map[string]func(io.Writer, *domain.Graph) error{
+		"json-ld": export.WriteJSONLD, "graphml": export.WriteGraphML,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			err := write(&buf, g)
+			if err == nil || !strings.Contains(err.Error(), "targetgroup:gone") || buf.Len() != 0 {
+				t.Errorf("err = %v, wrote %d bytes", err, buf.Len())
+			}
+		})
+	}
+}
+
+// Text that XML and CSV must escape survives a round trip.
+func TestAwkwardTextRoundTrips(t *testing.T) {
+	slide := 3
+	awkward := "a <b> & \"c\" 'd'\nline two, with ; and \t tab æøå ÆØÅ → ✓"
+	g := &domain.Graph{
+		Nodes: []*domain.Node{
+			{ID: "centre:a", Kind: domain.KindCentre, Name: awkward, Code: "A", Description: awkward,
+				Sources: []domain.Source{{Document: "d.txt", Section: awkward, Slide: &slide, Note: awkward}}},
+			{ID: "targetgroup:b", Kind: domain.KindTargetGroup, Name: "B",
+				Sources: []domain.Source{{Document: "d.txt", Section: "B"}}},
+		},
+		Relationships: []*domain.Relationship{{
+			Kind: domain.RelServes, From: "centre:a", To: "targetgroup:b", Basis: domain.Inferred,
+			Rationale: awkward, Note: awkward, Sources: []domain.Source{{Document: "d.txt", Section: "B"}},
+		}},
+	}
+	t.Run("graphml", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := export.WriteGraphML(&buf, g); err != nil {
+			t.Fatal(err)
+		}
+		exporttest.CheckGraphML(t, buf.Bytes(), g)
+	})
+	t.Run("json-ld", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := export.WriteJSONLD(&buf, g); err != nil {
+			t.Fatal(err)
+		}
+		exporttest.CheckJSONLD(t, buf.Bytes(), g)
+	})
+	t.Run("csv", func(t *testing.T) {
+		st, err := memstore.New(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet, err := export.LoadImpactSheet(context.Background(), st, "targetgroup:b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := sheet.WriteCSV(&buf); err != nil {
+			t.Fatal(err)
+		}
+		rows := exporttest.CheckImpactCSV(t, buf.Bytes(), st, "targetgroup:b")
+		if len(rows) != 1 || !strings.HasPrefix(rows[0]["path"], awkward) || rows[0]["rationale"] != "step 1: "+awkward {
+			t.Errorf("rows = %q", rows)
+		}
+	})
+}
+
+func BenchmarkJSONLD(b *testing.B) {
+	_, st := realSeed(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		g, err := st.Snapshot(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := export.WriteJSONLD(io.Discard, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGraphML(b *testing.B) {
+	_, st := realSeed(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		g, err := st.Snapshot(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := export.WriteGraphML(io.Discard, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkImpactCSV measures the reform's sheet, the largest: every item's
+// paths.
+func BenchmarkImpactCSV(b *testing.B) {
+	_, st := realSeed(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		sheet, err := export.LoadImpactSheet(ctx, st, "reform:beskaeftigelsesreform")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := sheet.WriteCSV(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,128 @@
+package export
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/planner"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// CSVContentType is the media type of ImpactSheet.WriteCSV's output.
+const CSVContentType = "text/csv; charset=utf-8"
+
+// impactCSVHeader is the impact sheet's header row. A row is one path to
+// one centre: the centre, whether some path to it is stated in the document
+// (centre_basis), the path's rank among the centre's paths (1 = shortest,
+// explicit first), its basis and length, the item it starts from (the
+// subject itself, or for a reform phase or the reform one of its items), its
+// steps as statements joined by " → ", and the rationale of each inferred step.
+var impactCSVHeader = []string{
+	"centre_code", "centre_name", "centre_basis",
+	"path_rank", "path_basis", "steps", "item_id", "path", "rationale",
+}
+
+// pathSeparator joins a path's statements in the path column.
+const pathSeparator = " → "
+
+// ImpactSheet is what ImpactOf found for one node, with the nodes its rows
+// name, ready to be written as a spreadsheet.
+type ImpactSheet struct {
+	Impact *planner.Impact
+	nodes  map[domain.ID]*domain.Node
+}
+
+// LoadImpactSheet works out the impact of id (planner.ImpactOf, which
+// expands a reform phase or the reform into their items) and reads the names
+// of every node its paths pass, in one more store call. The errors are
+// ImpactOf's: domain.ErrInvalidInput for a malformed id, domain.ErrNotFound
+// for an unknown one, and the store's.
+func LoadImpactSheet(ctx context.Context, st store.Store, id domain.ID) (*ImpactSheet, error) {
+	imp, err := planner.ImpactOf(ctx, st, id)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[domain.ID]bool{}
+	var ids []domain.ID
+	note := func(id domain.ID) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, c := range imp.Centres {
+		note(c.Centre)
+		for _, p := range c.Paths {
+			for _, s := range p.Steps {
+				note(s.Rel.From)
+				note(s.Rel.To)
+			}
+		}
+	}
+	nodes, err := st.NodesByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("export: impact sheet: %w", err)
+	}
+	for _, id := range ids {
+		if nodes[id] == nil {
+			return nil, fmt.Errorf("export: impact sheet: node %s is on a path but missing", id)
+		}
+	}
+	return &ImpactSheet{Impact: imp, nodes: nodes}, nil
+}
+
+// Rows returns the sheet's rows, header first.
+func (s *ImpactSheet) Rows() [][]string {
+	rows := [][]string{impactCSVHeader}
+	for _, c := range s.Impact.Centres {
+		centre := s.nodes[c.Centre]
+		for rank, p := range c.Paths {
+			statements := make([]string, len(p.Steps))
+			var rationales []string
+			for i, step := range p.Steps {
+				statements[i] = s.statement(step.Rel)
+				if step.Rel.Basis != domain.Explicit {
+					rationales = append(rationales, fmt.Sprintf("step %d: %s", i+1, step.Rel.Rationale))
+				}
+			}
+			item := ""
+			if len(p.Steps) > 0 {
+				item = string(p.Steps[0].From)
+			}
+			rows = append(rows, []string{
+				centre.Code, centre.Name, string(c.Basis),
+				strconv.Itoa(rank + 1), string(p.Basis()), strconv.Itoa(len(p.Steps)), item,
+				strings.Join(statements, pathSeparator), strings.Join(rationales, " | "),
+			})
+		}
+	}
+	return rows
+}
+
+// statement reads a relationship as the API's statement field does,
+// stored direction and kind name: "CBA SERVES Ressourceforløb".
+func (s *ImpactSheet) statement(r *domain.Relationship) string {
+	return s.nodes[r.From].Name + " " + string(r.Kind) + " " + s.nodes[r.To].Name
+}
+
+// WriteCSV writes the sheet as RFC 4180 CSV (CRLF line ends), header first.
+// It starts with a UTF-8 byte order mark: without one Excel reads a CSV as
+// the local code page and shows æ, ø and å as mojibake.
+func (s *ImpactSheet) WriteCSV(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.WriteString("\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	if err := cw.WriteAll(s.Rows()); err != nil { // WriteAll flushes cw into bw
+		return fmt.Errorf("export: impact csv: %w", err)
+	}
+	return bw.Flush()
+}
