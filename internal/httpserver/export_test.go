@@ -1,0 +1,215 @@
+package httpserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/export/exporttest"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+)
+
+func seededServer(t *testing.T) (http.Handler, *domain.Graph, store.Store) {
+	t.Helper()
+	g, err := seed.LoadDir("../../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewServer(slog.New(slog.DiscardHandler), st, Options{}), g, st
+}
+
+func get(t *testing.T, h http.Handler, target string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// Each export, fetched over HTTP, is what the export package's checks
+// accept when they parse it back.
+func TestExportsOverHTTP(t *testing.T) {
+	h, g, st := seededServer(t)
+	tests := []struct {
+		path        string
+		contentType string
+		disposition string
+		check       func(t *testing.T, body []byte)
+	}{
+		{"/export/graph.jsonld", "application/ld+json; charset=utf-8", "",
+			func(t *testing.T, body []byte) { exporttest.CheckJSONLD(t, body, g) }},
+		{"/export/graph.graphml", "application/xml; charset=utf-8", `attachment; filename="graph.graphml"`,
+			func(t *testing.T, body []byte) { exporttest.CheckGraphML(t, body, g) }},
+		{"/export/impact.csv?of=reformchange:afskaffelse-af-ressourceforloeb", "text/csv; charset=utf-8",
+			`attachment; filename="impact-reformchange_afskaffelse-af-ressourceforloeb.csv"`,
+			func(t *testing.T, body []byte) {
+				exporttest.CheckImpactCSV(t, body, st, "reformchange:afskaffelse-af-ressourceforloeb")
+			}},
+		{"/export/impact.csv?of=reformphase:2026-02-01", "text/csv; charset=utf-8",
+			`attachment; filename="impact-reformphase_2026-02-01.csv"`,
+			func(t *testing.T, body []byte) {
+				if rows := exporttest.CheckImpactCSV(t, body, st, "reformphase:2026-02-01"); len(rows) == 0 {
+					t.Error("a reform phase's sheet has no rows")
+				}
+			}},
+		{"/export/impact.csv?of=reform:beskaeftigelsesreform", "text/csv; charset=utf-8",
+			`attachment; filename="impact-reform_beskaeftigelsesreform.csv"`,
+			func(t *testing.T, body []byte) {
+				if rows := exporttest.CheckImpactCSV(t, body, st, "reform:beskaeftigelsesreform"); len(rows) == 0 {
+					t.Error("the reform's sheet has no rows")
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			rec := get(t, h, tt.path)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if got := rec.Header().Get("Content-Type"); got != tt.contentType {
+				t.Errorf("Content-Type = %q, want %q", got, tt.contentType)
+			}
+			if got := rec.Header().Get("Content-Disposition"); got != tt.disposition {
+				t.Errorf("Content-Disposition = %q, want %q", got, tt.disposition)
+			}
+			if got := rec.Header().Get("Content-Length"); got != fmt.Sprint(rec.Body.Len()) {
+				t.Errorf("Content-Length = %q for %d bytes", got, rec.Body.Len())
+			}
+			tt.check(t, rec.Body.Bytes())
+
+			// Deterministic: the same bytes again, and the ETag revalidates.
+			etag := rec.Header().Get("ETag")
+			again := get(t, h, tt.path)
+			if !bytes.Equal(again.Body.Bytes(), rec.Body.Bytes()) || again.Header().Get("ETag") != etag || etag == "" {
+				t.Errorf("a second fetch differs (ETag %q, then %q)", etag, again.Header().Get("ETag"))
+			}
+			if cached := get(t, h, tt.path, "If-None-Match", etag); cached.Code != http.StatusNotModified || cached.Body.Len() != 0 {
+				t.Errorf("If-None-Match: status %d, %d bytes; want 304 and none", cached.Code, cached.Body.Len())
+			}
+		})
+	}
+}
+
+func TestImpactCSVRefusesBadIDs(t *testing.T) {
+	h, _, _ := seededServer(t)
+	tests := []struct {
+		name, query string
+		status      int
+		code        string
+	}{
+		{"no of", "", http.StatusBadRequest, "BAD_USER_INPUT"},
+		{"empty of", "?of=", http.StatusBadRequest, "BAD_USER_INPUT"},
+		{"no kind", "?of=cbe", http.StatusBadRequest, "BAD_USER_INPUT"},
+		{"unknown kind", "?of=person:cbe", http.StatusBadRequest, "BAD_USER_INPUT"},
+		{"upper case key", "?of=centre:CBE", http.StatusBadRequest, "BAD_USER_INPUT"},
+		{"Danish letter in key", "?of=centre:cd%C3%B8", http.StatusBadRequest, "BAD_USER_INPUT"},
+		{"header injection", "?of=centre:cbe%22%0D%0AX-Evil:%201", http.StatusBadRequest, "BAD_USER_INPUT"},
+		{"unknown id", "?of=centre:nope", http.StatusNotFound, "NOT_FOUND"},
+		{"unknown reform item", "?of=reformchange:afskaffelse-af-alt", http.StatusNotFound, "NOT_FOUND"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := get(t, h, "/export/impact.csv"+tt.query)
+			if rec.Code != tt.status {
+				t.Errorf("status = %d, want %d", rec.Code, tt.status)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			if rec.Header().Get("Content-Disposition") != "" || rec.Header().Get("X-Evil") != "" {
+				t.Errorf("headers: %v", rec.Header())
+			}
+			var body map[string]string
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Fatalf("body is not JSON: %s", rec.Body)
+			}
+			if body["code"] != tt.code || body["error"] == "" || len(body) != 2 {
+				t.Errorf("body = %v, want code %s and an error", body, tt.code)
+			}
+		})
+	}
+}
+
+// failingStore holds the real seed but fails the calls the exports make
+// with err.
+type failingStore struct {
+	store.Store
+	err error
+}
+
+func (s failingStore) Snapshot(context.Context) (*domain.Graph, error) { return nil, s.err }
+
+func (s failingStore) NodesByID(context.Context, []domain.ID) (map[domain.ID]*domain.Node, error) {
+	return nil, s.err
+}
+
+// A store that fails gives every export an error code and nothing of the
+// store's own text, which is logged instead.
+func TestExportsWhenTheStoreFails(t *testing.T) {
+	_, _, st := seededServer(t)
+	const secret = "neo4j: connection refused bolt://10.0.0.7:7687"
+	tests := []struct {
+		name   string
+		err    error
+		status int
+		code   string
+	}{
+		{"unavailable", fmt.Errorf("neo4jstore: snapshot: %w: %s", domain.ErrUnavailable, secret), http.StatusServiceUnavailable, "UNAVAILABLE"},
+		{"timed out", fmt.Errorf("%s: %w", secret, context.DeadlineExceeded), http.StatusServiceUnavailable, "UNAVAILABLE"},
+		{"anything else", errors.New(secret), http.StatusInternalServerError, "INTERNAL"},
+	}
+	for _, tt := range tests {
+		for _, path := range []string{"/export/graph.jsonld", "/export/graph.graphml", "/export/impact.csv?of=centre:cbe"} {
+			t.Run(tt.name+" "+path, func(t *testing.T) {
+				var logs bytes.Buffer
+				h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), failingStore{st, tt.err}, Options{})
+				rec := get(t, h, path)
+				if rec.Code != tt.status {
+					t.Errorf("status = %d, want %d", rec.Code, tt.status)
+				}
+				var body map[string]string
+				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body["code"] != tt.code || body["error"] == "" {
+					t.Errorf("body = %s", rec.Body)
+				}
+				if strings.Contains(rec.Body.String(), "bolt") || strings.Contains(rec.Body.String(), "neo4j") {
+					t.Errorf("body leaks the store's error: %s", rec.Body)
+				}
+				if !strings.Contains(logs.String(), "10.0.0.7") {
+					t.Errorf("the store's error is not logged:\n%s", logs.String())
+				}
+			})
+		}
+	}
+}
+
+func TestImpactFilename(t *testing.T) {
+	tests := []struct{ id, want string }{
+		{"reformchange:afskaffelse-af-ressourceforloeb", "impact-reformchange_afskaffelse-af-ressourceforloeb.csv"},
+		{"reformphase:2026-02-01", "impact-reformphase_2026-02-01.csv"},
+		{`a"b\c/d` + "\r\n", "impact-a_b_c_d__.csv"},
+		{"centre:cdø", "impact-centre_cd__.csv"},
+		{strings.Repeat("x", 300), "impact-" + strings.Repeat("x", 100) + ".csv"},
+	}
+	for _, tt := range tests {
+		if got := impactFilename(tt.id); got != tt.want {
+			t.Errorf("impactFilename(%q) = %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}
