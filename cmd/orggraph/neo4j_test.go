@@ -20,25 +20,11 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
+	"github.com/bif-kk/orggraph/internal/neo4jtest"
 )
 
-// neo4jEnv returns the test Neo4j's settings (scripts/test starts it). The
-// tests fail without them rather than skip: a run that forgot Neo4j must
-// not look green.
-func neo4jEnv(t *testing.T) map[string]string {
-	t.Helper()
-	env := map[string]string{}
-	for _, k := range []string{"NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"} {
-		env[k] = os.Getenv(k)
-	}
-	if env["NEO4J_URI"] == "" {
-		if os.Getenv("ORGGRAPH_SKIP_NEO4J") == "1" {
-			t.Skip("ORGGRAPH_SKIP_NEO4J=1")
-		}
-		t.Fatal("NEO4J_URI is not set: run `make test`, which starts Neo4j")
-	}
-	return env
-}
+// neo4jEnv returns the test Neo4j's settings, one test at a time (see neo4jtest).
+func neo4jEnv(t *testing.T) map[string]string { return neo4jtest.Env(t) }
 
 func envFunc(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 

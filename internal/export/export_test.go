@@ -4,15 +4,13 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/export"
 	"github.com/bif-kk/orggraph/internal/export/exporttest"
+	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
@@ -36,34 +34,8 @@ func TestExportsOnMemstore(t *testing.T) {
 	exporttest.Run(t, st)
 }
 
-// connect opens the Neo4j named by NEO4J_URI, as the neo4jstore tests do:
-// the README's test command starts one; without it this test fails rather
-// than skips, so a run that forgot Neo4j cannot pass as green.
-// ORGGRAPH_SKIP_NEO4J=1 opts out explicitly.
-func connect(t *testing.T) *neo4jstore.Store {
-	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		if os.Getenv("ORGGRAPH_SKIP_NEO4J") == "1" {
-			t.Skip("ORGGRAPH_SKIP_NEO4J=1")
-		}
-		t.Fatal("NEO4J_URI is not set: run the tests with `make test` (it starts Neo4j), or eval \"$(scripts/neo4j start)\"")
-	}
-	st, err := neo4jstore.New(neo4jstore.Config{
-		URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
-		Database: os.Getenv("NEO4J_DATABASE"), QueryTimeout: 10 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := st.Bootstrap(ctx); err != nil {
-		t.Fatalf("bootstrap: %v", err)
-	}
-	return st
-}
+// connect opens the test Neo4j, one test at a time (see neo4jtest).
+func connect(t *testing.T) *neo4jstore.Store { return neo4jtest.Store(t) }
 
 // TestNeo4jExportsMatchMemory loads seed/ into Neo4j, checks its exports as
 // the memstore's are checked, and wants them byte for byte the same.
@@ -76,51 +48,15 @@ func TestNeo4jExportsMatchMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The test Neo4j is shared by every package's tests, and go test runs
-	// packages at once: another may load its own graph between our Load and
-	// our reads. Such a run is retried; exports of seed/ that differ are not.
-	var got *exporttest.Exports
-	for attempt := 1; ; attempt++ {
-		if err := nst.Load(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		got, err = exporttest.Write(ctx, nst)
-		if err == nil && sameIDs(got.Graph, g) && holdsSeed(ctx, t, nst, g) {
-			break
-		}
-		if attempt == 5 {
-			t.Fatalf("Neo4j did not hold seed/ while the exports were written, 5 times (last error: %v)", err)
-		}
-		t.Logf("attempt %d: Neo4j was reloaded by another test meanwhile (%v); again", attempt, err)
-		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+	if err := nst.Load(ctx, g); err != nil {
+		t.Fatal(err)
 	}
-	exporttest.Check(t, got, mst)
-	exporttest.Same(t, got, want)
-}
-
-func holdsSeed(ctx context.Context, t *testing.T, st *neo4jstore.Store, g *domain.Graph) bool {
-	snap, err := st.Snapshot(ctx)
+	got, err := exporttest.Write(ctx, nst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sameIDs(snap, g)
-}
-
-// sameIDs reports whether a and b hold the same nodes and relationships,
-// by identity.
-func sameIDs(a, b *domain.Graph) bool {
-	ids := func(g *domain.Graph) []string {
-		var out []string
-		for _, n := range g.Nodes {
-			out = append(out, string(n.ID))
-		}
-		for _, r := range g.Relationships {
-			out = append(out, r.Key())
-		}
-		slices.Sort(out)
-		return out
-	}
-	return slices.Equal(ids(a), ids(b))
+	exporttest.Check(t, got, mst)
+	exporttest.Same(t, got, want)
 }
 
 // A graph with a relationship to a node it lacks is refused before a byte

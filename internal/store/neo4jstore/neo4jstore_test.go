@@ -3,44 +3,18 @@ package neo4jstore_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
-// connect opens the Neo4j named by NEO4J_URI. The README's test command
-// starts one; without it these tests fail rather than skip, so a run that
-// forgot Neo4j cannot pass as green. ORGGRAPH_SKIP_NEO4J=1 opts out
-// explicitly, for a quick run of the rest.
-func connect(t *testing.T) *neo4jstore.Store {
-	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		if os.Getenv("ORGGRAPH_SKIP_NEO4J") == "1" {
-			t.Skip("ORGGRAPH_SKIP_NEO4J=1")
-		}
-		t.Fatal("NEO4J_URI is not set: run the tests with `make test` (it starts Neo4j), or eval \"$(scripts/neo4j start)\"")
-	}
-	st, err := neo4jstore.New(neo4jstore.Config{
-		URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
-		Database: os.Getenv("NEO4J_DATABASE"), QueryTimeout: 10 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := st.Bootstrap(ctx); err != nil {
-		t.Fatalf("bootstrap: %v", err)
-	}
-	return st
-}
+// connect opens the test Neo4j, one test at a time (see neo4jtest).
+func connect(t *testing.T) *neo4jstore.Store { return neo4jtest.Store(t) }
 
 func TestContract(t *testing.T) {
 	st := connect(t)
