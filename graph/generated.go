@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Budget() BudgetResolver
 	BudgetFrame() BudgetFrameResolver
 	Centre() CentreResolver
+	CombinedImpact() CombinedImpactResolver
 	Committee() CommitteeResolver
 	Impact() ImpactResolver
 	Intervention() InterventionResolver
@@ -137,6 +138,20 @@ type ComplexityRoot struct {
 		Units           func(childComplexity int) int
 	}
 
+	CombinedImpact struct {
+		Benefits                func(childComplexity int) int
+		CentreBudget            func(childComplexity int) int
+		CentreEmployees         func(childComplexity int) int
+		CentreFullTimePersons   func(childComplexity int) int
+		Centres                 func(childComplexity int) int
+		FullTimePersons         func(childComplexity int) int
+		FullTimePersonsComplete func(childComplexity int) int
+		Interventions           func(childComplexity int) int
+		Items                   func(childComplexity int) int
+		Subjects                func(childComplexity int) int
+		TargetGroups            func(childComplexity int) int
+	}
+
 	Committee struct {
 		Code        func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -161,10 +176,14 @@ type ComplexityRoot struct {
 
 	Impact struct {
 		Benefits                func(childComplexity int) int
+		CentreBudget            func(childComplexity int) int
+		CentreEmployees         func(childComplexity int) int
+		CentreFullTimePersons   func(childComplexity int) int
 		Centres                 func(childComplexity int) int
 		FullTimePersons         func(childComplexity int) int
 		FullTimePersonsComplete func(childComplexity int) int
 		Interventions           func(childComplexity int) int
+		Items                   func(childComplexity int) int
 		Subject                 func(childComplexity int) int
 		TargetGroups            func(childComplexity int) int
 	}
@@ -239,10 +258,12 @@ type ComplexityRoot struct {
 		Centre         func(childComplexity int, code string) int
 		Centres        func(childComplexity int) int
 		Impact         func(childComplexity int, of domain.ID) int
+		ImpactOfAll    func(childComplexity int, ids []domain.ID) int
 		Interventions  func(childComplexity int) int
 		Node           func(childComplexity int, id domain.ID) int
 		Organisation   func(childComplexity int, code string) int
 		Organisations  func(childComplexity int) int
+		Paths          func(childComplexity int, from domain.ID, to domain.ID, maxLength *int, first *int) int
 		ReformChanges  func(childComplexity int, from *domain.Date, to *domain.Date) int
 		Reforms        func(childComplexity int) int
 		SavingsPlan    func(childComplexity int) int
@@ -409,6 +430,14 @@ type CentreResolver interface {
 
 	Receives(ctx context.Context, obj *model.Centre) ([]*model.Transfer, error)
 }
+type CombinedImpactResolver interface {
+	Subjects(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error)
+
+	TargetGroups(ctx context.Context, obj *model.CombinedImpact) ([]*model.TargetGroup, error)
+	Interventions(ctx context.Context, obj *model.CombinedImpact) ([]*model.Intervention, error)
+	Benefits(ctx context.Context, obj *model.CombinedImpact) ([]*model.Benefit, error)
+	Items(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error)
+}
 type CommitteeResolver interface {
 	Links(ctx context.Context, obj *model.Committee, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
 
@@ -420,6 +449,7 @@ type ImpactResolver interface {
 	TargetGroups(ctx context.Context, obj *model.Impact) ([]*model.TargetGroup, error)
 	Interventions(ctx context.Context, obj *model.Impact) ([]*model.Intervention, error)
 	Benefits(ctx context.Context, obj *model.Impact) ([]*model.Benefit, error)
+	Items(ctx context.Context, obj *model.Impact) ([]model.Node, error)
 }
 type InterventionResolver interface {
 	Links(ctx context.Context, obj *model.Intervention, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
@@ -450,6 +480,8 @@ type QueryResolver interface {
 	Budget(ctx context.Context) (*model.Budget, error)
 	SavingsPlan(ctx context.Context) ([]*model.SavingsYear, error)
 	Impact(ctx context.Context, of domain.ID) (*model.Impact, error)
+	ImpactOfAll(ctx context.Context, ids []domain.ID) (*model.CombinedImpact, error)
+	Paths(ctx context.Context, from domain.ID, to domain.ID, maxLength *int, first *int) ([]*model.Path, error)
 	Administration(ctx context.Context) (*model.Administration, error)
 	Centres(ctx context.Context) ([]*model.Centre, error)
 	Centre(ctx context.Context, code string) (*model.Centre, error)
@@ -941,6 +973,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Centre.Units(childComplexity), true
 
+	case "CombinedImpact.benefits":
+		if e.ComplexityRoot.CombinedImpact.Benefits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.Benefits(childComplexity), true
+	case "CombinedImpact.centreBudget":
+		if e.ComplexityRoot.CombinedImpact.CentreBudget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.CentreBudget(childComplexity), true
+	case "CombinedImpact.centreEmployees":
+		if e.ComplexityRoot.CombinedImpact.CentreEmployees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.CentreEmployees(childComplexity), true
+	case "CombinedImpact.centreFullTimePersons":
+		if e.ComplexityRoot.CombinedImpact.CentreFullTimePersons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.CentreFullTimePersons(childComplexity), true
+	case "CombinedImpact.centres":
+		if e.ComplexityRoot.CombinedImpact.Centres == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.Centres(childComplexity), true
+	case "CombinedImpact.fullTimePersons":
+		if e.ComplexityRoot.CombinedImpact.FullTimePersons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.FullTimePersons(childComplexity), true
+	case "CombinedImpact.fullTimePersonsComplete":
+		if e.ComplexityRoot.CombinedImpact.FullTimePersonsComplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.FullTimePersonsComplete(childComplexity), true
+	case "CombinedImpact.interventions":
+		if e.ComplexityRoot.CombinedImpact.Interventions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.Interventions(childComplexity), true
+	case "CombinedImpact.items":
+		if e.ComplexityRoot.CombinedImpact.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.Items(childComplexity), true
+	case "CombinedImpact.subjects":
+		if e.ComplexityRoot.CombinedImpact.Subjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.Subjects(childComplexity), true
+	case "CombinedImpact.targetGroups":
+		if e.ComplexityRoot.CombinedImpact.TargetGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedImpact.TargetGroups(childComplexity), true
+
 	case "Committee.code":
 		if e.ComplexityRoot.Committee.Code == nil {
 			break
@@ -1050,6 +1149,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Impact.Benefits(childComplexity), true
+	case "Impact.centreBudget":
+		if e.ComplexityRoot.Impact.CentreBudget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.CentreBudget(childComplexity), true
+	case "Impact.centreEmployees":
+		if e.ComplexityRoot.Impact.CentreEmployees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.CentreEmployees(childComplexity), true
+	case "Impact.centreFullTimePersons":
+		if e.ComplexityRoot.Impact.CentreFullTimePersons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.CentreFullTimePersons(childComplexity), true
 	case "Impact.centres":
 		if e.ComplexityRoot.Impact.Centres == nil {
 			break
@@ -1074,6 +1191,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Impact.Interventions(childComplexity), true
+	case "Impact.items":
+		if e.ComplexityRoot.Impact.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Impact.Items(childComplexity), true
 	case "Impact.subject":
 		if e.ComplexityRoot.Impact.Subject == nil {
 			break
@@ -1419,6 +1542,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Impact(childComplexity, args["of"].(domain.ID)), true
+	case "Query.impactOfAll":
+		if e.ComplexityRoot.Query.ImpactOfAll == nil {
+			break
+		}
+
+		args, err := ec.field_Query_impactOfAll_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImpactOfAll(childComplexity, args["ids"].([]domain.ID)), true
 	case "Query.interventions":
 		if e.ComplexityRoot.Query.Interventions == nil {
 			break
@@ -1454,6 +1588,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisations(childComplexity), true
+	case "Query.paths":
+		if e.ComplexityRoot.Query.Paths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(domain.ID), args["to"].(domain.ID), args["maxLength"].(*int), args["first"].(*int)), true
 	case "Query.reformChanges":
 		if e.ComplexityRoot.Query.ReformChanges == nil {
 			break
@@ -2204,6 +2349,46 @@ type Impact {
   interventions: [Intervention!]!
   "Benefits on some path to a centre, in seed order."
   benefits: [Benefit!]!
+  """
+  What the paths start from: the subject itself; for a reform phase, its items;
+  for the reform, all its items.
+  """
+  items: [Node!]!
+  "The full-time persons of the centres reached, each counted once; null when none gives the figure."
+  centreFullTimePersons: Int
+  "The employees of the centres reached, each counted once; null when none gives the figure."
+  centreEmployees: Int
+  "The budgets of the centres reached, each counted once; null when none gives the figure."
+  centreBudget: Money
+}
+
+"""
+What several nodes reach together: the union of their items' paths, each centre,
+target group and figure counted once however many of the nodes reach it.
+"""
+type CombinedImpact {
+  "The nodes asked about, in the order given."
+  subjects: [Node!]!
+  "In org-chart order."
+  centres: [AffectedCentre!]!
+  "Of the target groups reached, where known."
+  fullTimePersons: Int
+  "True when every target group reached has a figure, so fullTimePersons is the whole count."
+  fullTimePersonsComplete: Boolean!
+  "Target groups on some path to a centre, in seed order."
+  targetGroups: [TargetGroup!]!
+  "Interventions on some path to a centre, in seed order."
+  interventions: [Intervention!]!
+  "Benefits on some path to a centre, in seed order."
+  benefits: [Benefit!]!
+  "What the paths start from: the subjects, a reform phase or the reform standing for its items; each once."
+  items: [Node!]!
+  "The full-time persons of the centres reached, each counted once."
+  centreFullTimePersons: Int
+  "The employees of the centres reached, each counted once."
+  centreEmployees: Int
+  "The budgets of the centres reached, each counted once."
+  centreBudget: Money
 }
 
 type AffectedCentre {
@@ -2239,8 +2424,24 @@ type PathStep {
 }
 
 extend type Query {
-  "What a node reaches, and why: for a reform item, the centres it affects."
+  """
+  What a node reaches, and why: for a reform item, the centres it affects. A
+  reform phase reaches what its items reach, the reform what all its items reach.
+  """
   impact(of: ID!): Impact!
+  """
+  What 1 to 100 nodes reach together, each centre, target group and figure
+  counted once: impactOfAll(ids: ["reformphase:2026-07-01",
+  "reformchange:afskaffelse-af-ressourceforloeb"]). An unknown id is NOT_FOUND.
+  """
+  impactOfAll(ids: [ID!]!): CombinedImpact!
+  """
+  How two nodes connect: the simple paths of at most maxLength (1 to 5)
+  relationships between them, each relationship walked either way, never through
+  BIF, its committee, the reform or the budget. Shortest first, then explicit
+  before inferred; at most first (1 to 100). An unknown id is NOT_FOUND.
+  """
+  paths(from: ID!, to: ID!, maxLength: Int = 4, first: Int = 10): [Path!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/node.graphqls", Input: `# What every node shares, and the small value types used everywhere.
@@ -2837,6 +3038,34 @@ func (ec *executionContext) childFields_Centre(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Centre", field.Name)
 }
 
+func (ec *executionContext) childFields_CombinedImpact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subjects":
+		return ec.fieldContext_CombinedImpact_subjects(ctx, field)
+	case "centres":
+		return ec.fieldContext_CombinedImpact_centres(ctx, field)
+	case "fullTimePersons":
+		return ec.fieldContext_CombinedImpact_fullTimePersons(ctx, field)
+	case "fullTimePersonsComplete":
+		return ec.fieldContext_CombinedImpact_fullTimePersonsComplete(ctx, field)
+	case "targetGroups":
+		return ec.fieldContext_CombinedImpact_targetGroups(ctx, field)
+	case "interventions":
+		return ec.fieldContext_CombinedImpact_interventions(ctx, field)
+	case "benefits":
+		return ec.fieldContext_CombinedImpact_benefits(ctx, field)
+	case "items":
+		return ec.fieldContext_CombinedImpact_items(ctx, field)
+	case "centreFullTimePersons":
+		return ec.fieldContext_CombinedImpact_centreFullTimePersons(ctx, field)
+	case "centreEmployees":
+		return ec.fieldContext_CombinedImpact_centreEmployees(ctx, field)
+	case "centreBudget":
+		return ec.fieldContext_CombinedImpact_centreBudget(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CombinedImpact", field.Name)
+}
+
 func (ec *executionContext) childFields_Committee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2897,6 +3126,14 @@ func (ec *executionContext) childFields_Impact(ctx context.Context, field graphq
 		return ec.fieldContext_Impact_interventions(ctx, field)
 	case "benefits":
 		return ec.fieldContext_Impact_benefits(ctx, field)
+	case "items":
+		return ec.fieldContext_Impact_items(ctx, field)
+	case "centreFullTimePersons":
+		return ec.fieldContext_Impact_centreFullTimePersons(ctx, field)
+	case "centreEmployees":
+		return ec.fieldContext_Impact_centreEmployees(ctx, field)
+	case "centreBudget":
+		return ec.fieldContext_Impact_centreBudget(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Impact", field.Name)
 }
@@ -3577,6 +3814,20 @@ func (ec *executionContext) field_Query_centre_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_impactOfAll_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]domain.ID, error) {
+			return ec.unmarshalNID2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_impact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3616,6 +3867,44 @@ func (ec *executionContext) field_Query_organisation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxLength",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxLength"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -5702,6 +5991,322 @@ func (ec *executionContext) fieldContext_Centre_receives(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _CombinedImpact_subjects(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_subjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CombinedImpact().Subjects(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_subjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedImpact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CombinedImpact_centres(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_centres(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centres, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AffectedCentre) graphql.Marshaler {
+			return ec.marshalNAffectedCentre2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐAffectedCentreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_centres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedImpact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AffectedCentre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CombinedImpact_fullTimePersons(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_fullTimePersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullTimePersons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_fullTimePersons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CombinedImpact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CombinedImpact_fullTimePersonsComplete(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_fullTimePersonsComplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullTimePersonsComplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_fullTimePersonsComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CombinedImpact", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CombinedImpact_targetGroups(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_targetGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CombinedImpact().TargetGroups(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TargetGroup) graphql.Marshaler {
+			return ec.marshalNTargetGroup2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTargetGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_targetGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedImpact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CombinedImpact_interventions(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_interventions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CombinedImpact().Interventions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐInterventionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_interventions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedImpact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CombinedImpact_benefits(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_benefits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CombinedImpact().Benefits(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Benefit) graphql.Marshaler {
+			return ec.marshalNBenefit2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐBenefitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_benefits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedImpact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benefit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CombinedImpact_items(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CombinedImpact().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedImpact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CombinedImpact_centreFullTimePersons(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_centreFullTimePersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CentreFullTimePersons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_centreFullTimePersons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CombinedImpact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CombinedImpact_centreEmployees(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_centreEmployees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CentreEmployees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_centreEmployees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CombinedImpact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CombinedImpact_centreBudget(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedImpact_centreBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CentreBudget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedImpact_centreBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedImpact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Committee_id(ctx context.Context, field graphql.CollectedField, obj *model.Committee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6319,6 +6924,116 @@ func (ec *executionContext) fieldContext_Impact_benefits(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Benefit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_items(ctx context.Context, field graphql.CollectedField, obj *model.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Impact().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Impact_centreFullTimePersons(ctx context.Context, field graphql.CollectedField, obj *model.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_centreFullTimePersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CentreFullTimePersons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_centreFullTimePersons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Impact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Impact_centreEmployees(ctx context.Context, field graphql.CollectedField, obj *model.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_centreEmployees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CentreEmployees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_centreEmployees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Impact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Impact_centreBudget(ctx context.Context, field graphql.CollectedField, obj *model.Impact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Impact_centreBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CentreBudget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Impact_centreBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Impact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7655,6 +8370,94 @@ func (ec *executionContext) fieldContext_Query_impact(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_impact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_impactOfAll(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_impactOfAll(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ImpactOfAll(ctx, fc.Args["ids"].([]domain.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CombinedImpact) graphql.Marshaler {
+			return ec.marshalNCombinedImpact2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCombinedImpact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_impactOfAll(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CombinedImpact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_impactOfAll_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(domain.ID), fc.Args["to"].(domain.ID), fc.Args["maxLength"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+			return ec.marshalNPath2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12288,6 +13091,94 @@ func (ec *executionContext) _Centre(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var combinedImpactImplementors = []string{"CombinedImpact"}
+
+func (ec *executionContext) _CombinedImpact(ctx context.Context, sel ast.SelectionSet, obj *model.CombinedImpact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, combinedImpactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CombinedImpact")
+		case "subjects":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CombinedImpact_subjects(ctx, field, obj)
+				})
+		case "centres":
+			out.Values[i] = ec._CombinedImpact_centres(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fullTimePersons":
+			out.Values[i] = ec._CombinedImpact_fullTimePersons(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fullTimePersonsComplete":
+			out.Values[i] = ec._CombinedImpact_fullTimePersonsComplete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetGroups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CombinedImpact_targetGroups(ctx, field, obj)
+				})
+		case "interventions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CombinedImpact_interventions(ctx, field, obj)
+				})
+		case "benefits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CombinedImpact_benefits(ctx, field, obj)
+				})
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CombinedImpact_items(ctx, field, obj)
+				})
+		case "centreFullTimePersons":
+			out.Values[i] = ec._CombinedImpact_centreFullTimePersons(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "centreEmployees":
+			out.Values[i] = ec._CombinedImpact_centreEmployees(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "centreBudget":
+			out.Values[i] = ec._CombinedImpact_centreBudget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var committeeImplementors = []string{"Committee", "Node"}
 
 func (ec *executionContext) _Committee(ctx context.Context, sel ast.SelectionSet, obj *model.Committee) graphql.Marshaler {
@@ -12476,6 +13367,27 @@ func (ec *executionContext) _Impact(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Impact_benefits(ctx, field, obj)
 				})
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Impact_items(ctx, field, obj)
+				})
+		case "centreFullTimePersons":
+			out.Values[i] = ec._Impact_centreFullTimePersons(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "centreEmployees":
+			out.Values[i] = ec._Impact_centreEmployees(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "centreBudget":
+			out.Values[i] = ec._Impact_centreBudget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12939,6 +13851,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_impact(ctx, field)
+				})
+		case "impactOfAll":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_impactOfAll(ctx, field)
+				})
+		case "paths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paths(ctx, field)
 				})
 		case "administration":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -14333,6 +15257,14 @@ func (ec *executionContext) marshalNCentre2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph
 	return ec._Centre(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCombinedImpact2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCombinedImpact(ctx context.Context, sel ast.SelectionSet, v *model.CombinedImpact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CombinedImpact!")
+		return graphql.Null
+	}
+	return ec._CombinedImpact(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx context.Context, v any) (domain.Date, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14423,6 +15355,35 @@ func (ec *executionContext) marshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinte
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐIDᚄ(ctx context.Context, v any) ([]domain.ID, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.ID, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐIDᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ID) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNImpact2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐImpact(ctx context.Context, sel ast.SelectionSet, v *model.Impact) graphql.Marshaler {

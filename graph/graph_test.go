@@ -221,7 +221,12 @@ func TestReformChangesByDate(t *testing.T) {
 // countingStore counts the calls a query makes, to show that loaders batch.
 type countingStore struct {
 	store.Store
-	nodesByID, links atomic.Int32
+	nodesByID, links, impactPaths atomic.Int32
+}
+
+func (s *countingStore) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error) {
+	s.impactPaths.Add(1)
+	return s.Store.ImpactPaths(ctx, from, maxLen)
 }
 
 func (s *countingStore) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
@@ -256,6 +261,30 @@ func TestLoadersBatch(t *testing.T) {
 	}
 	if n := st.nodesByID.Load(); n > 2 {
 		t.Errorf("%d NodesByID calls, want at most 2", n)
+	}
+}
+
+// TestPlannerFieldsBatch: impacts asked side by side cost one traversal.
+func TestPlannerFieldsBatch(t *testing.T) {
+	tests := []struct {
+		name           string
+		query          string
+		impactTraverse int32
+	}{
+		{"impacts side by side", `{ a: impact(of: "reformphase:2026-07-01") { centreEmployees } b: impact(of: "reformchange:afskaffelse-af-ressourceforloeb") { centreEmployees } }`, 1},
+		{"every reform item's impact", `{ reformChanges { impact { centreEmployees items { id } } } }`, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &countingStore{Store: seededStore(t)}
+			h := newHandler(t, st)
+			if _, errs := graphtest.Post(t, h, tt.query, nil); errs {
+				t.Fatal("query failed")
+			}
+			if n := st.impactPaths.Load(); n != tt.impactTraverse {
+				t.Errorf("%d ImpactPaths calls, want %d", n, tt.impactTraverse)
+			}
+		})
 	}
 }
 

@@ -52,6 +52,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 
 	cfg := Config{Resolvers: &Resolver{store: st}}
 	setComplexity(&cfg.Complexity)
+	setPlannerCosts(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -21,6 +21,34 @@ func (r *affectedCentreResolver) Centre(ctx context.Context, obj *model.Affected
 	return &model.Centre{Base: model.Base{Node: n}}, nil
 }
 
+// Subjects is the resolver for the subjects field.
+func (r *combinedImpactResolver) Subjects(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error) {
+	return wrappedAll(ctx, obj.SubjectIDs)
+}
+
+// TargetGroups is the resolver for the targetGroups field.
+func (r *combinedImpactResolver) TargetGroups(ctx context.Context, obj *model.CombinedImpact) ([]*model.TargetGroup, error) {
+	ns, err := loadNodes(ctx, obj.TargetGroupIDs)
+	return wrapAll[model.TargetGroup](ns), err
+}
+
+// Interventions is the resolver for the interventions field.
+func (r *combinedImpactResolver) Interventions(ctx context.Context, obj *model.CombinedImpact) ([]*model.Intervention, error) {
+	ns, err := loadNodes(ctx, obj.InterventionIDs)
+	return wrapAll[model.Intervention](ns), err
+}
+
+// Benefits is the resolver for the benefits field.
+func (r *combinedImpactResolver) Benefits(ctx context.Context, obj *model.CombinedImpact) ([]*model.Benefit, error) {
+	ns, err := loadNodes(ctx, obj.BenefitIDs)
+	return wrapAll[model.Benefit](ns), err
+}
+
+// Items is the resolver for the items field.
+func (r *combinedImpactResolver) Items(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error) {
+	return wrappedAll(ctx, obj.ItemIDs)
+}
+
 // Subject is the resolver for the subject field.
 func (r *impactResolver) Subject(ctx context.Context, obj *model.Impact) (model.Node, error) {
 	return wrapped(ctx, obj.SubjectID)
@@ -42,6 +70,11 @@ func (r *impactResolver) Interventions(ctx context.Context, obj *model.Impact) (
 func (r *impactResolver) Benefits(ctx context.Context, obj *model.Impact) ([]*model.Benefit, error) {
 	ns, err := loadNodes(ctx, obj.BenefitIDs)
 	return wrapAll[model.Benefit](ns), err
+}
+
+// Items is the resolver for the items field.
+func (r *impactResolver) Items(ctx context.Context, obj *model.Impact) ([]model.Node, error) {
+	return wrappedAll(ctx, obj.ItemIDs)
 }
 
 // From is the resolver for the from field.
@@ -68,8 +101,21 @@ func (r *queryResolver) Impact(ctx context.Context, of domain.ID) (*model.Impact
 	return newImpact(imp), nil
 }
 
+// ImpactOfAll is the resolver for the impactOfAll field.
+func (r *queryResolver) ImpactOfAll(ctx context.Context, ids []domain.ID) (*model.CombinedImpact, error) {
+	return combinedImpact(ctx, r.store, ids)
+}
+
+// Paths is the resolver for the paths field.
+func (r *queryResolver) Paths(ctx context.Context, from domain.ID, to domain.ID, maxLength *int, first *int) ([]*model.Path, error) {
+	return pathsBetween(ctx, r.store, from, to, maxLength, first)
+}
+
 // AffectedCentre returns AffectedCentreResolver implementation.
 func (r *Resolver) AffectedCentre() AffectedCentreResolver { return &affectedCentreResolver{r} }
+
+// CombinedImpact returns CombinedImpactResolver implementation.
+func (r *Resolver) CombinedImpact() CombinedImpactResolver { return &combinedImpactResolver{r} }
 
 // Impact returns ImpactResolver implementation.
 func (r *Resolver) Impact() ImpactResolver { return &impactResolver{r} }
@@ -79,6 +125,7 @@ func (r *Resolver) PathStep() PathStepResolver { return &pathStepResolver{r} }
 
 type (
 	affectedCentreResolver struct{ *Resolver }
+	combinedImpactResolver struct{ *Resolver }
 	impactResolver         struct{ *Resolver }
 	pathStepResolver       struct{ *Resolver }
 )

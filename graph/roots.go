@@ -80,15 +80,85 @@ func newImpact(imp *planner.Impact) *model.Impact {
 	for i, c := range imp.Centres {
 		centres[i] = &model.AffectedCentre{CentreID: c.Centre, Basis: c.Basis, Paths: model.NewPaths(c.Paths)}
 	}
-	return &model.Impact{
+	out := &model.Impact{
 		SubjectID:               imp.Subject,
 		Centres:                 centres,
 		TargetGroupIDs:          imp.TargetGroups,
 		InterventionIDs:         imp.Interventions,
 		BenefitIDs:              imp.Benefits,
+		ItemIDs:                 imp.Items,
 		FullTimePersons:         imp.FullTimePersons,
 		FullTimePersonsComplete: imp.FullTimePersonsComplete,
+		CentreFullTimePersons:   imp.CentreFullTimePersons,
+		CentreEmployees:         imp.CentreEmployees,
 	}
+	if imp.CentreBudget != nil {
+		out.CentreBudget = model.NewMoney(*imp.CentreBudget)
+	}
+	return out
+}
+
+// combinedImpact works out what ids reach together.
+func combinedImpact(ctx context.Context, st store.Store, ids []domain.ID) (*model.CombinedImpact, error) {
+	imp, err := planner.ImpactOfAll(ctx, st, ids)
+	if err != nil {
+		return nil, notFoundAmong(ctx, ids, err)
+	}
+	return &model.CombinedImpact{SubjectIDs: ids, Impact: *newImpact(imp)}, nil
+}
+
+// notFoundAmong rewrites a planner's domain.ErrNotFound, whose message names
+// the store it asked, to name the first of ids that no node has; other
+// errors pass as they are.
+func notFoundAmong(ctx context.Context, ids []domain.ID, err error) error {
+	if !errors.Is(err, domain.ErrNotFound) {
+		return err
+	}
+	found, lerr := loadNodes(ctx, ids)
+	if lerr != nil {
+		return lerr
+	}
+	for _, id := range ids {
+		if !slices.ContainsFunc(found, func(n *domain.Node) bool { return n.ID == id }) {
+			return fmt.Errorf("%w: no node has id %q", domain.ErrNotFound, id)
+		}
+	}
+	return err
+}
+
+// Query.paths's defaults, for a client that passes null explicitly.
+const (
+	defaultPathLength = 4
+	defaultPathsFirst = 10
+)
+
+// pathsBetween runs the planner's paths between two nodes.
+func pathsBetween(ctx context.Context, st store.Store, from, to domain.ID, maxLength, first *int) ([]*model.Path, error) {
+	maxLen, n := defaultPathLength, defaultPathsFirst
+	if maxLength != nil {
+		maxLen = *maxLength
+	}
+	if first != nil {
+		n = *first
+	}
+	paths, err := planner.Paths(ctx, st, from, to, maxLen, n)
+	if err != nil {
+		return nil, notFoundAmong(ctx, []domain.ID{from, to}, err)
+	}
+	return model.NewPaths(paths), nil
+}
+
+// wrappedAll loads the nodes with ids as GraphQL Nodes, in the order given.
+func wrappedAll(ctx context.Context, ids []domain.ID) ([]model.Node, error) {
+	ns, err := loadNodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Node, len(ns))
+	for i, n := range ns {
+		out[i] = model.Wrap(n)
+	}
+	return out, nil
 }
 
 // effectiveIn keeps the reform items whose effective date lies in [from, to].

@@ -10,9 +10,21 @@ type Impact struct {
 	TargetGroupIDs  []domain.ID
 	InterventionIDs []domain.ID
 	BenefitIDs      []domain.ID
+	ItemIDs         []domain.ID
 	FullTimePersons *int
 	// FullTimePersonsComplete: every target group reached has a figure.
 	FullTimePersonsComplete bool
+	// The centres reached, each counted once.
+	CentreFullTimePersons *int
+	CentreEmployees       *int
+	CentreBudget          *Money
+}
+
+// CombinedImpact is what several nodes reach together; its aggregates are
+// an Impact's, over the union of their items.
+type CombinedImpact struct {
+	SubjectIDs []domain.ID
+	Impact
 }
 
 // AffectedCentre is a centre an impact reaches, with the paths that lead there.
