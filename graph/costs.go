@@ -20,4 +20,6 @@ func setPlannerCosts(c *ComplexityRoot) {
 		}
 		return traversalCost + n*child
 	}
+	c.Query.Timeline = func(child int, _, _ *domain.Date) int { return traversalCost + child }
+	c.Centre.Changes = func(child int, _, _ domain.Date) int { return traversalCost + child }
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/planner"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -35,6 +36,7 @@ type ResolverRoot interface {
 	Budget() BudgetResolver
 	BudgetFrame() BudgetFrameResolver
 	Centre() CentreResolver
+	CentreChange() CentreChangeResolver
 	CombinedImpact() CombinedImpactResolver
 	Committee() CommitteeResolver
 	Impact() ImpactResolver
@@ -48,6 +50,7 @@ type ResolverRoot interface {
 	ReformPhase() ReformPhaseResolver
 	SavingsYear() SavingsYearResolver
 	TargetGroup() TargetGroupResolver
+	TimelineEntry() TimelineEntryResolver
 	Transfer() TransferResolver
 	Unit() UnitResolver
 }
@@ -116,26 +119,37 @@ type ComplexityRoot struct {
 	Centre struct {
 		AffectedBy      func(childComplexity int) int
 		Aliases         func(childComplexity int) int
-		Benefits        func(childComplexity int) int
+		Benefits        func(childComplexity int, asOf *domain.Date) int
 		Budget          func(childComplexity int) int
+		Changes         func(childComplexity int, from domain.Date, to domain.Date) int
 		Code            func(childComplexity int) int
-		DatedTasks      func(childComplexity int) int
+		DatedTasks      func(childComplexity int, asOf *domain.Date) int
 		Description     func(childComplexity int) int
 		Employees       func(childComplexity int) int
 		Figures         func(childComplexity int) int
 		FullName        func(childComplexity int) int
 		FullTimePersons func(childComplexity int) int
 		ID              func(childComplexity int) int
-		Interventions   func(childComplexity int) int
+		Interventions   func(childComplexity int, asOf *domain.Date) int
 		Links           func(childComplexity int, relationship *domain.RelKind, direction *domain.Direction) int
 		Name            func(childComplexity int) int
 		Notes           func(childComplexity int) int
-		Partners        func(childComplexity int) int
-		Receives        func(childComplexity int) int
+		Partners        func(childComplexity int, asOf *domain.Date) int
+		Receives        func(childComplexity int, asOf *domain.Date) int
 		Sources         func(childComplexity int) int
-		TargetGroups    func(childComplexity int) int
-		Tasks           func(childComplexity int) int
-		Units           func(childComplexity int) int
+		TargetGroups    func(childComplexity int, asOf *domain.Date) int
+		Tasks           func(childComplexity int, asOf *domain.Date) int
+		Units           func(childComplexity int, asOf *domain.Date) int
+	}
+
+	CentreChange struct {
+		Because      func(childComplexity int) int
+		Change       func(childComplexity int) int
+		Date         func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Statement    func(childComplexity int) int
+		Task         func(childComplexity int) int
 	}
 
 	CombinedImpact struct {
@@ -200,6 +214,7 @@ type ComplexityRoot struct {
 		Partners    func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
+		ValidTo     func(childComplexity int) int
 	}
 
 	Link struct {
@@ -231,6 +246,8 @@ type ComplexityRoot struct {
 		Name         func(childComplexity int) int
 		Notes        func(childComplexity int) int
 		Sources      func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidTo      func(childComplexity int) int
 		WorksWith    func(childComplexity int) int
 	}
 
@@ -255,8 +272,8 @@ type ComplexityRoot struct {
 		Administration func(childComplexity int) int
 		Benefits       func(childComplexity int) int
 		Budget         func(childComplexity int) int
-		Centre         func(childComplexity int, code string) int
-		Centres        func(childComplexity int) int
+		Centre         func(childComplexity int, code string, asOf *domain.Date) int
+		Centres        func(childComplexity int, asOf *domain.Date) int
 		Impact         func(childComplexity int, of domain.ID) int
 		ImpactOfAll    func(childComplexity int, ids []domain.ID) int
 		Interventions  func(childComplexity int) int
@@ -269,6 +286,7 @@ type ComplexityRoot struct {
 		SavingsPlan    func(childComplexity int) int
 		Search         func(childComplexity int, text string, first *int) int
 		TargetGroups   func(childComplexity int) int
+		Timeline       func(childComplexity int, from *domain.Date, to *domain.Date) int
 		Transfers      func(childComplexity int) int
 		Units          func(childComplexity int) int
 	}
@@ -298,6 +316,8 @@ type ComplexityRoot struct {
 		PhasesOut     func(childComplexity int) int
 		Reform        func(childComplexity int) int
 		Sources       func(childComplexity int) int
+		ValidFrom     func(childComplexity int) int
+		ValidTo       func(childComplexity int) int
 	}
 
 	ReformPhase struct {
@@ -312,6 +332,8 @@ type ComplexityRoot struct {
 		Notes         func(childComplexity int) int
 		Reform        func(childComplexity int) int
 		Sources       func(childComplexity int) int
+		ValidFrom     func(childComplexity int) int
+		ValidTo       func(childComplexity int) int
 	}
 
 	SavingsYear struct {
@@ -353,6 +375,7 @@ type ComplexityRoot struct {
 		Receives        func(childComplexity int) int
 		ServedBy        func(childComplexity int) int
 		Sources         func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
 		ValidTo         func(childComplexity int) int
 	}
 
@@ -360,6 +383,12 @@ type ComplexityRoot struct {
 		Text      func(childComplexity int) int
 		ValidFrom func(childComplexity int) int
 		ValidTo   func(childComplexity int) int
+	}
+
+	TimelineEntry struct {
+		Date func(childComplexity int) int
+		Kind func(childComplexity int) int
+		Node func(childComplexity int) int
 	}
 
 	Transfer struct {
@@ -374,6 +403,8 @@ type ComplexityRoot struct {
 		ReceivingCentre func(childComplexity int) int
 		Sources         func(childComplexity int) int
 		Tasks           func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
+		ValidTo         func(childComplexity int) int
 	}
 
 	Unit struct {
@@ -386,6 +417,8 @@ type ComplexityRoot struct {
 		Notes       func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Tasks       func(childComplexity int) int
+		ValidFrom   func(childComplexity int) int
+		ValidTo     func(childComplexity int) int
 	}
 }
 
@@ -421,14 +454,21 @@ type BudgetFrameResolver interface {
 type CentreResolver interface {
 	Links(ctx context.Context, obj *model.Centre, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
 
-	TargetGroups(ctx context.Context, obj *model.Centre) ([]*model.TargetGroup, error)
-	Interventions(ctx context.Context, obj *model.Centre) ([]*model.Intervention, error)
-	Units(ctx context.Context, obj *model.Centre) ([]*model.Unit, error)
-	Benefits(ctx context.Context, obj *model.Centre) ([]*model.Benefit, error)
-	Partners(ctx context.Context, obj *model.Centre) ([]*model.Organisation, error)
+	TargetGroups(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.TargetGroup, error)
+	Interventions(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Intervention, error)
+	Units(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Unit, error)
+	Benefits(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Benefit, error)
+	Partners(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Organisation, error)
 	AffectedBy(ctx context.Context, obj *model.Centre) ([]*model.ReformChange, error)
 
-	Receives(ctx context.Context, obj *model.Centre) ([]*model.Transfer, error)
+	Receives(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Transfer, error)
+	Changes(ctx context.Context, obj *model.Centre, from domain.Date, to domain.Date) ([]*model.CentreChange, error)
+}
+type CentreChangeResolver interface {
+	Node(ctx context.Context, obj *model.CentreChange) (model.Node, error)
+
+	Because(ctx context.Context, obj *model.CentreChange) ([]model.Node, error)
+	Statement(ctx context.Context, obj *model.CentreChange) (string, error)
 }
 type CombinedImpactResolver interface {
 	Subjects(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error)
@@ -483,8 +523,8 @@ type QueryResolver interface {
 	ImpactOfAll(ctx context.Context, ids []domain.ID) (*model.CombinedImpact, error)
 	Paths(ctx context.Context, from domain.ID, to domain.ID, maxLength *int, first *int) ([]*model.Path, error)
 	Administration(ctx context.Context) (*model.Administration, error)
-	Centres(ctx context.Context) ([]*model.Centre, error)
-	Centre(ctx context.Context, code string) (*model.Centre, error)
+	Centres(ctx context.Context, asOf *domain.Date) ([]*model.Centre, error)
+	Centre(ctx context.Context, code string, asOf *domain.Date) (*model.Centre, error)
 	Organisations(ctx context.Context) ([]*model.Organisation, error)
 	Organisation(ctx context.Context, code string) (*model.Organisation, error)
 	Units(ctx context.Context) ([]*model.Unit, error)
@@ -495,6 +535,7 @@ type QueryResolver interface {
 	TargetGroups(ctx context.Context) ([]*model.TargetGroup, error)
 	Interventions(ctx context.Context) ([]*model.Intervention, error)
 	Benefits(ctx context.Context) ([]*model.Benefit, error)
+	Timeline(ctx context.Context, from *domain.Date, to *domain.Date) ([]*model.TimelineEntry, error)
 }
 type ReformResolver interface {
 	Links(ctx context.Context, obj *model.Reform, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
@@ -526,6 +567,9 @@ type TargetGroupResolver interface {
 	ServedBy(ctx context.Context, obj *model.TargetGroup) ([]*model.Centre, error)
 	PhasedOutBy(ctx context.Context, obj *model.TargetGroup) (*model.ReformChange, error)
 	Receives(ctx context.Context, obj *model.TargetGroup) ([]*model.Benefit, error)
+}
+type TimelineEntryResolver interface {
+	Node(ctx context.Context, obj *model.TimelineEntry) (model.Node, error)
 }
 type TransferResolver interface {
 	Links(ctx context.Context, obj *model.Transfer, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
@@ -852,13 +896,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Centre.Benefits(childComplexity), true
+		args, err := ec.field_Centre_benefits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.Benefits(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Centre.budget":
 		if e.ComplexityRoot.Centre.Budget == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Centre.Budget(childComplexity), true
+	case "Centre.changes":
+		if e.ComplexityRoot.Centre.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Centre_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.Changes(childComplexity, args["from"].(domain.Date), args["to"].(domain.Date)), true
 	case "Centre.code":
 		if e.ComplexityRoot.Centre.Code == nil {
 			break
@@ -870,7 +930,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Centre.DatedTasks(childComplexity), true
+		args, err := ec.field_Centre_datedTasks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.DatedTasks(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Centre.description":
 		if e.ComplexityRoot.Centre.Description == nil {
 			break
@@ -912,7 +977,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Centre.Interventions(childComplexity), true
+		args, err := ec.field_Centre_interventions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.Interventions(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Centre.links":
 		if e.ComplexityRoot.Centre.Links == nil {
 			break
@@ -941,13 +1011,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Centre.Partners(childComplexity), true
+		args, err := ec.field_Centre_partners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.Partners(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Centre.receives":
 		if e.ComplexityRoot.Centre.Receives == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Centre.Receives(childComplexity), true
+		args, err := ec.field_Centre_receives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.Receives(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Centre.sources":
 		if e.ComplexityRoot.Centre.Sources == nil {
 			break
@@ -959,19 +1039,77 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Centre.TargetGroups(childComplexity), true
+		args, err := ec.field_Centre_targetGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.TargetGroups(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Centre.tasks":
 		if e.ComplexityRoot.Centre.Tasks == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Centre.Tasks(childComplexity), true
+		args, err := ec.field_Centre_tasks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.Tasks(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Centre.units":
 		if e.ComplexityRoot.Centre.Units == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Centre.Units(childComplexity), true
+		args, err := ec.field_Centre_units_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.Units(childComplexity, args["asOf"].(*domain.Date)), true
+
+	case "CentreChange.because":
+		if e.ComplexityRoot.CentreChange.Because == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreChange.Because(childComplexity), true
+	case "CentreChange.change":
+		if e.ComplexityRoot.CentreChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreChange.Change(childComplexity), true
+	case "CentreChange.date":
+		if e.ComplexityRoot.CentreChange.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreChange.Date(childComplexity), true
+	case "CentreChange.node":
+		if e.ComplexityRoot.CentreChange.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreChange.Node(childComplexity), true
+	case "CentreChange.relationship":
+		if e.ComplexityRoot.CentreChange.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreChange.Relationship(childComplexity), true
+	case "CentreChange.statement":
+		if e.ComplexityRoot.CentreChange.Statement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreChange.Statement(childComplexity), true
+	case "CentreChange.task":
+		if e.ComplexityRoot.CentreChange.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreChange.Task(childComplexity), true
 
 	case "CombinedImpact.benefits":
 		if e.ComplexityRoot.CombinedImpact.Benefits == nil {
@@ -1281,6 +1419,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.ValidFrom(childComplexity), true
+	case "Intervention.validTo":
+		if e.ComplexityRoot.Intervention.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.ValidTo(childComplexity), true
 
 	case "Link.basis":
 		if e.ComplexityRoot.Link.Basis == nil {
@@ -1421,6 +1565,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Sources(childComplexity), true
+	case "Organisation.validFrom":
+		if e.ComplexityRoot.Organisation.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.ValidFrom(childComplexity), true
+	case "Organisation.validTo":
+		if e.ComplexityRoot.Organisation.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.ValidTo(childComplexity), true
 	case "Organisation.worksWith":
 		if e.ComplexityRoot.Organisation.WorksWith == nil {
 			break
@@ -1524,13 +1680,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Centre(childComplexity, args["code"].(string)), true
+		return e.ComplexityRoot.Query.Centre(childComplexity, args["code"].(string), args["asOf"].(*domain.Date)), true
 	case "Query.centres":
 		if e.ComplexityRoot.Query.Centres == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Centres(childComplexity), true
+		args, err := ec.field_Query_centres_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Centres(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Query.impact":
 		if e.ComplexityRoot.Query.Impact == nil {
 			break
@@ -1639,6 +1800,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TargetGroups(childComplexity), true
+	case "Query.timeline":
+		if e.ComplexityRoot.Query.Timeline == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timeline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*domain.Date), args["to"].(*domain.Date)), true
 	case "Query.transfers":
 		if e.ComplexityRoot.Query.Transfers == nil {
 			break
@@ -1789,6 +1961,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReformChange.Sources(childComplexity), true
+	case "ReformChange.validFrom":
+		if e.ComplexityRoot.ReformChange.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformChange.ValidFrom(childComplexity), true
+	case "ReformChange.validTo":
+		if e.ComplexityRoot.ReformChange.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformChange.ValidTo(childComplexity), true
 
 	case "ReformPhase.changes":
 		if e.ComplexityRoot.ReformPhase.Changes == nil {
@@ -1861,6 +2045,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReformPhase.Sources(childComplexity), true
+	case "ReformPhase.validFrom":
+		if e.ComplexityRoot.ReformPhase.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformPhase.ValidFrom(childComplexity), true
+	case "ReformPhase.validTo":
+		if e.ComplexityRoot.ReformPhase.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformPhase.ValidTo(childComplexity), true
 
 	case "SavingsYear.description":
 		if e.ComplexityRoot.SavingsYear.Description == nil {
@@ -2049,6 +2245,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TargetGroup.Sources(childComplexity), true
+	case "TargetGroup.validFrom":
+		if e.ComplexityRoot.TargetGroup.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetGroup.ValidFrom(childComplexity), true
 	case "TargetGroup.validTo":
 		if e.ComplexityRoot.TargetGroup.ValidTo == nil {
 			break
@@ -2074,6 +2276,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.ValidTo(childComplexity), true
+
+	case "TimelineEntry.date":
+		if e.ComplexityRoot.TimelineEntry.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Date(childComplexity), true
+	case "TimelineEntry.kind":
+		if e.ComplexityRoot.TimelineEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Kind(childComplexity), true
+	case "TimelineEntry.node":
+		if e.ComplexityRoot.TimelineEntry.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Node(childComplexity), true
 
 	case "Transfer.datedTasks":
 		if e.ComplexityRoot.Transfer.DatedTasks == nil {
@@ -2146,6 +2367,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.Tasks(childComplexity), true
+	case "Transfer.validFrom":
+		if e.ComplexityRoot.Transfer.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ValidFrom(childComplexity), true
+	case "Transfer.validTo":
+		if e.ComplexityRoot.Transfer.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ValidTo(childComplexity), true
 
 	case "Unit.centre":
 		if e.ComplexityRoot.Unit.Centre == nil {
@@ -2206,6 +2439,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Tasks(childComplexity), true
+	case "Unit.validFrom":
+		if e.ComplexityRoot.Unit.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.ValidFrom(childComplexity), true
+	case "Unit.validTo":
+		if e.ComplexityRoot.Unit.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.ValidTo(childComplexity), true
 
 	}
 	return 0, false
@@ -2637,23 +2882,34 @@ type Centre implements Node {
   budget: Money
   "Fuldtidspersoner."
   fullTimePersons: Int
-  targetGroups: [TargetGroup!]!
-  interventions: [Intervention!]!
-  "Offices and secretariats inside it."
-  units: [Unit!]!
-  "Benefits it decides on and pays."
-  benefits: [Benefit!]!
-  partners: [Organisation!]!
-  "Reform items whose impact reaches it, as impact(of:) works it out; in seed order."
+  """
+  The target groups it serves. Every list field of a centre takes asOf: only what
+  holds on that day (the link and the node at its far end both hold). Without it
+  (or with null), the day the centre was fetched as of (centres(asOf:),
+  centre(asOf:)), if any; else everything, whatever its dates.
+  """
+  targetGroups(asOf: Date): [TargetGroup!]!
+  "The interventions it delivers; asOf as for targetGroups."
+  interventions(asOf: Date): [Intervention!]!
+  "Offices and secretariats inside it; asOf as for targetGroups."
+  units(asOf: Date): [Unit!]!
+  "Benefits it decides on and pays; asOf as for targetGroups."
+  benefits(asOf: Date): [Benefit!]!
+  "The organisations that work with it; asOf as for targetGroups."
+  partners(asOf: Date): [Organisation!]!
+  """
+  Reform items whose impact reaches it, as impact(of:) works it out; in seed order.
+  Never narrowed by an asOf: planners want the items still to come.
+  """
   affectedBy: [ReformChange!]!
-  "Task lists given for the centre itself (e.g. CDØ's)."
-  tasks: [String!]!
-  "The same task list, with the dates the document gives."
-  datedTasks: [Task!]!
+  "Task lists given for the centre itself (e.g. CDØ's); asOf keeps the tasks that hold that day."
+  tasks(asOf: Date): [String!]!
+  "The same task list, with the dates the document gives; asOf as for tasks."
+  datedTasks(asOf: Date): [Task!]!
   "Every figure the document gives for it, employees, budget and full-time persons included."
   figures: [Figure!]!
-  "Transfers of tasks into BIF that it receives."
-  receives: [Transfer!]!
+  "Transfers of tasks into BIF that it receives; asOf as for targetGroups."
+  receives(asOf: Date): [Transfer!]!
 }
 
 "An office or secretariat inside a centre."
@@ -2667,6 +2923,10 @@ type Unit implements Node {
   tasks: [String!]!
   datedTasks: [Task!]!
   centre: Centre!
+  "First day it exists, where dated."
+  validFrom: Date
+  "First day it no longer exists, where dated."
+  validTo: Date
 }
 
 "A partner administration or outside body."
@@ -2686,15 +2946,26 @@ type Organisation implements Node {
   worksWith: [Centre!]!
   "Interventions, bodies and transfers it cooperates on."
   cooperatesOn: [Node!]!
+  "First day BIF works with it, where dated."
+  validFrom: Date
+  "First day it no longer does, where dated."
+  validTo: Date
 }
 
 extend type Query {
   "BIF itself."
   administration: Administration!
-  "The seven units, in org-chart order."
-  centres: [Centre!]!
-  "By code, ignoring case: \"CBE\", \"cdø\", \"ungecenteret\"; null when none matches."
-  centre(code: String!): Centre
+  """
+  The seven units, in org-chart order. With asOf, those that exist on that day,
+  each read as of it: its list fields show what holds that day.
+  """
+  centres(asOf: Date): [Centre!]!
+  """
+  By code, ignoring case: "CBE", "cdø", "ungecenteret"; null when none matches
+  (or, with asOf, when it does not exist that day). With asOf, its list fields
+  show what holds that day.
+  """
+  centre(code: String!, asOf: Date): Centre
   "Partners and outside bodies."
   organisations: [Organisation!]!
   "By code, ignoring case: \"SOF\"; null when none matches."
@@ -2736,6 +3007,10 @@ type ReformPhase implements Node {
   legislation: String!
   changes: [ReformChange!]!
   reform: Reform!
+  "First day it holds: its effective date."
+  validFrom: Date
+  "First day it no longer holds, where dated."
+  validTo: Date
 }
 
 "One item of the reform: \"Afskaffelse af ressourceforløb\"."
@@ -2756,6 +3031,10 @@ type ReformChange implements Node {
   affects: [Node!]!
   "The centres it reaches and why: the same as impact(of:) on its id."
   impact: Impact!
+  "First day it holds: its phase's date; null for the undated initiatives."
+  validFrom: Date
+  "First day it no longer holds, where dated."
+  validTo: Date
 }
 
 extend type Query {
@@ -2782,6 +3061,10 @@ type Transfer implements Node {
   figures: [Figure!]!
   "Interventions and bodies it moves."
   moves: [Node!]!
+  "First day it takes effect, where dated."
+  validFrom: Date
+  "First day it no longer holds, where dated."
+  validTo: Date
 }
 
 extend type Query {
@@ -2820,6 +3103,8 @@ type TargetGroup implements Node {
   "Full-time persons in it, where the document gives the figure."
   fullTimePersons: Int
   figures: [Figure!]!
+  "First day it exists, where dated."
+  validFrom: Date
   "First day it no longer exists, where dated."
   validTo: Date
 }
@@ -2845,6 +3130,8 @@ type Intervention implements Node {
   partners: [Organisation!]!
   "First day it is delivered, where dated (\"fra 2026\")."
   validFrom: Date
+  "First day it is no longer delivered, where dated."
+  validTo: Date
 }
 
 "A benefit, one-off benefit or reimbursement (ydelse, enkeltydelse, refusion)."
@@ -2865,6 +3152,77 @@ extend type Query {
   targetGroups: [TargetGroup!]!
   interventions: [Intervention!]!
   benefits: [Benefit!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/time.graphqls", Input: `# Time: what a centre gains and loses between two dates, and what happens when.
+
+"Whether a centre gains or loses something."
+enum ChangeKind {
+  ADDED
+  REMOVED
+}
+
+"Something a centre gains or loses on a day, and what the document gives as the cause."
+type CentreChange {
+  "The day it takes effect."
+  date: Date!
+  change: ChangeKind!
+  "The kind of the link that starts or ends, e.g. \"SERVES\"; null for a task."
+  relationship: String
+  "The node at the link's far end; null for a task."
+  node: Node
+  "For a task of the centre's own, its text; else null."
+  task: String
+  "The reform items or transfers that cause it and take effect that day; empty when the document names none."
+  because: [Node!]!
+  """
+  The change as a sentence: "From 2026-02-01 CBA no longer SERVES Ressourceforløb,
+  because of Afskaffelse af ressourceforløb".
+  """
+  statement: String!
+}
+
+"What a timeline entry is."
+enum TimelineKind {
+  "A reform phase takes effect."
+  REFORM_PHASE
+  "A reform item takes effect."
+  REFORM_CHANGE
+  "A transfer of the ressortaftale takes effect."
+  TRANSFER
+  "A dated intervention, target group, unit or organisation begins."
+  STARTS
+  "A dated intervention, target group, unit or organisation ends."
+  ENDS
+  "A year of the reform's savings begins (1 January)."
+  SAVINGS_YEAR
+}
+
+"One dated event."
+type TimelineEntry {
+  date: Date!
+  kind: TimelineKind!
+  "What happens: the phase, item, transfer, savings year, or the fact that starts or ends."
+  node: Node!
+}
+
+extend type Centre {
+  """
+  What it gained and lost after from, up to and including to, and why, in date
+  order (on one day, losses before gains). A BAD_USER_INPUT error when to is
+  before from.
+  """
+  changes(from: Date!, to: Date!): [CentreChange!]!
+}
+
+extend type Query {
+  """
+  The dated events between from and to, both inclusive and either open: reform
+  phases and items, transfers, savings years, and dated facts starting or
+  ending. In date order; on one day, phases, items, transfers, starts, ends,
+  then savings years, each in document order.
+  """
+  timeline(from: Date, to: Date): [TimelineEntry!]!
 }
 `, BuiltIn: false},
 }
@@ -3034,8 +3392,30 @@ func (ec *executionContext) childFields_Centre(ctx context.Context, field graphq
 		return ec.fieldContext_Centre_figures(ctx, field)
 	case "receives":
 		return ec.fieldContext_Centre_receives(ctx, field)
+	case "changes":
+		return ec.fieldContext_Centre_changes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Centre", field.Name)
+}
+
+func (ec *executionContext) childFields_CentreChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_CentreChange_date(ctx, field)
+	case "change":
+		return ec.fieldContext_CentreChange_change(ctx, field)
+	case "relationship":
+		return ec.fieldContext_CentreChange_relationship(ctx, field)
+	case "node":
+		return ec.fieldContext_CentreChange_node(ctx, field)
+	case "task":
+		return ec.fieldContext_CentreChange_task(ctx, field)
+	case "because":
+		return ec.fieldContext_CentreChange_because(ctx, field)
+	case "statement":
+		return ec.fieldContext_CentreChange_statement(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CentreChange", field.Name)
 }
 
 func (ec *executionContext) childFields_CombinedImpact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3162,6 +3542,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_partners(ctx, field)
 	case "validFrom":
 		return ec.fieldContext_Intervention_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Intervention_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Intervention", field.Name)
 }
@@ -3226,6 +3608,10 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_worksWith(ctx, field)
 	case "cooperatesOn":
 		return ec.fieldContext_Organisation_cooperatesOn(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Organisation_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Organisation_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
 }
@@ -3314,6 +3700,10 @@ func (ec *executionContext) childFields_ReformChange(ctx context.Context, field 
 		return ec.fieldContext_ReformChange_affects(ctx, field)
 	case "impact":
 		return ec.fieldContext_ReformChange_impact(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_ReformChange_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_ReformChange_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReformChange", field.Name)
 }
@@ -3342,6 +3732,10 @@ func (ec *executionContext) childFields_ReformPhase(ctx context.Context, field g
 		return ec.fieldContext_ReformPhase_changes(ctx, field)
 	case "reform":
 		return ec.fieldContext_ReformPhase_reform(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_ReformPhase_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_ReformPhase_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReformPhase", field.Name)
 }
@@ -3424,6 +3818,8 @@ func (ec *executionContext) childFields_TargetGroup(ctx context.Context, field g
 		return ec.fieldContext_TargetGroup_fullTimePersons(ctx, field)
 	case "figures":
 		return ec.fieldContext_TargetGroup_figures(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_TargetGroup_validFrom(ctx, field)
 	case "validTo":
 		return ec.fieldContext_TargetGroup_validTo(ctx, field)
 	}
@@ -3440,6 +3836,18 @@ func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.
 		return ec.fieldContext_Task_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Task", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_TimelineEntry_date(ctx, field)
+	case "kind":
+		return ec.fieldContext_TimelineEntry_kind(ctx, field)
+	case "node":
+		return ec.fieldContext_TimelineEntry_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3466,6 +3874,10 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_figures(ctx, field)
 	case "moves":
 		return ec.fieldContext_Transfer_moves(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Transfer_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Transfer_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
 }
@@ -3490,6 +3902,10 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_datedTasks(ctx, field)
 	case "centre":
 		return ec.fieldContext_Unit_centre(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Unit_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Unit_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Unit", field.Name)
 }
@@ -3698,6 +4114,70 @@ func (ec *executionContext) field_Budget_links_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Centre_benefits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_datedTasks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_interventions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Centre_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3717,6 +4197,76 @@ func (ec *executionContext) field_Centre_links_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_partners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_receives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_targetGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_tasks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_units_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -3811,6 +4361,28 @@ func (ec *executionContext) field_Query_centre_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["code"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_centres_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -3949,6 +4521,28 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -5689,7 +6283,8 @@ func (ec *executionContext) _Centre_targetGroups(ctx context.Context, field grap
 			return ec.fieldContext_Centre_targetGroups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Centre().TargetGroups(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().TargetGroups(ctx, obj, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TargetGroup) graphql.Marshaler {
@@ -5699,7 +6294,7 @@ func (ec *executionContext) _Centre_targetGroups(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Centre_targetGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Centre_targetGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Centre",
 		Field:      field,
@@ -5708,6 +6303,17 @@ func (ec *executionContext) fieldContext_Centre_targetGroups(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TargetGroup(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_targetGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5721,7 +6327,8 @@ func (ec *executionContext) _Centre_interventions(ctx context.Context, field gra
 			return ec.fieldContext_Centre_interventions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Centre().Interventions(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().Interventions(ctx, obj, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Intervention) graphql.Marshaler {
@@ -5731,7 +6338,7 @@ func (ec *executionContext) _Centre_interventions(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Centre_interventions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Centre_interventions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Centre",
 		Field:      field,
@@ -5740,6 +6347,17 @@ func (ec *executionContext) fieldContext_Centre_interventions(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Intervention(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_interventions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5753,7 +6371,8 @@ func (ec *executionContext) _Centre_units(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Centre_units(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Centre().Units(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().Units(ctx, obj, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Unit) graphql.Marshaler {
@@ -5763,7 +6382,7 @@ func (ec *executionContext) _Centre_units(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Centre_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Centre_units(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Centre",
 		Field:      field,
@@ -5772,6 +6391,17 @@ func (ec *executionContext) fieldContext_Centre_units(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Unit(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_units_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5785,7 +6415,8 @@ func (ec *executionContext) _Centre_benefits(ctx context.Context, field graphql.
 			return ec.fieldContext_Centre_benefits(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Centre().Benefits(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().Benefits(ctx, obj, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Benefit) graphql.Marshaler {
@@ -5795,7 +6426,7 @@ func (ec *executionContext) _Centre_benefits(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Centre_benefits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Centre_benefits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Centre",
 		Field:      field,
@@ -5804,6 +6435,17 @@ func (ec *executionContext) fieldContext_Centre_benefits(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Benefit(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_benefits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5817,7 +6459,8 @@ func (ec *executionContext) _Centre_partners(ctx context.Context, field graphql.
 			return ec.fieldContext_Centre_partners(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Centre().Partners(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().Partners(ctx, obj, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
@@ -5827,7 +6470,7 @@ func (ec *executionContext) _Centre_partners(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Centre_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Centre_partners(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Centre",
 		Field:      field,
@@ -5836,6 +6479,17 @@ func (ec *executionContext) fieldContext_Centre_partners(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_partners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5881,7 +6535,8 @@ func (ec *executionContext) _Centre_tasks(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Centre_tasks(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Tasks(), nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Tasks(fc.Args["asOf"].(*domain.Date)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -5891,8 +6546,28 @@ func (ec *executionContext) _Centre_tasks(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Centre_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Centre", field, true, false, "String")
+func (ec *executionContext) fieldContext_Centre_tasks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Centre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_tasks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Centre_datedTasks(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
@@ -5904,7 +6579,8 @@ func (ec *executionContext) _Centre_datedTasks(ctx context.Context, field graphq
 			return ec.fieldContext_Centre_datedTasks(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DatedTasks(), nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.DatedTasks(fc.Args["asOf"].(*domain.Date)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Task) graphql.Marshaler {
@@ -5914,7 +6590,7 @@ func (ec *executionContext) _Centre_datedTasks(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Centre_datedTasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Centre_datedTasks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Centre",
 		Field:      field,
@@ -5923,6 +6599,17 @@ func (ec *executionContext) fieldContext_Centre_datedTasks(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Task(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_datedTasks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5968,7 +6655,8 @@ func (ec *executionContext) _Centre_receives(ctx context.Context, field graphql.
 			return ec.fieldContext_Centre_receives(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Centre().Receives(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().Receives(ctx, obj, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Transfer) graphql.Marshaler {
@@ -5978,7 +6666,7 @@ func (ec *executionContext) _Centre_receives(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Centre_receives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Centre_receives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Centre",
 		Field:      field,
@@ -5988,7 +6676,241 @@ func (ec *executionContext) fieldContext_Centre_receives(_ context.Context, fiel
 			return ec.childFields_Transfer(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_receives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Centre_changes(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Centre_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().Changes(ctx, obj, fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentreChange) graphql.Marshaler {
+			return ec.marshalNCentreChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Centre_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Centre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CentreChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentreChange_date(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreChange", field, true, false, "Date")
+}
+
+func (ec *executionContext) _CentreChange_change(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreChange", field, true, false, "ChangeKind")
+}
+
+func (ec *executionContext) _CentreChange_relationship(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreChange", field, true, false, "String")
+}
+
+func (ec *executionContext) _CentreChange_node(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CentreChange().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentreChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentreChange_task(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Task(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreChange", field, true, false, "String")
+}
+
+func (ec *executionContext) _CentreChange_because(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_because(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CentreChange().Because(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_because(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentreChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentreChange_statement(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CentreChange().Statement(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreChange", field, true, true, "String")
 }
 
 func (ec *executionContext) _CombinedImpact_subjects(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
@@ -7340,6 +8262,29 @@ func (ec *executionContext) fieldContext_Intervention_validFrom(_ context.Contex
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Intervention_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Link_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7935,6 +8880,52 @@ func (ec *executionContext) fieldContext_Organisation_cooperatesOn(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Organisation_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Organisation_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Path_steps(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8505,7 +9496,8 @@ func (ec *executionContext) _Query_centres(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Query_centres(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Centres(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Centres(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Centre) graphql.Marshaler {
@@ -8515,7 +9507,7 @@ func (ec *executionContext) _Query_centres(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_centres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_centres(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -8524,6 +9516,17 @@ func (ec *executionContext) fieldContext_Query_centres(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Centre(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_centres_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8538,7 +9541,7 @@ func (ec *executionContext) _Query_centre(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Centre(ctx, fc.Args["code"].(string))
+			return ec.Resolvers.Query().Centre(ctx, fc.Args["code"].(string), fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Centre) graphql.Marshaler {
@@ -8924,6 +9927,50 @@ func (ec *executionContext) fieldContext_Query_benefits(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Benefit(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+			return ec.marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9619,6 +10666,52 @@ func (ec *executionContext) fieldContext_ReformChange_impact(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _ReformChange_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.ReformChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformChange_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformChange_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ReformChange_validTo(ctx context.Context, field graphql.CollectedField, obj *model.ReformChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformChange_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformChange_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformChange", field, false, false, "Date")
+}
+
 func (ec *executionContext) _ReformPhase_id(ctx context.Context, field graphql.CollectedField, obj *model.ReformPhase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9918,6 +11011,52 @@ func (ec *executionContext) fieldContext_ReformPhase_reform(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReformPhase_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.ReformPhase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformPhase_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformPhase_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformPhase", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ReformPhase_validTo(ctx context.Context, field graphql.CollectedField, obj *model.ReformPhase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformPhase_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReformPhase_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformPhase", field, false, false, "Date")
 }
 
 func (ec *executionContext) _SavingsYear_id(ctx context.Context, field graphql.CollectedField, obj *model.SavingsYear) (ret graphql.Marshaler) {
@@ -10719,6 +11858,29 @@ func (ec *executionContext) fieldContext_TargetGroup_figures(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _TargetGroup_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.TargetGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetGroup_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetGroup_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetGroup", field, false, false, "Date")
+}
+
 func (ec *executionContext) _TargetGroup_validTo(ctx context.Context, field graphql.CollectedField, obj *model.TargetGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10809,6 +11971,84 @@ func (ec *executionContext) _Task_validTo(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Task_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Task", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TimelineEntry_date(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v planner.TimelineKind) graphql.Marshaler {
+			return ec.marshalNTimelineKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋplannerᚐTimelineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "TimelineKind")
+}
+
+func (ec *executionContext) _TimelineEntry_node(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TimelineEntry().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Transfer_id(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
@@ -11130,6 +12370,52 @@ func (ec *executionContext) fieldContext_Transfer_moves(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Transfer_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Transfer_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Unit_id(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11383,6 +12669,52 @@ func (ec *executionContext) fieldContext_Unit_centre(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Unit_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Unit", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Unit_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Unit", field, false, false, "Date")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -13074,6 +14406,78 @@ func (ec *executionContext) _Centre(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Centre_receives(ctx, field, obj)
 				})
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Centre_changes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var centreChangeImplementors = []string{"CentreChange"}
+
+func (ec *executionContext) _CentreChange(ctx context.Context, sel ast.SelectionSet, obj *model.CentreChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, centreChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CentreChange")
+		case "date":
+			out.Values[i] = ec._CentreChange_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "change":
+			out.Values[i] = ec._CentreChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationship":
+			out.Values[i] = ec._CentreChange_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CentreChange_node(ctx, field, obj)
+				})
+		case "task":
+			out.Values[i] = ec._CentreChange_task(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "because":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CentreChange_because(ctx, field, obj)
+				})
+		case "statement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CentreChange_statement(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13474,6 +14878,11 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "validTo":
+			out.Values[i] = ec._Intervention_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13678,6 +15087,16 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_cooperatesOn(ctx, field, obj)
 				})
+		case "validFrom":
+			out.Values[i] = ec._Organisation_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._Organisation_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13942,6 +15361,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_benefits(ctx, field)
 				})
+		case "timeline":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_timeline(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -14127,6 +15552,16 @@ func (ec *executionContext) _ReformChange(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReformChange_impact(ctx, field, obj)
 				})
+		case "validFrom":
+			out.Values[i] = ec._ReformChange_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._ReformChange_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14213,6 +15648,16 @@ func (ec *executionContext) _ReformPhase(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReformPhase_reform(ctx, field, obj)
 				})
+		case "validFrom":
+			out.Values[i] = ec._ReformPhase_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._ReformPhase_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14475,6 +15920,11 @@ func (ec *executionContext) _TargetGroup(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "validFrom":
+			out.Values[i] = ec._TargetGroup_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "validTo":
 			out.Values[i] = ec._TargetGroup_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -14523,6 +15973,50 @@ func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelineEntryImplementors = []string{"TimelineEntry"}
+
+func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineEntry")
+		case "date":
+			out.Values[i] = ec._TimelineEntry_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._TimelineEntry_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TimelineEntry_node(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14609,6 +16103,16 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Transfer_moves(ctx, field, obj)
 				})
+		case "validFrom":
+			out.Values[i] = ec._Transfer_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._Transfer_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14684,6 +16188,16 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unit_centre(ctx, field, obj)
 				})
+		case "validFrom":
+			out.Values[i] = ec._Unit_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._Unit_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15257,6 +16771,40 @@ func (ec *executionContext) marshalNCentre2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph
 	return ec._Centre(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCentreChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CentreChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCentreChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCentreChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreChange(ctx context.Context, sel ast.SelectionSet, v *model.CentreChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CentreChange!")
+		return graphql.Null
+	}
+	return ec._CentreChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, v any) (model.ChangeKind, error) {
+	var res model.ChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNCombinedImpact2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCombinedImpact(ctx context.Context, sel ast.SelectionSet, v *model.CombinedImpact) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CombinedImpact!")
@@ -15824,6 +17372,64 @@ func (ec *executionContext) marshalNTask2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph�
 	}
 	return ec._Task(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimelineEntry!")
+		return graphql.Null
+	}
+	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTimelineKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋplannerᚐTimelineKind(ctx context.Context, v any) (planner.TimelineKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNTimelineKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋplannerᚐTimelineKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimelineKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋplannerᚐTimelineKind(ctx context.Context, sel ast.SelectionSet, v planner.TimelineKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNTimelineKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋplannerᚐTimelineKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TimelineKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNTimelineKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋplannerᚐTimelineKind = map[string]planner.TimelineKind{
+		"REFORM_PHASE":  planner.TimelineReformPhase,
+		"REFORM_CHANGE": planner.TimelineReformChange,
+		"TRANSFER":      planner.TimelineTransfer,
+		"STARTS":        planner.TimelineStarts,
+		"ENDS":          planner.TimelineEnds,
+		"SAVINGS_YEAR":  planner.TimelineSavingsYear,
+	}
+	marshalNTimelineKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋplannerᚐTimelineKind = map[planner.TimelineKind]string{
+		planner.TimelineReformPhase:  "REFORM_PHASE",
+		planner.TimelineReformChange: "REFORM_CHANGE",
+		planner.TimelineTransfer:     "TRANSFER",
+		planner.TimelineStarts:       "STARTS",
+		planner.TimelineEnds:         "ENDS",
+		planner.TimelineSavingsYear:  "SAVINGS_YEAR",
+	}
+)
 
 func (ec *executionContext) marshalNTransfer2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTransferᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Transfer) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {

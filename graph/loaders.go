@@ -31,6 +31,7 @@ type loaders struct {
 	nodes   *dataloadgen.Loader[domain.ID, *domain.Node]
 	links   *dataloadgen.Loader[linkKey, []domain.Link]
 	impacts *dataloadgen.Loader[domain.ID, *planner.Impact]
+	changes *dataloadgen.Loader[changeKey, []planner.Change]
 }
 
 func newLoaders(st store.Store, wait time.Duration) *loaders {
@@ -40,6 +41,7 @@ func newLoaders(st store.Store, wait time.Duration) *loaders {
 		nodes:   dataloadgen.NewMappedLoader(fetchNodes(st), opt),
 		links:   dataloadgen.NewMappedLoader(fetchLinks(st), opt),
 		impacts: dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
+		changes: dataloadgen.NewMappedLoader(fetchChanges(st), opt),
 	}
 }
 
@@ -253,19 +255,32 @@ func loadImpact(ctx context.Context, id domain.ID) (*planner.Impact, error) {
 	return imp, err
 }
 
+// nodeType is one of graph/model's object types over a *domain.Node, through
+// its pointer: every helper below builds T by pointing a new one at a node.
+type nodeType[T any] interface {
+	*T
+	SetNode(*domain.Node)
+}
+
 // related returns the nodes at the far end of id's links of one kind and
 // direction, as the object type T.
-func related[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) ([]*T, error) {
-	ns, err := relatedNodes(ctx, id, kind, dir)
+func related[T any, P nodeType[T]](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) ([]*T, error) {
+	return relatedOn[T, P](ctx, id, kind, dir, nil)
+}
+
+// relatedOn is related narrowed to the links that hold on day asOf, the
+// node at the far end included; every link when asOf is nil.
+func relatedOn[T any, P nodeType[T]](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction, asOf *domain.Date) ([]*T, error) {
+	ns, err := relatedNodes(ctx, id, kind, dir, asOf)
 	if err != nil {
 		return nil, err
 	}
-	return wrapAll[T](ns), nil
+	return wrapAll[T, P](ns), nil
 }
 
 // relatedOne returns the first of related, or nil.
-func relatedOne[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) (*T, error) {
-	all, err := related[T](ctx, id, kind, dir)
+func relatedOne[T any, P nodeType[T]](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) (*T, error) {
+	all, err := related[T, P](ctx, id, kind, dir)
 	if err != nil || len(all) == 0 {
 		return nil, err
 	}
@@ -274,8 +289,8 @@ func relatedOne[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kind
 
 // requiredOne is relatedOne for a non-null field: a node without the link
 // means a broken store, an internal error.
-func requiredOne[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) (*T, error) {
-	one, err := relatedOne[T](ctx, id, kind, dir)
+func requiredOne[T any, P nodeType[T]](ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) (*T, error) {
+	one, err := relatedOne[T, P](ctx, id, kind, dir)
 	if err == nil && one == nil {
 		err = fmt.Errorf("graph: %s has no %s link", id, kind)
 	}
@@ -284,7 +299,7 @@ func requiredOne[T ~struct{ model.Base }](ctx context.Context, id domain.ID, kin
 
 // relatedAny is related for fields whose far ends are of several kinds.
 func relatedAny(ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) ([]model.Node, error) {
-	ns, err := relatedNodes(ctx, id, kind, dir)
+	ns, err := relatedNodes(ctx, id, kind, dir, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +310,9 @@ func relatedAny(ctx context.Context, id domain.ID, kind domain.RelKind, dir doma
 	return out, nil
 }
 
-func relatedNodes(ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction) ([]*domain.Node, error) {
+// relatedNodes loads the far ends of id's links of one kind and direction,
+// keeping, when asOf is given, those whose link and far node hold that day.
+func relatedNodes(ctx context.Context, id domain.ID, kind domain.RelKind, dir domain.Direction, asOf *domain.Date) ([]*domain.Node, error) {
 	links, err := loadLinks(ctx, []linkKey{{ID: id, Kind: kind, Dir: dir}})
 	if err != nil {
 		return nil, err
@@ -304,14 +321,35 @@ func relatedNodes(ctx context.Context, id domain.ID, kind domain.RelKind, dir do
 	for i, l := range links {
 		ids[i] = l.Other
 	}
-	return loadNodes(ctx, ids)
+	ns, err := loadNodes(ctx, ids)
+	if err != nil || asOf == nil {
+		return ns, err
+	}
+	byID := make(map[domain.ID]*domain.Node, len(ns))
+	for _, n := range ns {
+		byID[n.ID] = n
+	}
+	out := make([]*domain.Node, 0, len(ns))
+	for _, l := range links {
+		if n := byID[l.Other]; n != nil && planner.LinkHoldsOn(*asOf, l.Rel, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }
 
 // wrapAll wraps nodes as the object type T.
-func wrapAll[T ~struct{ model.Base }](ns []*domain.Node) []*T {
+func wrapAll[T any, P nodeType[T]](ns []*domain.Node) []*T {
 	out := make([]*T, len(ns))
 	for i, n := range ns {
-		out[i] = &T{model.Base{Node: n}}
+		out[i] = wrapOne[T, P](n)
 	}
 	return out
+}
+
+// wrapOne wraps a node as the object type T.
+func wrapOne[T any, P nodeType[T]](n *domain.Node) *T {
+	t := new(T)
+	P(t).SetNode(n)
+	return t
 }

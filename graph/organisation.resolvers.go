@@ -38,28 +38,28 @@ func (r *centreResolver) Links(ctx context.Context, obj *model.Centre, relations
 }
 
 // TargetGroups is the resolver for the targetGroups field.
-func (r *centreResolver) TargetGroups(ctx context.Context, obj *model.Centre) ([]*model.TargetGroup, error) {
-	return related[model.TargetGroup](ctx, obj.Node.ID, domain.RelServes, domain.Outgoing)
+func (r *centreResolver) TargetGroups(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.TargetGroup, error) {
+	return relatedOn[model.TargetGroup](ctx, obj.Node.ID, domain.RelServes, domain.Outgoing, obj.ReadOn(asOf))
 }
 
 // Interventions is the resolver for the interventions field.
-func (r *centreResolver) Interventions(ctx context.Context, obj *model.Centre) ([]*model.Intervention, error) {
-	return related[model.Intervention](ctx, obj.Node.ID, domain.RelDelivers, domain.Outgoing)
+func (r *centreResolver) Interventions(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Intervention, error) {
+	return relatedOn[model.Intervention](ctx, obj.Node.ID, domain.RelDelivers, domain.Outgoing, obj.ReadOn(asOf))
 }
 
 // Units is the resolver for the units field.
-func (r *centreResolver) Units(ctx context.Context, obj *model.Centre) ([]*model.Unit, error) {
-	return related[model.Unit](ctx, obj.Node.ID, domain.RelHasUnit, domain.Outgoing)
+func (r *centreResolver) Units(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Unit, error) {
+	return relatedOn[model.Unit](ctx, obj.Node.ID, domain.RelHasUnit, domain.Outgoing, obj.ReadOn(asOf))
 }
 
 // Benefits is the resolver for the benefits field.
-func (r *centreResolver) Benefits(ctx context.Context, obj *model.Centre) ([]*model.Benefit, error) {
-	return related[model.Benefit](ctx, obj.Node.ID, domain.RelPays, domain.Outgoing)
+func (r *centreResolver) Benefits(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Benefit, error) {
+	return relatedOn[model.Benefit](ctx, obj.Node.ID, domain.RelPays, domain.Outgoing, obj.ReadOn(asOf))
 }
 
 // Partners is the resolver for the partners field.
-func (r *centreResolver) Partners(ctx context.Context, obj *model.Centre) ([]*model.Organisation, error) {
-	return related[model.Organisation](ctx, obj.Node.ID, domain.RelWorksWith, domain.Incoming)
+func (r *centreResolver) Partners(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Organisation, error) {
+	return relatedOn[model.Organisation](ctx, obj.Node.ID, domain.RelWorksWith, domain.Incoming, obj.ReadOn(asOf))
 }
 
 // AffectedBy is the resolver for the affectedBy field.
@@ -68,8 +68,8 @@ func (r *centreResolver) AffectedBy(ctx context.Context, obj *model.Centre) ([]*
 }
 
 // Receives is the resolver for the receives field.
-func (r *centreResolver) Receives(ctx context.Context, obj *model.Centre) ([]*model.Transfer, error) {
-	return related[model.Transfer](ctx, obj.Node.ID, domain.RelMovesTo, domain.Incoming)
+func (r *centreResolver) Receives(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Transfer, error) {
+	return relatedOn[model.Transfer](ctx, obj.Node.ID, domain.RelMovesTo, domain.Incoming, obj.ReadOn(asOf))
 }
 
 // Links is the resolver for the links field.
@@ -103,13 +103,13 @@ func (r *queryResolver) Administration(ctx context.Context) (*model.Administrati
 }
 
 // Centres is the resolver for the centres field.
-func (r *queryResolver) Centres(ctx context.Context) ([]*model.Centre, error) {
-	return ofKind[model.Centre](ctx, domain.KindCentre)
+func (r *queryResolver) Centres(ctx context.Context, asOf *domain.Date) ([]*model.Centre, error) {
+	return centresOn(ctx, asOf)
 }
 
 // Centre is the resolver for the centre field.
-func (r *queryResolver) Centre(ctx context.Context, code string) (*model.Centre, error) {
-	return byCode[model.Centre](ctx, r.Resolver, domain.KindCentre, code)
+func (r *queryResolver) Centre(ctx context.Context, code string, asOf *domain.Date) (*model.Centre, error) {
+	return centreOn(ctx, r.Resolver, code, asOf)
 }
 
 // Organisations is the resolver for the organisations field.

@@ -15,17 +15,17 @@ import (
 
 // ofKind serves the root lists: every node of a kind in seed order, which for
 // centres is the org chart's.
-func ofKind[T ~struct{ model.Base }](ctx context.Context, kind domain.Kind) ([]*T, error) {
+func ofKind[T any, P nodeType[T]](ctx context.Context, kind domain.Kind) ([]*T, error) {
 	ns, err := loadKind(ctx, kind)
 	if err != nil {
 		return nil, err
 	}
-	return wrapAll[T](ns), nil
+	return wrapAll[T, P](ns), nil
 }
 
 // onlyOne serves root fields for the one node of a kind (BIF, its budget).
-func onlyOne[T ~struct{ model.Base }](ctx context.Context, kind domain.Kind) (*T, error) {
-	all, err := ofKind[T](ctx, kind)
+func onlyOne[T any, P nodeType[T]](ctx context.Context, kind domain.Kind) (*T, error) {
+	all, err := ofKind[T, P](ctx, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func onlyOne[T ~struct{ model.Base }](ctx context.Context, kind domain.Kind) (*T
 }
 
 // byCode finds a node of a kind by code, ignoring case; null when none matches.
-func byCode[T ~struct{ model.Base }](ctx context.Context, r *Resolver, kind domain.Kind, code string) (*T, error) {
+func byCode[T any, P nodeType[T]](ctx context.Context, r *Resolver, kind domain.Kind, code string) (*T, error) {
 	n, err := r.store.NodeByCode(ctx, kind, code)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, nil
@@ -45,7 +45,7 @@ func byCode[T ~struct{ model.Base }](ctx context.Context, r *Resolver, kind doma
 		return nil, fmt.Errorf("graph: %s by code: %w", kind, err)
 	}
 	primeNodes(ctx, []*domain.Node{n})
-	return &T{model.Base{Node: n}}, nil
+	return wrapOne[T, P](n), nil
 }
 
 // reformChangesReaching lists the reform items whose impact reaches the
@@ -146,6 +146,36 @@ func pathsBetween(ctx context.Context, st store.Store, from, to domain.ID, maxLe
 		return nil, notFoundAmong(ctx, []domain.ID{from, to}, err)
 	}
 	return model.NewPaths(paths), nil
+}
+
+// centresOn lists the centres that exist on day asOf (all when nil), each
+// read as of that day.
+func centresOn(ctx context.Context, asOf *domain.Date) ([]*model.Centre, error) {
+	ns, err := loadKind(ctx, domain.KindCentre)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Centre, 0, len(ns))
+	for _, n := range ns {
+		if asOf == nil || domain.ValidOn(*asOf, n.ValidFrom, n.ValidTo) {
+			out = append(out, &model.Centre{Base: model.Base{Node: n}, AsOf: asOf})
+		}
+	}
+	return out, nil
+}
+
+// centreOn finds a centre by code, read as of day asOf; null when none
+// matches or, with asOf, when it does not exist that day.
+func centreOn(ctx context.Context, r *Resolver, code string, asOf *domain.Date) (*model.Centre, error) {
+	c, err := byCode[model.Centre](ctx, r, domain.KindCentre, code)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	if asOf != nil && !domain.ValidOn(*asOf, c.Node.ValidFrom, c.Node.ValidTo) {
+		return nil, nil
+	}
+	c.AsOf = asOf
+	return c, nil
 }
 
 // wrappedAll loads the nodes with ids as GraphQL Nodes, in the order given.

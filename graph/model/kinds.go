@@ -16,7 +16,28 @@ func (a Administration) KeyFigures() []*Figure { return a.Figures() }
 
 type Committee struct{ Base }
 
-type Centre struct{ Base }
+// Centre is one of BIF's seven units. AsOf is the day it was fetched as of
+// (centres(asOf:), centre(asOf:)); its list fields read on that day unless
+// they are given their own.
+type Centre struct {
+	Base
+	AsOf *domain.Date
+}
+
+// ReadOn is the day a list field of the centre reads on: its own asOf if
+// given, else the centre's; nil for everything, whatever its dates.
+func (c Centre) ReadOn(asOf *domain.Date) *domain.Date {
+	if asOf != nil {
+		return asOf
+	}
+	return c.AsOf
+}
+
+// Tasks lists the centre's own tasks that hold on the day it reads on.
+func (c Centre) Tasks(asOf *domain.Date) []string { return c.tasksOn(c.ReadOn(asOf)) }
+
+// DatedTasks lists the same tasks with their dates.
+func (c Centre) DatedTasks(asOf *domain.Date) []*Task { return c.datedTasksOn(c.ReadOn(asOf)) }
 
 // Description is required of a centre: its responsibility text.
 func (c Centre) Description() string { return c.Node.Description }

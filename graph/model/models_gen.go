@@ -2,5 +2,68 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+)
+
 type Query struct {
+}
+
+// Whether a centre gains or loses something.
+type ChangeKind string
+
+const (
+	ChangeKindAdded   ChangeKind = "ADDED"
+	ChangeKindRemoved ChangeKind = "REMOVED"
+)
+
+var AllChangeKind = []ChangeKind{
+	ChangeKindAdded,
+	ChangeKindRemoved,
+}
+
+func (e ChangeKind) IsValid() bool {
+	switch e {
+	case ChangeKindAdded, ChangeKindRemoved:
+		return true
+	}
+	return false
+}
+
+func (e ChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeKind", str)
+	}
+	return nil
+}
+
+func (e ChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -17,6 +17,10 @@ type Base struct{ *domain.Node }
 // Unwrap returns the domain node.
 func (b Base) Unwrap() *domain.Node { return b.Node }
 
+// SetNode points the wrapper at n, so that package graph can build any
+// object type generically.
+func (b *Base) SetNode(n *domain.Node) { b.Node = n }
+
 // Sources says where the node's facts come from.
 func (b Base) Sources() []*Source { return NewSources(b.Node.Sources) }
 
@@ -27,19 +31,29 @@ func (b Base) Description() *string { return optional(b.Node.Description) }
 func (b Base) FullName() *string { return optional(b.Node.FullName) }
 
 // Tasks lists the node's task texts.
-func (b Base) Tasks() []string {
-	out := make([]string, len(b.Node.Tasks))
-	for i, t := range b.Node.Tasks {
-		out[i] = t.Text
+func (b Base) Tasks() []string { return b.tasksOn(nil) }
+
+// DatedTasks lists the node's tasks with their dates.
+func (b Base) DatedTasks() []*Task { return b.datedTasksOn(nil) }
+
+// tasksOn lists the texts of the tasks that hold on day d; all when d is nil.
+func (b Base) tasksOn(d *domain.Date) []string {
+	out := []string{}
+	for _, t := range b.Node.Tasks {
+		if d == nil || domain.ValidOn(*d, t.ValidFrom, t.ValidTo) {
+			out = append(out, t.Text)
+		}
 	}
 	return out
 }
 
-// DatedTasks lists the node's tasks with their dates.
-func (b Base) DatedTasks() []*Task {
-	out := make([]*Task, len(b.Node.Tasks))
-	for i, t := range b.Node.Tasks {
-		out[i] = &Task{Text: t.Text, ValidFrom: t.ValidFrom, ValidTo: t.ValidTo}
+// datedTasksOn lists the tasks that hold on day d, with their dates; all when d is nil.
+func (b Base) datedTasksOn(d *domain.Date) []*Task {
+	out := []*Task{}
+	for _, t := range b.Node.Tasks {
+		if d == nil || domain.ValidOn(*d, t.ValidFrom, t.ValidTo) {
+			out = append(out, &Task{Text: t.Text, ValidFrom: t.ValidFrom, ValidTo: t.ValidTo})
+		}
 	}
 	return out
 }
@@ -85,7 +99,7 @@ func Wrap(n *domain.Node) Node {
 	case domain.KindCommittee:
 		return &Committee{b}
 	case domain.KindCentre:
-		return &Centre{b}
+		return &Centre{Base: b}
 	case domain.KindUnit:
 		return &Unit{b}
 	case domain.KindTargetGroup:

@@ -1,0 +1,111 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/planner"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// changeKey asks what one centre gained and lost between two days.
+type changeKey struct {
+	Centre   domain.ID
+	From, To domain.Date
+}
+
+// fetchChanges works out each centre's changes once per request. The
+// planner answers one centre at a time, so a batch costs a few store calls
+// per centre; an error belongs to its own key.
+func fetchChanges(st store.Store) func(context.Context, []changeKey) (map[changeKey][]planner.Change, error) {
+	return func(ctx context.Context, keys []changeKey) (map[changeKey][]planner.Change, error) {
+		out := make(map[changeKey][]planner.Change, len(keys))
+		failed := dataloadgen.MappedFetchError[changeKey]{}
+		for _, k := range keys {
+			chs, err := planner.ChangesOf(ctx, st, k.Centre, k.From, k.To)
+			if err != nil {
+				failed[k] = err
+				continue
+			}
+			out[k] = chs
+		}
+		if len(failed) > 0 {
+			return out, failed
+		}
+		return out, nil
+	}
+}
+
+// centreChanges lists what a centre gained and lost after from, up to and
+// including to.
+func centreChanges(ctx context.Context, centre domain.ID, from, to domain.Date) ([]*model.CentreChange, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	chs, err := l.changes.Load(ctx, changeKey{Centre: centre, From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.CentreChange, len(chs))
+	for i, c := range chs {
+		out[i] = &model.CentreChange{CentreID: centre, Delta: c}
+	}
+	return out, nil
+}
+
+// changeStatement reads a change as a sentence: "From 2026-02-01 CBA no
+// longer SERVES Ressourceforløb, because of Afskaffelse af ressourceforløb";
+// for a task, "From 2026-01-01 Ungecenteret has the task “…”".
+func changeStatement(ctx context.Context, c *model.CentreChange) (string, error) {
+	ids := []domain.ID{c.CentreID}
+	if r := c.Delta.Rel; r != nil {
+		ids = append(ids, r.From, r.To)
+	}
+	ids = append(ids, c.Delta.Because...)
+	ns, err := loadNodes(ctx, ids)
+	if err != nil {
+		return "", err
+	}
+	name := map[domain.ID]string{}
+	for _, n := range ns {
+		name[n.ID] = n.Name
+	}
+	var b strings.Builder
+	b.WriteString("From " + string(c.Delta.Date) + " ")
+	not := ""
+	if !c.Delta.Added {
+		not = "no longer "
+	}
+	if r := c.Delta.Rel; r != nil {
+		b.WriteString(name[r.From] + " " + not + string(r.Kind) + " " + name[r.To])
+	} else {
+		b.WriteString(name[c.CentreID] + " " + not + "has the task “" + c.Delta.Task + "”")
+	}
+	for i, id := range c.Delta.Because {
+		if i == 0 {
+			b.WriteString(", because of ")
+		} else {
+			b.WriteString(" and ")
+		}
+		b.WriteString(name[id])
+	}
+	return b.String(), nil
+}
+
+// timeline lists the dated events between from and to.
+func timeline(ctx context.Context, st store.Store, from, to *domain.Date) ([]*model.TimelineEntry, error) {
+	entries, err := planner.Timeline(ctx, st, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.TimelineEntry, len(entries))
+	for i, e := range entries {
+		out[i] = &model.TimelineEntry{Date: e.Date, Kind: e.Kind, NodeID: e.Node}
+	}
+	return out, nil
+}
