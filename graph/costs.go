@@ -20,6 +20,8 @@ func setPlannerCosts(c *ComplexityRoot) {
 		}
 		return traversalCost + n*child
 	}
+	c.Query.DependencyMatrix = func(child int, _ *domain.Date) int { return traversalCost + child }
 	c.Query.Timeline = func(child int, _, _ *domain.Date) int { return traversalCost + child }
+	c.Centre.Dependencies = func(child int, _ *domain.Date) int { return traversalCost + child }
 	c.Centre.Changes = func(child int, _, _ domain.Date) int { return traversalCost + child }
 }

@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	BudgetFrame() BudgetFrameResolver
 	Centre() CentreResolver
 	CentreChange() CentreChangeResolver
+	CentreDependency() CentreDependencyResolver
 	CombinedImpact() CombinedImpactResolver
 	Committee() CommitteeResolver
 	Impact() ImpactResolver
@@ -49,6 +50,7 @@ type ResolverRoot interface {
 	ReformChange() ReformChangeResolver
 	ReformPhase() ReformPhaseResolver
 	SavingsYear() SavingsYearResolver
+	SharedItem() SharedItemResolver
 	TargetGroup() TargetGroupResolver
 	TimelineEntry() TimelineEntryResolver
 	Transfer() TransferResolver
@@ -124,6 +126,7 @@ type ComplexityRoot struct {
 		Changes         func(childComplexity int, from domain.Date, to domain.Date) int
 		Code            func(childComplexity int) int
 		DatedTasks      func(childComplexity int, asOf *domain.Date) int
+		Dependencies    func(childComplexity int, asOf *domain.Date) int
 		Description     func(childComplexity int) int
 		Employees       func(childComplexity int) int
 		Figures         func(childComplexity int) int
@@ -152,6 +155,16 @@ type ComplexityRoot struct {
 		Task         func(childComplexity int) int
 	}
 
+	CentreDependency struct {
+		BenefitFlows  func(childComplexity int) int
+		Centre        func(childComplexity int) int
+		Interventions func(childComplexity int) int
+		Partners      func(childComplexity int) int
+		Shared        func(childComplexity int) int
+		TargetGroups  func(childComplexity int) int
+		Total         func(childComplexity int) int
+	}
+
 	CombinedImpact struct {
 		Benefits                func(childComplexity int) int
 		CentreBudget            func(childComplexity int) int
@@ -176,6 +189,26 @@ type ComplexityRoot struct {
 		Notes       func(childComplexity int) int
 		Oversees    func(childComplexity int) int
 		Sources     func(childComplexity int) int
+	}
+
+	DependencyCell struct {
+		BenefitFlows  func(childComplexity int) int
+		Centre        func(childComplexity int) int
+		Interventions func(childComplexity int) int
+		Partners      func(childComplexity int) int
+		TargetGroups  func(childComplexity int) int
+		Total         func(childComplexity int) int
+	}
+
+	DependencyMatrix struct {
+		AsOf    func(childComplexity int) int
+		Centres func(childComplexity int) int
+		Rows    func(childComplexity int) int
+	}
+
+	DependencyRow struct {
+		Cells  func(childComplexity int) int
+		Centre func(childComplexity int) int
 	}
 
 	Figure struct {
@@ -269,26 +302,27 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Administration func(childComplexity int) int
-		Benefits       func(childComplexity int) int
-		Budget         func(childComplexity int) int
-		Centre         func(childComplexity int, code string, asOf *domain.Date) int
-		Centres        func(childComplexity int, asOf *domain.Date) int
-		Impact         func(childComplexity int, of domain.ID) int
-		ImpactOfAll    func(childComplexity int, ids []domain.ID) int
-		Interventions  func(childComplexity int) int
-		Node           func(childComplexity int, id domain.ID) int
-		Organisation   func(childComplexity int, code string) int
-		Organisations  func(childComplexity int) int
-		Paths          func(childComplexity int, from domain.ID, to domain.ID, maxLength *int, first *int) int
-		ReformChanges  func(childComplexity int, from *domain.Date, to *domain.Date) int
-		Reforms        func(childComplexity int) int
-		SavingsPlan    func(childComplexity int) int
-		Search         func(childComplexity int, text string, first *int) int
-		TargetGroups   func(childComplexity int) int
-		Timeline       func(childComplexity int, from *domain.Date, to *domain.Date) int
-		Transfers      func(childComplexity int) int
-		Units          func(childComplexity int) int
+		Administration   func(childComplexity int) int
+		Benefits         func(childComplexity int) int
+		Budget           func(childComplexity int) int
+		Centre           func(childComplexity int, code string, asOf *domain.Date) int
+		Centres          func(childComplexity int, asOf *domain.Date) int
+		DependencyMatrix func(childComplexity int, asOf *domain.Date) int
+		Impact           func(childComplexity int, of domain.ID) int
+		ImpactOfAll      func(childComplexity int, ids []domain.ID) int
+		Interventions    func(childComplexity int) int
+		Node             func(childComplexity int, id domain.ID) int
+		Organisation     func(childComplexity int, code string) int
+		Organisations    func(childComplexity int) int
+		Paths            func(childComplexity int, from domain.ID, to domain.ID, maxLength *int, first *int) int
+		ReformChanges    func(childComplexity int, from *domain.Date, to *domain.Date) int
+		Reforms          func(childComplexity int) int
+		SavingsPlan      func(childComplexity int) int
+		Search           func(childComplexity int, text string, first *int) int
+		TargetGroups     func(childComplexity int) int
+		Timeline         func(childComplexity int, from *domain.Date, to *domain.Date) int
+		Transfers        func(childComplexity int) int
+		Units            func(childComplexity int) int
 	}
 
 	Reform struct {
@@ -353,6 +387,15 @@ type ComplexityRoot struct {
 	SearchHit struct {
 		Node  func(childComplexity int) int
 		Score func(childComplexity int) int
+	}
+
+	SharedItem struct {
+		Basis       func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Node        func(childComplexity int) int
+		Rationales  func(childComplexity int) int
+		Statement   func(childComplexity int) int
+		TargetGroup func(childComplexity int) int
 	}
 
 	Source struct {
@@ -462,6 +505,7 @@ type CentreResolver interface {
 	AffectedBy(ctx context.Context, obj *model.Centre) ([]*model.ReformChange, error)
 
 	Receives(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Transfer, error)
+	Dependencies(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.CentreDependency, error)
 	Changes(ctx context.Context, obj *model.Centre, from domain.Date, to domain.Date) ([]*model.CentreChange, error)
 }
 type CentreChangeResolver interface {
@@ -469,6 +513,9 @@ type CentreChangeResolver interface {
 
 	Because(ctx context.Context, obj *model.CentreChange) ([]model.Node, error)
 	Statement(ctx context.Context, obj *model.CentreChange) (string, error)
+}
+type CentreDependencyResolver interface {
+	Centre(ctx context.Context, obj *model.CentreDependency) (*model.Centre, error)
 }
 type CombinedImpactResolver interface {
 	Subjects(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error)
@@ -519,6 +566,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id domain.ID) (model.Node, error)
 	Budget(ctx context.Context) (*model.Budget, error)
 	SavingsPlan(ctx context.Context) ([]*model.SavingsYear, error)
+	DependencyMatrix(ctx context.Context, asOf *domain.Date) (*model.DependencyMatrix, error)
 	Impact(ctx context.Context, of domain.ID) (*model.Impact, error)
 	ImpactOfAll(ctx context.Context, ids []domain.ID) (*model.CombinedImpact, error)
 	Paths(ctx context.Context, from domain.ID, to domain.ID, maxLength *int, first *int) ([]*model.Path, error)
@@ -560,6 +608,12 @@ type ReformPhaseResolver interface {
 }
 type SavingsYearResolver interface {
 	Links(ctx context.Context, obj *model.SavingsYear, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
+}
+type SharedItemResolver interface {
+	Node(ctx context.Context, obj *model.SharedItem) (model.Node, error)
+	TargetGroup(ctx context.Context, obj *model.SharedItem) (*model.TargetGroup, error)
+
+	Statement(ctx context.Context, obj *model.SharedItem) (string, error)
 }
 type TargetGroupResolver interface {
 	Links(ctx context.Context, obj *model.TargetGroup, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
@@ -936,6 +990,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Centre.DatedTasks(childComplexity, args["asOf"].(*domain.Date)), true
+	case "Centre.dependencies":
+		if e.ComplexityRoot.Centre.Dependencies == nil {
+			break
+		}
+
+		args, err := ec.field_Centre_dependencies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.Dependencies(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Centre.description":
 		if e.ComplexityRoot.Centre.Description == nil {
 			break
@@ -1111,6 +1176,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CentreChange.Task(childComplexity), true
 
+	case "CentreDependency.benefitFlows":
+		if e.ComplexityRoot.CentreDependency.BenefitFlows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreDependency.BenefitFlows(childComplexity), true
+	case "CentreDependency.centre":
+		if e.ComplexityRoot.CentreDependency.Centre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreDependency.Centre(childComplexity), true
+	case "CentreDependency.interventions":
+		if e.ComplexityRoot.CentreDependency.Interventions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreDependency.Interventions(childComplexity), true
+	case "CentreDependency.partners":
+		if e.ComplexityRoot.CentreDependency.Partners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreDependency.Partners(childComplexity), true
+	case "CentreDependency.shared":
+		if e.ComplexityRoot.CentreDependency.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreDependency.Shared(childComplexity), true
+	case "CentreDependency.targetGroups":
+		if e.ComplexityRoot.CentreDependency.TargetGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreDependency.TargetGroups(childComplexity), true
+	case "CentreDependency.total":
+		if e.ComplexityRoot.CentreDependency.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentreDependency.Total(childComplexity), true
+
 	case "CombinedImpact.benefits":
 		if e.ComplexityRoot.CombinedImpact.Benefits == nil {
 			break
@@ -1237,6 +1345,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Committee.Sources(childComplexity), true
+
+	case "DependencyCell.benefitFlows":
+		if e.ComplexityRoot.DependencyCell.BenefitFlows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyCell.BenefitFlows(childComplexity), true
+	case "DependencyCell.centre":
+		if e.ComplexityRoot.DependencyCell.Centre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyCell.Centre(childComplexity), true
+	case "DependencyCell.interventions":
+		if e.ComplexityRoot.DependencyCell.Interventions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyCell.Interventions(childComplexity), true
+	case "DependencyCell.partners":
+		if e.ComplexityRoot.DependencyCell.Partners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyCell.Partners(childComplexity), true
+	case "DependencyCell.targetGroups":
+		if e.ComplexityRoot.DependencyCell.TargetGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyCell.TargetGroups(childComplexity), true
+	case "DependencyCell.total":
+		if e.ComplexityRoot.DependencyCell.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyCell.Total(childComplexity), true
+
+	case "DependencyMatrix.asOf":
+		if e.ComplexityRoot.DependencyMatrix.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyMatrix.AsOf(childComplexity), true
+	case "DependencyMatrix.centres":
+		if e.ComplexityRoot.DependencyMatrix.Centres == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyMatrix.Centres(childComplexity), true
+	case "DependencyMatrix.rows":
+		if e.ComplexityRoot.DependencyMatrix.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyMatrix.Rows(childComplexity), true
+
+	case "DependencyRow.cells":
+		if e.ComplexityRoot.DependencyRow.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyRow.Cells(childComplexity), true
+	case "DependencyRow.centre":
+		if e.ComplexityRoot.DependencyRow.Centre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependencyRow.Centre(childComplexity), true
 
 	case "Figure.measure":
 		if e.ComplexityRoot.Figure.Measure == nil {
@@ -1692,6 +1869,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Centres(childComplexity, args["asOf"].(*domain.Date)), true
+	case "Query.dependencyMatrix":
+		if e.ComplexityRoot.Query.DependencyMatrix == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dependencyMatrix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DependencyMatrix(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Query.impact":
 		if e.ComplexityRoot.Query.Impact == nil {
 			break
@@ -2143,6 +2331,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
+	case "SharedItem.basis":
+		if e.ComplexityRoot.SharedItem.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedItem.Basis(childComplexity), true
+	case "SharedItem.kind":
+		if e.ComplexityRoot.SharedItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedItem.Kind(childComplexity), true
+	case "SharedItem.node":
+		if e.ComplexityRoot.SharedItem.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedItem.Node(childComplexity), true
+	case "SharedItem.rationales":
+		if e.ComplexityRoot.SharedItem.Rationales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedItem.Rationales(childComplexity), true
+	case "SharedItem.statement":
+		if e.ComplexityRoot.SharedItem.Statement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedItem.Statement(childComplexity), true
+	case "SharedItem.targetGroup":
+		if e.ComplexityRoot.SharedItem.TargetGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedItem.TargetGroup(childComplexity), true
+
 	case "Source.document":
 		if e.ComplexityRoot.Source.Document == nil {
 			break
@@ -2573,6 +2798,99 @@ extend type Query {
   budget: Budget!
   "Year by year, then the permanent row."
   savingsPlan: [SavingsYear!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/dependencies.graphqls", Input: `# What the centres share: target groups, interventions, partners and the
+# benefits one pays to another's citizens.
+
+"What two centres can have in common."
+enum SharedKind {
+  "A target group both serve."
+  TARGET_GROUP
+  "An intervention both deliver."
+  INTERVENTION
+  "An organisation that works with both."
+  PARTNER
+  "A benefit one centre pays to a target group the other serves."
+  BENEFIT_FLOW
+}
+
+"What a centre shares with one other centre, and how much."
+type CentreDependency {
+  "The other centre."
+  centre: Centre!
+  "Everything the two share: the sum of the four counts below."
+  total: Int!
+  "Target groups both serve."
+  targetGroups: Int!
+  "Interventions both deliver."
+  interventions: Int!
+  "Organisations that work with both."
+  partners: Int!
+  "Benefits one of them pays to a target group the other serves."
+  benefitFlows: Int!
+  "Each shared thing once: by kind (as SharedKind lists them), then in document order."
+  shared: [SharedItem!]!
+}
+
+"One thing two centres share."
+type SharedItem {
+  kind: SharedKind!
+  "The shared target group, intervention or organisation; for a benefit flow, the benefit that flows."
+  node: Node!
+  "For a benefit flow, the target group the benefit is paid to; else null."
+  targetGroup: TargetGroup
+  "EXPLICIT when the source states every relationship that makes it so."
+  basis: Basis!
+  """
+  The relationships that make it so, as one sentence: "Ydelsesservice PAYS
+  kontanthjælp PAID_TO Aktivitetsparate kontanthjælpsmodtagere, whom CBA SERVES".
+  """
+  statement: String!
+  "Why each inferred relationship among them holds; empty when basis is EXPLICIT."
+  rationales: [String!]!
+}
+
+"What every centre shares with every other: the overview of all seven at once."
+type DependencyMatrix {
+  "The day it is worked out for; null for everything, whatever its dates."
+  asOf: Date
+  "Every centre, in org-chart order."
+  centres: [Centre!]!
+  "One row per centre, in org-chart order."
+  rows: [DependencyRow!]!
+}
+
+"One centre's row of the matrix."
+type DependencyRow {
+  centre: Centre!
+  "One cell per other centre, in org-chart order, those it shares nothing with included."
+  cells: [DependencyCell!]!
+}
+
+"What the row's centre shares with one other centre: the counts of CentreDependency."
+type DependencyCell {
+  "The other centre."
+  centre: Centre!
+  total: Int!
+  targetGroups: Int!
+  interventions: Int!
+  partners: Int!
+  benefitFlows: Int!
+}
+
+extend type Centre {
+  """
+  For each other centre it shares anything with, what the two share, most first.
+  With asOf, only what holds on that day; without it, the day the centre was
+  fetched as of, if any.
+  """
+  dependencies(asOf: Date): [CentreDependency!]!
+}
+
+extend type Query {
+  "What every centre shares with every other, optionally on one day."
+  dependencyMatrix(asOf: Date): DependencyMatrix!
 }
 `, BuiltIn: false},
 	{Name: "../schema/impact.graphqls", Input: `# What a node reaches, and why.
@@ -3392,6 +3710,8 @@ func (ec *executionContext) childFields_Centre(ctx context.Context, field graphq
 		return ec.fieldContext_Centre_figures(ctx, field)
 	case "receives":
 		return ec.fieldContext_Centre_receives(ctx, field)
+	case "dependencies":
+		return ec.fieldContext_Centre_dependencies(ctx, field)
 	case "changes":
 		return ec.fieldContext_Centre_changes(ctx, field)
 	}
@@ -3416,6 +3736,26 @@ func (ec *executionContext) childFields_CentreChange(ctx context.Context, field 
 		return ec.fieldContext_CentreChange_statement(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CentreChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CentreDependency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centre":
+		return ec.fieldContext_CentreDependency_centre(ctx, field)
+	case "total":
+		return ec.fieldContext_CentreDependency_total(ctx, field)
+	case "targetGroups":
+		return ec.fieldContext_CentreDependency_targetGroups(ctx, field)
+	case "interventions":
+		return ec.fieldContext_CentreDependency_interventions(ctx, field)
+	case "partners":
+		return ec.fieldContext_CentreDependency_partners(ctx, field)
+	case "benefitFlows":
+		return ec.fieldContext_CentreDependency_benefitFlows(ctx, field)
+	case "shared":
+		return ec.fieldContext_CentreDependency_shared(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CentreDependency", field.Name)
 }
 
 func (ec *executionContext) childFields_CombinedImpact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3468,6 +3808,46 @@ func (ec *executionContext) childFields_Committee(ctx context.Context, field gra
 		return ec.fieldContext_Committee_oversees(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Committee", field.Name)
+}
+
+func (ec *executionContext) childFields_DependencyCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centre":
+		return ec.fieldContext_DependencyCell_centre(ctx, field)
+	case "total":
+		return ec.fieldContext_DependencyCell_total(ctx, field)
+	case "targetGroups":
+		return ec.fieldContext_DependencyCell_targetGroups(ctx, field)
+	case "interventions":
+		return ec.fieldContext_DependencyCell_interventions(ctx, field)
+	case "partners":
+		return ec.fieldContext_DependencyCell_partners(ctx, field)
+	case "benefitFlows":
+		return ec.fieldContext_DependencyCell_benefitFlows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DependencyCell", field.Name)
+}
+
+func (ec *executionContext) childFields_DependencyMatrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_DependencyMatrix_asOf(ctx, field)
+	case "centres":
+		return ec.fieldContext_DependencyMatrix_centres(ctx, field)
+	case "rows":
+		return ec.fieldContext_DependencyMatrix_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DependencyMatrix", field.Name)
+}
+
+func (ec *executionContext) childFields_DependencyRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centre":
+		return ec.fieldContext_DependencyRow_centre(ctx, field)
+	case "cells":
+		return ec.fieldContext_DependencyRow_cells(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DependencyRow", field.Name)
 }
 
 func (ec *executionContext) childFields_Figure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3776,6 +4156,24 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_score(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_SharedItem_kind(ctx, field)
+	case "node":
+		return ec.fieldContext_SharedItem_node(ctx, field)
+	case "targetGroup":
+		return ec.fieldContext_SharedItem_targetGroup(ctx, field)
+	case "basis":
+		return ec.fieldContext_SharedItem_basis(ctx, field)
+	case "statement":
+		return ec.fieldContext_SharedItem_statement(ctx, field)
+	case "rationales":
+		return ec.fieldContext_SharedItem_rationales(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedItem", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4164,6 +4562,20 @@ func (ec *executionContext) field_Centre_datedTasks_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Centre_dependencies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Centre_interventions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4373,6 +4785,20 @@ func (ec *executionContext) field_Query_centre_args(ctx context.Context, rawArgs
 }
 
 func (ec *executionContext) field_Query_centres_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_dependencyMatrix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
@@ -6690,6 +7116,50 @@ func (ec *executionContext) fieldContext_Centre_receives(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Centre_dependencies(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Centre_dependencies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().Dependencies(ctx, obj, fc.Args["asOf"].(*domain.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentreDependency) graphql.Marshaler {
+			return ec.marshalNCentreDependency2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreDependencyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Centre_dependencies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Centre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CentreDependency(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_dependencies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Centre_changes(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6911,6 +7381,185 @@ func (ec *executionContext) _CentreChange_statement(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_CentreChange_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CentreChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _CentreDependency_centre(ctx context.Context, field graphql.CollectedField, obj *model.CentreDependency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreDependency_centre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CentreDependency().Centre(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentre(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreDependency_centre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentreDependency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentreDependency_total(ctx context.Context, field graphql.CollectedField, obj *model.CentreDependency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreDependency_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreDependency_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreDependency", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentreDependency_targetGroups(ctx context.Context, field graphql.CollectedField, obj *model.CentreDependency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreDependency_targetGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreDependency_targetGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreDependency", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentreDependency_interventions(ctx context.Context, field graphql.CollectedField, obj *model.CentreDependency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreDependency_interventions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interventions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreDependency_interventions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreDependency", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentreDependency_partners(ctx context.Context, field graphql.CollectedField, obj *model.CentreDependency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreDependency_partners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreDependency_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreDependency", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentreDependency_benefitFlows(ctx context.Context, field graphql.CollectedField, obj *model.CentreDependency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreDependency_benefitFlows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BenefitFlows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreDependency_benefitFlows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentreDependency", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentreDependency_shared(ctx context.Context, field graphql.CollectedField, obj *model.CentreDependency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreDependency_shared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SharedItem) graphql.Marshaler {
+			return ec.marshalNSharedItem2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSharedItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreDependency_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentreDependency",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedItem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CombinedImpact_subjects(ctx context.Context, field graphql.CollectedField, obj *model.CombinedImpact) (ret graphql.Marshaler) {
@@ -7470,6 +8119,304 @@ func (ec *executionContext) fieldContext_Committee_oversees(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Administration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependencyCell_centre(ctx context.Context, field graphql.CollectedField, obj *model.DependencyCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyCell_centre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centre, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentre(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyCell_centre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependencyCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependencyCell_total(ctx context.Context, field graphql.CollectedField, obj *model.DependencyCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyCell_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyCell_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependencyCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DependencyCell_targetGroups(ctx context.Context, field graphql.CollectedField, obj *model.DependencyCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyCell_targetGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyCell_targetGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependencyCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DependencyCell_interventions(ctx context.Context, field graphql.CollectedField, obj *model.DependencyCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyCell_interventions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interventions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyCell_interventions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependencyCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DependencyCell_partners(ctx context.Context, field graphql.CollectedField, obj *model.DependencyCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyCell_partners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyCell_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependencyCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DependencyCell_benefitFlows(ctx context.Context, field graphql.CollectedField, obj *model.DependencyCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyCell_benefitFlows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BenefitFlows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyCell_benefitFlows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependencyCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DependencyMatrix_asOf(ctx context.Context, field graphql.CollectedField, obj *model.DependencyMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyMatrix_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyMatrix_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependencyMatrix", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DependencyMatrix_centres(ctx context.Context, field graphql.CollectedField, obj *model.DependencyMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyMatrix_centres(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centres, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyMatrix_centres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependencyMatrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependencyMatrix_rows(ctx context.Context, field graphql.CollectedField, obj *model.DependencyMatrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyMatrix_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DependencyRow) graphql.Marshaler {
+			return ec.marshalNDependencyRow2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyMatrix_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependencyMatrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependencyRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependencyRow_centre(ctx context.Context, field graphql.CollectedField, obj *model.DependencyRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyRow_centre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Centre, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentre(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyRow_centre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependencyRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependencyRow_cells(ctx context.Context, field graphql.CollectedField, obj *model.DependencyRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyRow_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DependencyCell) graphql.Marshaler {
+			return ec.marshalNDependencyCell2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyRow_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependencyRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependencyCell(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9319,6 +10266,50 @@ func (ec *executionContext) fieldContext_Query_savingsPlan(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SavingsYear(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dependencyMatrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dependencyMatrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DependencyMatrix(ctx, fc.Args["asOf"].(*domain.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DependencyMatrix) graphql.Marshaler {
+			return ec.marshalNDependencyMatrix2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyMatrix(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dependencyMatrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependencyMatrix(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dependencyMatrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11422,6 +12413,162 @@ func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SharedItem_kind(ctx context.Context, field graphql.CollectedField, obj *model.SharedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedItem_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SharedKind) graphql.Marshaler {
+			return ec.marshalNSharedKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐSharedKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedItem", field, true, false, "SharedKind")
+}
+
+func (ec *executionContext) _SharedItem_node(ctx context.Context, field graphql.CollectedField, obj *model.SharedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedItem_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SharedItem().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedItem_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedItem_targetGroup(ctx context.Context, field graphql.CollectedField, obj *model.SharedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedItem_targetGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SharedItem().TargetGroup(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TargetGroup) graphql.Marshaler {
+			return ec.marshalOTargetGroup2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTargetGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedItem_targetGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedItem_basis(ctx context.Context, field graphql.CollectedField, obj *model.SharedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedItem_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedItem_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedItem", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _SharedItem_statement(ctx context.Context, field graphql.CollectedField, obj *model.SharedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedItem_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SharedItem().Statement(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedItem_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedItem", field, true, true, "String")
+}
+
+func (ec *executionContext) _SharedItem_rationales(ctx context.Context, field graphql.CollectedField, obj *model.SharedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedItem_rationales(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationales(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedItem_rationales(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedItem", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_document(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -14406,6 +15553,12 @@ func (ec *executionContext) _Centre(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Centre_receives(ctx, field, obj)
 				})
+		case "dependencies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Centre_dependencies(ctx, field, obj)
+				})
 		case "changes":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -14478,6 +15631,70 @@ func (ec *executionContext) _CentreChange(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CentreChange_statement(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var centreDependencyImplementors = []string{"CentreDependency"}
+
+func (ec *executionContext) _CentreDependency(ctx context.Context, sel ast.SelectionSet, obj *model.CentreDependency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, centreDependencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CentreDependency")
+		case "centre":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CentreDependency_centre(ctx, field, obj)
+				})
+		case "total":
+			out.Values[i] = ec._CentreDependency_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetGroups":
+			out.Values[i] = ec._CentreDependency_targetGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interventions":
+			out.Values[i] = ec._CentreDependency_interventions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partners":
+			out.Values[i] = ec._CentreDependency_partners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "benefitFlows":
+			out.Values[i] = ec._CentreDependency_benefitFlows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shared":
+			out.Values[i] = ec._CentreDependency_shared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14641,6 +15858,145 @@ func (ec *executionContext) _Committee(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Committee_oversees(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dependencyCellImplementors = []string{"DependencyCell"}
+
+func (ec *executionContext) _DependencyCell(ctx context.Context, sel ast.SelectionSet, obj *model.DependencyCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dependencyCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DependencyCell")
+		case "centre":
+			out.Values[i] = ec._DependencyCell_centre(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._DependencyCell_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetGroups":
+			out.Values[i] = ec._DependencyCell_targetGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interventions":
+			out.Values[i] = ec._DependencyCell_interventions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partners":
+			out.Values[i] = ec._DependencyCell_partners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "benefitFlows":
+			out.Values[i] = ec._DependencyCell_benefitFlows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dependencyMatrixImplementors = []string{"DependencyMatrix"}
+
+func (ec *executionContext) _DependencyMatrix(ctx context.Context, sel ast.SelectionSet, obj *model.DependencyMatrix) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dependencyMatrixImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DependencyMatrix")
+		case "asOf":
+			out.Values[i] = ec._DependencyMatrix_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "centres":
+			out.Values[i] = ec._DependencyMatrix_centres(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._DependencyMatrix_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dependencyRowImplementors = []string{"DependencyRow"}
+
+func (ec *executionContext) _DependencyRow(ctx context.Context, sel ast.SelectionSet, obj *model.DependencyRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dependencyRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DependencyRow")
+		case "centre":
+			out.Values[i] = ec._DependencyRow_centre(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._DependencyRow_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15265,6 +16621,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_savingsPlan(ctx, field)
 				})
+		case "dependencyMatrix":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dependencyMatrix(ctx, field)
+				})
 		case "impact":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -15779,6 +17141,67 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedItemImplementors = []string{"SharedItem"}
+
+func (ec *executionContext) _SharedItem(ctx context.Context, sel ast.SelectionSet, obj *model.SharedItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedItem")
+		case "kind":
+			out.Values[i] = ec._SharedItem_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SharedItem_node(ctx, field, obj)
+				})
+		case "targetGroup":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SharedItem_targetGroup(ctx, field, obj)
+				})
+		case "basis":
+			out.Values[i] = ec._SharedItem_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SharedItem_statement(ctx, field, obj)
+				})
+		case "rationales":
+			out.Values[i] = ec._SharedItem_rationales(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16795,6 +18218,30 @@ func (ec *executionContext) marshalNCentreChange2ᚖgithubᚗcomᚋbifᚑkkᚋor
 	return ec._CentreChange(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCentreDependency2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreDependencyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CentreDependency) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCentreDependency2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreDependency(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCentreDependency2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreDependency(ctx context.Context, sel ast.SelectionSet, v *model.CentreDependency) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CentreDependency!")
+		return graphql.Null
+	}
+	return ec._CentreDependency(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, v any) (model.ChangeKind, error) {
 	var res model.ChangeKind
 	err := res.UnmarshalGQL(v)
@@ -16825,6 +18272,62 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋbifᚑkkᚋorggraphᚋin
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDependencyCell2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DependencyCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDependencyCell2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDependencyCell2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyCell(ctx context.Context, sel ast.SelectionSet, v *model.DependencyCell) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DependencyCell!")
+		return graphql.Null
+	}
+	return ec._DependencyCell(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDependencyMatrix2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyMatrix(ctx context.Context, sel ast.SelectionSet, v *model.DependencyMatrix) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DependencyMatrix!")
+		return graphql.Null
+	}
+	return ec._DependencyMatrix(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDependencyRow2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DependencyRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDependencyRow2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDependencyRow2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyRow(ctx context.Context, sel ast.SelectionSet, v *model.DependencyRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DependencyRow!")
+		return graphql.Null
+	}
+	return ec._DependencyRow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDirection(ctx context.Context, v any) (domain.Direction, error) {
@@ -17257,6 +18760,60 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋbifᚑkkᚋorggr
 	}
 	return ec._SearchHit(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalNSharedItem2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSharedItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SharedItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedItem2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSharedItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSharedItem2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSharedItem(ctx context.Context, sel ast.SelectionSet, v *model.SharedItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SharedItem!")
+		return graphql.Null
+	}
+	return ec._SharedItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSharedKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐSharedKind(ctx context.Context, v any) (domain.SharedKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSharedKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐSharedKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSharedKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐSharedKind(ctx context.Context, sel ast.SelectionSet, v domain.SharedKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSharedKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐSharedKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SharedKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNSharedKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐSharedKind = map[string]domain.SharedKind{
+		"TARGET_GROUP": domain.SharesTargetGroup,
+		"INTERVENTION": domain.SharesIntervention,
+		"PARTNER":      domain.SharesPartner,
+		"BENEFIT_FLOW": domain.SharesBenefitFlow,
+	}
+	marshalNSharedKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐSharedKind = map[domain.SharedKind]string{
+		domain.SharesTargetGroup:  "TARGET_GROUP",
+		domain.SharesIntervention: "INTERVENTION",
+		domain.SharesPartner:      "PARTNER",
+		domain.SharesBenefitFlow:  "BENEFIT_FLOW",
+	}
+)
 
 func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -17855,6 +19412,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTargetGroup2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTargetGroup(ctx context.Context, sel ast.SelectionSet, v *model.TargetGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TargetGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -221,7 +221,12 @@ func TestReformChangesByDate(t *testing.T) {
 // countingStore counts the calls a query makes, to show that loaders batch.
 type countingStore struct {
 	store.Store
-	nodesByID, links, impactPaths atomic.Int32
+	nodesByID, links, dependencies, impactPaths atomic.Int32
+}
+
+func (s *countingStore) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error) {
+	s.dependencies.Add(1)
+	return s.Store.Dependencies(ctx, ids)
 }
 
 func (s *countingStore) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error) {
@@ -264,15 +269,20 @@ func TestLoadersBatch(t *testing.T) {
 	}
 }
 
-// TestPlannerFieldsBatch: impacts asked side by side cost one traversal.
+// TestPlannerFieldsBatch: what every centre shares costs one Dependencies
+// call, for the list and the matrix alike; impacts asked side by side cost
+// one traversal.
 func TestPlannerFieldsBatch(t *testing.T) {
 	tests := []struct {
-		name           string
-		query          string
-		impactTraverse int32
+		name                         string
+		query                        string
+		dependencies, impactTraverse int32
 	}{
-		{"impacts side by side", `{ a: impact(of: "reformphase:2026-07-01") { centreEmployees } b: impact(of: "reformchange:afskaffelse-af-ressourceforloeb") { centreEmployees } }`, 1},
-		{"every reform item's impact", `{ reformChanges { impact { centreEmployees items { id } } } }`, 1},
+		{"every centre's dependencies", `{ centres { dependencies { total shared { statement } } } }`, 1, 0},
+		{"the matrix", `{ dependencyMatrix { rows { cells { total } } } }`, 1, 0},
+		{"both, on one day", `{ centres(asOf: "2026-03-01") { dependencies { total } } dependencyMatrix(asOf: "2026-03-01") { rows { cells { total } } } }`, 1, 0},
+		{"impacts side by side", `{ a: impact(of: "reformphase:2026-07-01") { centreEmployees } b: impact(of: "reformchange:afskaffelse-af-ressourceforloeb") { centreEmployees } }`, 0, 1},
+		{"every reform item's impact", `{ reformChanges { impact { centreEmployees items { id } } } }`, 0, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -280,6 +290,9 @@ func TestPlannerFieldsBatch(t *testing.T) {
 			h := newHandler(t, st)
 			if _, errs := graphtest.Post(t, h, tt.query, nil); errs {
 				t.Fatal("query failed")
+			}
+			if n := st.dependencies.Load(); n != tt.dependencies {
+				t.Errorf("%d Dependencies calls, want %d", n, tt.dependencies)
 			}
 			if n := st.impactPaths.Load(); n != tt.impactTraverse {
 				t.Errorf("%d ImpactPaths calls, want %d", n, tt.impactTraverse)

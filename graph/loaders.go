@@ -27,21 +27,23 @@ type linkKey struct {
 // root reads through them, so a selection over many nodes costs one store
 // call per field, not one per node.
 type loaders struct {
-	kinds   *dataloadgen.Loader[domain.Kind, []*domain.Node]
-	nodes   *dataloadgen.Loader[domain.ID, *domain.Node]
-	links   *dataloadgen.Loader[linkKey, []domain.Link]
-	impacts *dataloadgen.Loader[domain.ID, *planner.Impact]
-	changes *dataloadgen.Loader[changeKey, []planner.Change]
+	kinds        *dataloadgen.Loader[domain.Kind, []*domain.Node]
+	nodes        *dataloadgen.Loader[domain.ID, *domain.Node]
+	links        *dataloadgen.Loader[linkKey, []domain.Link]
+	impacts      *dataloadgen.Loader[domain.ID, *planner.Impact]
+	dependencies *dataloadgen.Loader[depKey, []planner.Dependency]
+	changes      *dataloadgen.Loader[changeKey, []planner.Change]
 }
 
 func newLoaders(st store.Store, wait time.Duration) *loaders {
 	opt := dataloadgen.WithWait(wait)
 	return &loaders{
-		kinds:   dataloadgen.NewMappedLoader(fetchKinds(st), opt),
-		nodes:   dataloadgen.NewMappedLoader(fetchNodes(st), opt),
-		links:   dataloadgen.NewMappedLoader(fetchLinks(st), opt),
-		impacts: dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
-		changes: dataloadgen.NewMappedLoader(fetchChanges(st), opt),
+		kinds:        dataloadgen.NewMappedLoader(fetchKinds(st), opt),
+		nodes:        dataloadgen.NewMappedLoader(fetchNodes(st), opt),
+		links:        dataloadgen.NewMappedLoader(fetchLinks(st), opt),
+		impacts:      dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
+		dependencies: dataloadgen.NewMappedLoader(fetchDependencies(st), opt),
+		changes:      dataloadgen.NewMappedLoader(fetchChanges(st), opt),
 	}
 }
 

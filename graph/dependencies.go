@@ -1,0 +1,198 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/planner"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// depKey asks what one centre shares with the others, on one day ("" for
+// every day).
+type depKey struct {
+	Centre domain.ID
+	AsOf   domain.Date
+}
+
+// fetchDependencies works out a batch of centres' dependencies with one
+// planner call per day asked for: a list of centres, or the matrix, costs
+// one store call.
+func fetchDependencies(st store.Store) func(context.Context, []depKey) (map[depKey][]planner.Dependency, error) {
+	return func(ctx context.Context, keys []depKey) (map[depKey][]planner.Dependency, error) {
+		byDay := map[domain.Date][]domain.ID{}
+		var days []domain.Date // deterministic call order
+		for _, k := range keys {
+			if _, seen := byDay[k.AsOf]; !seen {
+				days = append(days, k.AsOf)
+			}
+			byDay[k.AsOf] = append(byDay[k.AsOf], k.Centre)
+		}
+		out := make(map[depKey][]planner.Dependency, len(keys))
+		for _, day := range days {
+			found, err := planner.DependenciesOf(ctx, st, byDay[day], dayPtr(day))
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range byDay[day] {
+				out[depKey{Centre: c, AsOf: day}] = found[c]
+			}
+		}
+		return out, nil
+	}
+}
+
+func dayPtr(d domain.Date) *domain.Date {
+	if d == "" {
+		return nil
+	}
+	return &d
+}
+
+func dayKey(d *domain.Date) domain.Date {
+	if d == nil {
+		return ""
+	}
+	return *d
+}
+
+// loadDependencies returns what each of centres shares with the others on
+// day asOf (every day when nil), in one batch.
+func loadDependencies(ctx context.Context, centres []domain.ID, asOf *domain.Date) ([][]planner.Dependency, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]depKey, len(centres))
+	for i, c := range centres {
+		keys[i] = depKey{Centre: c, AsOf: dayKey(asOf)}
+	}
+	return l.dependencies.LoadAll(ctx, keys)
+}
+
+// newDependencies converts the planner's answer for one centre.
+func newDependencies(deps []planner.Dependency, asOf *domain.Date) []*model.CentreDependency {
+	out := make([]*model.CentreDependency, len(deps))
+	for i, d := range deps {
+		shared := make([]*model.SharedItem, len(d.Shared))
+		for j, s := range d.Shared {
+			shared[j] = &model.SharedItem{Shared: s}
+		}
+		out[i] = &model.CentreDependency{
+			OtherID:       d.Other,
+			AsOf:          asOf,
+			Total:         d.Total(),
+			TargetGroups:  d.Counts[domain.SharesTargetGroup],
+			Interventions: d.Counts[domain.SharesIntervention],
+			Partners:      d.Counts[domain.SharesPartner],
+			BenefitFlows:  d.Counts[domain.SharesBenefitFlow],
+			Shared:        shared,
+		}
+	}
+	return out
+}
+
+// dependencyMatrix lays out what every centre shares with every other: a
+// row per centre, a cell per other centre, both in org-chart order.
+func dependencyMatrix(ctx context.Context, asOf *domain.Date) (*model.DependencyMatrix, error) {
+	centres, err := centresOn(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]domain.ID, len(centres))
+	for i, c := range centres {
+		ids[i] = c.Node.ID
+	}
+	deps, err := loadDependencies(ctx, ids, asOf)
+	if err != nil {
+		return nil, err
+	}
+	m := &model.DependencyMatrix{AsOf: asOf, Centres: centres, Rows: make([]*model.DependencyRow, len(centres))}
+	for i, c := range centres {
+		row := &model.DependencyRow{Centre: c, Cells: make([]*model.DependencyCell, 0, len(centres)-1)}
+		for _, other := range centres {
+			if other == c {
+				continue
+			}
+			cell := &model.DependencyCell{Centre: other}
+			if j := slices.IndexFunc(deps[i], func(d planner.Dependency) bool { return d.Other == other.Node.ID }); j >= 0 {
+				d := deps[i][j]
+				cell.Total = d.Total()
+				cell.TargetGroups = d.Counts[domain.SharesTargetGroup]
+				cell.Interventions = d.Counts[domain.SharesIntervention]
+				cell.Partners = d.Counts[domain.SharesPartner]
+				cell.BenefitFlows = d.Counts[domain.SharesBenefitFlow]
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		m.Rows[i] = row
+	}
+	return m, nil
+}
+
+// sharedStatement reads the relationships that make a shared item as one
+// sentence, each relationship by its kind: "CSI DELIVERS Social kontrol
+// vejledere, which CBA DELIVERS"; "SOF WORKS_WITH CBA and WORKS_WITH
+// Ungecenteret"; a benefit flow always from the payer: "Ydelsesservice PAYS
+// kontanthjælp PAID_TO Aktivitetsparate kontanthjælpsmodtagere, whom CBA
+// SERVES".
+func sharedStatement(ctx context.Context, s domain.Shared) (string, error) {
+	rels := s.Rels
+	if len(rels) == 0 {
+		return "", fmt.Errorf("graph: shared %s %s has no relationships", s.Kind, s.Via)
+	}
+	if s.Kind == domain.SharesBenefitFlow && rels[0].Kind != domain.RelPays {
+		rels = slices.Clone(rels)
+		slices.Reverse(rels)
+	}
+	var ids []domain.ID
+	for _, r := range rels {
+		ids = append(ids, r.From, r.To)
+	}
+	ns, err := loadNodes(ctx, ids)
+	if err != nil {
+		return "", err
+	}
+	byID := make(map[domain.ID]*domain.Node, len(ns))
+	for _, n := range ns {
+		byID[n.ID] = n
+	}
+	name := func(id domain.ID) string {
+		if n := byID[id]; n != nil {
+			return n.Name
+		}
+		return string(id)
+	}
+	first := rels[0]
+	subject, last := first.From, first.To
+	var b strings.Builder
+	b.WriteString(name(first.From) + " " + string(first.Kind) + " " + name(first.To))
+	for _, r := range rels[1:] {
+		switch {
+		case r.From == last: // the chain goes on: ... PAID_TO <group>
+			b.WriteString(" " + string(r.Kind) + " " + name(r.To))
+			last = r.To
+		case r.To == last: // the other end points back: ..., whom CBA SERVES
+			b.WriteString(", " + relativePronoun(byID[last]) + " " + name(r.From) + " " + string(r.Kind))
+		case r.From == subject: // the same subject again: ... and WORKS_WITH CBA
+			b.WriteString(" and " + string(r.Kind) + " " + name(r.To))
+			last = r.To
+		default:
+			b.WriteString("; " + name(r.From) + " " + string(r.Kind) + " " + name(r.To))
+			last = r.To
+		}
+	}
+	return b.String(), nil
+}
+
+// relativePronoun refers back to a node: target groups are people.
+func relativePronoun(n *domain.Node) string {
+	if n != nil && n.Kind == domain.KindTargetGroup {
+		return "whom"
+	}
+	return "which"
+}
