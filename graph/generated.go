@@ -94,6 +94,17 @@ type ComplexityRoot struct {
 		Sources     func(childComplexity int) int
 	}
 
+	BenefitConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BenefitEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Budget struct {
 		Description func(childComplexity int) int
 		Frames      func(childComplexity int) int
@@ -119,30 +130,31 @@ type ComplexityRoot struct {
 	}
 
 	Centre struct {
-		AffectedBy      func(childComplexity int) int
-		Aliases         func(childComplexity int) int
-		Benefits        func(childComplexity int, asOf *domain.Date) int
-		Budget          func(childComplexity int) int
-		Changes         func(childComplexity int, from domain.Date, to domain.Date) int
-		Code            func(childComplexity int) int
-		DatedTasks      func(childComplexity int, asOf *domain.Date) int
-		Dependencies    func(childComplexity int, asOf *domain.Date) int
-		Description     func(childComplexity int) int
-		Employees       func(childComplexity int) int
-		Figures         func(childComplexity int) int
-		FullName        func(childComplexity int) int
-		FullTimePersons func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Interventions   func(childComplexity int, asOf *domain.Date) int
-		Links           func(childComplexity int, relationship *domain.RelKind, direction *domain.Direction) int
-		Name            func(childComplexity int) int
-		Notes           func(childComplexity int) int
-		Partners        func(childComplexity int, asOf *domain.Date) int
-		Receives        func(childComplexity int, asOf *domain.Date) int
-		Sources         func(childComplexity int) int
-		TargetGroups    func(childComplexity int, asOf *domain.Date) int
-		Tasks           func(childComplexity int, asOf *domain.Date) int
-		Units           func(childComplexity int, asOf *domain.Date) int
+		AffectedBy              func(childComplexity int) int
+		Aliases                 func(childComplexity int) int
+		Benefits                func(childComplexity int, asOf *domain.Date) int
+		Budget                  func(childComplexity int) int
+		Changes                 func(childComplexity int, from domain.Date, to domain.Date) int
+		Code                    func(childComplexity int) int
+		DatedTasks              func(childComplexity int, asOf *domain.Date) int
+		Dependencies            func(childComplexity int, asOf *domain.Date) int
+		Description             func(childComplexity int) int
+		Employees               func(childComplexity int) int
+		Figures                 func(childComplexity int) int
+		FullName                func(childComplexity int) int
+		FullTimePersons         func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Interventions           func(childComplexity int, asOf *domain.Date) int
+		InterventionsConnection func(childComplexity int, first *int, after *string, filter *model.InterventionFilter) int
+		Links                   func(childComplexity int, relationship *domain.RelKind, direction *domain.Direction) int
+		Name                    func(childComplexity int) int
+		Notes                   func(childComplexity int) int
+		Partners                func(childComplexity int, asOf *domain.Date) int
+		Receives                func(childComplexity int, asOf *domain.Date) int
+		Sources                 func(childComplexity int) int
+		TargetGroups            func(childComplexity int, asOf *domain.Date) int
+		Tasks                   func(childComplexity int, asOf *domain.Date) int
+		Units                   func(childComplexity int, asOf *domain.Date) int
 	}
 
 	CentreChange struct {
@@ -250,6 +262,17 @@ type ComplexityRoot struct {
 		ValidTo     func(childComplexity int) int
 	}
 
+	InterventionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InterventionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Link struct {
 		Basis        func(childComplexity int) int
 		Direction    func(childComplexity int) int
@@ -284,6 +307,24 @@ type ComplexityRoot struct {
 		WorksWith    func(childComplexity int) int
 	}
 
+	OrganisationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OrganisationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PageInfo struct {
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
+	}
+
 	Path struct {
 		Basis func(childComplexity int) int
 		Steps func(childComplexity int) int
@@ -302,27 +343,32 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Administration   func(childComplexity int) int
-		Benefits         func(childComplexity int) int
-		Budget           func(childComplexity int) int
-		Centre           func(childComplexity int, code string, asOf *domain.Date) int
-		Centres          func(childComplexity int, asOf *domain.Date) int
-		DependencyMatrix func(childComplexity int, asOf *domain.Date) int
-		Impact           func(childComplexity int, of domain.ID) int
-		ImpactOfAll      func(childComplexity int, ids []domain.ID) int
-		Interventions    func(childComplexity int) int
-		Node             func(childComplexity int, id domain.ID) int
-		Organisation     func(childComplexity int, code string) int
-		Organisations    func(childComplexity int) int
-		Paths            func(childComplexity int, from domain.ID, to domain.ID, maxLength *int, first *int) int
-		ReformChanges    func(childComplexity int, from *domain.Date, to *domain.Date) int
-		Reforms          func(childComplexity int) int
-		SavingsPlan      func(childComplexity int) int
-		Search           func(childComplexity int, text string, first *int) int
-		TargetGroups     func(childComplexity int) int
-		Timeline         func(childComplexity int, from *domain.Date, to *domain.Date) int
-		Transfers        func(childComplexity int) int
-		Units            func(childComplexity int) int
+		Administration          func(childComplexity int) int
+		Benefits                func(childComplexity int) int
+		BenefitsConnection      func(childComplexity int, first *int, after *string, filter *model.BenefitFilter) int
+		Budget                  func(childComplexity int) int
+		Centre                  func(childComplexity int, code string, asOf *domain.Date) int
+		Centres                 func(childComplexity int, asOf *domain.Date) int
+		DependencyMatrix        func(childComplexity int, asOf *domain.Date) int
+		Impact                  func(childComplexity int, of domain.ID) int
+		ImpactOfAll             func(childComplexity int, ids []domain.ID) int
+		Interventions           func(childComplexity int) int
+		InterventionsConnection func(childComplexity int, first *int, after *string, filter *model.InterventionFilter) int
+		Node                    func(childComplexity int, id domain.ID) int
+		Organisation            func(childComplexity int, code string) int
+		Organisations           func(childComplexity int) int
+		OrganisationsConnection func(childComplexity int, first *int, after *string, filter *model.OrganisationFilter) int
+		Paths                   func(childComplexity int, from domain.ID, to domain.ID, maxLength *int, first *int) int
+		ReformChanges           func(childComplexity int, from *domain.Date, to *domain.Date) int
+		ReformChangesConnection func(childComplexity int, first *int, after *string, filter *model.ReformChangeFilter) int
+		Reforms                 func(childComplexity int) int
+		SavingsPlan             func(childComplexity int) int
+		Search                  func(childComplexity int, text string, first *int) int
+		TargetGroups            func(childComplexity int) int
+		TargetGroupsConnection  func(childComplexity int, first *int, after *string, filter *model.TargetGroupFilter) int
+		Timeline                func(childComplexity int, from *domain.Date, to *domain.Date) int
+		Transfers               func(childComplexity int) int
+		Units                   func(childComplexity int) int
 	}
 
 	Reform struct {
@@ -352,6 +398,17 @@ type ComplexityRoot struct {
 		Sources       func(childComplexity int) int
 		ValidFrom     func(childComplexity int) int
 		ValidTo       func(childComplexity int) int
+	}
+
+	ReformChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReformChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ReformPhase struct {
@@ -420,6 +477,17 @@ type ComplexityRoot struct {
 		Sources         func(childComplexity int) int
 		ValidFrom       func(childComplexity int) int
 		ValidTo         func(childComplexity int) int
+	}
+
+	TargetGroupConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TargetGroupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Task struct {
@@ -505,6 +573,7 @@ type CentreResolver interface {
 	AffectedBy(ctx context.Context, obj *model.Centre) ([]*model.ReformChange, error)
 
 	Receives(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Transfer, error)
+	InterventionsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, filter *model.InterventionFilter) (*model.Connection[model.Intervention], error)
 	Dependencies(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.CentreDependency, error)
 	Changes(ctx context.Context, obj *model.Centre, from domain.Date, to domain.Date) ([]*model.CentreChange, error)
 }
@@ -566,6 +635,11 @@ type QueryResolver interface {
 	Node(ctx context.Context, id domain.ID) (model.Node, error)
 	Budget(ctx context.Context) (*model.Budget, error)
 	SavingsPlan(ctx context.Context) ([]*model.SavingsYear, error)
+	TargetGroupsConnection(ctx context.Context, first *int, after *string, filter *model.TargetGroupFilter) (*model.Connection[model.TargetGroup], error)
+	InterventionsConnection(ctx context.Context, first *int, after *string, filter *model.InterventionFilter) (*model.Connection[model.Intervention], error)
+	BenefitsConnection(ctx context.Context, first *int, after *string, filter *model.BenefitFilter) (*model.Connection[model.Benefit], error)
+	OrganisationsConnection(ctx context.Context, first *int, after *string, filter *model.OrganisationFilter) (*model.Connection[model.Organisation], error)
+	ReformChangesConnection(ctx context.Context, first *int, after *string, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error)
 	DependencyMatrix(ctx context.Context, asOf *domain.Date) (*model.DependencyMatrix, error)
 	Impact(ctx context.Context, of domain.ID) (*model.Impact, error)
 	ImpactOfAll(ctx context.Context, ids []domain.ID) (*model.CombinedImpact, error)
@@ -813,6 +887,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Benefit.Sources(childComplexity), true
 
+	case "BenefitConnection.edges":
+		if e.ComplexityRoot.BenefitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenefitConnection.Edges(childComplexity), true
+	case "BenefitConnection.pageInfo":
+		if e.ComplexityRoot.BenefitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenefitConnection.PageInfo(childComplexity), true
+	case "BenefitConnection.totalCount":
+		if e.ComplexityRoot.BenefitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenefitConnection.TotalCount(childComplexity), true
+
+	case "BenefitEdge.cursor":
+		if e.ComplexityRoot.BenefitEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenefitEdge.Cursor(childComplexity), true
+	case "BenefitEdge.node":
+		if e.ComplexityRoot.BenefitEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenefitEdge.Node(childComplexity), true
+
 	case "Budget.description":
 		if e.ComplexityRoot.Budget.Description == nil {
 			break
@@ -1048,6 +1154,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Centre.Interventions(childComplexity, args["asOf"].(*domain.Date)), true
+	case "Centre.interventionsConnection":
+		if e.ComplexityRoot.Centre.InterventionsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Centre_interventionsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Centre.InterventionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.InterventionFilter)), true
 	case "Centre.links":
 		if e.ComplexityRoot.Centre.Links == nil {
 			break
@@ -1603,6 +1720,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Intervention.ValidTo(childComplexity), true
 
+	case "InterventionConnection.edges":
+		if e.ComplexityRoot.InterventionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionConnection.Edges(childComplexity), true
+	case "InterventionConnection.pageInfo":
+		if e.ComplexityRoot.InterventionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionConnection.PageInfo(childComplexity), true
+	case "InterventionConnection.totalCount":
+		if e.ComplexityRoot.InterventionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionConnection.TotalCount(childComplexity), true
+
+	case "InterventionEdge.cursor":
+		if e.ComplexityRoot.InterventionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionEdge.Cursor(childComplexity), true
+	case "InterventionEdge.node":
+		if e.ComplexityRoot.InterventionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionEdge.Node(childComplexity), true
+
 	case "Link.basis":
 		if e.ComplexityRoot.Link.Basis == nil {
 			break
@@ -1761,6 +1910,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Organisation.WorksWith(childComplexity), true
 
+	case "OrganisationConnection.edges":
+		if e.ComplexityRoot.OrganisationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationConnection.Edges(childComplexity), true
+	case "OrganisationConnection.pageInfo":
+		if e.ComplexityRoot.OrganisationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationConnection.PageInfo(childComplexity), true
+	case "OrganisationConnection.totalCount":
+		if e.ComplexityRoot.OrganisationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationConnection.TotalCount(childComplexity), true
+
+	case "OrganisationEdge.cursor":
+		if e.ComplexityRoot.OrganisationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationEdge.Cursor(childComplexity), true
+	case "OrganisationEdge.node":
+		if e.ComplexityRoot.OrganisationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationEdge.Node(childComplexity), true
+
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
 	case "Path.basis":
 		if e.ComplexityRoot.Path.Basis == nil {
 			break
@@ -1841,6 +2047,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Benefits(childComplexity), true
+	case "Query.benefitsConnection":
+		if e.ComplexityRoot.Query.BenefitsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_benefitsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BenefitsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.BenefitFilter)), true
 	case "Query.budget":
 		if e.ComplexityRoot.Query.Budget == nil {
 			break
@@ -1908,6 +2125,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Interventions(childComplexity), true
+	case "Query.interventionsConnection":
+		if e.ComplexityRoot.Query.InterventionsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_interventionsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InterventionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.InterventionFilter)), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -1937,6 +2165,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisations(childComplexity), true
+	case "Query.organisationsConnection":
+		if e.ComplexityRoot.Query.OrganisationsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_organisationsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OrganisationsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.OrganisationFilter)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -1959,6 +2198,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReformChanges(childComplexity, args["from"].(*domain.Date), args["to"].(*domain.Date)), true
+	case "Query.reformChangesConnection":
+		if e.ComplexityRoot.Query.ReformChangesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reformChangesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReformChangesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ReformChangeFilter)), true
 	case "Query.reforms":
 		if e.ComplexityRoot.Query.Reforms == nil {
 			break
@@ -1988,6 +2238,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TargetGroups(childComplexity), true
+	case "Query.targetGroupsConnection":
+		if e.ComplexityRoot.Query.TargetGroupsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_targetGroupsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TargetGroupsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.TargetGroupFilter)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -2161,6 +2422,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReformChange.ValidTo(childComplexity), true
+
+	case "ReformChangeConnection.edges":
+		if e.ComplexityRoot.ReformChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformChangeConnection.Edges(childComplexity), true
+	case "ReformChangeConnection.pageInfo":
+		if e.ComplexityRoot.ReformChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformChangeConnection.PageInfo(childComplexity), true
+	case "ReformChangeConnection.totalCount":
+		if e.ComplexityRoot.ReformChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformChangeConnection.TotalCount(childComplexity), true
+
+	case "ReformChangeEdge.cursor":
+		if e.ComplexityRoot.ReformChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformChangeEdge.Cursor(childComplexity), true
+	case "ReformChangeEdge.node":
+		if e.ComplexityRoot.ReformChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformChangeEdge.Node(childComplexity), true
 
 	case "ReformPhase.changes":
 		if e.ComplexityRoot.ReformPhase.Changes == nil {
@@ -2483,6 +2776,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TargetGroup.ValidTo(childComplexity), true
 
+	case "TargetGroupConnection.edges":
+		if e.ComplexityRoot.TargetGroupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetGroupConnection.Edges(childComplexity), true
+	case "TargetGroupConnection.pageInfo":
+		if e.ComplexityRoot.TargetGroupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetGroupConnection.PageInfo(childComplexity), true
+	case "TargetGroupConnection.totalCount":
+		if e.ComplexityRoot.TargetGroupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetGroupConnection.TotalCount(childComplexity), true
+
+	case "TargetGroupEdge.cursor":
+		if e.ComplexityRoot.TargetGroupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetGroupEdge.Cursor(childComplexity), true
+	case "TargetGroupEdge.node":
+		if e.ComplexityRoot.TargetGroupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetGroupEdge.Node(childComplexity), true
+
 	case "Task.text":
 		if e.ComplexityRoot.Task.Text == nil {
 			break
@@ -2685,7 +3010,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("BenefitFilter", ec.unmarshalInputBenefitFilter),
+			graphql.NewInputUnmarshaler("InterventionFilter", ec.unmarshalInputInterventionFilter),
+			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
+			graphql.NewInputUnmarshaler("ReformChangeFilter", ec.unmarshalInputReformChangeFilter),
+			graphql.NewInputUnmarshaler("TargetGroupFilter", ec.unmarshalInputTargetGroupFilter),
+		)
 	}
 	first := true
 
@@ -2798,6 +3129,161 @@ extend type Query {
   budget: Budget!
   "Year by year, then the permanent row."
   savingsPlan: [SavingsYear!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/connections.graphqls", Input: `# Relay connections: the collections that can grow, a page at a time, beside
+# the plain lists. Each takes first (1 to 100, default 20) and after (an edge's
+# cursor, as given; anything else is BAD_USER_INPUT), and a filter whose fields
+# must all hold. Items keep document order; totalCount counts every item that
+# passes the filter, on all pages.
+
+"Where a page sits in its list."
+type PageInfo {
+  "More items follow this page."
+  hasNextPage: Boolean!
+  "Items come before this page."
+  hasPreviousPage: Boolean!
+  "The first edge's cursor; null for an empty page."
+  startCursor: String
+  "The last edge's cursor, to pass as after for the next page; null for an empty page."
+  endCursor: String
+}
+
+"Narrows target groups; every field given must hold."
+input TargetGroupFilter {
+  """
+  Every word occurs in its name, code, aliases, description, tasks or notes,
+  ignoring case and diacritics (ø = oe, å = aa, æ = ae).
+  """
+  text: String
+  "Served by the centre with this code, ignoring case: \"CBA\"."
+  servedBy: String
+  "It exists on this day, and with servedBy, the centre serves it that day."
+  asOf: Date
+}
+
+"Narrows interventions; every field given must hold."
+input InterventionFilter {
+  "As TargetGroupFilter.text."
+  text: String
+  "Delivered by the centre with this code, ignoring case."
+  deliveredBy: String
+  audience: Audience
+  "It is delivered on this day, and with deliveredBy, by that centre."
+  asOf: Date
+}
+
+"Narrows benefits; every field given must hold."
+input BenefitFilter {
+  "As TargetGroupFilter.text."
+  text: String
+  "Paid by the centre with this code, ignoring case."
+  paidBy: String
+  "It exists on this day, and with paidBy, that centre pays it that day."
+  asOf: Date
+}
+
+"Narrows organisations; every field given must hold."
+input OrganisationFilter {
+  "As TargetGroupFilter.text."
+  text: String
+  "Works with the centre with this code, ignoring case."
+  worksWith: String
+  "It exists on this day, and with worksWith, works with that centre that day."
+  asOf: Date
+}
+
+"Narrows reform items; every field given must hold."
+input ReformChangeFilter {
+  "As TargetGroupFilter.text."
+  text: String
+  "Effective on or after this day; the undated initiatives only when neither from nor to is given."
+  from: Date
+  "Effective on or before this day."
+  to: Date
+  "Included in this reform phase: \"reformphase:2026-07-01\"."
+  phase: ID
+}
+
+type TargetGroupEdge {
+  cursor: String!
+  node: TargetGroup!
+}
+
+type TargetGroupConnection {
+  edges: [TargetGroupEdge!]!
+  pageInfo: PageInfo!
+  "Every target group that passes the filter."
+  totalCount: Int!
+}
+
+type InterventionEdge {
+  cursor: String!
+  node: Intervention!
+}
+
+type InterventionConnection {
+  edges: [InterventionEdge!]!
+  pageInfo: PageInfo!
+  "Every intervention that passes the filter."
+  totalCount: Int!
+}
+
+type BenefitEdge {
+  cursor: String!
+  node: Benefit!
+}
+
+type BenefitConnection {
+  edges: [BenefitEdge!]!
+  pageInfo: PageInfo!
+  "Every benefit that passes the filter."
+  totalCount: Int!
+}
+
+type OrganisationEdge {
+  cursor: String!
+  node: Organisation!
+}
+
+type OrganisationConnection {
+  edges: [OrganisationEdge!]!
+  pageInfo: PageInfo!
+  "Every organisation that passes the filter."
+  totalCount: Int!
+}
+
+type ReformChangeEdge {
+  cursor: String!
+  node: ReformChange!
+}
+
+type ReformChangeConnection {
+  edges: [ReformChangeEdge!]!
+  pageInfo: PageInfo!
+  "Every reform item that passes the filter."
+  totalCount: Int!
+}
+
+extend type Centre {
+  """
+  The interventions it delivers, a page at a time. Without filter.asOf, the day
+  the centre was fetched as of, if any.
+  """
+  interventionsConnection(first: Int = 20, after: String, filter: InterventionFilter): InterventionConnection!
+}
+
+extend type Query {
+  "Target groups, a page at a time, in document order."
+  targetGroupsConnection(first: Int = 20, after: String, filter: TargetGroupFilter): TargetGroupConnection!
+  "Interventions, a page at a time, in document order."
+  interventionsConnection(first: Int = 20, after: String, filter: InterventionFilter): InterventionConnection!
+  "Benefits, a page at a time, in document order."
+  benefitsConnection(first: Int = 20, after: String, filter: BenefitFilter): BenefitConnection!
+  "Partners and outside bodies, a page at a time, in document order."
+  organisationsConnection(first: Int = 20, after: String, filter: OrganisationFilter): OrganisationConnection!
+  "Reform items, a page at a time, in document order."
+  reformChangesConnection(first: Int = 20, after: String, filter: ReformChangeFilter): ReformChangeConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/dependencies.graphqls", Input: `# What the centres share: target groups, interventions, partners and the
@@ -3616,6 +4102,28 @@ func (ec *executionContext) childFields_Benefit(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Benefit", field.Name)
 }
 
+func (ec *executionContext) childFields_BenefitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BenefitConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BenefitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BenefitConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenefitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BenefitEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BenefitEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BenefitEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenefitEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Budget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3710,6 +4218,8 @@ func (ec *executionContext) childFields_Centre(ctx context.Context, field graphq
 		return ec.fieldContext_Centre_figures(ctx, field)
 	case "receives":
 		return ec.fieldContext_Centre_receives(ctx, field)
+	case "interventionsConnection":
+		return ec.fieldContext_Centre_interventionsConnection(ctx, field)
 	case "dependencies":
 		return ec.fieldContext_Centre_dependencies(ctx, field)
 	case "changes":
@@ -3928,6 +4438,28 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Intervention", field.Name)
 }
 
+func (ec *executionContext) childFields_InterventionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InterventionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InterventionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InterventionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InterventionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InterventionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InterventionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InterventionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InterventionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "relationship":
@@ -3994,6 +4526,42 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganisationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OrganisationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OrganisationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OrganisationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganisationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganisationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OrganisationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OrganisationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganisationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4086,6 +4654,28 @@ func (ec *executionContext) childFields_ReformChange(ctx context.Context, field 
 		return ec.fieldContext_ReformChange_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReformChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ReformChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReformChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReformChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReformChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReformChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReformChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReformChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReformChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReformChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ReformPhase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4222,6 +4812,28 @@ func (ec *executionContext) childFields_TargetGroup(ctx context.Context, field g
 		return ec.fieldContext_TargetGroup_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TargetGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetGroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TargetGroupConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TargetGroupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TargetGroupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetGroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetGroupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TargetGroupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TargetGroupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetGroupEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4576,6 +5188,36 @@ func (ec *executionContext) field_Centre_dependencies_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Centre_interventionsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.InterventionFilter, error) {
+			return ec.unmarshalOInterventionFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐInterventionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Centre_interventions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4762,6 +5404,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_benefitsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.BenefitFilter, error) {
+			return ec.unmarshalOBenefitFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐBenefitFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_centre_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4840,6 +5512,36 @@ func (ec *executionContext) field_Query_impact_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_interventionsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.InterventionFilter, error) {
+			return ec.unmarshalOInterventionFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐInterventionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4865,6 +5567,36 @@ func (ec *executionContext) field_Query_organisation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_organisationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.OrganisationFilter, error) {
+			return ec.unmarshalOOrganisationFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐOrganisationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -4903,6 +5635,36 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reformChangesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ReformChangeFilter, error) {
+			return ec.unmarshalOReformChangeFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -4947,6 +5709,36 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_targetGroupsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.TargetGroupFilter, error) {
+			return ec.unmarshalOTargetGroupFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTargetGroupFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -5879,6 +6671,148 @@ func (ec *executionContext) fieldContext_Benefit_paidTo(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TargetGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenefitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Benefit]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenefitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[model.Benefit]) graphql.Marshaler {
+			return ec.marshalNBenefitEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenefitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenefitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenefitEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenefitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Benefit]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenefitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenefitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenefitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenefitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Benefit]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenefitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenefitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenefitConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenefitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.Benefit]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenefitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenefitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenefitEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenefitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.Benefit]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenefitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Benefit) graphql.Marshaler {
+			return ec.marshalNBenefit2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐBenefit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenefitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenefitEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benefit(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7110,6 +8044,50 @@ func (ec *executionContext) fieldContext_Centre_receives(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Centre_receives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Centre_interventionsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Centre_interventionsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().InterventionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.InterventionFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Intervention]) graphql.Marshaler {
+			return ec.marshalNInterventionConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Centre_interventionsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Centre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InterventionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_interventionsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9232,6 +10210,148 @@ func (ec *executionContext) fieldContext_Intervention_validTo(_ context.Context,
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Date")
 }
 
+func (ec *executionContext) _InterventionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Intervention]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[model.Intervention]) graphql.Marshaler {
+			return ec.marshalNInterventionEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterventionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InterventionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterventionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Intervention]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterventionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterventionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Intervention]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InterventionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.Intervention]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InterventionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.Intervention]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterventionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Link_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9873,6 +10993,240 @@ func (ec *executionContext) fieldContext_Organisation_validTo(_ context.Context,
 	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Date")
 }
 
+func (ec *executionContext) _OrganisationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Organisation]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[model.Organisation]) graphql.Marshaler {
+			return ec.marshalNOrganisationEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganisationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganisationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganisationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Organisation]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganisationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganisationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Organisation]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganisationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrganisationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.Organisation]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganisationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrganisationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.Organisation]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganisationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
 func (ec *executionContext) _Path_steps(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10266,6 +11620,226 @@ func (ec *executionContext) fieldContext_Query_savingsPlan(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SavingsYear(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_targetGroupsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_targetGroupsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TargetGroupsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.TargetGroupFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.TargetGroup]) graphql.Marshaler {
+			return ec.marshalNTargetGroupConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_targetGroupsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetGroupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_targetGroupsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_interventionsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_interventionsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InterventionsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.InterventionFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Intervention]) graphql.Marshaler {
+			return ec.marshalNInterventionConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_interventionsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InterventionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_interventionsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_benefitsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_benefitsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BenefitsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.BenefitFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Benefit]) graphql.Marshaler {
+			return ec.marshalNBenefitConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_benefitsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenefitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_benefitsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_organisationsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organisationsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OrganisationsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.OrganisationFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Organisation]) graphql.Marshaler {
+			return ec.marshalNOrganisationConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organisationsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganisationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organisationsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reformChangesConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reformChangesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReformChangesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ReformChangeFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.ReformChange]) graphql.Marshaler {
+			return ec.marshalNReformChangeConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reformChangesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reformChangesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11703,6 +13277,148 @@ func (ec *executionContext) fieldContext_ReformChange_validTo(_ context.Context,
 	return graphql.NewScalarFieldContext("ReformChange", field, false, false, "Date")
 }
 
+func (ec *executionContext) _ReformChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.ReformChange]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[model.ReformChange]) graphql.Marshaler {
+			return ec.marshalNReformChangeEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.ReformChange]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReformChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.ReformChange]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReformChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.ReformChange]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReformChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.ReformChange]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReformChange) graphql.Marshaler {
+			return ec.marshalNReformChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReformPhase_id(ctx context.Context, field graphql.CollectedField, obj *model.ReformPhase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13049,6 +14765,148 @@ func (ec *executionContext) _TargetGroup_validTo(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_TargetGroup_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TargetGroup", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TargetGroupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.TargetGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetGroupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[model.TargetGroup]) graphql.Marshaler {
+			return ec.marshalNTargetGroupEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetGroupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetGroupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetGroupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.TargetGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetGroupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetGroupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetGroupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.TargetGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetGroupConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetGroupConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetGroupConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TargetGroupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.TargetGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetGroupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetGroupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetGroupEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetGroupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.TargetGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetGroupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TargetGroup) graphql.Marshaler {
+			return ec.marshalNTargetGroup2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTargetGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetGroupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetGroupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetGroup(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Task_text(ctx context.Context, field graphql.CollectedField, obj *model.Task) (ret graphql.Marshaler) {
@@ -14937,6 +16795,300 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputBenefitFilter(ctx context.Context, obj any) (model.BenefitFilter, error) {
+	var it model.BenefitFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "paidBy", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "paidBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidBy = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBenefitFilter unmarshals raw into the BenefitFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBenefitFilter(ctx context.Context, raw any) (model.BenefitFilter, error) {
+	var out model.BenefitFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenefitFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInterventionFilter(ctx context.Context, obj any) (model.InterventionFilter, error) {
+	var it model.InterventionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "deliveredBy", "audience", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "deliveredBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredBy = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInterventionFilter unmarshals raw into the InterventionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInterventionFilter(ctx context.Context, raw any) (model.InterventionFilter, error) {
+	var out model.InterventionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InterventionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context, obj any) (model.OrganisationFilter, error) {
+	var it model.OrganisationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "worksWith", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "worksWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("worksWith"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorksWith = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganisationFilter unmarshals raw into the OrganisationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganisationFilter(ctx context.Context, raw any) (model.OrganisationFilter, error) {
+	var out model.OrganisationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganisationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReformChangeFilter(ctx context.Context, obj any) (model.ReformChangeFilter, error) {
+	var it model.ReformChangeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "from", "to", "phase"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "phase":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phase"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phase = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReformChangeFilter unmarshals raw into the ReformChangeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReformChangeFilter(ctx context.Context, raw any) (model.ReformChangeFilter, error) {
+	var out model.ReformChangeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReformChangeFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTargetGroupFilter(ctx context.Context, obj any) (model.TargetGroupFilter, error) {
+	var it model.TargetGroupFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "servedBy", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "servedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServedBy = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTargetGroupFilter unmarshals raw into the TargetGroupFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTargetGroupFilter(ctx context.Context, raw any) (model.TargetGroupFilter, error) {
+	var out model.TargetGroupFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetGroupFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -15275,6 +17427,87 @@ func (ec *executionContext) _Benefit(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var benefitConnectionImplementors = []string{"BenefitConnection"}
+
+func (ec *executionContext) _BenefitConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[model.Benefit]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benefitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenefitConnection")
+		case "edges":
+			out.Values[i] = ec._BenefitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BenefitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BenefitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benefitEdgeImplementors = []string{"BenefitEdge"}
+
+func (ec *executionContext) _BenefitEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[model.Benefit]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benefitEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenefitEdge")
+		case "cursor":
+			out.Values[i] = ec._BenefitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BenefitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var budgetImplementors = []string{"Budget", "Node"}
 
 func (ec *executionContext) _Budget(ctx context.Context, sel ast.SelectionSet, obj *model.Budget) graphql.Marshaler {
@@ -15552,6 +17785,12 @@ func (ec *executionContext) _Centre(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Centre_receives(ctx, field, obj)
+				})
+		case "interventionsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Centre_interventionsConnection(ctx, field, obj)
 				})
 		case "dependencies":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -16256,6 +18495,87 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var interventionConnectionImplementors = []string{"InterventionConnection"}
+
+func (ec *executionContext) _InterventionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[model.Intervention]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interventionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InterventionConnection")
+		case "edges":
+			out.Values[i] = ec._InterventionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InterventionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._InterventionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var interventionEdgeImplementors = []string{"InterventionEdge"}
+
+func (ec *executionContext) _InterventionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[model.Intervention]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interventionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InterventionEdge")
+		case "cursor":
+			out.Values[i] = ec._InterventionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InterventionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var linkImplementors = []string{"Link"}
 
 func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj *model.Link) graphql.Marshaler {
@@ -16470,6 +18790,135 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var organisationConnectionImplementors = []string{"OrganisationConnection"}
+
+func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[model.Organisation]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganisationConnection")
+		case "edges":
+			out.Values[i] = ec._OrganisationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OrganisationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._OrganisationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organisationEdgeImplementors = []string{"OrganisationEdge"}
+
+func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[model.Organisation]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganisationEdge")
+		case "cursor":
+			out.Values[i] = ec._OrganisationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OrganisationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pageInfoImplementors = []string{"PageInfo"}
+
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pathImplementors = []string{"Path"}
 
 func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
@@ -16620,6 +19069,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_savingsPlan(ctx, field)
+				})
+		case "targetGroupsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_targetGroupsConnection(ctx, field)
+				})
+		case "interventionsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_interventionsConnection(ctx, field)
+				})
+		case "benefitsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_benefitsConnection(ctx, field)
+				})
+		case "organisationsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_organisationsConnection(ctx, field)
+				})
+		case "reformChangesConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reformChangesConnection(ctx, field)
 				})
 		case "dependencyMatrix":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -16923,6 +19402,87 @@ func (ec *executionContext) _ReformChange(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._ReformChange_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reformChangeConnectionImplementors = []string{"ReformChangeConnection"}
+
+func (ec *executionContext) _ReformChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[model.ReformChange]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reformChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReformChangeConnection")
+		case "edges":
+			out.Values[i] = ec._ReformChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReformChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ReformChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reformChangeEdgeImplementors = []string{"ReformChangeEdge"}
+
+func (ec *executionContext) _ReformChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[model.ReformChange]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reformChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReformChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._ReformChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ReformChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17352,6 +19912,87 @@ func (ec *executionContext) _TargetGroup(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._TargetGroup_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetGroupConnectionImplementors = []string{"TargetGroupConnection"}
+
+func (ec *executionContext) _TargetGroupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[model.TargetGroup]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetGroupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetGroupConnection")
+		case "edges":
+			out.Values[i] = ec._TargetGroupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TargetGroupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TargetGroupConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetGroupEdgeImplementors = []string{"TargetGroupEdge"}
+
+func (ec *executionContext) _TargetGroupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[model.TargetGroup]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetGroupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetGroupEdge")
+		case "cursor":
+			out.Values[i] = ec._TargetGroupEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TargetGroupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18124,6 +20765,38 @@ func (ec *executionContext) marshalNBenefit2ᚖgithubᚗcomᚋbifᚑkkᚋorggrap
 	return ec._Benefit(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBenefitConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[model.Benefit]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenefitConnection!")
+		return graphql.Null
+	}
+	return ec._BenefitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBenefitEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[model.Benefit]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBenefitEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBenefitEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[model.Benefit]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenefitEdge!")
+		return graphql.Null
+	}
+	return ec._BenefitEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18483,6 +21156,38 @@ func (ec *executionContext) marshalNIntervention2ᚖgithubᚗcomᚋbifᚑkkᚋor
 	return ec._Intervention(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInterventionConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[model.Intervention]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InterventionConnection!")
+		return graphql.Null
+	}
+	return ec._InterventionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInterventionEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[model.Intervention]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInterventionEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInterventionEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[model.Intervention]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InterventionEdge!")
+		return graphql.Null
+	}
+	return ec._InterventionEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Link) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18593,6 +21298,46 @@ func (ec *executionContext) marshalNOrganisation2ᚖgithubᚗcomᚋbifᚑkkᚋor
 	return ec._Organisation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOrganisationConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[model.Organisation]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganisationConnection!")
+		return graphql.Null
+	}
+	return ec._OrganisationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrganisationEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[model.Organisation]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganisationEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrganisationEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[model.Organisation]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganisationEdge!")
+		return graphql.Null
+	}
+	return ec._OrganisationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18687,6 +21432,38 @@ func (ec *executionContext) marshalNReformChange2ᚖgithubᚗcomᚋbifᚑkkᚋor
 		return graphql.Null
 	}
 	return ec._ReformChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReformChangeConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[model.ReformChange]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReformChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ReformChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReformChangeEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[model.ReformChange]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReformChangeEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReformChangeEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[model.ReformChange]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReformChangeEdge!")
+		return graphql.Null
+	}
+	return ec._ReformChangeEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReformPhase2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformPhaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReformPhase) graphql.Marshaler {
@@ -18904,6 +21681,38 @@ func (ec *executionContext) marshalNTargetGroup2ᚖgithubᚗcomᚋbifᚑkkᚋorg
 		return graphql.Null
 	}
 	return ec._TargetGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTargetGroupConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[model.TargetGroup]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TargetGroupConnection!")
+		return graphql.Null
+	}
+	return ec._TargetGroupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTargetGroupEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[model.TargetGroup]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTargetGroupEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTargetGroupEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[model.TargetGroup]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TargetGroupEdge!")
+		return graphql.Null
+	}
+	return ec._TargetGroupEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTask2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Task) graphql.Marshaler {
@@ -19178,6 +21987,44 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience(ctx context.Context, v any) (*domain.Audience, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience(ctx context.Context, sel ast.SelectionSet, v *domain.Audience) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience[*v])
+	return res
+}
+
+var (
+	unmarshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience = map[string]domain.Audience{
+		"CITIZENS":   domain.Citizens,
+		"BUSINESSES": domain.Businesses,
+	}
+	marshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience = map[domain.Audience]string{
+		domain.Citizens:   "CITIZENS",
+		domain.Businesses: "BUSINESSES",
+	}
+)
+
+func (ec *executionContext) unmarshalOBenefitFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐBenefitFilter(ctx context.Context, v any) (*model.BenefitFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBenefitFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19277,6 +22124,24 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx context.Context, v any) (*domain.ID, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx context.Context, sel ast.SelectionSet, v *domain.ID) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -19293,6 +22158,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInterventionFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐInterventionFilter(ctx context.Context, v any) (*model.InterventionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInterventionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐMoney(ctx context.Context, sel ast.SelectionSet, v *model.Money) graphql.Marshaler {
@@ -19316,11 +22189,27 @@ func (ec *executionContext) marshalOOrganisation2ᚖgithubᚗcomᚋbifᚑkkᚋor
 	return ec._Organisation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOOrganisationFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐOrganisationFilter(ctx context.Context, v any) (*model.OrganisationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganisationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOReformChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformChange(ctx context.Context, sel ast.SelectionSet, v *model.ReformChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ReformChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReformChangeFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformChangeFilter(ctx context.Context, v any) (*model.ReformChangeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReformChangeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOReformPhase2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformPhase(ctx context.Context, sel ast.SelectionSet, v *model.ReformPhase) graphql.Marshaler {
@@ -19419,6 +22308,14 @@ func (ec *executionContext) marshalOTargetGroup2ᚖgithubᚗcomᚋbifᚑkkᚋorg
 		return graphql.Null
 	}
 	return ec._TargetGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTargetGroupFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTargetGroupFilter(ctx context.Context, v any) (*model.TargetGroupFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTargetGroupFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -192,14 +192,18 @@ func wrappedAll(ctx context.Context, ids []domain.ID) ([]model.Node, error) {
 }
 
 // effectiveIn keeps the reform items whose effective date lies in [from, to].
-// Undated items belong to the answer only when neither bound is given.
 func effectiveIn(changes []*model.ReformChange, from, to *domain.Date) []*model.ReformChange {
-	return slices.DeleteFunc(changes, func(c *model.ReformChange) bool {
-		if c.Node.EffectiveDate == nil {
-			return from != nil || to != nil
-		}
-		return !c.Node.EffectiveDate.InRange(from, to)
-	})
+	return slices.DeleteFunc(changes, func(c *model.ReformChange) bool { return !effectiveBetween(c.Node, from, to) })
+}
+
+// effectiveBetween reports whether a reform item's effective date lies in
+// [from, to]. Undated items belong to the answer only when neither bound is
+// given.
+func effectiveBetween(n *domain.Node, from, to *domain.Date) bool {
+	if n.EffectiveDate == nil {
+		return from == nil && to == nil
+	}
+	return n.EffectiveDate.InRange(from, to)
 }
 
 // byDate orders a reform's phases by effective date.

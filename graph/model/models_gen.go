@@ -7,9 +7,65 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/bif-kk/orggraph/internal/domain"
 )
 
+// Narrows benefits; every field given must hold.
+type BenefitFilter struct {
+	// As TargetGroupFilter.text.
+	Text *string `json:"text,omitempty"`
+	// Paid by the centre with this code, ignoring case.
+	PaidBy *string `json:"paidBy,omitempty"`
+	// It exists on this day, and with paidBy, that centre pays it that day.
+	AsOf *domain.Date `json:"asOf,omitempty"`
+}
+
+// Narrows interventions; every field given must hold.
+type InterventionFilter struct {
+	// As TargetGroupFilter.text.
+	Text *string `json:"text,omitempty"`
+	// Delivered by the centre with this code, ignoring case.
+	DeliveredBy *string          `json:"deliveredBy,omitempty"`
+	Audience    *domain.Audience `json:"audience,omitempty"`
+	// It is delivered on this day, and with deliveredBy, by that centre.
+	AsOf *domain.Date `json:"asOf,omitempty"`
+}
+
+// Narrows organisations; every field given must hold.
+type OrganisationFilter struct {
+	// As TargetGroupFilter.text.
+	Text *string `json:"text,omitempty"`
+	// Works with the centre with this code, ignoring case.
+	WorksWith *string `json:"worksWith,omitempty"`
+	// It exists on this day, and with worksWith, works with that centre that day.
+	AsOf *domain.Date `json:"asOf,omitempty"`
+}
+
 type Query struct {
+}
+
+// Narrows reform items; every field given must hold.
+type ReformChangeFilter struct {
+	// As TargetGroupFilter.text.
+	Text *string `json:"text,omitempty"`
+	// Effective on or after this day; the undated initiatives only when neither from nor to is given.
+	From *domain.Date `json:"from,omitempty"`
+	// Effective on or before this day.
+	To *domain.Date `json:"to,omitempty"`
+	// Included in this reform phase: "reformphase:2026-07-01".
+	Phase *domain.ID `json:"phase,omitempty"`
+}
+
+// Narrows target groups; every field given must hold.
+type TargetGroupFilter struct {
+	// Every word occurs in its name, code, aliases, description, tasks or notes,
+	// ignoring case and diacritics (ø = oe, å = aa, æ = ae).
+	Text *string `json:"text,omitempty"`
+	// Served by the centre with this code, ignoring case: "CBA".
+	ServedBy *string `json:"servedBy,omitempty"`
+	// It exists on this day, and with servedBy, the centre serves it that day.
+	AsOf *domain.Date `json:"asOf,omitempty"`
 }
 
 // Whether a centre gains or loses something.

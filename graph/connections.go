@@ -1,0 +1,232 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
+)
+
+// Page sizes of the Relay connections.
+const (
+	defaultPageSize = 20
+	maxPageSize     = 100
+)
+
+// cursorPrefix versions the cursor format, so it can change without old
+// cursors being misread.
+const cursorPrefix = "v1:"
+
+func encodeCursor(id domain.ID) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + string(id)))
+}
+
+func decodeCursor(c string) (domain.ID, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	id, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	if err != nil || !ok || id == "" {
+		return "", fmt.Errorf("%w: after: %q is not a cursor this API gave", domain.ErrInvalidInput, c)
+	}
+	return domain.ID(id), nil
+}
+
+// page cuts the page of first items after the cursor out of the filtered
+// list ns, as a connection of T. A cursor is resolved by its item's
+// position in ns, so it must point at an item of this list.
+func page[T any, P nodeType[T]](ns []*domain.Node, first *int, after *string) (*model.Connection[T], error) {
+	n := defaultPageSize
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > maxPageSize {
+		return nil, fmt.Errorf("%w: first must be between 1 and %d", domain.ErrInvalidInput, maxPageSize)
+	}
+	start := 0
+	if after != nil {
+		id, err := decodeCursor(*after)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(ns, func(n *domain.Node) bool { return n.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: after: the cursor points at no item of this list", domain.ErrInvalidInput)
+		}
+		start = i + 1
+	}
+	end := min(start+n, len(ns))
+	conn := &model.Connection[T]{
+		Edges:      make([]*model.Edge[T], 0, end-start),
+		PageInfo:   &model.PageInfo{HasNextPage: end < len(ns), HasPreviousPage: start > 0},
+		TotalCount: len(ns),
+	}
+	for _, n := range ns[start:end] {
+		conn.Edges = append(conn.Edges, &model.Edge[T]{Cursor: encodeCursor(n.ID), Node: wrapOne[T, P](n)})
+	}
+	if len(conn.Edges) > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	}
+	return conn, nil
+}
+
+// nodeFilter is what a connection's filter asks of each node; the zero
+// value keeps every node.
+type nodeFilter struct {
+	terms  []string                // every folded word in the node's search text
+	asOf   *domain.Date            // the node exists on this day
+	within map[domain.ID]bool      // the node is one of these (nil: any)
+	keep   func(*domain.Node) bool // anything else the filter asks (nil: nothing)
+}
+
+// apply returns the nodes of ns that pass, in a new slice: ns may be a
+// loader's cached list.
+func (f nodeFilter) apply(ns []*domain.Node) []*domain.Node {
+	out := make([]*domain.Node, 0, len(ns))
+	for _, n := range ns {
+		switch {
+		case f.terms != nil && !search.TextOf(n).Matches(f.terms):
+		case f.asOf != nil && !domain.ValidOn(*f.asOf, n.ValidFrom, n.ValidTo):
+		case f.within != nil && !f.within[n.ID]:
+		case f.keep != nil && !f.keep(n):
+		default:
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// maxFilterText bounds a filter's text, as search bounds its own.
+const maxFilterText = 200
+
+// filterTerms folds a filter's text into the words every node must hold.
+func filterTerms(text *string) ([]string, error) {
+	if text == nil {
+		return nil, nil
+	}
+	if len(*text) > maxFilterText {
+		return nil, fmt.Errorf("%w: filter text is longer than %d bytes", domain.ErrInvalidInput, maxFilterText)
+	}
+	terms := search.Terms(*text)
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("%w: filter text has no letters or digits", domain.ErrInvalidInput)
+	}
+	return terms, nil
+}
+
+// linkedToCentre is the set of nodes at the far end of the links of one
+// kind and direction of the centre with code, on day asOf (every day when
+// nil); nil when no code is given. An unknown code is invalid input.
+func linkedToCentre(ctx context.Context, code *string, kind domain.RelKind, dir domain.Direction, asOf *domain.Date) (map[domain.ID]bool, error) {
+	if code == nil {
+		return nil, nil
+	}
+	centres, err := loadKind(ctx, domain.KindCentre)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(centres, func(c *domain.Node) bool { return strings.ToLower(c.Code) == strings.ToLower(*code) })
+	if i < 0 {
+		return nil, fmt.Errorf("%w: no centre has code %q", domain.ErrInvalidInput, *code)
+	}
+	ns, err := relatedNodes(ctx, centres[i].ID, kind, dir, asOf)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[domain.ID]bool, len(ns))
+	for _, n := range ns {
+		out[n.ID] = true
+	}
+	return out, nil
+}
+
+// centreFilter builds the filter of a connection whose filter names a text,
+// a centre (by code, through links of one kind and direction) and a day.
+func centreFilter(ctx context.Context, text, code *string, kind domain.RelKind, dir domain.Direction, asOf *domain.Date) (nodeFilter, error) {
+	terms, err := filterTerms(text)
+	if err != nil {
+		return nodeFilter{}, err
+	}
+	within, err := linkedToCentre(ctx, code, kind, dir, asOf)
+	if err != nil {
+		return nodeFilter{}, err
+	}
+	return nodeFilter{terms: terms, asOf: asOf, within: within}, nil
+}
+
+// interventionFilter narrows interventions, as the connections on Query and
+// on Centre both need.
+func interventionFilter(ctx context.Context, f *model.InterventionFilter, asOf *domain.Date) (nodeFilter, error) {
+	if f == nil {
+		f = &model.InterventionFilter{}
+	}
+	if f.AsOf != nil {
+		asOf = f.AsOf
+	}
+	nf, err := centreFilter(ctx, f.Text, f.DeliveredBy, domain.RelDelivers, domain.Outgoing, asOf)
+	if err != nil || f.Audience == nil {
+		return nf, err
+	}
+	audience := *f.Audience
+	nf.keep = func(n *domain.Node) bool { return n.Audience == audience }
+	return nf, nil
+}
+
+// reformChangeFilter narrows reform items by text, effective date and phase.
+func reformChangeFilter(ctx context.Context, f *model.ReformChangeFilter) (nodeFilter, error) {
+	if f == nil {
+		f = &model.ReformChangeFilter{}
+	}
+	terms, err := filterTerms(f.Text)
+	if err != nil {
+		return nodeFilter{}, err
+	}
+	nf := nodeFilter{terms: terms, keep: func(n *domain.Node) bool { return effectiveBetween(n, f.From, f.To) }}
+	if f.Phase != nil {
+		kind, _, err := domain.ParseID(string(*f.Phase))
+		if err != nil {
+			return nodeFilter{}, err
+		}
+		phase, err := loadNode(ctx, *f.Phase)
+		if err != nil {
+			return nodeFilter{}, err
+		}
+		if kind != domain.KindReformPhase || phase == nil {
+			return nodeFilter{}, fmt.Errorf("%w: no reform phase has id %q", domain.ErrInvalidInput, *f.Phase)
+		}
+		ns, err := relatedNodes(ctx, phase.ID, domain.RelIncludes, domain.Outgoing, nil)
+		if err != nil {
+			return nodeFilter{}, err
+		}
+		nf.within = make(map[domain.ID]bool, len(ns))
+		for _, n := range ns {
+			nf.within[n.ID] = true
+		}
+	}
+	return nf, nil
+}
+
+func targetGroupFilter(ctx context.Context, f *model.TargetGroupFilter) (nodeFilter, error) {
+	if f == nil {
+		f = &model.TargetGroupFilter{}
+	}
+	return centreFilter(ctx, f.Text, f.ServedBy, domain.RelServes, domain.Outgoing, f.AsOf)
+}
+
+func benefitFilter(ctx context.Context, f *model.BenefitFilter) (nodeFilter, error) {
+	if f == nil {
+		f = &model.BenefitFilter{}
+	}
+	return centreFilter(ctx, f.Text, f.PaidBy, domain.RelPays, domain.Outgoing, f.AsOf)
+}
+
+func organisationFilter(ctx context.Context, f *model.OrganisationFilter) (nodeFilter, error) {
+	if f == nil {
+		f = &model.OrganisationFilter{}
+	}
+	return centreFilter(ctx, f.Text, f.WorksWith, domain.RelWorksWith, domain.Incoming, f.AsOf)
+}
