@@ -21,8 +21,8 @@ func TestREADMEExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	examples := readmeExample.FindAllSubmatch(readme, -1)
-	if len(examples) < 6 {
-		t.Fatalf("README.md has %d examples, want one per DOMAIN.md question (6)", len(examples))
+	if len(examples) < 10 {
+		t.Fatalf("README.md has %d examples, want one per DOMAIN.md question (6) and per planners' question (4)", len(examples))
 	}
 	h := newHandler(t, seededStore(t))
 	for i, ex := range examples {
