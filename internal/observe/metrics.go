@@ -1,0 +1,209 @@
+package observe
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds every Prometheus metric orggraph exports, on its own
+// registry. Build one per process with NewMetrics and pass it to whatever
+// records: the HTTP server, the store decorator, the GraphQL extension.
+type Metrics struct {
+	registry *prometheus.Registry
+
+	httpRequests *prometheus.CounterVec
+	httpDuration *prometheus.HistogramVec
+
+	storeCalls    *prometheus.CounterVec
+	storeDuration *prometheus.HistogramVec
+	storeInFlight *prometheus.GaugeVec
+
+	errors    *prometheus.CounterVec
+	codes     *boundedLabels
+	gqlOps    *boundedLabels
+	gqlCalls  *prometheus.CounterVec
+	gqlTime   *prometheus.HistogramVec
+	gqlErrors *prometheus.CounterVec
+}
+
+// Label caps: far above what orggraph's own clients use, far below what
+// would hurt Prometheus.
+const (
+	maxCodes      = 64
+	maxOperations = 200
+)
+
+// Label values for what is not a code or name of its own.
+const (
+	labelOther     = "other"     // past a cap, or not label-safe
+	labelAnonymous = "anonymous" // an operation without a name
+	labelInvalid   = "invalid"   // a request that never became an operation
+	labelUnmatched = "unmatched" // a path no route matches
+)
+
+// storeBuckets reach down to the tens of microseconds the embedded store
+// answers in, and up to Neo4j's transaction timeout.
+var storeBuckets = []float64{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// NewMetrics registers orggraph's metrics, with the Go runtime's and the
+// process's, on a fresh registry.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "orggraph_http_requests_total",
+			Help: "HTTP requests answered, by route pattern, method and status.",
+		}, []string{"route", "method", "status"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "orggraph_http_request_duration_seconds",
+			Help:    "Time to answer an HTTP request, by route pattern, method and status.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route", "method", "status"}),
+		storeCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "orggraph_store_calls_total",
+			Help: "Store calls made, by store, operation and outcome (ok, not_found, invalid, conflict, unavailable, disabled, timeout, canceled, error).",
+		}, []string{"store", "op", "outcome"}),
+		storeDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "orggraph_store_call_duration_seconds",
+			Help:    "Time a store call took, by store, operation and outcome.",
+			Buckets: storeBuckets,
+		}, []string{"store", "op", "outcome"}),
+		storeInFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "orggraph_store_calls_in_flight",
+			Help: "Store calls under way, by store and operation. The Neo4j driver exposes no pool statistics; for the neo4j store this is the nearest measure of connection-pool use.",
+		}, []string{"store", "op"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "orggraph_errors_total",
+			Help: "Errors sent to clients, by extensions.code: GraphQL errors as the error presenter codes them, and the HTTP layer's own (UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TIMEOUT).",
+		}, []string{"code"}),
+		codes:  newBoundedLabels(maxCodes, labelOther),
+		gqlOps: newBoundedLabels(maxOperations, labelOther),
+		gqlCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "orggraph_graphql_requests_total",
+			Help: "GraphQL responses, by operation name and outcome (ok, or error when the response carries errors).",
+		}, []string{"operation", "outcome"}),
+		gqlTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "orggraph_graphql_request_duration_seconds",
+			Help:    "Time from reading a GraphQL request to its response, by operation name.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"operation"}),
+		gqlErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "orggraph_graphql_errors_total",
+			Help: "Errors in GraphQL responses, by operation name and extensions.code.",
+		}, []string{"operation", "code"}),
+	}
+	m.registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.httpRequests, m.httpDuration,
+		m.storeCalls, m.storeDuration, m.storeInFlight,
+		m.errors,
+		m.gqlCalls, m.gqlTime, m.gqlErrors,
+	)
+	return m
+}
+
+// Handler serves the metrics in Prometheus's exposition formats.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// Registry is the registry the metrics are on, for tests and for adding
+// collectors of one's own.
+func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
+
+// HTTPRequest records one answered HTTP request. route is the router's
+// pattern, never the raw path, so paths cannot multiply series; "" means no
+// route matched.
+func (m *Metrics) HTTPRequest(route, method string, status int, took time.Duration) {
+	if m == nil {
+		return
+	}
+	if route == "" {
+		route = labelUnmatched
+	}
+	labels := prometheus.Labels{"route": route, "method": methodLabel(method), "status": strconv.Itoa(status)}
+	m.httpRequests.With(labels).Inc()
+	m.httpDuration.With(labels).Observe(took.Seconds())
+}
+
+// methodLabel keeps the standard methods and folds every other into one.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return method
+	}
+	return "OTHER"
+}
+
+// ErrorCoded counts one error sent to a client with extensions.code code.
+// The GraphQL error presenter calls it for every error it presents; the HTTP
+// layer calls it for the errors it answers itself.
+func (m *Metrics) ErrorCoded(code string) {
+	if m == nil {
+		return
+	}
+	m.errors.WithLabelValues(m.codeLabel(code)).Inc()
+}
+
+func (m *Metrics) codeLabel(code string) string {
+	if !labelSafe(code) {
+		return labelOther
+	}
+	return m.codes.value(code)
+}
+
+// StoreCallStarted marks a store call as under way; StoreCallEnded must
+// follow it with the same store and op.
+func (m *Metrics) StoreCallStarted(store, op string) {
+	if m == nil {
+		return
+	}
+	m.storeInFlight.WithLabelValues(store, op).Inc()
+}
+
+// StoreCallEnded records a finished store call and its outcome.
+func (m *Metrics) StoreCallEnded(store, op, outcome string, took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.storeInFlight.WithLabelValues(store, op).Dec()
+	m.storeCalls.WithLabelValues(store, op, outcome).Inc()
+	m.storeDuration.WithLabelValues(store, op, outcome).Observe(took.Seconds())
+}
+
+// graphQLResponse records one GraphQL response of the operation named op
+// (already a label value) and the codes of its errors.
+func (m *Metrics) graphQLResponse(op string, took time.Duration, codes []string) {
+	if m == nil {
+		return
+	}
+	outcome := "ok"
+	if len(codes) > 0 {
+		outcome = "error"
+	}
+	m.gqlCalls.WithLabelValues(op, outcome).Inc()
+	m.gqlTime.WithLabelValues(op).Observe(took.Seconds())
+	for _, code := range codes {
+		m.gqlErrors.WithLabelValues(op, m.codeLabel(code)).Inc()
+	}
+}
+
+// operationLabel is the label value for an operation's name.
+func (m *Metrics) operationLabel(name string) string {
+	switch {
+	case name == "":
+		return labelAnonymous
+	case !labelSafe(name):
+		return labelOther
+	case m == nil:
+		return name
+	}
+	return m.gqlOps.value(name)
+}

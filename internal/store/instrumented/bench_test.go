@@ -1,0 +1,45 @@
+package instrumented_test
+
+import (
+	"context"
+	"testing"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/instrumented"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
+)
+
+// What the decorator adds to the cheapest store call there is: a memstore
+// lookup of one node. go test -bench . ./internal/store/instrumented
+func BenchmarkNodesByID(b *testing.B) {
+	mem, err := memstore.New(storetest.Fixture())
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tracetest.NewSpanRecorder()))
+	stores := []struct {
+		name string
+		st   store.Store
+	}{
+		{"bare", mem},
+		{"metrics", instrumented.New(mem, observe.NewMetrics(), nil)},
+		{"metrics and spans", instrumented.New(mem, observe.NewMetrics(), tp.Tracer("bench"))},
+	}
+	ids := []domain.ID{"centre:cba"}
+	ctx := context.Background()
+	for _, s := range stores {
+		b.Run(s.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.st.NodesByID(ctx, ids); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,125 @@
+// Package instrumented decorates a store.Store with metrics and tracing:
+// every call is counted, timed and classified by outcome, the calls under
+// way are a gauge, and each call is a span. It changes no answer: the store
+// contract suite runs against it.
+package instrumented
+
+import (
+	"context"
+	"errors"
+	"path"
+	"reflect"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// Store is a store.Store that records what it passes to the one it wraps.
+type Store struct {
+	next    store.Store
+	metrics *observe.Metrics
+	tracer  trace.Tracer
+	name    string
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New wraps st. A nil m records no metrics; a nil tracer makes no spans, so
+// with tracing off a call costs one clock read and a closure more.
+func New(st store.Store, m *observe.Metrics, tracer trace.Tracer) store.Store {
+	return &Store{next: st, metrics: m, tracer: tracer, name: nameOf(st)}
+}
+
+// nameOf names a store by its package (memstore, neo4jstore), which is what
+// an operator knows it by.
+func nameOf(st store.Store) string {
+	t := reflect.TypeOf(st)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if p := t.PkgPath(); p != "" {
+		return path.Base(p)
+	}
+	return t.String()
+}
+
+// Outcomes of a store call, as the metrics and spans label them.
+const (
+	OutcomeOK          = "ok"
+	OutcomeNotFound    = "not_found"
+	OutcomeInvalid     = "invalid"
+	OutcomeConflict    = "conflict"
+	OutcomeUnavailable = "unavailable"
+	OutcomeDisabled    = "disabled"
+	OutcomeTimeout     = "timeout"
+	OutcomeCanceled    = "canceled"
+	OutcomeError       = "error"
+)
+
+// Outcome classifies a store call's error by the domain's sentinels, then by
+// the context's; anything else is an error.
+func Outcome(err error) string {
+	switch {
+	case err == nil:
+		return OutcomeOK
+	case errors.Is(err, domain.ErrNotFound):
+		return OutcomeNotFound
+	case errors.Is(err, domain.ErrInvalidInput):
+		return OutcomeInvalid
+	case errors.Is(err, domain.ErrConflict):
+		return OutcomeConflict
+	case errors.Is(err, domain.ErrUnavailable):
+		return OutcomeUnavailable
+	case errors.Is(err, domain.ErrWritesDisabled):
+		return OutcomeDisabled
+	case errors.Is(err, context.DeadlineExceeded):
+		return OutcomeTimeout
+	case errors.Is(err, context.Canceled):
+		return OutcomeCanceled
+	}
+	return OutcomeError
+}
+
+// failed says which outcomes mark a span as an error: those the caller did
+// not ask for. A code that is not found, or a write refused as invalid or
+// stale, is an answer, not a failure.
+func failed(outcome string) bool {
+	switch outcome {
+	case OutcomeUnavailable, OutcomeTimeout, OutcomeError:
+		return true
+	}
+	return false
+}
+
+// observe runs call as the store operation op: in flight, timed, counted by
+// outcome, and inside a span. Every method goes through it, so a new one is
+// a three-line wrapper.
+func (s *Store) observe(ctx context.Context, op string, call func(context.Context) error, attrs ...attribute.KeyValue) error {
+	var span trace.Span
+	if s.tracer != nil {
+		ctx, span = s.tracer.Start(ctx, "store."+op,
+			trace.WithSpanKind(trace.SpanKindInternal),
+			trace.WithAttributes(attribute.String("orggraph.store", s.name), attribute.String("orggraph.store.op", op)),
+			trace.WithAttributes(attrs...))
+	}
+	s.metrics.StoreCallStarted(s.name, op)
+	start := time.Now()
+	err := call(ctx)
+	outcome := Outcome(err)
+	s.metrics.StoreCallEnded(s.name, op, outcome, time.Since(start))
+	if span != nil {
+		span.SetAttributes(attribute.String("orggraph.store.outcome", outcome))
+		if failed(outcome) {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, outcome)
+		}
+		span.End()
+	}
+	return err
+}
