@@ -18,20 +18,33 @@ type changeKey struct {
 	From, To domain.Date
 }
 
-// fetchChanges works out each centre's changes once per request. The
-// planner answers one centre at a time, so a batch costs a few store calls
-// per centre; an error belongs to its own key.
+// fetchChanges works out the batch's changes with one planner call per
+// date window, whatever the number of centres; an error belongs to the
+// window's keys only.
 func fetchChanges(st store.Store) func(context.Context, []changeKey) (map[changeKey][]planner.Change, error) {
 	return func(ctx context.Context, keys []changeKey) (map[changeKey][]planner.Change, error) {
+		type window struct{ from, to domain.Date }
+		byWindow := map[window][]domain.ID{}
+		var order []window
+		for _, k := range keys {
+			w := window{k.From, k.To}
+			if _, seen := byWindow[w]; !seen {
+				order = append(order, w)
+			}
+			byWindow[w] = append(byWindow[w], k.Centre)
+		}
 		out := make(map[changeKey][]planner.Change, len(keys))
 		failed := dataloadgen.MappedFetchError[changeKey]{}
-		for _, k := range keys {
-			chs, err := planner.ChangesOf(ctx, st, k.Centre, k.From, k.To)
-			if err != nil {
-				failed[k] = err
-				continue
+		for _, w := range order {
+			all, err := planner.ChangesOfMany(ctx, st, byWindow[w], w.from, w.to)
+			for _, c := range byWindow[w] {
+				k := changeKey{Centre: c, From: w.from, To: w.to}
+				if err != nil {
+					failed[k] = err
+					continue
+				}
+				out[k] = all[c]
 			}
-			out[k] = chs
 		}
 		if len(failed) > 0 {
 			return out, failed

@@ -56,69 +56,87 @@ var causeRels = []store.LinkQuery{
 // ChangesOf lists what centre gained and lost after from, up to and
 // including to, and why, in date order.
 func ChangesOf(ctx context.Context, st store.Store, centre domain.ID, from, to domain.Date) ([]Change, error) {
+	all, err := ChangesOfMany(ctx, st, []domain.ID{centre}, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return all[centre], nil
+}
+
+// ChangesOfMany is ChangesOf for many centres, with the same few store calls
+// however many they are.
+func ChangesOfMany(ctx context.Context, st store.Store, centres []domain.ID, from, to domain.Date) (map[domain.ID][]Change, error) {
 	if to < from {
 		return nil, fmt.Errorf("%w: to (%s) is before from (%s)", domain.ErrInvalidInput, to, from)
 	}
-	nodes, err := st.NodesByID(ctx, []domain.ID{centre})
+	nodes, err := st.NodesByID(ctx, centres)
 	if err != nil {
 		return nil, fmt.Errorf("planner: changes: %w", err)
 	}
-	c := nodes[centre]
-	if c == nil || c.Kind != domain.KindCentre {
-		return nil, fmt.Errorf("planner: changes of %s: %w", centre, domain.ErrNotFound)
+	for _, id := range centres {
+		if c := nodes[id]; c == nil || c.Kind != domain.KindCentre {
+			return nil, fmt.Errorf("planner: changes of %s: %w", id, domain.ErrNotFound)
+		}
 	}
-	var links []domain.Link
+	links := map[domain.ID][]domain.Link{}
+	var others []domain.ID
 	for _, q := range centreRels {
-		found, err := st.Links(ctx, []domain.ID{centre}, q)
+		found, err := st.Links(ctx, centres, q)
 		if err != nil {
 			return nil, fmt.Errorf("planner: changes: %w", err)
 		}
-		links = append(links, found[centre]...)
-	}
-	others := make([]domain.ID, 0, len(links))
-	for _, l := range links {
-		others = append(others, l.Other)
+		for id, ls := range found {
+			links[id] = append(links[id], ls...)
+			for _, l := range ls {
+				others = append(others, l.Other)
+			}
+		}
 	}
 	far, err := st.NodesByID(ctx, others)
 	if err != nil {
 		return nil, fmt.Errorf("planner: changes: %w", err)
 	}
-
-	var changes []Change
-	for _, l := range links {
-		n := far[l.Other]
-		before, after := LinkHoldsOn(from, l.Rel, n), LinkHoldsOn(to, l.Rel, n)
-		if before == after {
-			continue
+	out := make(map[domain.ID][]Change, len(centres))
+	for _, id := range centres {
+		var changes []Change
+		for _, l := range links[id] {
+			n := far[l.Other]
+			before, after := LinkHoldsOn(from, l.Rel, n), LinkHoldsOn(to, l.Rel, n)
+			if before == after {
+				continue
+			}
+			ch := Change{Added: after, Rel: l.Rel, Node: l.Other}
+			if after {
+				ch.Date = latest(l.Rel.ValidFrom, n.ValidFrom)
+			} else {
+				ch.Date = earliest(l.Rel.ValidTo, n.ValidTo)
+			}
+			changes = append(changes, ch)
 		}
-		ch := Change{Added: after, Rel: l.Rel, Node: l.Other}
-		if after {
-			ch.Date = latest(l.Rel.ValidFrom, n.ValidFrom)
-		} else {
-			ch.Date = earliest(l.Rel.ValidTo, n.ValidTo)
+		for _, t := range nodes[id].Tasks {
+			before, after := domain.ValidOn(from, t.ValidFrom, t.ValidTo), domain.ValidOn(to, t.ValidFrom, t.ValidTo)
+			if before == after {
+				continue
+			}
+			ch := Change{Added: after, Task: t.Text}
+			if after {
+				ch.Date = *t.ValidFrom
+			} else {
+				ch.Date = *t.ValidTo
+			}
+			changes = append(changes, ch)
 		}
-		changes = append(changes, ch)
+		out[id] = changes
 	}
-	for _, t := range c.Tasks {
-		before, after := domain.ValidOn(from, t.ValidFrom, t.ValidTo), domain.ValidOn(to, t.ValidFrom, t.ValidTo)
-		if before == after {
-			continue
-		}
-		ch := Change{Added: after, Task: t.Text}
-		if after {
-			ch.Date = *t.ValidFrom
-		} else {
-			ch.Date = *t.ValidTo
-		}
-		changes = append(changes, ch)
-	}
-	if err := explain(ctx, st, centre, changes); err != nil {
+	if err := explain(ctx, st, out); err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(changes, func(a, b Change) int {
-		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(addedRank(a), addedRank(b)))
-	})
-	return changes, nil
+	for _, changes := range out {
+		slices.SortStableFunc(changes, func(a, b Change) int {
+			return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(addedRank(a), addedRank(b)))
+		})
+	}
+	return out, nil
 }
 
 func addedRank(c Change) int {
@@ -130,16 +148,19 @@ func addedRank(c Change) int {
 
 // explain fills in each change's causes: the reform items and transfers
 // that reach the changed node, or the centre itself for its tasks, and take
-// effect on the change's day.
-func explain(ctx context.Context, st store.Store, centre domain.ID, changes []Change) error {
-	subjects := []domain.ID{centre}
-	for _, ch := range changes {
-		if ch.Node != "" {
-			subjects = append(subjects, ch.Node)
+// effect on the change's day. One store call per cause kind for all centres.
+func explain(ctx context.Context, st store.Store, changes map[domain.ID][]Change) error {
+	var subjects []domain.ID
+	for centre, chs := range changes {
+		subjects = append(subjects, centre)
+		for _, ch := range chs {
+			if ch.Node != "" {
+				subjects = append(subjects, ch.Node)
+			}
 		}
 	}
 	causes := map[domain.ID][]domain.Link{}
-	for _, q := range append(causeRels, store.LinkQuery{Kind: domain.RelMovesTo, Dir: domain.Incoming}) {
+	for _, q := range append(slices.Clone(causeRels), store.LinkQuery{Kind: domain.RelMovesTo, Dir: domain.Incoming}) {
 		found, err := st.Links(ctx, subjects, q)
 		if err != nil {
 			return fmt.Errorf("planner: changes: %w", err)
@@ -158,19 +179,21 @@ func explain(ctx context.Context, st store.Store, centre domain.ID, changes []Ch
 	if err != nil {
 		return fmt.Errorf("planner: changes: %w", err)
 	}
-	for i := range changes {
-		ch := &changes[i]
-		subject := ch.Node
-		if subject == "" {
-			subject = centre // a task: moved by a transfer into the centre
-		}
-		for _, l := range causes[subject] {
-			src := nodes[l.Other]
-			if src == nil || slices.Contains(ch.Because, src.ID) {
-				continue
+	for centre, chs := range changes {
+		for i := range chs {
+			ch := &chs[i]
+			subject := ch.Node
+			if subject == "" {
+				subject = centre // a task: moved by a transfer into the centre
 			}
-			if when := effective(src, l.Rel); when != nil && *when == ch.Date {
-				ch.Because = append(ch.Because, src.ID)
+			for _, l := range causes[subject] {
+				src := nodes[l.Other]
+				if src == nil || slices.Contains(ch.Because, src.ID) {
+					continue
+				}
+				if when := effective(src, l.Rel); when != nil && *when == ch.Date {
+					ch.Because = append(ch.Because, src.ID)
+				}
 			}
 		}
 	}
