@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
 // Error codes in extensions.code, beside gqlgen's GRAPHQL_PARSE_FAILED and
@@ -23,8 +24,8 @@ const (
 	CodeConflict         = "CONFLICT"
 	CodeUnavailable      = "UNAVAILABLE"
 	CodeInternal         = "INTERNAL"
-	CodeDepthLimit       = "DEPTH_LIMIT_EXCEEDED"
-	CodeComplexityLimit  = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen's extension
+	CodeDepthLimit       = querylimit.CodeDepth
+	CodeComplexityLimit  = querylimit.CodeComplexity
 	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
 )
 

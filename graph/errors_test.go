@@ -15,6 +15,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -254,7 +255,8 @@ func aliases(n int, field string) string {
 }
 
 func TestRefusedRequestsAreCoded(t *testing.T) {
-	h := graph.NewHandler(slog.New(slog.DiscardHandler), fakeStore{}, graph.Options{MaxDepth: 4, MaxComplexity: 50})
+	h := graph.NewHandler(slog.New(slog.DiscardHandler), fakeStore{}, graph.Options{Limits: querylimit.Limits{
+		MaxDepth: 4, MaxComplexity: 50, MaxAliases: 3, MaxFields: 10, MaxDirectives: 2, MaxTokens: 300}})
 	tests := []struct {
 		name       string
 		method     string
@@ -277,7 +279,13 @@ func TestRefusedRequestsAreCoded(t *testing.T) {
 			`fragment F on TargetGroup { servedBy { targetGroups { servedBy { name } } } } { centres { targetGroups { ...F } } }`,
 			http.StatusUnprocessableEntity, graph.CodeDepthLimit,
 		},
-		{"too costly", http.MethodPost, aliases(20, "centres { id name code }"), http.StatusUnprocessableEntity, graph.CodeComplexityLimit},
+		{"too costly", http.MethodPost, `{ impact(of: "centre:cba") { fullTimePersons } }`, http.StatusUnprocessableEntity, querylimit.CodeComplexity},
+		{"too costly over GET", http.MethodGet, `{ search(text: "x", first: 5) { score node { id } } }`, http.StatusUnprocessableEntity, querylimit.CodeComplexity},
+		{"too many aliases", http.MethodPost, aliases(4, "centres { code }"), http.StatusUnprocessableEntity, querylimit.CodeAliases},
+		{"too many fields in a selection", http.MethodPost, "{ centres { " + strings.Repeat("code ", 11) + "} }", http.StatusUnprocessableEntity, querylimit.CodeFields},
+		{"too many directives", http.MethodPost, `{ centres @include(if: true) @skip(if: false) @include(if: true) { code } }`, http.StatusUnprocessableEntity, querylimit.CodeDirectives},
+		{"too many tokens", http.MethodPost, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusUnprocessableEntity, querylimit.CodeTokens},
+		{"too many tokens over GET", http.MethodGet, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusUnprocessableEntity, querylimit.CodeTokens},
 		{"at the depth limit", http.MethodPost, `{ centres { targetGroups { servedBy { name } } } }`, http.StatusOK, ""},
 		{"query over GET", http.MethodGet, `{ centres { name } }`, http.StatusOK, ""},
 	}
