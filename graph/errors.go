@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 )
@@ -27,6 +28,9 @@ const (
 	CodeDepthLimit       = querylimit.CodeDepth
 	CodeComplexityLimit  = querylimit.CodeComplexity
 	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+	CodeUnauthenticated  = "UNAUTHENTICATED"
+	CodeForbidden        = "FORBIDDEN"
+	CodeWritesDisabled   = "WRITES_DISABLED"
 )
 
 // Messages for errors whose own text may come from a driver or a bug.
@@ -57,6 +61,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return withCode(gqlErr, gqlErr.Message, CodeNotFound)
 		case errors.Is(err, domain.ErrConflict):
 			return withCode(gqlErr, gqlErr.Message, CodeConflict)
+		case errors.Is(err, domain.ErrWritesDisabled):
+			return withCode(gqlErr, gqlErr.Message, CodeWritesDisabled)
+		case errors.Is(err, auth.ErrUnauthenticated):
+			return withCode(gqlErr, gqlErr.Message, CodeUnauthenticated)
+		case errors.Is(err, auth.ErrForbidden):
+			return withCode(gqlErr, gqlErr.Message, CodeForbidden)
 		case errors.Is(err, domain.ErrUnavailable):
 			logger.WarnContext(ctx, "graphql: store unavailable", "path", gqlErr.Path.String(), "err", err)
 			return withCode(gqlErr, msgUnavailable, CodeUnavailable)

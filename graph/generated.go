@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	Impact() ImpactResolver
 	Intervention() InterventionResolver
 	Link() LinkResolver
+	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	PathStep() PathStepResolver
 	Query() QueryResolver
@@ -74,12 +75,24 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		Notes       func(childComplexity int) int
 		Sources     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	AffectedCentre struct {
 		Basis  func(childComplexity int) int
 		Centre func(childComplexity int) int
 		Paths  func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		Actor     func(childComplexity int) int
+		After     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Before    func(childComplexity int) int
+		Operation func(childComplexity int) int
+		Seq       func(childComplexity int) int
+		Target    func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	Benefit struct {
@@ -92,6 +105,7 @@ type ComplexityRoot struct {
 		PaidBy      func(childComplexity int) int
 		PaidTo      func(childComplexity int) int
 		Sources     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	BenefitConnection struct {
@@ -114,6 +128,7 @@ type ComplexityRoot struct {
 		Notes       func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Total       func(childComplexity int) int
+		Version     func(childComplexity int) int
 		Year        func(childComplexity int) int
 	}
 
@@ -127,6 +142,7 @@ type ComplexityRoot struct {
 		SharePercent       func(childComplexity int) int
 		Sources            func(childComplexity int) int
 		UnderBudgetCeiling func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	Centre struct {
@@ -155,6 +171,7 @@ type ComplexityRoot struct {
 		TargetGroups            func(childComplexity int, asOf *domain.Date) int
 		Tasks                   func(childComplexity int, asOf *domain.Date) int
 		Units                   func(childComplexity int, asOf *domain.Date) int
+		Version                 func(childComplexity int) int
 	}
 
 	CentreChange struct {
@@ -201,6 +218,7 @@ type ComplexityRoot struct {
 		Notes       func(childComplexity int) int
 		Oversees    func(childComplexity int) int
 		Sources     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	DependencyCell struct {
@@ -260,6 +278,7 @@ type ComplexityRoot struct {
 		Sources     func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
 		ValidTo     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	InterventionConnection struct {
@@ -291,6 +310,15 @@ type ComplexityRoot struct {
 		Display   func(childComplexity int) int
 	}
 
+	Mutation struct {
+		CreateLink func(childComplexity int, input model.LinkInput) int
+		CreateNode func(childComplexity int, input model.NodeInput) int
+		DeleteLink func(childComplexity int, relationship domain.RelKind, from domain.ID, to domain.ID, expectedVersion int) int
+		DeleteNode func(childComplexity int, id domain.ID, expectedVersion int) int
+		UpdateLink func(childComplexity int, input model.LinkInput, expectedVersion int) int
+		UpdateNode func(childComplexity int, id domain.ID, expectedVersion int, input model.NodeChanges) int
+	}
+
 	Organisation struct {
 		Aliases      func(childComplexity int) int
 		Code         func(childComplexity int) int
@@ -304,6 +332,7 @@ type ComplexityRoot struct {
 		Sources      func(childComplexity int) int
 		ValidFrom    func(childComplexity int) int
 		ValidTo      func(childComplexity int) int
+		Version      func(childComplexity int) int
 		WorksWith    func(childComplexity int) int
 	}
 
@@ -344,6 +373,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Administration          func(childComplexity int) int
+		Audit                   func(childComplexity int, target *string, actor *string, first *int) int
 		Benefits                func(childComplexity int) int
 		BenefitsConnection      func(childComplexity int, first *int, after *string, filter *model.BenefitFilter) int
 		Budget                  func(childComplexity int) int
@@ -381,6 +411,7 @@ type ComplexityRoot struct {
 		Phases      func(childComplexity int) int
 		Savings     func(childComplexity int) int
 		Sources     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	ReformChange struct {
@@ -398,6 +429,7 @@ type ComplexityRoot struct {
 		Sources       func(childComplexity int) int
 		ValidFrom     func(childComplexity int) int
 		ValidTo       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	ReformChangeConnection struct {
@@ -425,6 +457,7 @@ type ComplexityRoot struct {
 		Sources       func(childComplexity int) int
 		ValidFrom     func(childComplexity int) int
 		ValidTo       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	SavingsYear struct {
@@ -438,6 +471,7 @@ type ComplexityRoot struct {
 		Service     func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Total       func(childComplexity int) int
+		Version     func(childComplexity int) int
 		Year        func(childComplexity int) int
 	}
 
@@ -477,6 +511,7 @@ type ComplexityRoot struct {
 		Sources         func(childComplexity int) int
 		ValidFrom       func(childComplexity int) int
 		ValidTo         func(childComplexity int) int
+		Version         func(childComplexity int) int
 	}
 
 	TargetGroupConnection struct {
@@ -516,6 +551,7 @@ type ComplexityRoot struct {
 		Tasks           func(childComplexity int) int
 		ValidFrom       func(childComplexity int) int
 		ValidTo         func(childComplexity int) int
+		Version         func(childComplexity int) int
 	}
 
 	Unit struct {
@@ -530,6 +566,12 @@ type ComplexityRoot struct {
 		Tasks       func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
 		ValidTo     func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	WriteResult struct {
+		Audit func(childComplexity int) int
+		Node  func(childComplexity int) int
 	}
 }
 
@@ -618,6 +660,14 @@ type LinkResolver interface {
 
 	Statement(ctx context.Context, obj *model.Link) (string, error)
 }
+type MutationResolver interface {
+	CreateNode(ctx context.Context, input model.NodeInput) (*model.WriteResult, error)
+	UpdateNode(ctx context.Context, id domain.ID, expectedVersion int, input model.NodeChanges) (*model.WriteResult, error)
+	DeleteNode(ctx context.Context, id domain.ID, expectedVersion int) (*model.WriteResult, error)
+	CreateLink(ctx context.Context, input model.LinkInput) (*model.WriteResult, error)
+	UpdateLink(ctx context.Context, input model.LinkInput, expectedVersion int) (*model.WriteResult, error)
+	DeleteLink(ctx context.Context, relationship domain.RelKind, from domain.ID, to domain.ID, expectedVersion int) (*model.WriteResult, error)
+}
 type OrganisationResolver interface {
 	Links(ctx context.Context, obj *model.Organisation, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
 
@@ -644,6 +694,7 @@ type QueryResolver interface {
 	Impact(ctx context.Context, of domain.ID) (*model.Impact, error)
 	ImpactOfAll(ctx context.Context, ids []domain.ID) (*model.CombinedImpact, error)
 	Paths(ctx context.Context, from domain.ID, to domain.ID, maxLength *int, first *int) ([]*model.Path, error)
+	Audit(ctx context.Context, target *string, actor *string, first *int) ([]*model.AuditEntry, error)
 	Administration(ctx context.Context) (*model.Administration, error)
 	Centres(ctx context.Context, asOf *domain.Date) ([]*model.Centre, error)
 	Centre(ctx context.Context, code string, asOf *domain.Date) (*model.Centre, error)
@@ -661,6 +712,7 @@ type QueryResolver interface {
 }
 type ReformResolver interface {
 	Links(ctx context.Context, obj *model.Reform, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
+
 	Phases(ctx context.Context, obj *model.Reform) ([]*model.ReformPhase, error)
 	Initiatives(ctx context.Context, obj *model.Reform) ([]*model.ReformChange, error)
 	Savings(ctx context.Context, obj *model.Reform) ([]*model.SavingsYear, error)
@@ -807,6 +859,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Administration.Sources(childComplexity), true
+	case "Administration.version":
+		if e.ComplexityRoot.Administration.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Administration.Version(childComplexity), true
 
 	case "AffectedCentre.basis":
 		if e.ComplexityRoot.AffectedCentre.Basis == nil {
@@ -826,6 +884,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AffectedCentre.Paths(childComplexity), true
+
+	case "AuditEntry.actor":
+		if e.ComplexityRoot.AuditEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Actor(childComplexity), true
+	case "AuditEntry.after":
+		if e.ComplexityRoot.AuditEntry.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.After(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.before":
+		if e.ComplexityRoot.AuditEntry.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Before(childComplexity), true
+	case "AuditEntry.operation":
+		if e.ComplexityRoot.AuditEntry.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Operation(childComplexity), true
+	case "AuditEntry.seq":
+		if e.ComplexityRoot.AuditEntry.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Seq(childComplexity), true
+	case "AuditEntry.target":
+		if e.ComplexityRoot.AuditEntry.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Target(childComplexity), true
+	case "AuditEntry.version":
+		if e.ComplexityRoot.AuditEntry.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Version(childComplexity), true
 
 	case "Benefit.aliases":
 		if e.ComplexityRoot.Benefit.Aliases == nil {
@@ -886,6 +993,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Benefit.Sources(childComplexity), true
+	case "Benefit.version":
+		if e.ComplexityRoot.Benefit.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benefit.Version(childComplexity), true
 
 	case "BenefitConnection.edges":
 		if e.ComplexityRoot.BenefitConnection.Edges == nil {
@@ -972,6 +1085,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Budget.Total(childComplexity), true
+	case "Budget.version":
+		if e.ComplexityRoot.Budget.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Budget.Version(childComplexity), true
 	case "Budget.year":
 		if e.ComplexityRoot.Budget.Year == nil {
 			break
@@ -1038,6 +1157,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BudgetFrame.UnderBudgetCeiling(childComplexity), true
+	case "BudgetFrame.version":
+		if e.ComplexityRoot.BudgetFrame.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetFrame.Version(childComplexity), true
 
 	case "Centre.affectedBy":
 		if e.ComplexityRoot.Centre.AffectedBy == nil {
@@ -1249,6 +1374,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Centre.Units(childComplexity, args["asOf"].(*domain.Date)), true
+	case "Centre.version":
+		if e.ComplexityRoot.Centre.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Centre.Version(childComplexity), true
 
 	case "CentreChange.because":
 		if e.ComplexityRoot.CentreChange.Because == nil {
@@ -1462,6 +1593,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Committee.Sources(childComplexity), true
+	case "Committee.version":
+		if e.ComplexityRoot.Committee.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Committee.Version(childComplexity), true
 
 	case "DependencyCell.benefitFlows":
 		if e.ComplexityRoot.DependencyCell.BenefitFlows == nil {
@@ -1719,6 +1856,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.ValidTo(childComplexity), true
+	case "Intervention.version":
+		if e.ComplexityRoot.Intervention.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.Version(childComplexity), true
 
 	case "InterventionConnection.edges":
 		if e.ComplexityRoot.InterventionConnection.Edges == nil {
@@ -1826,6 +1969,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Display(childComplexity), true
 
+	case "Mutation.createLink":
+		if e.ComplexityRoot.Mutation.CreateLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLink(childComplexity, args["input"].(model.LinkInput)), true
+	case "Mutation.createNode":
+		if e.ComplexityRoot.Mutation.CreateNode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createNode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateNode(childComplexity, args["input"].(model.NodeInput)), true
+	case "Mutation.deleteLink":
+		if e.ComplexityRoot.Mutation.DeleteLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteLink(childComplexity, args["relationship"].(domain.RelKind), args["from"].(domain.ID), args["to"].(domain.ID), args["expectedVersion"].(int)), true
+	case "Mutation.deleteNode":
+		if e.ComplexityRoot.Mutation.DeleteNode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteNode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteNode(childComplexity, args["id"].(domain.ID), args["expectedVersion"].(int)), true
+	case "Mutation.updateLink":
+		if e.ComplexityRoot.Mutation.UpdateLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLink(childComplexity, args["input"].(model.LinkInput), args["expectedVersion"].(int)), true
+	case "Mutation.updateNode":
+		if e.ComplexityRoot.Mutation.UpdateNode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNode(childComplexity, args["id"].(domain.ID), args["expectedVersion"].(int), args["input"].(model.NodeChanges)), true
+
 	case "Organisation.aliases":
 		if e.ComplexityRoot.Organisation.Aliases == nil {
 			break
@@ -1903,6 +2113,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.ValidTo(childComplexity), true
+	case "Organisation.version":
+		if e.ComplexityRoot.Organisation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Version(childComplexity), true
 	case "Organisation.worksWith":
 		if e.ComplexityRoot.Organisation.WorksWith == nil {
 			break
@@ -2041,6 +2257,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Administration(childComplexity), true
+	case "Query.audit":
+		if e.ComplexityRoot.Query.Audit == nil {
+			break
+		}
+
+		args, err := ec.field_Query_audit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Audit(childComplexity, args["target"].(*string), args["actor"].(*string), args["first"].(*int)), true
 	case "Query.benefits":
 		if e.ComplexityRoot.Query.Benefits == nil {
 			break
@@ -2332,6 +2559,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reform.Sources(childComplexity), true
+	case "Reform.version":
+		if e.ComplexityRoot.Reform.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reform.Version(childComplexity), true
 
 	case "ReformChange.affects":
 		if e.ComplexityRoot.ReformChange.Affects == nil {
@@ -2422,6 +2655,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReformChange.ValidTo(childComplexity), true
+	case "ReformChange.version":
+		if e.ComplexityRoot.ReformChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformChange.Version(childComplexity), true
 
 	case "ReformChangeConnection.edges":
 		if e.ComplexityRoot.ReformChangeConnection.Edges == nil {
@@ -2538,6 +2777,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReformPhase.ValidTo(childComplexity), true
+	case "ReformPhase.version":
+		if e.ComplexityRoot.ReformPhase.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReformPhase.Version(childComplexity), true
 
 	case "SavingsYear.description":
 		if e.ComplexityRoot.SavingsYear.Description == nil {
@@ -2604,6 +2849,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SavingsYear.Total(childComplexity), true
+	case "SavingsYear.version":
+		if e.ComplexityRoot.SavingsYear.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavingsYear.Version(childComplexity), true
 	case "SavingsYear.year":
 		if e.ComplexityRoot.SavingsYear.Year == nil {
 			break
@@ -2775,6 +3026,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TargetGroup.ValidTo(childComplexity), true
+	case "TargetGroup.version":
+		if e.ComplexityRoot.TargetGroup.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetGroup.Version(childComplexity), true
 
 	case "TargetGroupConnection.edges":
 		if e.ComplexityRoot.TargetGroupConnection.Edges == nil {
@@ -2929,6 +3186,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.ValidTo(childComplexity), true
+	case "Transfer.version":
+		if e.ComplexityRoot.Transfer.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Version(childComplexity), true
 
 	case "Unit.centre":
 		if e.ComplexityRoot.Unit.Centre == nil {
@@ -3001,6 +3264,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.ValidTo(childComplexity), true
+	case "Unit.version":
+		if e.ComplexityRoot.Unit.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.Version(childComplexity), true
+
+	case "WriteResult.audit":
+		if e.ComplexityRoot.WriteResult.Audit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteResult.Audit(childComplexity), true
+	case "WriteResult.node":
+		if e.ComplexityRoot.WriteResult.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteResult.Node(childComplexity), true
 
 	}
 	return 0, false
@@ -3013,9 +3295,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("BenefitFilter", ec.unmarshalInputBenefitFilter),
 			graphql.NewInputUnmarshaler("InterventionFilter", ec.unmarshalInputInterventionFilter),
+			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
+			graphql.NewInputUnmarshaler("NodeChanges", ec.unmarshalInputNodeChanges),
+			graphql.NewInputUnmarshaler("NodeInput", ec.unmarshalInputNodeInput),
 			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
 			graphql.NewInputUnmarshaler("ReformChangeFilter", ec.unmarshalInputReformChangeFilter),
+			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 			graphql.NewInputUnmarshaler("TargetGroupFilter", ec.unmarshalInputTargetGroupFilter),
+			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
 		)
 	}
 	first := true
@@ -3050,6 +3337,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -3087,6 +3389,8 @@ type Budget implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   year: Int!
   total: Money!
   "Service, Indsats, Anlæg, Overførsler."
@@ -3101,6 +3405,8 @@ type BudgetFrame implements Node {
   description: String!
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   amount: Money!
   "Share of the total, e.g. 12.0."
   sharePercent: Float!
@@ -3116,6 +3422,8 @@ type SavingsYear implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   "Null for the permanent (\"Varigt\") row."
   year: Int
   "\"2026\" … \"Varigt\"."
@@ -3493,6 +3801,131 @@ extend type Query {
   paths(from: ID!, to: ID!, maxLength: Int = 4, first: Int = 10): [Path!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/mutation.graphqls", Input: `# Planners' writes, and the audit trail that records them.
+
+"""
+Writes, for planners and admins (a bearer token with that role). Every write is
+validated (no dangling reference, no unknown kind, no INFERRED link without a rationale,
+sources required), atomic, and recorded in the audit trail. Updates and deletes name the
+version they read: if someone wrote in between, the write is refused with CONFLICT and
+changes nothing. Read the node again and retry.
+"""
+type Mutation {
+  "Add a node. Its kind is its id's prefix: centre:…, targetgroup:…, intervention:…"
+  createNode(input: NodeInput!): WriteResult!
+  "Change a node's facts. Fields left out keep their value; an empty string clears one."
+  updateNode(id: ID!, expectedVersion: Int!, input: NodeChanges!): WriteResult!
+  "Remove a node that has no relationships left."
+  deleteNode(id: ID!, expectedVersion: Int!): WriteResult!
+  "Add a relationship between two existing nodes."
+  createLink(input: LinkInput!): WriteResult!
+  "Replace a relationship's basis, rationale, note, sources and dates."
+  updateLink(input: LinkInput!, expectedVersion: Int!): WriteResult!
+  "Remove a relationship."
+  deleteLink(relationship: RelationshipKind!, from: ID!, to: ID!, expectedVersion: Int!): WriteResult!
+}
+
+input SourceInput {
+  document: String!
+  section: String!
+  slide: Int
+  note: String
+}
+
+input TaskInput {
+  text: String!
+  validFrom: Date
+  validTo: Date
+}
+
+"A new node: what every node needs, and the facts its kind needs (a centre's code, an intervention's audience, …)."
+input NodeInput {
+  id: ID!
+  name: String!
+  sources: [SourceInput!]!
+  description: String
+  code: String
+  fullName: String
+  aliases: [String!]
+  notes: [String!]
+  tasks: [TaskInput!]
+  audience: Audience
+  validFrom: Date
+  validTo: Date
+  effectiveDate: Date
+  legislation: String
+  legalStatus: String
+}
+
+"Changes to a node: only the fields given change."
+input NodeChanges {
+  name: String
+  sources: [SourceInput!]
+  description: String
+  code: String
+  fullName: String
+  aliases: [String!]
+  notes: [String!]
+  tasks: [TaskInput!]
+  audience: Audience
+  validFrom: Date
+  validTo: Date
+  effectiveDate: Date
+  legislation: String
+  legalStatus: String
+}
+
+input LinkInput {
+  relationship: RelationshipKind!
+  from: ID!
+  to: ID!
+  basis: Basis!
+  "Required when basis is INFERRED."
+  rationale: String
+  note: String
+  sources: [SourceInput!]!
+  validFrom: Date
+  validTo: Date
+}
+
+"What a write did."
+type WriteResult {
+  audit: AuditEntry!
+  "The node written, as it is now; null after a delete or a relationship write."
+  node: Node
+}
+
+enum WriteOperation {
+  CREATE_NODE
+  UPDATE_NODE
+  DELETE_NODE
+  CREATE_LINK
+  UPDATE_LINK
+  DELETE_LINK
+}
+
+"One recorded write: who, when, what, and the state before and after."
+type AuditEntry {
+  seq: Int!
+  "RFC 3339, UTC."
+  at: String!
+  actor: String!
+  operation: WriteOperation!
+  "A node id, or a relationship as from|KIND|to."
+  target: String!
+  "The target before the write, as JSON; null for a creation."
+  before: String
+  "The target after the write, as JSON; null after a deletion."
+  after: String
+  "The target's version after the write; 0 after a deletion."
+  version: Int!
+}
+
+extend type Query {
+  "The audit trail, newest first: for planners and admins."
+  audit(target: String, actor: String, first: Int = 50): [AuditEntry!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/node.graphqls", Input: `# What every node shares, and the small value types used everywhere.
 
 "ISO 8601 calendar date, e.g. 2026-02-01."
@@ -3515,6 +3948,8 @@ interface Node {
   one kind, or only those in one direction.
   """
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
 }
 
 type Source {
@@ -3641,6 +4076,8 @@ type Administration implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   "\"BIF\"."
   code: String!
   fullName: String
@@ -3661,6 +4098,8 @@ type Committee implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   "\"BIU\"."
   code: String!
   fullName: String
@@ -3674,6 +4113,8 @@ type Centre implements Node {
   sources: [Source!]!
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   "CBE, CBA, Ungecenteret, CSI, Ydelsesservice, Centralforvaltningen, CDØ."
   code: String!
   "The name spelled out, where the source gives one: \"Center for drift og økonomi\"."
@@ -3724,6 +4165,8 @@ type Unit implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   tasks: [String!]!
   datedTasks: [Task!]!
   centre: Centre!
@@ -3741,6 +4184,8 @@ type Organisation implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   "\"SOF\", \"FGU\", ..."
   code: String!
   "The name spelled out, where known: \"Socialforvaltningen\"."
@@ -3788,6 +4233,8 @@ type Reform implements Node {
   "E.g. the note on savings."
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   "By date."
   phases: [ReformPhase!]!
   "The undated items."
@@ -3804,6 +4251,8 @@ type ReformPhase implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   effectiveDate: Date!
   "E.g. \"Lovforslag fremsat i november 2025\"."
   legalStatus: String!
@@ -3825,6 +4274,8 @@ type ReformChange implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   "Its phase's date; null for the undated initiatives."
   effectiveDate: Date
   phase: ReformPhase
@@ -3857,6 +4308,8 @@ type Transfer implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   tasks: [String!]!
   datedTasks: [Task!]!
   "Where the document names one."
@@ -3898,6 +4351,8 @@ type TargetGroup implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   aliases: [String!]!
   servedBy: [Centre!]!
   "The reform item that abolishes it, if any."
@@ -3927,6 +4382,8 @@ type Intervention implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   aliases: [String!]!
   audience: Audience!
   deliveredBy: [Centre!]!
@@ -3946,6 +4403,8 @@ type Benefit implements Node {
   description: String
   notes: [String!]!
   links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "How many times it has been written: 1 as seeded. An update or delete names the version it read."
+  version: Int!
   aliases: [String!]!
   paidBy: [Centre!]!
   "The target groups it is paid to."
@@ -4050,6 +4509,8 @@ func (ec *executionContext) childFields_Administration(ctx context.Context, fiel
 		return ec.fieldContext_Administration_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Administration_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Administration_version(ctx, field)
 	case "code":
 		return ec.fieldContext_Administration_code(ctx, field)
 	case "fullName":
@@ -4078,6 +4539,28 @@ func (ec *executionContext) childFields_AffectedCentre(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AffectedCentre", field.Name)
 }
 
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_AuditEntry_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEntry_actor(ctx, field)
+	case "operation":
+		return ec.fieldContext_AuditEntry_operation(ctx, field)
+	case "target":
+		return ec.fieldContext_AuditEntry_target(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditEntry_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditEntry_after(ctx, field)
+	case "version":
+		return ec.fieldContext_AuditEntry_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_Benefit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4092,6 +4575,8 @@ func (ec *executionContext) childFields_Benefit(ctx context.Context, field graph
 		return ec.fieldContext_Benefit_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Benefit_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Benefit_version(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Benefit_aliases(ctx, field)
 	case "paidBy":
@@ -4138,6 +4623,8 @@ func (ec *executionContext) childFields_Budget(ctx context.Context, field graphq
 		return ec.fieldContext_Budget_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Budget_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Budget_version(ctx, field)
 	case "year":
 		return ec.fieldContext_Budget_year(ctx, field)
 	case "total":
@@ -4162,6 +4649,8 @@ func (ec *executionContext) childFields_BudgetFrame(ctx context.Context, field g
 		return ec.fieldContext_BudgetFrame_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_BudgetFrame_links(ctx, field)
+	case "version":
+		return ec.fieldContext_BudgetFrame_version(ctx, field)
 	case "amount":
 		return ec.fieldContext_BudgetFrame_amount(ctx, field)
 	case "sharePercent":
@@ -4184,6 +4673,8 @@ func (ec *executionContext) childFields_Centre(ctx context.Context, field graphq
 		return ec.fieldContext_Centre_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Centre_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Centre_version(ctx, field)
 	case "code":
 		return ec.fieldContext_Centre_code(ctx, field)
 	case "fullName":
@@ -4310,6 +4801,8 @@ func (ec *executionContext) childFields_Committee(ctx context.Context, field gra
 		return ec.fieldContext_Committee_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Committee_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Committee_version(ctx, field)
 	case "code":
 		return ec.fieldContext_Committee_code(ctx, field)
 	case "fullName":
@@ -4422,6 +4915,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Intervention_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Intervention_version(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Intervention_aliases(ctx, field)
 	case "audience":
@@ -4510,6 +5005,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Organisation_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Organisation_version(ctx, field)
 	case "code":
 		return ec.fieldContext_Organisation_code(ctx, field)
 	case "fullName":
@@ -4612,6 +5109,8 @@ func (ec *executionContext) childFields_Reform(ctx context.Context, field graphq
 		return ec.fieldContext_Reform_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Reform_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Reform_version(ctx, field)
 	case "phases":
 		return ec.fieldContext_Reform_phases(ctx, field)
 	case "initiatives":
@@ -4636,6 +5135,8 @@ func (ec *executionContext) childFields_ReformChange(ctx context.Context, field 
 		return ec.fieldContext_ReformChange_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_ReformChange_links(ctx, field)
+	case "version":
+		return ec.fieldContext_ReformChange_version(ctx, field)
 	case "effectiveDate":
 		return ec.fieldContext_ReformChange_effectiveDate(ctx, field)
 	case "phase":
@@ -4692,6 +5193,8 @@ func (ec *executionContext) childFields_ReformPhase(ctx context.Context, field g
 		return ec.fieldContext_ReformPhase_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_ReformPhase_links(ctx, field)
+	case "version":
+		return ec.fieldContext_ReformPhase_version(ctx, field)
 	case "effectiveDate":
 		return ec.fieldContext_ReformPhase_effectiveDate(ctx, field)
 	case "legalStatus":
@@ -4724,6 +5227,8 @@ func (ec *executionContext) childFields_SavingsYear(ctx context.Context, field g
 		return ec.fieldContext_SavingsYear_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_SavingsYear_links(ctx, field)
+	case "version":
+		return ec.fieldContext_SavingsYear_version(ctx, field)
 	case "year":
 		return ec.fieldContext_SavingsYear_year(ctx, field)
 	case "label":
@@ -4794,6 +5299,8 @@ func (ec *executionContext) childFields_TargetGroup(ctx context.Context, field g
 		return ec.fieldContext_TargetGroup_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_TargetGroup_links(ctx, field)
+	case "version":
+		return ec.fieldContext_TargetGroup_version(ctx, field)
 	case "aliases":
 		return ec.fieldContext_TargetGroup_aliases(ctx, field)
 	case "servedBy":
@@ -4874,6 +5381,8 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Transfer_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Transfer_version(ctx, field)
 	case "tasks":
 		return ec.fieldContext_Transfer_tasks(ctx, field)
 	case "datedTasks":
@@ -4906,6 +5415,8 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_notes(ctx, field)
 	case "links":
 		return ec.fieldContext_Unit_links(ctx, field)
+	case "version":
+		return ec.fieldContext_Unit_version(ctx, field)
 	case "tasks":
 		return ec.fieldContext_Unit_tasks(ctx, field)
 	case "datedTasks":
@@ -4918,6 +5429,16 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Unit", field.Name)
+}
+
+func (ec *executionContext) childFields_WriteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "audit":
+		return ec.fieldContext_WriteResult_audit(ctx, field)
+	case "node":
+		return ec.fieldContext_WriteResult_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WriteResult", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5368,6 +5889,146 @@ func (ec *executionContext) field_Intervention_links_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LinkInput, error) {
+			return ec.unmarshalNLinkInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.NodeInput, error) {
+			return ec.unmarshalNNodeInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relationship",
+		func(ctx context.Context, v any) (domain.RelKind, error) {
+			return ec.unmarshalNRelationshipKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationship"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LinkInput, error) {
+			return ec.unmarshalNLinkInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.NodeChanges, error) {
+			return ec.unmarshalNNodeChanges2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeChanges(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Organisation_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5401,6 +6062,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_audit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "target",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["target"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -6160,6 +6851,29 @@ func (ec *executionContext) fieldContext_Administration_links(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Administration_version(ctx context.Context, field graphql.CollectedField, obj *model.Administration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Administration_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Administration_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Administration", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Administration_code(ctx context.Context, field graphql.CollectedField, obj *model.Administration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6421,6 +7135,190 @@ func (ec *executionContext) fieldContext_AffectedCentre_paths(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _AuditEntry_seq(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_operation(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.WriteOp) graphql.Marshaler {
+			return ec.marshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "WriteOperation")
+}
+
+func (ec *executionContext) _AuditEntry_target(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_before(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_after(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_version(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Benefit_id(ctx context.Context, field graphql.CollectedField, obj *model.Benefit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6587,6 +7485,29 @@ func (ec *executionContext) fieldContext_Benefit_links(ctx context.Context, fiel
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Benefit_version(ctx context.Context, field graphql.CollectedField, obj *model.Benefit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benefit_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benefit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benefit", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Benefit_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Benefit) (ret graphql.Marshaler) {
@@ -6986,6 +7907,29 @@ func (ec *executionContext) fieldContext_Budget_links(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Budget_version(ctx context.Context, field graphql.CollectedField, obj *model.Budget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Budget_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Budget_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Budget", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Budget_year(ctx context.Context, field graphql.CollectedField, obj *model.Budget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7241,6 +8185,29 @@ func (ec *executionContext) fieldContext_BudgetFrame_links(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _BudgetFrame_version(ctx context.Context, field graphql.CollectedField, obj *model.BudgetFrame) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetFrame_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetFrame_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetFrame", field, true, false, "Int")
+}
+
 func (ec *executionContext) _BudgetFrame_amount(ctx context.Context, field graphql.CollectedField, obj *model.BudgetFrame) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7462,6 +8429,29 @@ func (ec *executionContext) fieldContext_Centre_links(ctx context.Context, field
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Centre_version(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Centre_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Centre_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Centre", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Centre_code(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
@@ -9024,6 +10014,29 @@ func (ec *executionContext) fieldContext_Committee_links(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Committee_version(ctx context.Context, field graphql.CollectedField, obj *model.Committee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Committee_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Committee_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Committee", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Committee_code(ctx context.Context, field graphql.CollectedField, obj *model.Committee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10054,6 +11067,29 @@ func (ec *executionContext) fieldContext_Intervention_links(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Intervention_version(ctx context.Context, field graphql.CollectedField, obj *model.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Intervention_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Intervention) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10646,6 +11682,270 @@ func (ec *executionContext) fieldContext_Money_display(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Money", field, true, false, "String")
 }
 
+func (ec *executionContext) _Mutation_createNode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateNode(ctx, fc.Args["input"].(model.NodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
+			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WriteResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createNode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNode(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int), fc.Args["input"].(model.NodeChanges))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
+			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WriteResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteNode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteNode(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
+			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WriteResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteNode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLink(ctx, fc.Args["input"].(model.LinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
+			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WriteResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLink(ctx, fc.Args["input"].(model.LinkInput), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
+			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WriteResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteLink(ctx, fc.Args["relationship"].(domain.RelKind), fc.Args["from"].(domain.ID), fc.Args["to"].(domain.ID), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
+			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WriteResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10812,6 +12112,29 @@ func (ec *executionContext) fieldContext_Organisation_links(ctx context.Context,
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_version(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Organisation_code(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
@@ -12020,6 +13343,50 @@ func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_audit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_audit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Audit(ctx, fc.Args["target"].(*string), fc.Args["actor"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_audit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_audit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_administration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12784,6 +14151,29 @@ func (ec *executionContext) fieldContext_Reform_links(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Reform_version(ctx context.Context, field graphql.CollectedField, obj *model.Reform) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reform_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reform_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reform", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Reform_phases(ctx context.Context, field graphql.CollectedField, obj *model.Reform) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13046,6 +14436,29 @@ func (ec *executionContext) fieldContext_ReformChange_links(ctx context.Context,
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReformChange_version(ctx context.Context, field graphql.CollectedField, obj *model.ReformChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformChange", field, true, false, "Int")
 }
 
 func (ec *executionContext) _ReformChange_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.ReformChange) (ret graphql.Marshaler) {
@@ -13587,6 +15000,29 @@ func (ec *executionContext) fieldContext_ReformPhase_links(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _ReformPhase_version(ctx context.Context, field graphql.CollectedField, obj *model.ReformPhase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformPhase_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformPhase_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReformPhase", field, true, false, "Int")
+}
+
 func (ec *executionContext) _ReformPhase_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.ReformPhase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13932,6 +15368,29 @@ func (ec *executionContext) fieldContext_SavingsYear_links(ctx context.Context, 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SavingsYear_version(ctx context.Context, field graphql.CollectedField, obj *model.SavingsYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavingsYear_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavingsYear_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavingsYear", field, true, false, "Int")
 }
 
 func (ec *executionContext) _SavingsYear_year(ctx context.Context, field graphql.CollectedField, obj *model.SavingsYear) (ret graphql.Marshaler) {
@@ -14545,6 +16004,29 @@ func (ec *executionContext) fieldContext_TargetGroup_links(ctx context.Context, 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TargetGroup_version(ctx context.Context, field graphql.CollectedField, obj *model.TargetGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetGroup_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetGroup_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetGroup", field, true, false, "Int")
 }
 
 func (ec *executionContext) _TargetGroup_aliases(ctx context.Context, field graphql.CollectedField, obj *model.TargetGroup) (ret graphql.Marshaler) {
@@ -15224,6 +16706,29 @@ func (ec *executionContext) fieldContext_Transfer_links(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Transfer_version(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Transfer_tasks(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15589,6 +17094,29 @@ func (ec *executionContext) fieldContext_Unit_links(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Unit_version(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Unit", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Unit_tasks(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15720,6 +17248,70 @@ func (ec *executionContext) _Unit_validTo(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Unit_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Unit", field, false, false, "Date")
+}
+
+func (ec *executionContext) _WriteResult_audit(ctx context.Context, field graphql.CollectedField, obj *model.WriteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WriteResult_audit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Audit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐAuditEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WriteResult_audit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WriteResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WriteResult_node(ctx context.Context, field graphql.CollectedField, obj *model.WriteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WriteResult_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WriteResult_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WriteResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -16914,6 +18506,377 @@ func UnmarshalInterventionFilter(ctx context.Context, raw any) (model.Interventi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any) (model.LinkInput, error) {
+	var it model.LinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"relationship", "from", "to", "basis", "rationale", "note", "sources", "validFrom", "validTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "relationship":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationship"))
+			data, err := ec.unmarshalNRelationshipKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relationship = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalNBasis2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "rationale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rationale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rationale = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNSourceInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkInput unmarshals raw into the LinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkInput(ctx context.Context, raw any) (model.LinkInput, error) {
+	var out model.LinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNodeChanges(ctx context.Context, obj any) (model.NodeChanges, error) {
+	var it model.NodeChanges
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "sources", "description", "code", "fullName", "aliases", "notes", "tasks", "audience", "validFrom", "validTo", "effectiveDate", "legislation", "legalStatus"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOSourceInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "tasks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tasks"))
+			data, err := ec.unmarshalOTaskInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTaskInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tasks = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "effectiveDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveDate"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveDate = data
+		case "legislation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legislation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Legislation = data
+		case "legalStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalStatus"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalStatus = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNodeChanges unmarshals raw into the NodeChanges input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNodeChanges(ctx context.Context, raw any) (model.NodeChanges, error) {
+	var out model.NodeChanges
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NodeChanges", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNodeInput(ctx context.Context, obj any) (model.NodeInput, error) {
+	var it model.NodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "sources", "description", "code", "fullName", "aliases", "notes", "tasks", "audience", "validFrom", "validTo", "effectiveDate", "legislation", "legalStatus"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNSourceInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "tasks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tasks"))
+			data, err := ec.unmarshalOTaskInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTaskInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tasks = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOAudience2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "effectiveDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveDate"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveDate = data
+		case "legislation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legislation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Legislation = data
+		case "legalStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalStatus"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalStatus = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNodeInput unmarshals raw into the NodeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNodeInput(ctx context.Context, raw any) (model.NodeInput, error) {
+	var out model.NodeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NodeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context, obj any) (model.OrganisationFilter, error) {
 	var it model.OrganisationFilter
 	if obj == nil {
@@ -17033,6 +18996,69 @@ func UnmarshalReformChangeFilter(ctx context.Context, raw any) (model.ReformChan
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
+	var it model.SourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"document", "section", "slide", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "document":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("document"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Document = data
+		case "section":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("section"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Section = data
+		case "slide":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slide"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slide = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceInput unmarshals raw into the SourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
+	var out model.SourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTargetGroupFilter(ctx context.Context, obj any) (model.TargetGroupFilter, error) {
 	var it model.TargetGroupFilter
 	if obj == nil {
@@ -17086,6 +19112,62 @@ func (ec *executionContext) unmarshalInputTargetGroupFilter(ctx context.Context,
 func UnmarshalTargetGroupFilter(ctx context.Context, raw any) (model.TargetGroupFilter, error) {
 	var out model.TargetGroupFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetGroupFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTaskInput(ctx context.Context, obj any) (model.TaskInput, error) {
+	var it model.TaskInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "validFrom", "validTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskInput unmarshals raw into the TaskInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskInput(ctx context.Context, raw any) (model.TaskInput, error) {
+	var out model.TaskInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskInput", raw, &out)
 	return out, err
 }
 
@@ -17257,6 +19339,11 @@ func (ec *executionContext) _Administration(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Administration_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Administration_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._Administration_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17351,6 +19438,74 @@ func (ec *executionContext) _AffectedCentre(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var auditEntryImplementors = []string{"AuditEntry"}
+
+func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntry")
+		case "seq":
+			out.Values[i] = ec._AuditEntry_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._AuditEntry_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._AuditEntry_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._AuditEntry_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._AuditEntry_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._AuditEntry_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._AuditEntry_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._AuditEntry_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var benefitImplementors = []string{"Benefit", "Node"}
 
 func (ec *executionContext) _Benefit(ctx context.Context, sel ast.SelectionSet, obj *model.Benefit) graphql.Marshaler {
@@ -17393,6 +19548,11 @@ func (ec *executionContext) _Benefit(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Benefit_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Benefit_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "aliases":
 			out.Values[i] = ec._Benefit_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17550,6 +19710,11 @@ func (ec *executionContext) _Budget(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Budget_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Budget_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "year":
 			out.Values[i] = ec._Budget_year(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17625,6 +19790,11 @@ func (ec *executionContext) _BudgetFrame(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BudgetFrame_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._BudgetFrame_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "amount":
 			out.Values[i] = ec._BudgetFrame_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17694,6 +19864,11 @@ func (ec *executionContext) _Centre(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Centre_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Centre_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._Centre_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18081,6 +20256,11 @@ func (ec *executionContext) _Committee(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Committee_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Committee_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._Committee_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18446,6 +20626,11 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Intervention_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "aliases":
 			out.Values[i] = ec._Intervention_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18694,6 +20879,84 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createNode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createNode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteNode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteNode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organisationImplementors = []string{"Organisation", "Node"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *model.Organisation) graphql.Marshaler {
@@ -18736,6 +20999,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Organisation_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._Organisation_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19124,6 +21392,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_paths(ctx, field)
 				})
+		case "audit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_audit(ctx, field)
+				})
 		case "administration":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -19281,6 +21555,11 @@ func (ec *executionContext) _Reform(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Reform_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Reform_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "phases":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -19358,6 +21637,11 @@ func (ec *executionContext) _ReformChange(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReformChange_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._ReformChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "effectiveDate":
 			out.Values[i] = ec._ReformChange_effectiveDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -19543,6 +21827,11 @@ func (ec *executionContext) _ReformPhase(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReformPhase_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._ReformPhase_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "effectiveDate":
 			out.Values[i] = ec._ReformPhase_effectiveDate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19639,6 +21928,11 @@ func (ec *executionContext) _SavingsYear(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SavingsYear_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._SavingsYear_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "year":
 			out.Values[i] = ec._SavingsYear_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -19870,6 +22164,11 @@ func (ec *executionContext) _TargetGroup(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TargetGroup_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._TargetGroup_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "aliases":
 			out.Values[i] = ec._TargetGroup_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20140,6 +22439,11 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Transfer_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Transfer_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "tasks":
 			out.Values[i] = ec._Transfer_tasks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20236,6 +22540,11 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unit_links(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Unit_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "tasks":
 			out.Values[i] = ec._Unit_tasks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20261,6 +22570,44 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Unit_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var writeResultImplementors = []string{"WriteResult"}
+
+func (ec *executionContext) _WriteResult(ctx context.Context, sel ast.SelectionSet, obj *model.WriteResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, writeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WriteResult")
+		case "audit":
+			out.Values[i] = ec._WriteResult_audit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._WriteResult_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20715,6 +23062,30 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNAuditEntry2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntry!")
+		return graphql.Null
+	}
+	return ec._AuditEntry(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBasis2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐBasis(ctx context.Context, v any) (domain.Basis, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNBasis2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐBasis[tmp]
@@ -21132,6 +23503,20 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNIntervention2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐInterventionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Intervention) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21212,6 +23597,11 @@ func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph�
 	return ec._Link(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNLinkInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkInput(ctx context.Context, v any) (model.LinkInput, error) {
+	res, err := ec.unmarshalInputLinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMeasure2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐMeasure(ctx context.Context, v any) (domain.Measure, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNMeasure2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐMeasure[tmp]
@@ -21272,6 +23662,16 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋbifᚑkkᚋorggraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNNodeChanges2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeChanges(ctx context.Context, v any) (model.NodeChanges, error) {
+	res, err := ec.unmarshalInputNodeChanges(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNodeInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeInput(ctx context.Context, v any) (model.NodeInput, error) {
+	res, err := ec.unmarshalInputNodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOrganisation2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
@@ -21490,6 +23890,68 @@ func (ec *executionContext) marshalNReformPhase2ᚖgithubᚗcomᚋbifᚑkkᚋorg
 	return ec._ReformPhase(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRelationshipKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind(ctx context.Context, v any) (domain.RelKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRelationshipKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationshipKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind(ctx context.Context, sel ast.SelectionSet, v domain.RelKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRelationshipKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RelationshipKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRelationshipKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind = map[string]domain.RelKind{
+		"OVERSEES":       domain.RelOversees,
+		"HAS_CENTRE":     domain.RelHasCentre,
+		"HAS_UNIT":       domain.RelHasUnit,
+		"SERVES":         domain.RelServes,
+		"DELIVERS":       domain.RelDelivers,
+		"PAYS":           domain.RelPays,
+		"PAID_TO":        domain.RelPaidTo,
+		"WORKS_WITH":     domain.RelWorksWith,
+		"COOPERATES_ON":  domain.RelCooperatesOn,
+		"HAS_PHASE":      domain.RelHasPhase,
+		"INCLUDES":       domain.RelIncludes,
+		"HAS_INITIATIVE": domain.RelHasInitiative,
+		"PHASES_OUT":     domain.RelPhasesOut,
+		"AFFECTS":        domain.RelAffects,
+		"MOVES_TO":       domain.RelMovesTo,
+		"MOVES":          domain.RelMoves,
+		"COORDINATES":    domain.RelCoordinates,
+		"HAS_BUDGET":     domain.RelHasBudget,
+		"HAS_FRAME":      domain.RelHasFrame,
+		"HAS_SAVINGS":    domain.RelHasSavings,
+	}
+	marshalNRelationshipKind2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind = map[domain.RelKind]string{
+		domain.RelOversees:      "OVERSEES",
+		domain.RelHasCentre:     "HAS_CENTRE",
+		domain.RelHasUnit:       "HAS_UNIT",
+		domain.RelServes:        "SERVES",
+		domain.RelDelivers:      "DELIVERS",
+		domain.RelPays:          "PAYS",
+		domain.RelPaidTo:        "PAID_TO",
+		domain.RelWorksWith:     "WORKS_WITH",
+		domain.RelCooperatesOn:  "COOPERATES_ON",
+		domain.RelHasPhase:      "HAS_PHASE",
+		domain.RelIncludes:      "INCLUDES",
+		domain.RelHasInitiative: "HAS_INITIATIVE",
+		domain.RelPhasesOut:     "PHASES_OUT",
+		domain.RelAffects:       "AFFECTS",
+		domain.RelMovesTo:       "MOVES_TO",
+		domain.RelMoves:         "MOVES",
+		domain.RelCoordinates:   "COORDINATES",
+		domain.RelHasBudget:     "HAS_BUDGET",
+		domain.RelHasFrame:      "HAS_FRAME",
+		domain.RelHasSavings:    "HAS_SAVINGS",
+	}
+)
+
 func (ec *executionContext) marshalNSavingsYear2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSavingsYearᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SavingsYear) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21616,6 +24078,25 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph
 	return ec._Source(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSourceInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx context.Context, v any) ([]*model.SourceInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SourceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNSourceInput2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21739,6 +24220,11 @@ func (ec *executionContext) marshalNTask2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph�
 	return ec._Task(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTaskInput2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTaskInput(ctx context.Context, v any) (*model.TaskInput, error) {
+	res, err := ec.unmarshalInputTaskInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21843,6 +24329,48 @@ func (ec *executionContext) marshalNUnit2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph�
 		return graphql.Null
 	}
 	return ec._Unit(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp(ctx context.Context, v any) (domain.WriteOp, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp(ctx context.Context, sel ast.SelectionSet, v domain.WriteOp) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "WriteOperation!")
+	}
+	return res
+}
+
+var (
+	unmarshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp = map[string]domain.WriteOp{
+		"CREATE_NODE": domain.CreateNode,
+		"UPDATE_NODE": domain.UpdateNode,
+		"DELETE_NODE": domain.DeleteNode,
+		"CREATE_LINK": domain.CreateLink,
+		"UPDATE_LINK": domain.UpdateLink,
+		"DELETE_LINK": domain.DeleteLink,
+	}
+	marshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp = map[domain.WriteOp]string{
+		domain.CreateNode: "CREATE_NODE",
+		domain.UpdateNode: "UPDATE_NODE",
+		domain.DeleteNode: "DELETE_NODE",
+		domain.CreateLink: "CREATE_LINK",
+		domain.UpdateLink: "UPDATE_LINK",
+		domain.DeleteLink: "DELETE_LINK",
+	}
+)
+
+func (ec *executionContext) marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx context.Context, sel ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WriteResult!")
+		return graphql.Null
+	}
+	return ec._WriteResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -22285,6 +24813,58 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOSourceInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx context.Context, v any) ([]*model.SourceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SourceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -22316,6 +24896,23 @@ func (ec *executionContext) unmarshalOTargetGroupFilter2ᚖgithubᚗcomᚋbifᚑ
 	}
 	res, err := ec.unmarshalInputTargetGroupFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTaskInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTaskInputᚄ(ctx context.Context, v any) ([]*model.TaskInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TaskInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTaskInput2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTaskInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -136,6 +137,27 @@ type contextKey struct{ name string }
 
 var loadersKey = &contextKey{"loaders"}
 
+// loaderSet holds a request's loaders. A write replaces them, so nothing
+// the request read before it can be served after it.
+type loaderSet struct {
+	mu   sync.Mutex
+	l    *loaders
+	st   store.Store
+	wait time.Duration
+}
+
+func (s *loaderSet) current() *loaders {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.l
+}
+
+func (s *loaderSet) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.l = newLoaders(s.st, s.wait)
+}
+
 // Loaders is HTTP middleware that gives each request its own loaders over st.
 // wait is how long a loader collects keys before it calls the store; zero
 // means DefaultLoaderWait.
@@ -145,9 +167,17 @@ func Loaders(st store.Store, wait time.Duration) func(http.Handler) http.Handler
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := context.WithValue(r.Context(), loadersKey, newLoaders(st, wait))
+			set := &loaderSet{l: newLoaders(st, wait), st: st, wait: wait}
+			ctx := context.WithValue(r.Context(), loadersKey, set)
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
+	}
+}
+
+// forgetReads drops everything the request's loaders hold; a write calls it.
+func forgetReads(ctx context.Context) {
+	if set, ok := ctx.Value(loadersKey).(*loaderSet); ok {
+		set.reset()
 	}
 }
 
@@ -158,11 +188,11 @@ const DefaultLoaderWait = time.Millisecond
 var errNoLoaders = errors.New("graph: no loaders in context; wrap the handler in Loaders")
 
 func loadersFrom(ctx context.Context) (*loaders, error) {
-	l, ok := ctx.Value(loadersKey).(*loaders)
+	set, ok := ctx.Value(loadersKey).(*loaderSet)
 	if !ok {
 		return nil, errNoLoaders
 	}
-	return l, nil
+	return set.current(), nil
 }
 
 // loadKind returns every node of a kind in seed order, once per request.

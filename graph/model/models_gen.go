@@ -32,6 +32,64 @@ type InterventionFilter struct {
 	AsOf *domain.Date `json:"asOf,omitempty"`
 }
 
+type LinkInput struct {
+	Relationship domain.RelKind `json:"relationship"`
+	From         domain.ID      `json:"from"`
+	To           domain.ID      `json:"to"`
+	Basis        domain.Basis   `json:"basis"`
+	// Required when basis is INFERRED.
+	Rationale *string        `json:"rationale,omitempty"`
+	Note      *string        `json:"note,omitempty"`
+	Sources   []*SourceInput `json:"sources"`
+	ValidFrom *domain.Date   `json:"validFrom,omitempty"`
+	ValidTo   *domain.Date   `json:"validTo,omitempty"`
+}
+
+// Writes, for planners and admins (a bearer token with that role). Every write is
+// validated (no dangling reference, no unknown kind, no INFERRED link without a rationale,
+// sources required), atomic, and recorded in the audit trail. Updates and deletes name the
+// version they read: if someone wrote in between, the write is refused with CONFLICT and
+// changes nothing. Read the node again and retry.
+type Mutation struct {
+}
+
+// Changes to a node: only the fields given change.
+type NodeChanges struct {
+	Name          *string          `json:"name,omitempty"`
+	Sources       []*SourceInput   `json:"sources,omitempty"`
+	Description   *string          `json:"description,omitempty"`
+	Code          *string          `json:"code,omitempty"`
+	FullName      *string          `json:"fullName,omitempty"`
+	Aliases       []string         `json:"aliases,omitempty"`
+	Notes         []string         `json:"notes,omitempty"`
+	Tasks         []*TaskInput     `json:"tasks,omitempty"`
+	Audience      *domain.Audience `json:"audience,omitempty"`
+	ValidFrom     *domain.Date     `json:"validFrom,omitempty"`
+	ValidTo       *domain.Date     `json:"validTo,omitempty"`
+	EffectiveDate *domain.Date     `json:"effectiveDate,omitempty"`
+	Legislation   *string          `json:"legislation,omitempty"`
+	LegalStatus   *string          `json:"legalStatus,omitempty"`
+}
+
+// A new node: what every node needs, and the facts its kind needs (a centre's code, an intervention's audience, …).
+type NodeInput struct {
+	ID            domain.ID        `json:"id"`
+	Name          string           `json:"name"`
+	Sources       []*SourceInput   `json:"sources"`
+	Description   *string          `json:"description,omitempty"`
+	Code          *string          `json:"code,omitempty"`
+	FullName      *string          `json:"fullName,omitempty"`
+	Aliases       []string         `json:"aliases,omitempty"`
+	Notes         []string         `json:"notes,omitempty"`
+	Tasks         []*TaskInput     `json:"tasks,omitempty"`
+	Audience      *domain.Audience `json:"audience,omitempty"`
+	ValidFrom     *domain.Date     `json:"validFrom,omitempty"`
+	ValidTo       *domain.Date     `json:"validTo,omitempty"`
+	EffectiveDate *domain.Date     `json:"effectiveDate,omitempty"`
+	Legislation   *string          `json:"legislation,omitempty"`
+	LegalStatus   *string          `json:"legalStatus,omitempty"`
+}
+
 // Narrows organisations; every field given must hold.
 type OrganisationFilter struct {
 	// As TargetGroupFilter.text.
@@ -57,6 +115,13 @@ type ReformChangeFilter struct {
 	Phase *domain.ID `json:"phase,omitempty"`
 }
 
+type SourceInput struct {
+	Document string  `json:"document"`
+	Section  string  `json:"section"`
+	Slide    *int    `json:"slide,omitempty"`
+	Note     *string `json:"note,omitempty"`
+}
+
 // Narrows target groups; every field given must hold.
 type TargetGroupFilter struct {
 	// Every word occurs in its name, code, aliases, description, tasks or notes,
@@ -66,6 +131,12 @@ type TargetGroupFilter struct {
 	ServedBy *string `json:"servedBy,omitempty"`
 	// It exists on this day, and with servedBy, the centre serves it that day.
 	AsOf *domain.Date `json:"asOf,omitempty"`
+}
+
+type TaskInput struct {
+	Text      string       `json:"text"`
+	ValidFrom *domain.Date `json:"validFrom,omitempty"`
+	ValidTo   *domain.Date `json:"validTo,omitempty"`
 }
 
 // Whether a centre gains or loses something.

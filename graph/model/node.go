@@ -136,3 +136,6 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+// Version is how many times the node has been written.
+func (b Base) Version() int64 { return b.Node.Version }

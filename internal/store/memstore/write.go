@@ -124,7 +124,7 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 	entry := &domain.AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target()}
 	stale := func(have int64) error {
 		if have != w.ExpectedVersion {
-			return fmt.Errorf("memstore: %s: %w: version %d was read, %d is current", w.Target(), domain.ErrConflict, w.ExpectedVersion, have)
+			return fmt.Errorf("%s: %w: version %d was read, %d is current", w.Target(), domain.ErrConflict, w.ExpectedVersion, have)
 		}
 		return nil
 	}
@@ -133,9 +133,9 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 		i := slices.IndexFunc(g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
 		switch {
 		case w.Op == domain.CreateNode && i >= 0:
-			return nil, nil, fmt.Errorf("memstore: %s: %w: it exists already", w.Node.ID, domain.ErrConflict)
+			return nil, nil, fmt.Errorf("%s: %w: it exists already", w.Node.ID, domain.ErrConflict)
 		case w.Op != domain.CreateNode && i < 0:
-			return nil, nil, fmt.Errorf("memstore: %s: %w", w.Node.ID, domain.ErrNotFound)
+			return nil, nil, fmt.Errorf("%s: %w", w.Node.ID, domain.ErrNotFound)
 		}
 		next := clone(w.Node)
 		switch w.Op {
@@ -156,7 +156,7 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 				return nil, nil, err
 			}
 			if n := len(cur.out[old.ID]) + len(cur.in[old.ID]); n > 0 {
-				return nil, nil, fmt.Errorf("memstore: %s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
+				return nil, nil, fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
 			}
 			entry.Before = mustJSON(old)
 			g.Nodes = slices.Delete(g.Nodes, i, i+1)
@@ -170,14 +170,14 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 		i := slices.IndexFunc(g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
 		switch {
 		case w.Op == domain.CreateLink && i >= 0:
-			return nil, nil, fmt.Errorf("memstore: %s: %w: it exists already", key, domain.ErrConflict)
+			return nil, nil, fmt.Errorf("%s: %w: it exists already", key, domain.ErrConflict)
 		case w.Op != domain.CreateLink && i < 0:
-			return nil, nil, fmt.Errorf("memstore: %s: %w", key, domain.ErrNotFound)
+			return nil, nil, fmt.Errorf("%s: %w", key, domain.ErrNotFound)
 		}
 		if w.Op != domain.DeleteLink {
 			for _, end := range []domain.ID{w.Rel.From, w.Rel.To} {
 				if cur.nodes[end] == nil {
-					return nil, nil, fmt.Errorf("memstore: %s: %w: %s is no node (a dangling reference)", key, domain.ErrInvalidInput, end)
+					return nil, nil, fmt.Errorf("%s: %w: %s is no node (a dangling reference)", key, domain.ErrInvalidInput, end)
 				}
 			}
 		}

@@ -54,7 +54,7 @@ SET c.seq = c.seq + 1 RETURN c.seq AS seq`, nil)
 	entry := &domain.AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target()}
 	stale := func(have int64) error {
 		if have != w.ExpectedVersion {
-			return fmt.Errorf("neo4jstore: %s: %w: version %d was read, %d is current", w.Target(), domain.ErrConflict, w.ExpectedVersion, have)
+			return fmt.Errorf("%s: %w: version %d was read, %d is current", w.Target(), domain.ErrConflict, w.ExpectedVersion, have)
 		}
 		return nil
 	}
@@ -94,9 +94,9 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 	}
 	switch {
 	case w.Op == domain.CreateNode && old != nil:
-		return fmt.Errorf("neo4jstore: %s: %w: it exists already", w.Node.ID, domain.ErrConflict)
+		return fmt.Errorf("%s: %w: it exists already", w.Node.ID, domain.ErrConflict)
 	case w.Op != domain.CreateNode && old == nil:
-		return fmt.Errorf("neo4jstore: %s: %w", w.Node.ID, domain.ErrNotFound)
+		return fmt.Errorf("%s: %w", w.Node.ID, domain.ErrNotFound)
 	}
 	if old != nil {
 		if err := stale(old.Version); err != nil {
@@ -117,7 +117,7 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 		next.Version, next.Order = old.Version+1, old.Order
 	case domain.DeleteNode:
 		if links, _ := m["links"].(int64); links > 0 {
-			return fmt.Errorf("neo4jstore: %s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, links)
+			return fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, links)
 		}
 		_, err := run(ctx, tx, "MATCH (n:Node {id: $id}) DELETE n", map[string]any{"id": string(old.ID)})
 		return err
@@ -157,9 +157,9 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 	key := w.Rel.Key()
 	switch {
 	case w.Op == domain.CreateLink && old != nil:
-		return fmt.Errorf("neo4jstore: %s: %w: it exists already", key, domain.ErrConflict)
+		return fmt.Errorf("%s: %w: it exists already", key, domain.ErrConflict)
 	case w.Op != domain.CreateLink && old == nil:
-		return fmt.Errorf("neo4jstore: %s: %w", key, domain.ErrNotFound)
+		return fmt.Errorf("%s: %w", key, domain.ErrNotFound)
 	}
 	if w.Op != domain.DeleteLink {
 		for _, end := range []struct {
@@ -167,7 +167,7 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 			id  domain.ID
 		}{{"hasFrom", w.Rel.From}, {"hasTo", w.Rel.To}} {
 			if ok, _ := m[end.col].(bool); !ok {
-				return fmt.Errorf("neo4jstore: %s: %w: %s is no node (a dangling reference)", key, domain.ErrInvalidInput, end.id)
+				return fmt.Errorf("%s: %w: %s is no node (a dangling reference)", key, domain.ErrInvalidInput, end.id)
 			}
 		}
 	}

@@ -1,0 +1,172 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/internal/auth"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// write checks the caller may write, applies w, and forgets every read the
+// request made before it, so the answer shows the graph as written.
+func write(ctx context.Context, st store.Store, w domain.Write) (*model.WriteResult, error) {
+	who, err := auth.Require(ctx, auth.Planner)
+	if err != nil {
+		return nil, err
+	}
+	w.Actor = who.Subject
+	entry, err := st.Apply(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	forgetReads(ctx)
+	res := &model.WriteResult{Audit: &model.AuditEntry{E: *entry}}
+	if w.Node != nil && w.Op != domain.DeleteNode {
+		n, err := loadNode(ctx, w.Node.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			res.Node = model.Wrap(n)
+		}
+	}
+	return res, nil
+}
+
+// current reads a node afresh from the store, for an update to start from.
+func current(ctx context.Context, st store.Store, id domain.ID) (*domain.Node, error) {
+	if _, _, err := domain.ParseID(string(id)); err != nil {
+		return nil, err
+	}
+	ns, err := st.NodesByID(ctx, []domain.ID{id})
+	if err != nil {
+		return nil, err
+	}
+	if ns[id] == nil {
+		return nil, fmt.Errorf("%w: no node has the id %s", domain.ErrNotFound, id)
+	}
+	return ns[id], nil
+}
+
+func sourcesFrom(in []*model.SourceInput) []domain.Source {
+	out := make([]domain.Source, 0, len(in))
+	for _, s := range in {
+		src := domain.Source{Document: s.Document, Section: s.Section, Slide: s.Slide}
+		if s.Note != nil {
+			src.Note = *s.Note
+		}
+		out = append(out, src)
+	}
+	return out
+}
+
+func tasksFrom(in []*model.TaskInput) []domain.Task {
+	out := make([]domain.Task, 0, len(in))
+	for _, t := range in {
+		out = append(out, domain.Task{Text: t.Text, ValidFrom: t.ValidFrom, ValidTo: t.ValidTo})
+	}
+	return out
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// newNode builds a node from a creation's input; its kind is its id's prefix.
+func newNode(in model.NodeInput) (*domain.Node, error) {
+	kind, _, err := domain.ParseID(string(in.ID))
+	if err != nil {
+		return nil, err
+	}
+	n := &domain.Node{
+		ID: in.ID, Kind: kind, Name: in.Name, Sources: sourcesFrom(in.Sources),
+		Description: str(in.Description), Code: str(in.Code), FullName: str(in.FullName),
+		Aliases: in.Aliases, Notes: in.Notes, Legislation: str(in.Legislation), LegalStatus: str(in.LegalStatus),
+		ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, EffectiveDate: in.EffectiveDate,
+	}
+	if in.Tasks != nil {
+		n.Tasks = tasksFrom(in.Tasks)
+	}
+	if in.Audience != nil {
+		n.Audience = *in.Audience
+	}
+	return n, nil
+}
+
+// changed applies an update's given fields to a copy of n.
+func changed(n *domain.Node, in model.NodeChanges) *domain.Node {
+	c := *n
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&c.Name, in.Name)
+	set(&c.Description, in.Description)
+	set(&c.Code, in.Code)
+	set(&c.FullName, in.FullName)
+	set(&c.Legislation, in.Legislation)
+	set(&c.LegalStatus, in.LegalStatus)
+	if in.Sources != nil {
+		c.Sources = sourcesFrom(in.Sources)
+	}
+	if in.Aliases != nil {
+		c.Aliases = in.Aliases
+	}
+	if in.Notes != nil {
+		c.Notes = in.Notes
+	}
+	if in.Tasks != nil {
+		c.Tasks = tasksFrom(in.Tasks)
+	}
+	if in.Audience != nil {
+		c.Audience = *in.Audience
+	}
+	if in.ValidFrom != nil {
+		c.ValidFrom = in.ValidFrom
+	}
+	if in.ValidTo != nil {
+		c.ValidTo = in.ValidTo
+	}
+	if in.EffectiveDate != nil {
+		c.EffectiveDate = in.EffectiveDate
+	}
+	return &c
+}
+
+func relationship(in model.LinkInput) *domain.Relationship {
+	return &domain.Relationship{
+		Kind: in.Relationship, From: in.From, To: in.To, Basis: in.Basis,
+		Rationale: str(in.Rationale), Note: str(in.Note), Sources: sourcesFrom(in.Sources),
+		ValidFrom: in.ValidFrom, ValidTo: in.ValidTo,
+	}
+}
+
+// auditTrail lists recorded writes, newest first, for planners and admins.
+func auditTrail(ctx context.Context, st store.Store, target, actor *string, first *int) ([]*model.AuditEntry, error) {
+	if _, err := auth.Require(ctx, auth.Planner); err != nil {
+		return nil, err
+	}
+	n := 50
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > 500 {
+		return nil, fmt.Errorf("%w: first must be between 1 and 500", domain.ErrInvalidInput)
+	}
+	es, err := st.Audit(ctx, store.AuditQuery{Target: str(target), Actor: str(actor), Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.AuditEntry, len(es))
+	for i, e := range es {
+		out[i] = &model.AuditEntry{E: e}
+	}
+	return out, nil
+}
