@@ -17,6 +17,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/instrumented"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 )
@@ -33,6 +34,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	storeName := fs.String("store", envOr(getenv, "ORGGRAPH_STORE", "memory"), "store to serve from: memory or neo4j (env ORGGRAPH_STORE)")
 	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files, for the memory store (env ORGGRAPH_SEED_DIR)")
 	neo4jConfig := neo4jFlags(fs, getenv)
+	httpConfig := httpFlags(fs, getenv)
+	telemetryConfig := observeFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -42,15 +45,31 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
+	opts, err := httpConfig()
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 
+	tel, err := telemetryConfig(ctx)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer func() { // flush the last spans
+		flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = tel.shutdown(flushCtx)
+	}()
+	opts.Metrics, opts.TracerProvider = tel.metrics, tel.tracing
+
 	st, err := openStore(ctx, *storeName, *seedDir, neo4jConfig, logger)
 	if err != nil {
 		return err
 	}
+	st = instrumented.New(st, tel.metrics, tel.tracer())
 	defer func() { _ = st.Close(context.WithoutCancel(ctx)) }()
 
 	ln, err := net.Listen("tcp", *addr)
@@ -58,14 +77,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           httpserver.NewServer(logger, st, httpserver.Options{}),
+		Handler:           httpserver.NewServer(logger, st, opts),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      max(60*time.Second, opts.RequestTimeout+10*time.Second), // past the request's own deadline
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("orggraph listening", "addr", ln.Addr().String(), "store", *storeName, "seed_dir", *seedDir)
+	logger.Info("orggraph listening", "addr", ln.Addr().String(), "store", *storeName, "seed_dir", *seedDir,
+		"playground", opts.Playground, "cors_origins", opts.CORSOrigins, "rate_limit", opts.RateLimit,
+		"metrics", tel.metrics != nil, "tracing", tel.tracing != nil)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

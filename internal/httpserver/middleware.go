@@ -8,26 +8,40 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/bif-kk/orggraph/internal/observe"
 )
 
-// logRequests writes one line per request once it is answered.
+// logRequests writes one line per request once it is answered: method,
+// path, status, bytes, duration, client, and, when known, the GraphQL
+// operation's name (given by observe's gqlgen extension) and the trace id.
 func logRequests(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-			next.ServeHTTP(ww, r)
+			ctx := observe.WithOperationSlot(r.Context())
+			next.ServeHTTP(ww, r.WithContext(ctx))
 			status := ww.Status()
 			if status == 0 {
 				status = http.StatusOK // nothing written: net/http answers 200
 			}
-			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			attrs := []slog.Attr{
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.Int("status", status),
 				slog.Int("bytes", ww.BytesWritten()),
 				slog.Duration("duration", time.Since(start)),
-			)
+				slog.String("client", clientFrom(ctx)),
+			}
+			if op := observe.OperationName(ctx); op != "" {
+				attrs = append(attrs, slog.String("operation", op))
+			}
+			if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+				attrs = append(attrs, slog.String("trace_id", sc.TraceID().String()))
+			}
+			logger.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
@@ -13,11 +14,16 @@ import (
 
 // addRoutes is the whole API surface in one place.
 func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) {
-	r.Use(requestID, logRequests(logger), recoverPanics(logger))
+	r.Use(middlewares(logger, opts)...)
 
-	r.Get("/", playground.Handler("orggraph", "/graphql"))
+	if opts.Playground {
+		r.Get("/", playground.Handler("orggraph", "/graphql"))
+	}
 	r.Get("/healthz", handleHealthz())
 	r.Get("/readyz", handleReadyz(logger, st))
+	if opts.Metrics != nil {
+		r.Method(http.MethodGet, "/metrics", opts.Metrics.Handler())
+	}
 
 	r.Route("/export", func(r chi.Router) {
 		r.Get("/graph.jsonld", handleExportGraph(logger, st, export.JSONLDContentType, "", export.WriteJSONLD))
@@ -27,7 +33,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 
 	gql := graph.NewHandler(logger, st, opts.GraphQL)
 	r.Route("/graphql", func(r chi.Router) {
-		r.Use(limitBody(opts.MaxBodyBytes))
+		r.Use(limitBody(opts.MaxBodyBytes), requireJSON(opts.Metrics), cacheQueries(opts.CacheMaxAge))
 		r.Get("/", gql.ServeHTTP)
 		r.Post("/", gql.ServeHTTP)
 		r.Options("/", gql.ServeHTTP)

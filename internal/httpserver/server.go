@@ -3,10 +3,13 @@ package httpserver
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -16,6 +19,39 @@ type Options struct {
 	GraphQL graph.Options
 	// MaxBodyBytes bounds a request body (DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+
+	// The switches below are off when false.
+
+	// Playground serves the GraphQL playground at /.
+	Playground bool
+	// Introspection lets clients query the schema (__schema, __type), and
+	// Suggestions lets validation errors suggest field names ("did you
+	// mean …"): both for the GraphQL endpoint to read.
+	Introspection bool
+	Suggestions   bool
+	// TrustProxy takes the client's address from the last entry of
+	// X-Forwarded-For rather than the connection's peer: set it only behind
+	// a proxy of one's own that appends to that header.
+	TrustProxy bool
+
+	// CORSOrigins are the exact origins (https://intranet.example) whose
+	// pages may call the API; none means no CORS headers at all.
+	CORSOrigins []string
+	// CacheMaxAge is how long a successful GET query may be cached
+	// (DefaultCacheMaxAge); negative means revalidate every time.
+	CacheMaxAge time.Duration
+	// RateLimit is each client's sustained requests a second; 0 means no
+	// limit. RateBurst is how many it may make at once (twice RateLimit).
+	RateLimit float64
+	RateBurst int
+	// RequestTimeout bounds each request (DefaultRequestTimeout); negative
+	// means no bound but the http.Server's own.
+	RequestTimeout time.Duration
+
+	// Metrics, when set, records every request and serves /metrics.
+	Metrics *observe.Metrics
+	// TracerProvider, when set, makes a span of every request.
+	TracerProvider trace.TracerProvider
 }
 
 // DefaultMaxBodyBytes is far above any real query and far below harm.
@@ -23,9 +59,7 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // NewServer returns orggraph's HTTP handler over st.
 func NewServer(logger *slog.Logger, st store.Store, opts Options) http.Handler {
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = DefaultMaxBodyBytes
-	}
+	opts = withDefaults(opts)
 	// Everything logged while serving a request carries its id.
 	logger = slog.New(withRequestID(logger.Handler()))
 	r := chi.NewRouter()

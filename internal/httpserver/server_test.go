@@ -54,7 +54,7 @@ func TestRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewServer(slog.New(slog.DiscardHandler), tt.store, Options{})
+			h := NewServer(slog.New(slog.DiscardHandler), tt.store, Options{Playground: true})
 			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(tt.body))
 			if tt.body != "" {
 				req.Header.Set("Content-Type", "application/json")

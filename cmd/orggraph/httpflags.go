@@ -1,0 +1,131 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bif-kk/orggraph/internal/httpserver"
+)
+
+// Production defaults for the HTTP surface. The rate limit is per client
+// address: behind a proxy, set --trust-proxy or every caller shares one.
+const (
+	defaultRateLimit = 20 // requests a second, sustained
+	defaultRateBurst = 40
+)
+
+// httpFlags registers the HTTP surface's settings. Each flag defaults to
+// its environment variable; the returned func checks them all and builds
+// the server's options.
+func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.Options, error) {
+	env := &envDefaults{getenv: getenv}
+	playground := fs.Bool("playground", env.bool("ORGGRAPH_PLAYGROUND", true), "serve the GraphQL playground at / (env ORGGRAPH_PLAYGROUND)")
+	introspection := fs.Bool("introspection", env.bool("ORGGRAPH_INTROSPECTION", true), "allow schema introspection (env ORGGRAPH_INTROSPECTION)")
+	suggestions := fs.Bool("suggestions", env.bool("ORGGRAPH_SUGGESTIONS", true), `let validation errors suggest field names, "did you mean" (env ORGGRAPH_SUGGESTIONS)`)
+	corsOrigins := fs.String("cors-origins", getenv("ORGGRAPH_CORS_ORIGINS"), "comma-separated exact origins whose pages may call the API, such as https://intranet.kk.dk; empty: no CORS (env ORGGRAPH_CORS_ORIGINS)")
+	cacheMaxAge := fs.Duration("cache-max-age", env.duration("ORGGRAPH_CACHE_MAX_AGE", httpserver.DefaultCacheMaxAge), "how long a successful GET query may be cached; 0: revalidate each time (env ORGGRAPH_CACHE_MAX_AGE)")
+	rateLimit := fs.Float64("rate-limit", env.float("ORGGRAPH_RATE_LIMIT", defaultRateLimit), "requests a second each client may make, sustained; 0: no limit (env ORGGRAPH_RATE_LIMIT)")
+	rateBurst := fs.Int("rate-burst", env.int("ORGGRAPH_RATE_BURST", defaultRateBurst), "requests each client may make at once; 0: twice --rate-limit (env ORGGRAPH_RATE_BURST)")
+	trustProxy := fs.Bool("trust-proxy", env.bool("ORGGRAPH_TRUST_PROXY", false), "take the client's address from the last X-Forwarded-For entry; only behind a proxy of your own that appends it (env ORGGRAPH_TRUST_PROXY)")
+	requestTimeout := fs.Duration("request-timeout", env.duration("ORGGRAPH_REQUEST_TIMEOUT", httpserver.DefaultRequestTimeout), "bound on each request; 0: none but the server's own (env ORGGRAPH_REQUEST_TIMEOUT)")
+	return func() (httpserver.Options, error) {
+		errs := env.errs
+		origins, err := parseOrigins(*corsOrigins)
+		errs = append(errs, err)
+		if *rateLimit < 0 {
+			errs = append(errs, fmt.Errorf("--rate-limit %v is negative", *rateLimit))
+		}
+		if *rateBurst < 0 {
+			errs = append(errs, fmt.Errorf("--rate-burst %d is negative", *rateBurst))
+		}
+		if *cacheMaxAge < 0 {
+			errs = append(errs, fmt.Errorf("--cache-max-age %s is negative", *cacheMaxAge))
+		}
+		if *requestTimeout < 0 {
+			errs = append(errs, fmt.Errorf("--request-timeout %s is negative", *requestTimeout))
+		}
+		if err := errors.Join(errs...); err != nil {
+			return httpserver.Options{}, err
+		}
+		return httpserver.Options{
+			Playground:     *playground,
+			Introspection:  *introspection,
+			Suggestions:    *suggestions,
+			TrustProxy:     *trustProxy,
+			CORSOrigins:    origins,
+			CacheMaxAge:    zeroMeansNone(*cacheMaxAge),
+			RateLimit:      *rateLimit,
+			RateBurst:      *rateBurst,
+			RequestTimeout: zeroMeansNone(*requestTimeout),
+		}, nil
+	}
+}
+
+// zeroMeansNone turns the command line's 0 ("none") into the negative
+// duration httpserver.Options reads as none (its zero takes the default).
+func zeroMeansNone(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}
+
+// parseOrigins reads a comma-separated list of exact origins
+// (scheme://host[:port]), as browsers send them in Origin.
+func parseOrigins(list string) ([]string, error) {
+	var origins []string
+	for raw := range strings.SplitSeq(list, ",") {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.Contains(u.Host, "*") ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return nil, fmt.Errorf("--cors-origins: %q is not an exact origin such as https://intranet.kk.dk", raw)
+		}
+		origins = append(origins, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return origins, nil
+}
+
+// envDefaults reads flag defaults from the environment, keeping each value
+// that does not parse as an error for the flags' check to report.
+type envDefaults struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *envDefaults) bool(key string, def bool) bool {
+	return envValue(e, key, def, strconv.ParseBool, "true or false")
+}
+
+func (e *envDefaults) duration(key string, def time.Duration) time.Duration {
+	return envValue(e, key, def, time.ParseDuration, "a duration such as 10s")
+}
+
+func (e *envDefaults) float(key string, def float64) float64 {
+	return envValue(e, key, def, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }, "a number")
+}
+
+func (e *envDefaults) int(key string, def int) int {
+	return envValue(e, key, def, strconv.Atoi, "a whole number")
+}
+
+func envValue[T any](e *envDefaults, key string, def T, parse func(string) (T, error), want string) T {
+	s := e.getenv(key)
+	if s == "" {
+		return def
+	}
+	v, err := parse(s)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q is not %s", key, s, want))
+		return def
+	}
+	return v
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bif-kk/orggraph/internal/httpserver"
+)
+
+func TestHTTPFlags(t *testing.T) {
+	defaults := httpserver.Options{
+		Playground: true, Introspection: true, Suggestions: true,
+		CacheMaxAge: 60 * time.Second, RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second,
+	}
+	with := func(change func(*httpserver.Options)) httpserver.Options {
+		o := defaults
+		change(&o)
+		return o
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    httpserver.Options
+		wantErr string
+	}{
+		{"defaults", nil, nil, defaults, ""},
+		{"production lock-down", []string{"--playground=false", "--introspection=false", "--suggestions=false"}, nil,
+			with(func(o *httpserver.Options) { o.Playground, o.Introspection, o.Suggestions = false, false, false }), ""},
+		{"from the environment", nil, map[string]string{
+			"ORGGRAPH_PLAYGROUND": "false", "ORGGRAPH_INTROSPECTION": "0", "ORGGRAPH_SUGGESTIONS": "false",
+			"ORGGRAPH_CORS_ORIGINS": "https://intranet.kk.dk, http://localhost:3000/", "ORGGRAPH_CACHE_MAX_AGE": "5m",
+			"ORGGRAPH_RATE_LIMIT": "2.5", "ORGGRAPH_RATE_BURST": "5", "ORGGRAPH_TRUST_PROXY": "true",
+			"ORGGRAPH_REQUEST_TIMEOUT": "3s",
+		}, httpserver.Options{
+			CORSOrigins: []string{"https://intranet.kk.dk", "http://localhost:3000"},
+			CacheMaxAge: 5 * time.Minute, RateLimit: 2.5, RateBurst: 5, TrustProxy: true, RequestTimeout: 3 * time.Second,
+		}, ""},
+		{"flags beat the environment", []string{"--rate-limit", "7", "--cors-origins", "https://a.kk.dk"},
+			map[string]string{"ORGGRAPH_RATE_LIMIT": "2", "ORGGRAPH_CORS_ORIGINS": "https://b.kk.dk"},
+			with(func(o *httpserver.Options) { o.RateLimit, o.CORSOrigins = 7, []string{"https://a.kk.dk"} }), ""},
+		{"0 turns things off", []string{"--rate-limit", "0", "--cache-max-age", "0", "--request-timeout", "0"}, nil,
+			with(func(o *httpserver.Options) { o.RateLimit, o.CacheMaxAge, o.RequestTimeout = 0, -1, -1 }), ""},
+		{"a wildcard origin", []string{"--cors-origins", "*"}, nil, httpserver.Options{}, `"*" is not an exact origin`},
+		{"an origin with a path", []string{"--cors-origins", "https://kk.dk/intranet"}, nil, httpserver.Options{}, "not an exact origin"},
+		{"an origin without a scheme", []string{"--cors-origins", "intranet.kk.dk"}, nil, httpserver.Options{}, "not an exact origin"},
+		{"a subdomain pattern", []string{"--cors-origins", "https://*.kk.dk"}, nil, httpserver.Options{}, "not an exact origin"},
+		{"a negative rate", []string{"--rate-limit", "-1"}, nil, httpserver.Options{}, "--rate-limit"},
+		{"a negative timeout", []string{"--request-timeout", "-1s"}, nil, httpserver.Options{}, "--request-timeout"},
+		{"a bad environment value", nil, map[string]string{"ORGGRAPH_PLAYGROUND": "perhaps", "ORGGRAPH_RATE_BURST": "lots"}, httpserver.Options{},
+			`ORGGRAPH_PLAYGROUND="perhaps" is not true or false`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			config := httpFlags(fs, func(k string) string { return tt.env[k] })
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			got, err := config()
+			switch {
+			case tt.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+			case err != nil:
+				t.Errorf("err = %v", err)
+			case !reflect.DeepEqual(got, tt.want):
+				t.Errorf("options\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTracingSwitch(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want bool
+	}{
+		{"off by default", nil, nil, false},
+		{"on when a collector is named", nil, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}, true},
+		{"on for a traces endpoint", nil, map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://collector:4318/v1/traces"}, true},
+		{"off when the SDK is disabled", nil, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_SDK_DISABLED": "true"}, false},
+		{"on by flag", []string{"--otel"}, nil, true},
+		{"off by flag", []string{"--otel=false"}, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1") // never dialled: no span is ended
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			config := observeFlags(fs, func(k string) string { return tt.env[k] })
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			tel, err := config(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tel.shutdown(t.Context())
+			if on := tel.tracing != nil; on != tt.want {
+				t.Errorf("tracing on = %v, want %v", on, tt.want)
+			}
+			if on := tel.tracer() != nil; on != tt.want {
+				t.Errorf("store tracer on = %v, want %v", on, tt.want)
+			}
+			if tel.metrics == nil {
+				t.Error("metrics off by default")
+			}
+		})
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// serve with the production settings, end to end on 127.0.0.1: the
+// playground off, CORS for one origin, a tight rate limit, and the
+// metrics, the store's included, at /metrics.
+func TestServeInProduction(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := freeAddr(t)
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	env := map[string]string{"ORGGRAPH_CORS_ORIGINS": "https://intranet.kk.dk", "ORGGRAPH_PLAYGROUND": "false"}
+	go func() {
+		done <- run(ctx, []string{"orggraph", "serve", "--addr", addr, "--seed-dir", "../../seed", "--rate-limit", "0.001", "--rate-burst", "3"},
+			func(k string) string { return env[k] }, io.Discard, &stderr)
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, done) // exempt: does not spend a token
+
+	query := base + "/graphql?query=" + url.QueryEscape(`{ centres { code } }`)
+	fetch := func(t *testing.T, u string, headers ...string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+
+	first := fetch(t, query, "Origin", "https://intranet.kk.dk")
+	if first.StatusCode != http.StatusOK || first.Header.Get("ETag") == "" ||
+		first.Header.Get("Access-Control-Allow-Origin") != "https://intranet.kk.dk" || first.Header.Get("RateLimit-Limit") != "3" {
+		t.Errorf("first query: %d %v", first.StatusCode, first.Header)
+	}
+	if resp := fetch(t, query, "If-None-Match", first.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidation: %d", resp.StatusCode)
+	}
+	if resp := fetch(t, base+"/"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("playground while off: %d", resp.StatusCode)
+	}
+	if resp := fetch(t, query); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("fourth request: %d, want 429", resp.StatusCode)
+	}
+
+	if resp := fetch(t, base+"/readyz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("readyz: %d", resp.StatusCode)
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`orggraph_http_requests_total{method="GET",route="/graphql",status="200"} 1`,
+		`orggraph_http_requests_total{method="GET",route="/graphql",status="304"} 1`,
+		`orggraph_http_requests_total{method="GET",route="/graphql",status="429"} 1`,
+		`orggraph_errors_total{code="RATE_LIMITED"} 1`,
+		`orggraph_store_calls_total{op="NodesByKind",outcome="ok",store="memstore"}`,
+		`orggraph_store_calls_total{op="Ping",outcome="ok",store="memstore"}`,
+		`orggraph_store_calls_in_flight{op="NodesByKind",store="memstore"} 0`,
+	} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after cancel = %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	if !strings.Contains(stderr.String(), `"client":"127.0.0.1"`) {
+		t.Errorf("request logs name no client:\n%s", stderr.String())
+	}
+}

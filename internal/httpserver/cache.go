@@ -1,0 +1,139 @@
+package httpserver
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultCacheMaxAge is how long a successful GET query may be reused.
+const DefaultCacheMaxAge = 60 * time.Second
+
+// cacheQueries makes GET queries cacheable: a successful answer (200, no
+// errors) gets a strong ETag of its bytes and Cache-Control max-age, and a
+// request whose If-None-Match holds that ETag gets 304 with no body. Any
+// other answer, and every POST, is no-store. maxAge <= 0 means revalidate
+// every time (no-cache), which still saves the body with 304s.
+//
+// A request that carries Authorization gets "private": a shared cache must
+// not hand one caller's answer to another, should reads ever depend on who
+// asks. The answer varies with Accept too (gqlgen picks application/json or
+// application/graphql-response+json by it).
+func cacheQueries(maxAge time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet {
+				w.Header().Set("Cache-Control", "no-store")
+				next.ServeHTTP(w, r)
+				return
+			}
+			buf := &bufferedResponse{header: w.Header()}
+			next.ServeHTTP(buf, r)
+
+			h := w.Header()
+			h.Add("Vary", "Accept")
+			h.Add("Vary", "Authorization")
+			if buf.status != http.StatusOK || hasErrors(buf.body.Bytes()) {
+				h.Set("Cache-Control", "no-store")
+				buf.writeTo(w)
+				return
+			}
+			sum := sha256.Sum256(buf.body.Bytes())
+			etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+			h.Set("ETag", etag)
+			h.Set("Cache-Control", cacheControl(maxAge, r.Header.Get("Authorization") != ""))
+			if etagMatches(r.Header.Get("If-None-Match"), etag) {
+				h.Del("Content-Type")
+				h.Del("Content-Length")
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			buf.writeTo(w)
+		})
+	}
+}
+
+func cacheControl(maxAge time.Duration, private bool) string {
+	scope := "public"
+	if private {
+		scope = "private"
+	}
+	if maxAge <= 0 {
+		return scope + ", no-cache"
+	}
+	return scope + ", max-age=" + strconv.Itoa(int(maxAge.Seconds()))
+}
+
+// hasErrors reports whether a GraphQL response carries errors, or is not
+// one at all: either way it must not be cached.
+func hasErrors(body []byte) bool {
+	var resp struct {
+		Errors json.RawMessage `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return true
+	}
+	errs := bytes.TrimSpace(resp.Errors)
+	return len(errs) > 0 && !bytes.Equal(errs, []byte("null")) && !bytes.Equal(errs, []byte("[]"))
+}
+
+// etagMatches applies If-None-Match's weak comparison: "*" matches, and so
+// does any listed tag whose opaque part is etag's, W/ or not.
+func etagMatches(ifNoneMatch, etag string) bool {
+	list := strings.TrimSpace(ifNoneMatch)
+	if list == "*" {
+		return true
+	}
+	for list != "" {
+		list = strings.TrimLeft(list, " \t,")
+		list = strings.TrimPrefix(list, "W/")
+		if !strings.HasPrefix(list, `"`) {
+			return false // not a list of entity tags
+		}
+		end := strings.IndexByte(list[1:], '"')
+		if end < 0 {
+			return false
+		}
+		if list[:end+2] == etag {
+			return true
+		}
+		list = list[end+2:]
+	}
+	return false
+}
+
+// bufferedResponse holds a handler's answer so it can be looked at before it
+// is sent. Its header is the real writer's.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
+}

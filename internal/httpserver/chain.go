@@ -1,0 +1,52 @@
+package httpserver
+
+import (
+	"log/slog"
+	"math"
+	"net/http"
+	"time"
+)
+
+// middlewares is what every request passes through, outermost first. What
+// is switched off is left out, so it costs nothing.
+func middlewares(logger *slog.Logger, opts Options) []func(http.Handler) http.Handler {
+	chain := []func(http.Handler) http.Handler{requestID}
+	if opts.TracerProvider != nil {
+		chain = append(chain, traceRequests(opts.TracerProvider))
+	}
+	chain = append(chain, withClient(opts.TrustProxy), logRequests(logger))
+	if opts.Metrics != nil {
+		chain = append(chain, countRequests(opts.Metrics))
+	}
+	chain = append(chain, recoverPanics(logger))
+	if len(opts.CORSOrigins) > 0 {
+		// Before the rate limit, so preflights are answered without
+		// spending tokens and a 429 still reaches the page.
+		chain = append(chain, allowOrigins(opts.CORSOrigins))
+	}
+	if opts.RateLimit > 0 {
+		l := newRateLimiter(opts.RateLimit, opts.RateBurst, DefaultMaxClients, time.Now)
+		chain = append(chain, limitRate(l, opts.Metrics))
+	}
+	if opts.RequestTimeout > 0 {
+		chain = append(chain, timeoutRequests(opts.RequestTimeout, logger, opts.Metrics))
+	}
+	return chain
+}
+
+// withDefaults fills in the options left zero.
+func withDefaults(opts Options) Options {
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.CacheMaxAge == 0 {
+		opts.CacheMaxAge = DefaultCacheMaxAge
+	}
+	if opts.RequestTimeout == 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
+	if opts.RateLimit > 0 && opts.RateBurst <= 0 {
+		opts.RateBurst = max(1, int(math.Ceil(2*opts.RateLimit)))
+	}
+	return opts
+}

@@ -1,0 +1,28 @@
+package httpserver
+
+import (
+	"net/http"
+
+	"github.com/go-chi/cors"
+)
+
+// corsMaxAge is how long, in seconds, a browser may reuse a preflight's
+// answer (browsers cap it: Chromium at 2 hours, Firefox at 24).
+const corsMaxAge = 600
+
+// allowOrigins lets browser pages on the given exact origins call the API.
+// Requests from any other origin get no CORS headers, so the browser keeps
+// their answers from the page. No credentials mode: the API uses no
+// cookies, and a bearer token in Authorization needs none.
+func allowOrigins(origins []string) func(http.Handler) http.Handler {
+	return cors.Handler(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "If-None-Match", RequestIDHeader},
+		ExposedHeaders: []string{
+			"ETag", RequestIDHeader, "Retry-After",
+			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
+		},
+		MaxAge: corsMaxAge,
+	})
+}

@@ -1,0 +1,77 @@
+package httpserver
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
+)
+
+// fixtureStore is the contract suite's small graph in memory.
+func fixtureStore(t testing.TB) store.Store {
+	t.Helper()
+	st, err := memstore.New(storetest.Fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// quietServer is NewServer over st with logs discarded.
+func quietServer(st store.Store, opts Options) http.Handler {
+	return NewServer(slog.New(slog.DiscardHandler), st, opts)
+}
+
+// send serves one request; headers are name, value pairs.
+func send(h http.Handler, method, target, body string, headers ...string) *httptest.ResponseRecorder {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, rd)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// errorCodes are the extensions.code of each error in a GraphQL-shaped body.
+func errorCodes(t testing.TB, body []byte) []string {
+	t.Helper()
+	var resp struct {
+		Errors []struct {
+			Message    string         `json:"message"`
+			Extensions map[string]any `json:"extensions"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatalf("not a GraphQL response: %v\n%s", err, body)
+	}
+	var codes []string
+	for _, e := range resp.Errors {
+		code, _ := e.Extensions["code"].(string)
+		if e.Message == "" {
+			t.Errorf("an error without a message: %s", body)
+		}
+		codes = append(codes, code)
+	}
+	return codes
+}
+
+func onlyCode(t testing.TB, body []byte) string {
+	t.Helper()
+	codes := errorCodes(t, body)
+	if len(codes) != 1 {
+		t.Fatalf("want one error, got %v: %s", codes, body)
+	}
+	return codes[0]
+}

@@ -1,0 +1,146 @@
+package httpserver
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/observe/observetest"
+	"github.com/bif-kk/orggraph/internal/store"
+)
+
+// slowStore answers NodesByKind only when its context ends, as a store
+// that honours deadlines but is slower than them does.
+type slowStore struct{ store.Store }
+
+func (slowStore) NodesByKind(ctx context.Context, _ domain.Kind) ([]*domain.Node, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// A request that outlives its deadline gets 503 with code TIMEOUT, not the
+// errors gqlgen made of its cancelled store calls.
+func TestRequestTimeout(t *testing.T) {
+	tests := []struct {
+		method, target, body string
+	}{
+		{http.MethodPost, "/graphql", `{"query":"{ centres { code } }"}`},
+		{http.MethodGet, getQuery(`{ centres { code } }`), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			m := observe.NewMetrics()
+			var logs bytes.Buffer
+			h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), slowStore{Store: fixtureStore(t)},
+				Options{RequestTimeout: 20 * time.Millisecond, Metrics: m})
+			rec := send(h, tt.method, tt.target, tt.body, "Content-Type", "application/json")
+			if rec.Code != http.StatusServiceUnavailable {
+				t.Fatalf("status %d, want 503: %s", rec.Code, rec.Body)
+			}
+			if code := onlyCode(t, rec.Body.Bytes()); code != CodeTimeout {
+				t.Errorf("code %q", code)
+			}
+			if cc := rec.Header().Get("Cache-Control"); cc != "no-store" || rec.Header().Get("ETag") != "" {
+				t.Errorf("Cache-Control %q, ETag %q: a timeout may not be cached", cc, rec.Header().Get("ETag"))
+			}
+			if rec.Header().Get(RequestIDHeader) == "" {
+				t.Error("the timeout's answer lost the request id")
+			}
+			if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": CodeTimeout}); got != 1 {
+				t.Errorf("TIMEOUT counted %v times", got)
+			}
+			if got := observetest.Value(t, m, "orggraph_http_requests_total", map[string]string{"route": "/graphql", "status": "503"}); got != 1 {
+				t.Errorf("503 counted %v times", got)
+			}
+			if !strings.Contains(logs.String(), `"request timed out"`) || !strings.Contains(logs.String(), `"status":503`) {
+				t.Errorf("logs:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+func TestTimeoutWriter(t *testing.T) {
+	tests := []struct {
+		name       string
+		handler    http.HandlerFunc
+		wantStatus int
+		wantBody   string
+		wantHeader [2]string
+	}{
+		{
+			"answers in time pass as they are",
+			func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("X-Inner", "yes")
+				w.WriteHeader(http.StatusTeapot)
+				w.Write([]byte("short"))
+			},
+			http.StatusTeapot, "short", [2]string{"X-Inner", "yes"},
+		},
+		{
+			"nothing written is a 200",
+			func(http.ResponseWriter, *http.Request) {},
+			http.StatusOK, "", [2]string{"X-Request-Id", "outer"},
+		},
+		{
+			"a stream flushed before the deadline keeps its status",
+			func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte("part one;"))
+				w.(http.Flusher).Flush()
+				<-r.Context().Done()
+				w.Write([]byte("part two"))
+			},
+			http.StatusOK, "part one;part two", [2]string{"X-Request-Id", "outer"},
+		},
+		{
+			"a late answer is dropped",
+			func(w http.ResponseWriter, r *http.Request) {
+				<-r.Context().Done()
+				w.Header().Set("X-Late", "yes")
+				w.Write([]byte("late"))
+			},
+			http.StatusServiceUnavailable, `"TIMEOUT"`, [2]string{"X-Late", ""},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			timeout := time.Hour
+			if tt.wantStatus == http.StatusServiceUnavailable || strings.Contains(tt.name, "stream") {
+				timeout = 10 * time.Millisecond
+			}
+			h := timeoutRequests(timeout, slog.New(slog.DiscardHandler), nil)(tt.handler)
+			rec := httptest.NewRecorder()
+			rec.Header().Set("X-Request-Id", "outer") // set by a middleware outside
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			if rec.Code != tt.wantStatus {
+				t.Errorf("status %d, want %d", rec.Code, tt.wantStatus)
+			}
+			if !strings.Contains(rec.Body.String(), tt.wantBody) {
+				t.Errorf("body %q lacks %q", rec.Body, tt.wantBody)
+			}
+			if got := rec.Header().Get(tt.wantHeader[0]); got != tt.wantHeader[1] {
+				t.Errorf("%s = %q, want %q", tt.wantHeader[0], got, tt.wantHeader[1])
+			}
+		})
+	}
+}
+
+// A panic in the handler still reaches recoverPanics, which answers 500.
+func TestPanicsCrossTheTimeout(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	h := recoverPanics(logger)(timeoutRequests(time.Hour, logger, nil)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic("deep trouble")
+	})))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "deep trouble") {
+		t.Errorf("status %d, logs %s", rec.Code, logs.String())
+	}
+}
