@@ -13,6 +13,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
@@ -43,7 +44,17 @@ const (
 // (parse, validation, limits) pass as they are; domain sentinel errors map to
 // their codes; anything else is an internal error: logged with its path, and
 // shown only as "internal error", since its text may be a driver's.
-func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+func presentError(logger *slog.Logger, metrics *observe.Metrics) graphql.ErrorPresenterFunc {
+	present := presentErrorText(logger)
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := present(ctx, err)
+		code, _ := e.Extensions["code"].(string)
+		metrics.ErrorCoded(code)
+		return e
+	}
+}
+
+func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if _, coded := gqlErr.Extensions["code"]; coded {

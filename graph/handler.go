@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
 )
@@ -24,6 +25,12 @@ type Options struct {
 	// LoaderWait is how long a loader collects keys before calling the store
 	// (DefaultLoaderWait).
 	LoaderWait time.Duration
+	// NoIntrospection refuses __schema and __type; NoSuggestions drops the
+	// "did you mean" hints from validation errors. Both for production.
+	NoIntrospection bool
+	NoSuggestions   bool
+	// Metrics, when set, counts operations and the codes of their errors.
+	Metrics *observe.Metrics
 }
 
 // NewHandler returns the GraphQL endpoint over st: POST and GET transports
@@ -39,9 +46,13 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.Limits().MaxTokens)
-	srv.SetErrorPresenter(presentError(logger))
+	srv.SetErrorPresenter(presentError(logger, opts.Metrics))
 	srv.SetRecoverFunc(recoverPanic(logger))
-	srv.Use(extension.Introspection{})
+	srv.SetDisableSuggestion(opts.NoSuggestions)
+	if !opts.NoIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(opts.Metrics.GraphQL())
 	// Order matters: persisted queries fill in the document, which the
 	// limits then check before gqlgen parses and validates it.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})

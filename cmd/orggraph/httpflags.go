@@ -28,7 +28,7 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	introspection := fs.Bool("introspection", env.bool("ORGGRAPH_INTROSPECTION", true), "allow schema introspection (env ORGGRAPH_INTROSPECTION)")
 	suggestions := fs.Bool("suggestions", env.bool("ORGGRAPH_SUGGESTIONS", true), `let validation errors suggest field names, "did you mean" (env ORGGRAPH_SUGGESTIONS)`)
 	corsOrigins := fs.String("cors-origins", getenv("ORGGRAPH_CORS_ORIGINS"), "comma-separated exact origins whose pages may call the API, such as https://intranet.kk.dk; empty: no CORS (env ORGGRAPH_CORS_ORIGINS)")
-	cacheMaxAge := fs.Duration("cache-max-age", env.duration("ORGGRAPH_CACHE_MAX_AGE", httpserver.DefaultCacheMaxAge), "how long a successful GET query may be cached; 0: revalidate each time (env ORGGRAPH_CACHE_MAX_AGE)")
+	cacheMaxAge := fs.Duration("cache-max-age", env.duration("ORGGRAPH_CACHE_MAX_AGE", 0), "how long a successful GET query may be cached; 0: revalidate each time (env ORGGRAPH_CACHE_MAX_AGE)")
 	rateLimit := fs.Float64("rate-limit", env.float("ORGGRAPH_RATE_LIMIT", defaultRateLimit), "requests a second each client may make, sustained; 0: no limit (env ORGGRAPH_RATE_LIMIT)")
 	rateBurst := fs.Int("rate-burst", env.int("ORGGRAPH_RATE_BURST", defaultRateBurst), "requests each client may make at once; 0: twice --rate-limit (env ORGGRAPH_RATE_BURST)")
 	trustProxy := fs.Bool("trust-proxy", env.bool("ORGGRAPH_TRUST_PROXY", false), "take the client's address from the last X-Forwarded-For entry; only behind a proxy of your own that appends it (env ORGGRAPH_TRUST_PROXY)")

@@ -12,6 +12,7 @@ const usage = `Usage: orggraph <command> [flags]
 Commands:
   serve   serve the GraphQL API (orggraph serve -h for its flags)
   seed    load seed/ into Neo4j (orggraph seed -h for its flags)
+  token   mint a bearer token for a reader, planner or admin
   help    show this text
 `
 
@@ -30,6 +31,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stderr)
 	case "seed":
 		return seedCommand(ctx, rest, getenv, stdout, stderr)
+	case "token":
+		return tokenCommand(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

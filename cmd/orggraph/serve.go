@@ -33,6 +33,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	addr := fs.String("addr", envOr(getenv, "ORGGRAPH_ADDR", ":8080"), "address to listen on (env ORGGRAPH_ADDR)")
 	storeName := fs.String("store", envOr(getenv, "ORGGRAPH_STORE", "memory"), "store to serve from: memory or neo4j (env ORGGRAPH_STORE)")
 	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files, for the memory store (env ORGGRAPH_SEED_DIR)")
+	dataDir := fs.String("data-dir", getenv("ORGGRAPH_DATA_DIR"), "folder where the memory store journals planners' writes; without it, writes are refused (env ORGGRAPH_DATA_DIR)")
+	authConfig := authFlags(fs, getenv)
 	neo4jConfig := neo4jFlags(fs, getenv)
 	httpConfig := httpFlags(fs, getenv)
 	telemetryConfig := observeFlags(fs, getenv)
@@ -47,6 +49,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	opts, err := httpConfig()
 	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if opts.Tokens, opts.ReadsNeedToken, err = authConfig(); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 
@@ -65,7 +70,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}()
 	opts.Metrics, opts.TracerProvider = tel.metrics, tel.tracing
 
-	st, err := openStore(ctx, *storeName, *seedDir, neo4jConfig, logger)
+	st, err := openStore(ctx, *storeName, *seedDir, *dataDir, neo4jConfig, logger)
 	if err != nil {
 		return err
 	}
@@ -86,7 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	logger.Info("orggraph listening", "addr", ln.Addr().String(), "store", *storeName, "seed_dir", *seedDir,
 		"playground", opts.Playground, "cors_origins", opts.CORSOrigins, "rate_limit", opts.RateLimit,
-		"metrics", tel.metrics != nil, "tracing", tel.tracing != nil)
+		"metrics", tel.metrics != nil, "tracing", tel.tracing != nil, "data_dir", *dataDir, "reads_need_token", opts.ReadsNeedToken)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -111,14 +116,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 // openStore is the one place a store is chosen. A Neo4j store is returned at
 // once, so the server listens (and /readyz says 503) while Neo4j is still
 // coming up; its schema is bootstrapped in the background with backoff.
-func openStore(ctx context.Context, name, seedDir string, neo4jConfig func() (neo4jstore.Config, error), logger *slog.Logger) (store.Store, error) {
+func openStore(ctx context.Context, name, seedDir, dataDir string, neo4jConfig func() (neo4jstore.Config, error), logger *slog.Logger) (store.Store, error) {
 	switch name {
 	case "memory":
 		g, err := seed.LoadDir(seedDir)
 		if err != nil {
 			return nil, fmt.Errorf("serve: seed data in %s is not valid:\n%w", seedDir, err)
 		}
-		st, err := memstore.New(g)
+		st, err := memstore.Open(g, dataDir)
 		if err != nil {
 			return nil, fmt.Errorf("serve: memory store: %w", err)
 		}

@@ -11,8 +11,11 @@ import (
 	"time"
 )
 
-// DefaultCacheMaxAge is how long a successful GET query may be reused.
-const DefaultCacheMaxAge = 60 * time.Second
+// DefaultCacheMaxAge is how long a successful GET query may be reused
+// without asking: none, since planners write. Clients revalidate every time
+// with If-None-Match, and an unchanged answer costs a 304 without a body.
+// A deployment that takes no writes may set a max-age.
+const DefaultCacheMaxAge = -1 * time.Second
 
 // cacheQueries makes GET queries cacheable: a successful answer (200, no
 // errors) gets a strong ETag of its bytes and Cache-Control max-age, and a

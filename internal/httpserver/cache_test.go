@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bif-kk/orggraph/internal/auth"
 	"time"
 )
 
@@ -23,7 +25,7 @@ func TestGETQueriesAreCacheable(t *testing.T) {
 	if len(etag) != 34 || !strings.HasPrefix(etag, `"`) || !strings.HasSuffix(etag, `"`) {
 		t.Fatalf("ETag = %q, want a strong tag of 32 hex digits", etag)
 	}
-	if cc := first.Header().Get("Cache-Control"); cc != "public, max-age=60" {
+	if cc := first.Header().Get("Cache-Control"); cc != "public, no-cache" { // revalidate: a write may change the answer
 		t.Errorf("Cache-Control = %q", cc)
 	}
 	vary := strings.Join(first.Header().Values("Vary"), ", ")
@@ -60,7 +62,7 @@ func TestGETQueriesAreCacheable(t *testing.T) {
 			if rec.Code != tt.want {
 				t.Fatalf("status = %d, want %d", rec.Code, tt.want)
 			}
-			if rec.Header().Get("ETag") != etag || rec.Header().Get("Cache-Control") != "public, max-age=60" {
+			if rec.Header().Get("ETag") != etag || rec.Header().Get("Cache-Control") != "public, no-cache" {
 				t.Errorf("ETag %q, Cache-Control %q", rec.Header().Get("ETag"), rec.Header().Get("Cache-Control"))
 			}
 			if tt.want == http.StatusNotModified {
@@ -121,14 +123,26 @@ func TestCacheControl(t *testing.T) {
 		auth   string
 		want   string
 	}{
-		{"default", 0, "", "public, max-age=60"},
+		{"default: revalidate every time, since planners write", 0, "", "public, no-cache"},
 		{"configured", 5 * time.Minute, "", "public, max-age=300"},
 		{"revalidate every time", -1, "", "public, no-cache"},
-		{"with a bearer token", 0, "Bearer abc", "private, max-age=60"},
+		{"with a bearer token", 5 * time.Minute, "reader", "private, max-age=300"},
+		{"with a bearer token that is not valid", 0, "Bearer abc", "no-store"},
+	}
+	tok, line, err := auth.NewToken("reader", "widget")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.ParseTokens(line)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := quietServer(fixtureStore(t), Options{CacheMaxAge: tt.maxAge})
+			if tt.auth == "reader" {
+				tt.auth = "Bearer " + tok
+			}
+			h := quietServer(fixtureStore(t), Options{CacheMaxAge: tt.maxAge, Tokens: tokens})
 			rec := send(h, http.MethodGet, target, "", "Authorization", tt.auth)
 			if got := rec.Header().Get("Cache-Control"); got != tt.want {
 				t.Errorf("Cache-Control = %q, want %q", got, tt.want)

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/export"
 	"github.com/bif-kk/orggraph/internal/store"
 )
@@ -25,15 +26,21 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		r.Method(http.MethodGet, "/metrics", opts.Metrics.Handler())
 	}
 
+	// Who is asking: reads may need a token, writes always do.
+	authenticate := auth.Middleware(opts.Tokens, opts.ReadsNeedToken)
+
 	r.Route("/export", func(r chi.Router) {
+		r.Use(authenticate)
 		r.Get("/graph.jsonld", handleExportGraph(logger, st, export.JSONLDContentType, "", export.WriteJSONLD))
 		r.Get("/graph.graphml", handleExportGraph(logger, st, export.GraphMLContentType, attachment("graph.graphml"), export.WriteGraphML))
 		r.Get("/impact.csv", handleExportImpactCSV(logger, st))
 	})
 
-	gql := graph.NewHandler(logger, st, opts.GraphQL)
+	gqlOpts := opts.GraphQL
+	gqlOpts.NoIntrospection, gqlOpts.NoSuggestions, gqlOpts.Metrics = !opts.Introspection, !opts.Suggestions, opts.Metrics
+	gql := graph.NewHandler(logger, st, gqlOpts)
 	r.Route("/graphql", func(r chi.Router) {
-		r.Use(limitBody(opts.MaxBodyBytes), requireJSON(opts.Metrics), cacheQueries(opts.CacheMaxAge))
+		r.Use(limitBody(opts.MaxBodyBytes), requireJSON(opts.Metrics), cacheQueries(opts.CacheMaxAge), authenticate)
 		r.Get("/", gql.ServeHTTP)
 		r.Post("/", gql.ServeHTTP)
 		r.Options("/", gql.ServeHTTP)

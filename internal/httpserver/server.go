@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/store"
 )
@@ -47,6 +48,11 @@ type Options struct {
 	// RequestTimeout bounds each request (DefaultRequestTimeout); negative
 	// means no bound but the http.Server's own.
 	RequestTimeout time.Duration
+
+	// Tokens are the bearer tokens that may read and write; nil means none.
+	// ReadsNeedToken refuses reads without a valid token.
+	Tokens         *auth.Tokens
+	ReadsNeedToken bool
 
 	// Metrics, when set, records every request and serves /metrics.
 	Metrics *observe.Metrics

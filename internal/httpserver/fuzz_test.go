@@ -1,0 +1,85 @@
+package httpserver_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/httpserver"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+)
+
+var fuzzServer = sync.OnceValues(func() (http.Handler, error) {
+	g, err := seed.LoadDir("../../seed")
+	if err != nil {
+		return nil, err
+	}
+	st, err := memstore.New(g)
+	if err != nil {
+		return nil, err
+	}
+	return httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}), nil
+})
+
+// FuzzGraphQLEndpoint sends arbitrary bodies, queries and content types to
+// /graphql. Whatever arrives, the server answers without a 5xx (a panic
+// would be one), and every GraphQL error it returns carries
+// extensions.code.
+//
+//	go test ./internal/httpserver -run '^$' -fuzz FuzzGraphQLEndpoint -fuzztime 5m
+func FuzzGraphQLEndpoint(f *testing.F) {
+	seeds := []struct{ method, contentType, body string }{
+		{"POST", "application/json", `{"query":"{ centres { code } }"}`},
+		{"POST", "application/json", `{"query":"query($d: Date) { reformChanges(from: $d) { name } }","variables":{"d":"2026-13-01"}}`},
+		{"POST", "application/json", `{"query":"{ impact(of: \"centre:cba\") { centres { basis } } }"}`},
+		{"POST", "application/json", `{"query":"{ node(id: \"x\") { id } }"}`},
+		{"POST", "application/json", `{"query":"mutation { x }"}`},
+		{"POST", "application/json", `{"query": 5}`},
+		{"POST", "application/json", `[{"query":"{ centres { code } }"}]`},
+		{"POST", "text/plain", `{ centres { code } }`},
+		{"GET", "", `{ search(text: "fleksjob") { score } }`},
+		{"GET", "", `{ centres { ...F } } fragment F on Centre { ...F }`},
+		{"POST", "application/json", `{"query":"{ centres { code } }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"00"}}}`},
+	}
+	for _, s := range seeds {
+		f.Add(s.method, s.contentType, s.body)
+	}
+	h, err := fuzzServer()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, method, contentType, body string) {
+		var req *http.Request
+		if method == "GET" {
+			req = httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(body), nil)
+		} else {
+			req = httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", contentType)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %q (%s) answered %d: %s", method, body, contentType, rec.Code, rec.Body.String())
+		}
+		var resp struct {
+			Errors []struct {
+				Extensions map[string]any `json:"extensions"`
+			} `json:"errors"`
+		}
+		if json.Unmarshal(bytes.TrimSpace(rec.Body.Bytes()), &resp) != nil {
+			return // 405s and the like answer without a GraphQL body
+		}
+		for _, e := range resp.Errors {
+			if code, _ := e.Extensions["code"].(string); code == "" {
+				t.Fatalf("%s %q: an error without extensions.code: %s", method, body, rec.Body.String())
+			}
+		}
+	})
+}
