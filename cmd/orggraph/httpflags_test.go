@@ -14,7 +14,7 @@ import (
 func TestHTTPFlags(t *testing.T) {
 	defaults := httpserver.Options{
 		Playground: true, Introspection: true, Suggestions: true,
-		CacheMaxAge: 60 * time.Second, RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second,
+		CacheMaxAge: -1, // revalidate every time: planners write RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second,
 	}
 	with := func(change func(*httpserver.Options)) httpserver.Options {
 		o := defaults
