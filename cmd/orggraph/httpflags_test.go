@@ -14,7 +14,7 @@ import (
 func TestHTTPFlags(t *testing.T) {
 	defaults := httpserver.Options{
 		Playground: true, Introspection: true, Suggestions: true,
-		CacheMaxAge: -1, // revalidate every time: planners write RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second,
+		CacheMaxAge: -1, RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second, // -1: revalidate every time, planners write
 	}
 	with := func(change func(*httpserver.Options)) httpserver.Options {
 		o := defaults
