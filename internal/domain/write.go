@@ -45,6 +45,15 @@ func (w Write) Target() string {
 	return ""
 }
 
+// CheckVersion refuses a write whose expected version is not the stored
+// one: someone wrote in between.
+func (w Write) CheckVersion(stored int64) error {
+	if stored != w.ExpectedVersion {
+		return fmt.Errorf("%s: %w: version %d was read, %d is current", w.Target(), ErrConflict, w.ExpectedVersion, stored)
+	}
+	return nil
+}
+
 // AuditEntry records one write that happened: who, when, what, and the
 // state before and after, as JSON (empty for a creation's before and a
 // deletion's after).

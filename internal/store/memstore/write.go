@@ -122,12 +122,7 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 	cur := s.current()
 	g := &domain.Graph{Nodes: slices.Clone(cur.graph.Nodes), Relationships: slices.Clone(cur.graph.Relationships)}
 	entry := &domain.AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target()}
-	stale := func(have int64) error {
-		if have != w.ExpectedVersion {
-			return fmt.Errorf("%s: %w: version %d was read, %d is current", w.Target(), domain.ErrConflict, w.ExpectedVersion, have)
-		}
-		return nil
-	}
+	stale := w.CheckVersion
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
 		i := slices.IndexFunc(g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })

@@ -52,12 +52,7 @@ SET c.seq = c.seq + 1 RETURN c.seq AS seq`, nil)
 	}
 	seq, _ := recs[0].AsMap()["seq"].(int64)
 	entry := &domain.AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target()}
-	stale := func(have int64) error {
-		if have != w.ExpectedVersion {
-			return fmt.Errorf("%s: %w: version %d was read, %d is current", w.Target(), domain.ErrConflict, w.ExpectedVersion, have)
-		}
-		return nil
-	}
+	stale := w.CheckVersion
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
 		err = applyNode(ctx, tx, w, entry, stale)
