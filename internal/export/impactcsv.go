@@ -121,8 +121,25 @@ func (s *ImpactSheet) WriteCSV(w io.Writer) error {
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
-	if err := cw.WriteAll(s.Rows()); err != nil { // WriteAll flushes cw into bw
+	rows := s.Rows()
+	for _, row := range rows {
+		for i, cell := range row {
+			row[i] = inert(cell)
+		}
+	}
+	if err := cw.WriteAll(rows); err != nil { // WriteAll flushes cw into bw
 		return fmt.Errorf("export: impact csv: %w", err)
 	}
 	return bw.Flush()
+}
+
+// inert keeps a spreadsheet from reading a cell as a formula: planners can
+// write names, and a name starting with = + - @ (or a tab or carriage
+// return) would otherwise run in Excel. Such a cell gets a leading
+// apostrophe, which spreadsheets show as text and do not display.
+func inert(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }
