@@ -11,6 +11,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/export"
 	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/web"
 )
 
 // addRoutes is the whole API surface in one place.
@@ -25,6 +26,12 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 	if opts.Metrics != nil {
 		r.Method(http.MethodGet, "/metrics", opts.Metrics.Handler())
 	}
+
+	// The explorer page and the intranet widgets: embedded, public assets.
+	pages := web.Handler()
+	r.Method(http.MethodGet, "/explorer", pages)
+	r.Method(http.MethodGet, "/explorer/*", pages)
+	r.Method(http.MethodGet, "/widgets/v1/*", pages)
 
 	// Who is asking: reads may need a token, writes always do.
 	authenticate := auth.Middleware(opts.Tokens, opts.ReadsNeedToken)

@@ -1,0 +1,146 @@
+// orggraph intranet widgets, v1: <orggraph-centre-card code="CBA">,
+// <orggraph-reform-timeline>, <orggraph-impact item="reformchange:…">,
+// <orggraph-budget>. Each takes api="https://orggraph.example" (default: the
+// origin this script came from) and fetches by GET with automatic persisted
+// queries, so the browser's HTTP cache revalidates answers by ETag.
+(() => {
+  "use strict";
+  const scriptOrigin = (() => {
+    try { return new URL(document.currentScript.src).origin; } catch { return location.origin; }
+  })();
+  const hashes = new Map();
+
+  async function sha256(text) {
+    if (!crypto.subtle) return null; // not a secure context: send the query itself
+    const buf = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function get(api, params) {
+    const url = new URL("/graphql", api);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    const res = await fetch(url, { headers: { Accept: "application/json" } });
+    const body = await res.json();
+    return body;
+  }
+
+  // query: APQ by hash first; once more with the query when the API has not seen it.
+  async function query(api, text, variables) {
+    if (!hashes.has(text)) hashes.set(text, await sha256(text));
+    const hash = hashes.get(text);
+    const vars = JSON.stringify(variables || {});
+    let body;
+    if (hash) {
+      const ext = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
+      body = await get(api, { variables: vars, extensions: ext });
+      if (body.errors && body.errors.some((e) => e.extensions?.code === "PERSISTED_QUERY_NOT_FOUND" || e.message === "PersistedQueryNotFound")) {
+        body = await get(api, { query: text, variables: vars, extensions: ext });
+      }
+    } else {
+      body = await get(api, { query: text, variables: vars });
+    }
+    if (body.errors && !body.data) throw new Error(body.errors[0].message);
+    return body.data;
+  }
+
+  const STYLE = `
+    :host { display: block; font: 14px/1.4 system-ui, sans-serif; color: #1a1a1a; }
+    .card { border: 1px solid #b8c4d0; border-radius: 6px; padding: .75rem 1rem; background: #fff; max-width: 36rem; }
+    h2 { font-size: 1.1rem; margin: 0 0 .3rem; color: #003a75; }
+    h3 { font-size: .95rem; margin: .6rem 0 .2rem; }
+    ul, ol { margin: .2rem 0; padding-left: 1.2rem; }
+    dl { display: grid; grid-template-columns: auto 1fr; gap: .1rem .8rem; margin: .4rem 0; }
+    dt { font-weight: 600; }
+    dd { margin: 0; }
+    .basis { font-size: .75rem; padding: 0 .3rem; border-radius: 3px; color: #fff; }
+    .explicit { background: #1b5e20; } .inferred { background: #8d4e00; }
+    .error { color: #8b0000; background: #fff3f3; border-color: #d9a0a0; }
+    details summary { cursor: pointer; }
+    summary:focus-visible, a:focus-visible { outline: 3px solid #ffb300; }
+    time { font-weight: 600; }
+    table { border-collapse: collapse; } th, td { text-align: left; padding: .15rem .6rem .15rem 0; }
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  `;
+  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+  class Widget extends HTMLElement {
+    static get observedAttributes() { return ["api", "code", "item", "from", "to"]; }
+    constructor() { super(); this.attachShadow({ mode: "open" }); }
+    connectedCallback() { this.load(); }
+    attributeChangedCallback() { if (this.isConnected) this.load(); }
+    get api() { return this.getAttribute("api") || scriptOrigin; }
+    async load() {
+      const label = this.label();
+      this.shadowRoot.innerHTML = `<style>${STYLE}</style><section class="card" role="region" aria-label="${esc(label)}" aria-busy="true"><p>Henter …</p></section>`;
+      const box = this.shadowRoot.querySelector("section");
+      try {
+        const data = await query(this.api, this.constructor.QUERY, this.variables());
+        box.innerHTML = this.render(data);
+        box.removeAttribute("aria-busy");
+        this.dataset.state = "ready";
+      } catch (e) {
+        box.classList.add("error");
+        box.setAttribute("role", "alert");
+        box.removeAttribute("aria-busy");
+        box.innerHTML = `<h2>${esc(label)}</h2><p>Organisationsdata kunne ikke hentes lige nu. Prøv igen senere.</p>`;
+        this.dataset.state = "error";
+      }
+    }
+    variables() { return {}; }
+  }
+
+  class CentreCard extends Widget {
+    static QUERY = `query OrggraphCentreCard($code: String!) { centre(code: $code) { code name fullName description employees fullTimePersons budget { display } targetGroups { name } interventions { name } } }`;
+    label() { return `Center ${this.getAttribute("code") || ""}`; }
+    variables() { return { code: this.getAttribute("code") || "" }; }
+    render({ centre: c }) {
+      if (!c) return `<h2>${esc(this.label())}</h2><p>Centret findes ikke.</p>`;
+      const fig = [["Medarbejdere", c.employees], ["Fuldtidspersoner", c.fullTimePersons], ["Budget", c.budget?.display]]
+        .filter(([, v]) => v != null).map(([k, v]) => `<dt>${k}</dt><dd>${esc(typeof v === "number" ? v.toLocaleString("da-DK") : v)}</dd>`).join("");
+      const name = c.fullName || c.name;
+      return `<h2>${esc(c.code)}${name !== c.code ? ` – ${esc(name)}` : ""}</h2><p>${esc(c.description.split("\n")[0])}</p>
+        ${fig ? `<dl>${fig}</dl>` : ""}
+        <h3>Målgrupper</h3><ul>${c.targetGroups.map((t) => `<li>${esc(t.name)}</li>`).join("")}</ul>
+        <details><summary>Indsatser (${c.interventions.length})</summary><ul>${c.interventions.map((t) => `<li>${esc(t.name)}</li>`).join("")}</ul></details>`;
+    }
+  }
+
+  class ReformTimeline extends Widget {
+    static QUERY = `query OrggraphReformTimeline { reforms { name phases { id name effectiveDate legalStatus changes { name } } } }`;
+    label() { return "Reformens tidslinje"; }
+    render({ reforms }) {
+      return reforms.map((r) => `<h2>${esc(r.name)}</h2><ol>${r.phases.map((p) =>
+        `<li><h3><time datetime="${esc(p.effectiveDate)}">${esc(new Date(p.effectiveDate).toLocaleDateString("da-DK", { day: "numeric", month: "long", year: "numeric" }))}</time> – ${esc(p.legalStatus)}</h3>
+         <details><summary>${p.changes.length} reformelementer</summary><ul>${p.changes.map((c) => `<li>${esc(c.name)}</li>`).join("")}</ul></details></li>`).join("")}</ol>`).join("");
+    }
+  }
+
+  class ImpactWidget extends Widget {
+    static QUERY = `query OrggraphImpact($of: ID!) { impact(of: $of) { subject { id name } centres { centre { code name } basis } fullTimePersons fullTimePersonsComplete } }`;
+    label() { return "Berørte centre"; }
+    variables() { return { of: this.getAttribute("item") || "" }; }
+    render({ impact: i }) {
+      const basis = (b) => `<span class="basis ${b === "EXPLICIT" ? "explicit" : "inferred"}">${b === "EXPLICIT" ? "Eksplicit" : "Udledt"}</span>`;
+      const ftp = i.fullTimePersons == null ? "" :
+        `<p>Fuldtidspersoner i berørte målgrupper: ${i.fullTimePersonsComplete ? "" : "mindst "}${i.fullTimePersons.toLocaleString("da-DK")}</p>`;
+      return `<h2>Berørte centre: ${esc(i.subject.name)}</h2>
+        <ul>${i.centres.map((c) => `<li data-centre-code="${esc(c.centre.code)}">${esc(c.centre.code)}${c.centre.name !== c.centre.code ? ` – ${esc(c.centre.name)}` : ""} ${basis(c.basis)}</li>`).join("")}</ul>${ftp}`;
+    }
+  }
+
+  class BudgetWidget extends Widget {
+    static QUERY = `query OrggraphBudget { centres { code budget { display } fullTimePersons } }`;
+    label() { return "Budget 2026 pr. center"; }
+    render({ centres }) {
+      return `<h2>${this.label()}</h2><table><caption class="sr">Budget og fuldtidspersoner pr. center</caption>
+        <thead><tr><th scope="col">Center</th><th scope="col">Budget</th><th scope="col">Fuldtidspersoner</th></tr></thead><tbody>${centres.map((c) =>
+        `<tr><th scope="row">${esc(c.code)}</th><td>${esc(c.budget?.display ?? "–")}</td><td>${c.fullTimePersons?.toLocaleString("da-DK") ?? "–"}</td></tr>`).join("")}</tbody></table>`;
+    }
+  }
+
+  const define = (name, cls) => { if (!customElements.get(name)) customElements.define(name, cls); };
+  define("orggraph-centre-card", CentreCard);
+  define("orggraph-reform-timeline", ReformTimeline);
+  define("orggraph-impact", ImpactWidget);
+  define("orggraph-budget", BudgetWidget);
+})();

@@ -1,0 +1,74 @@
+// Package web owns the pages and scripts orggraph serves to browsers: the
+// /explorer page (cytoscape, bundled at build time by web/explorer/build.sh
+// into dist/explorer.js) and the intranet widgets under /widgets/v1/. Every
+// asset is embedded; nothing is loaded from the internet.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"net/http"
+	"time"
+)
+
+//go:embed static/explorer.html static/explorer.css dist/explorer.js static/widgets/v1/orggraph-widgets.js
+var files embed.FS
+
+// asset is one embedded file with its validator and caching policy.
+type asset struct {
+	body         []byte
+	contentType  string
+	etag         string
+	cacheControl string
+}
+
+const (
+	// revalidate: the explorer changes with each release of the binary.
+	revalidate = "no-cache"
+	// versioned: /widgets/v1/ keeps its interface; a day's reuse, then an ETag check.
+	versioned = "public, max-age=86400"
+)
+
+// Handler serves GET /explorer, /explorer/explorer.{js,css} and
+// /widgets/v1/orggraph-widgets.js; anything else is 404.
+func Handler() http.Handler {
+	assets := map[string]asset{
+		"/explorer":                       load("static/explorer.html", "text/html; charset=utf-8", revalidate),
+		"/explorer/":                      load("static/explorer.html", "text/html; charset=utf-8", revalidate),
+		"/explorer/explorer.js":           load("dist/explorer.js", "text/javascript; charset=utf-8", revalidate),
+		"/explorer/explorer.css":          load("static/explorer.css", "text/css; charset=utf-8", revalidate),
+		"/widgets/v1/orggraph-widgets.js": load("static/widgets/v1/orggraph-widgets.js", "text/javascript; charset=utf-8", versioned),
+	}
+	modTime := time.Time{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, ok := assets[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", a.contentType)
+		h.Set("ETag", a.etag)
+		h.Set("Cache-Control", a.cacheControl)
+		h.Set("X-Content-Type-Options", "nosniff")
+		if a.contentType[:9] == "text/html" {
+			// The page loads only its own assets and talks only to its own origin.
+			h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'")
+		} else {
+			// Widgets are loaded by pages on other origins.
+			h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		}
+		http.ServeContent(w, r, "", modTime, bytes.NewReader(a.body))
+	})
+}
+
+func load(name, contentType, cacheControl string) asset {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		panic("web: embedded " + name + " missing: " + err.Error()) // a build error, not a runtime one
+	}
+	sum := sha256.Sum256(b)
+	return asset{body: b, contentType: contentType, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, cacheControl: cacheControl}
+}
