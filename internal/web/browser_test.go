@@ -213,6 +213,19 @@ func TestExplorer(t *testing.T) {
 		screenshot(t, ctx, "explorer-impact.png")
 	})
 
+	t.Run("a phase reaches what its items reach", func(t *testing.T) {
+		do(t, ctx,
+			choose("#reform", "reformphase:2026-07-01"),
+			poll(`document.querySelector("#details h2")?.textContent.includes("1. Juli 2026")`),
+		)
+		highlighted := eval[string](t, ctx, `document.querySelector("#graph").dataset.highlighted`)
+		for _, code := range []string{"CBE", "CBA", "Ungecenteret", "CSI", "Ydelsesservice"} {
+			if !strings.Contains(" "+highlighted+" ", " "+code+" ") {
+				t.Errorf("the 1 July 2026 phase highlights %q; want %s among them", highlighted, code)
+			}
+		}
+	})
+
 	t.Run("the date changes what CBA shows", func(t *testing.T) {
 		const targetGroups = `document.querySelector("#details .targetgroups")?.textContent || ""`
 		do(t, ctx,

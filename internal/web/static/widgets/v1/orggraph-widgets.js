@@ -64,7 +64,7 @@
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   class Widget extends HTMLElement {
-    static get observedAttributes() { return ["api", "code", "item", "from", "to"]; }
+    static get observedAttributes() { return ["api", "code", "item"]; }
     constructor() { super(); this.attachShadow({ mode: "open" }); }
     connectedCallback() { this.load(); }
     attributeChangedCallback() { if (this.isConnected) this.load(); }
