@@ -1,0 +1,85 @@
+// Package loadtest replays a weighted mix of GraphQL queries against an
+// orggraph endpoint, at a fixed arrival rate (open model) or a fixed number of
+// workers (closed model), and reports throughput, latency percentiles and
+// errors per query kind and overall.
+package loadtest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Query is one kind of request in the mix.
+type Query struct {
+	Kind      string         `json:"kind"`
+	Query     string         `json:"query"`
+	Variables map[string]any `json:"variables,omitempty"`
+	Weight    int            `json:"weight"`
+}
+
+// The kinds of DefaultMix, in report order.
+const (
+	KindWidget       = "widget"
+	KindImpact       = "impact"
+	KindDependencies = "dependencies"
+	KindSearch       = "search"
+	KindDeep         = "deep"
+)
+
+// DefaultMix is what the API's three kinds of user ask: the intranet widget's
+// centre card, a planner's impact and dependency questions, a developer's
+// search, and a deep nested listing. Its ids are the real seed's, which the
+// synthetic organisations keep, so the mix answers at every scale.
+func DefaultMix() []Query {
+	return []Query{
+		{Kind: KindWidget, Weight: 50, Query: `query Widget($code: String!) { centre(code: $code) { code name employees budget { display } fullTimePersons targetGroups { name } } }`,
+			Variables: map[string]any{"code": "CBE"}},
+		{Kind: KindImpact, Weight: 20, Query: `query Impact($of: ID!) { impact(of: $of) { centres { centre { code } basis paths { steps { statement basis rationale } } } } }`,
+			Variables: map[string]any{"of": "reformchange:afskaffelse-af-ressourceforloeb"}},
+		{Kind: KindDependencies, Weight: 10, Query: `query Deps($code: String!) { centre(code: $code) { code dependencies { centre { code } total targetGroups interventions partners benefitFlows } } }`,
+			Variables: map[string]any{"code": "CSI"}},
+		{Kind: KindSearch, Weight: 15, Query: `query Search($text: String!) { search(text: $text, first: 10) { score node { id name } } }`,
+			Variables: map[string]any{"text": "fleksjob"}},
+		// Depth 9, within the limit of 12.
+		{Kind: KindDeep, Weight: 5, Query: `query Deep { centres { code targetGroups { name servedBy { code interventions { name } targetGroups { name receives { name } } } } } }`},
+	}
+}
+
+// ParseWeights sets the weights of mix from "widget=50,impact=20,…"; kinds
+// not named keep their weight, and a weight of 0 leaves a kind out.
+func ParseWeights(mix []Query, spec string) ([]Query, error) {
+	out := append([]Query(nil), mix...)
+	if strings.TrimSpace(spec) == "" {
+		return out, nil
+	}
+	for _, part := range strings.Split(spec, ",") {
+		kind, w, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return nil, fmt.Errorf("loadtest: weight %q: want kind=weight", part)
+		}
+		n, err := strconv.Atoi(w)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("loadtest: weight %q: want a whole number ≥ 0", part)
+		}
+		found := false
+		for i := range out {
+			if out[i].Kind == kind {
+				out[i].Weight, found = n, true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("loadtest: weight %q: no query kind %q", part, kind)
+		}
+	}
+	var kept []Query
+	for _, q := range out {
+		if q.Weight > 0 {
+			kept = append(kept, q)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("loadtest: every weight is 0")
+	}
+	return kept, nil
+}
