@@ -1,0 +1,23 @@
+// Command orggraph-load measures an orggraph endpoint under load, and makes
+// synthetic organisations to measure it at scale.
+//
+//	orggraph-load [run] --url http://127.0.0.1:8080/graphql --concurrency 16 --duration 20s --warmup 5s
+//	orggraph-load [run] --url … --rate 500 --duration 20s
+//	orggraph-load synth --scale 10 --out /tmp/seed-10x
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "orggraph-load: %s\n", err)
+		os.Exit(1)
+	}
+}
