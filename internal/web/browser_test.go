@@ -314,6 +314,18 @@ func TestWidgetsFromAnotherOrigin(t *testing.T) {
 		t.Errorf("with the API down the widget shows %q (role %q)", down, role)
 	}
 
+	// Each widget is a labelled region with a heading; the card's lists are lists.
+	unlabelled := eval[[]string](t, ctx, `[...document.querySelectorAll("body > *")].filter(w => w.shadowRoot).filter(w => {
+		const s = w.shadowRoot.querySelector("section");
+		return !s || !s.getAttribute("aria-label") || !s.querySelector("h2");
+	}).map(w => w.id)`)
+	if len(unlabelled) > 0 {
+		t.Errorf("widgets without an aria-label or a heading: %v", unlabelled)
+	}
+	if n := eval[int](t, ctx, `document.getElementById("card").shadowRoot.querySelectorAll("ul li").length`); n < 5 {
+		t.Errorf("the centre card lists %d items; want CBA's target groups as a list", n)
+	}
+
 	// First visit: each query by hash alone, then once with the query.
 	first := requests()
 	if !strings.Contains(strings.Join(first, ","), "hash-only") || !contains(first, "200 with-query") {
