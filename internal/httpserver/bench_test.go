@@ -3,10 +3,13 @@ package httpserver
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // What the production middleware adds to a cached GET query, and to a
@@ -48,4 +51,32 @@ func BenchmarkGETQuery(b *testing.B) {
 			})
 		}
 	}
+}
+
+// The intranet widget's centre card over the real seed, POSTed as the
+// widget sends it, from many clients at once.
+//
+//	go test -run '^$' -bench WidgetPOST -cpuprofile cpu.out ./internal/httpserver
+func BenchmarkWidgetPOST(b *testing.B) {
+	g, err := seed.LoadDir("../../seed")
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := memstore.New(g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := quietServer(st, Options{})
+	body := `{"query":"query Widget($code: String!) { centre(code: $code) { code name employees budget { display } fullTimePersons targetGroups { name } } }","variables":{"code":"CBE"}}`
+	if rec := send(h, http.MethodPost, "/graphql", body, "Content-Type", "application/json"); rec.Code != http.StatusOK {
+		b.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	})
 }
