@@ -59,12 +59,12 @@ func TestSourceIRIs(t *testing.T) {
 func TestCSVCellsCannotBecomeFormulas(t *testing.T) {
 	for in, want := range map[string]string{
 		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")",
-		"+1":               "'+1",
-		"-2":               "'-2",
-		"@SUM(A1)":         "'@SUM(A1)",
-		"\tx":              "'\tx",
-		"CBA":              "CBA",
-		"":                 "",
+		"+1":                "'+1",
+		"-2":                "'-2",
+		"@SUM(A1)":          "'@SUM(A1)",
+		"\tx":               "'\tx",
+		"CBA":               "CBA",
+		"":                  "",
 	} {
 		if got := inert(in); got != want {
 			t.Errorf("inert(%q) = %q, want %q", in, got, want)
