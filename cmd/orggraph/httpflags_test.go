@@ -116,3 +116,36 @@ func TestTracingSwitch(t *testing.T) {
 		})
 	}
 }
+
+func TestLoaderWaitFlag(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want time.Duration
+		bad  bool
+	}{
+		{want: 0}, // graph.Loaders reads 0 as graph.DefaultLoaderWait
+		{args: []string{"--loader-wait", "100us"}, want: 100 * time.Microsecond},
+		{env: map[string]string{"ORGGRAPH_LOADER_WAIT": "250us"}, want: 250 * time.Microsecond},
+		{args: []string{"--loader-wait", "-1ms"}, bad: true},
+	} {
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		build := httpFlags(fs, func(k string) string { return tt.env[k] })
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		opts, err := build()
+		if tt.bad {
+			if err == nil {
+				t.Errorf("%v: no error", tt.args)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v %v: %v", tt.args, tt.env, err)
+		}
+		if opts.GraphQL.LoaderWait != tt.want {
+			t.Errorf("%v %v: loader wait %s, want %s", tt.args, tt.env, opts.GraphQL.LoaderWait, tt.want)
+		}
+	}
+}
