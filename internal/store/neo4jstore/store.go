@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -240,21 +241,14 @@ RETURN nodes, collect({type: type(r), from: a.id, to: b.id, props: properties(r)
 		}
 		g.Nodes = append(g.Nodes, n)
 	}
+	// With no relationships at all, collect() still yields one empty map.
 	rawRels, _ := m["rels"].([]any)
-	for _, v := range rawRels {
+	rawRels = slices.DeleteFunc(rawRels, func(v any) bool {
 		r, _ := v.(map[string]any)
-		typ, _ := r["type"].(string)
-		if typ == "" { // no relationships at all
-			continue
-		}
-		from, _ := r["from"].(string)
-		to, _ := r["to"].(string)
-		props, _ := r["props"].(map[string]any)
-		rel, err := decodeRel(typ, from, to, props)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		g.Relationships = append(g.Relationships, rel)
+		return r["type"] == nil
+	})
+	if g.Relationships, err = relsFrom(rawRels); err != nil {
+		return nil, wrap(op, err)
 	}
 	return g, nil
 }
