@@ -33,9 +33,15 @@ func nodeLinks(ctx context.Context, n *domain.Node, kind *domain.RelKind, dir *d
 		return nil, err
 	}
 	out := make([]*model.Link, len(links))
+	far := make([]*domain.Node, 0, len(links))
 	for i, l := range links {
 		out[i] = &model.Link{Link: l}
+		if l.Node != nil {
+			far = append(far, l.Node)
+		}
 	}
+	// The far ends came with the links: node and statement need no lookup.
+	primeNodes(ctx, far)
 	return out, nil
 }
 

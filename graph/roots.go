@@ -104,6 +104,9 @@ func combinedImpact(ctx context.Context, st store.Store, ids []domain.ID) (*mode
 	if err != nil {
 		return nil, notFoundAmong(ctx, ids, err)
 	}
+	if l, err := loadersFrom(ctx); err == nil {
+		primeImpact(l, imp)
+	}
 	return &model.CombinedImpact{SubjectIDs: ids, Impact: *newImpact(imp)}, nil
 }
 

@@ -13,6 +13,10 @@ type Step struct {
 // Path is a walk through the graph, one step per relationship.
 type Path struct {
 	Steps []Step
+	// Nodes are the nodes along the path, first to last (one more than
+	// Steps), read with it so that its reader needs no second lookup; nil
+	// when the store did not read them. Read only.
+	Nodes []*Node
 }
 
 // Basis is EXPLICIT when every step is stated in the source.

@@ -188,4 +188,7 @@ type Link struct {
 	Rel   *Relationship
 	Other ID // the node at the far end
 	Dir   Direction
+	// Node is the node at the far end, read along with the link, so that a
+	// caller walking the graph needs no second lookup. Read only.
+	Node *Node
 }

@@ -47,6 +47,9 @@ type Impact struct {
 	CentreFullTimePersons *int
 	CentreEmployees       *int
 	CentreBudget          *domain.Money
+	// Nodes holds every node read to work the impact out: the items and
+	// every node on a path. Read only.
+	Nodes map[domain.ID]*domain.Node
 }
 
 // ImpactOf works out which centres id reaches, and through what. A reform
@@ -108,28 +111,34 @@ func ImpactOfAll(ctx context.Context, st store.Store, ids []domain.ID) (*Impact,
 
 // expand maps each id to the items whose paths make up its impact.
 func expand(ctx context.Context, st store.Store, ids []domain.ID) (map[domain.ID][]domain.ID, error) {
-	for _, id := range ids {
-		if _, _, err := domain.ParseID(string(id)); err != nil {
-			return nil, err
-		}
-	}
-	nodes, err := st.NodesByID(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("planner: impact: %w", err)
-	}
+	// An id's prefix is its node's kind, so only phases and reforms, whose
+	// items are their links, need reading here; any other id is its own
+	// item, and assemble, which reads every item, finds a missing one.
 	var phases, reforms []domain.ID
 	for _, id := range ids {
-		n := nodes[id]
-		if n == nil {
-			return nil, fmt.Errorf("planner: impact of %s: %w", id, domain.ErrNotFound)
+		kind, _, err := domain.ParseID(string(id))
+		if err != nil {
+			return nil, err
 		}
-		switch n.Kind {
+		switch kind {
 		case domain.KindReformPhase:
 			phases = append(phases, id)
 		case domain.KindReform:
 			reforms = append(reforms, id)
 		}
 	}
+	if grouped := append(slices.Clone(phases), reforms...); len(grouped) > 0 {
+		nodes, err := st.NodesByID(ctx, grouped)
+		if err != nil {
+			return nil, fmt.Errorf("planner: impact: %w", err)
+		}
+		for _, id := range grouped {
+			if nodes[id] == nil {
+				return nil, fmt.Errorf("planner: impact of %s: %w", id, domain.ErrNotFound)
+			}
+		}
+	}
+	var err error
 	// A reform's items are its initiatives and its phases' items.
 	var hasPhase, initiatives map[domain.ID][]domain.Link
 	if len(reforms) > 0 {
@@ -160,7 +169,7 @@ func expand(ctx context.Context, st store.Store, ids []domain.ID) (map[domain.ID
 	}
 	out := make(map[domain.ID][]domain.ID, len(ids))
 	for _, id := range ids {
-		switch nodes[id].Kind {
+		switch id.Kind() {
 		case domain.KindReformPhase:
 			out[id] = itemsOfPhase(id)
 		case domain.KindReform:
@@ -216,10 +225,16 @@ func assemble(ctx context.Context, st store.Store, subject domain.ID, items []do
 			}
 		}
 	}
-	nodes, err := st.NodesByID(ctx, ids)
+	nodes, err := nodesOf(ctx, st, ids, paths, items)
 	if err != nil {
 		return nil, fmt.Errorf("planner: impact: %w", err)
 	}
+	for _, it := range items {
+		if nodes[it] == nil {
+			return nil, fmt.Errorf("planner: impact of %s: %w", it, domain.ErrNotFound)
+		}
+	}
+	imp.Nodes = nodes
 	for c, ps := range byCentre {
 		slices.SortFunc(ps, comparePaths)
 		ac := AffectedCentre{Centre: c, Basis: domain.Inferred, Paths: ps}
@@ -265,6 +280,39 @@ func assemble(ctx context.Context, st store.Store, subject domain.ID, items []do
 		imp.CentreBudget = &domain.Money{DKK: int64(budget.total)}
 	}
 	return imp, nil
+}
+
+// nodesOf returns the nodes with ids: those the items' paths carry, and
+// from the store only the rest (an item without paths, or a store that did
+// not read them along).
+func nodesOf(ctx context.Context, st store.Store, ids []domain.ID, paths map[domain.ID][]domain.Path, items []domain.ID) (map[domain.ID]*domain.Node, error) {
+	nodes := make(map[domain.ID]*domain.Node, len(ids))
+	for _, it := range items {
+		for _, p := range paths[it] {
+			for _, n := range p.Nodes {
+				if n != nil {
+					nodes[n.ID] = n
+				}
+			}
+		}
+	}
+	var missing []domain.ID
+	for _, id := range ids {
+		if nodes[id] == nil {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nodes, nil
+	}
+	found, err := st.NodesByID(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range found {
+		nodes[id] = n
+	}
+	return nodes, nil
 }
 
 // sum adds up the figures that are known.

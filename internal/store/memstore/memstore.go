@@ -96,8 +96,8 @@ func index(g *domain.Graph) (*snapshot, error) {
 		if sn.nodes[r.From] == nil || sn.nodes[r.To] == nil {
 			return nil, fmt.Errorf("memstore: %w: link %s joins a missing node", domain.ErrInvalidInput, r.Key())
 		}
-		sn.out[r.From] = append(sn.out[r.From], domain.Link{Rel: r, Other: r.To, Dir: domain.Outgoing})
-		sn.in[r.To] = append(sn.in[r.To], domain.Link{Rel: r, Other: r.From, Dir: domain.Incoming})
+		sn.out[r.From] = append(sn.out[r.From], domain.Link{Rel: r, Other: r.To, Dir: domain.Outgoing, Node: sn.nodes[r.To]})
+		sn.in[r.To] = append(sn.in[r.To], domain.Link{Rel: r, Other: r.From, Dir: domain.Incoming, Node: sn.nodes[r.From]})
 	}
 	return sn, nil
 }
@@ -253,7 +253,12 @@ func (w *walker) walk(at domain.ID) {
 		w.steps = append(w.steps, domain.Step{From: at, To: l.Other, Rel: l.Rel, Reversed: l.Dir == domain.Incoming})
 		switch {
 		case w.arrived(next):
-			w.paths = append(w.paths, domain.Path{Steps: slices.Clone(w.steps)})
+			nodes := make([]*domain.Node, 0, len(w.steps)+1)
+			nodes = append(nodes, w.sn.nodes[w.steps[0].From])
+			for _, s := range w.steps {
+				nodes = append(nodes, w.sn.nodes[s.To])
+			}
+			w.paths = append(w.paths, domain.Path{Steps: slices.Clone(w.steps), Nodes: nodes})
 		case !slices.Contains(w.stops, next.Kind):
 			w.onPath[l.Other] = true
 			w.walk(l.Other)

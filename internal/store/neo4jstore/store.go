@@ -197,11 +197,13 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 		pattern = "(a:Node)<-[r:" + t + "]-(b:Node)"
 	}
 	recs, err := s.read(ctx, op, "MATCH "+pattern+" WHERE a.id IN $ids "+
-		"RETURN a.id AS at, b.id AS other, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS r ORDER BY r.seq",
+		"RETURN a.id AS at, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS r, properties(b) AS b ORDER BY r.seq",
 		map[string]any{"ids": idStrings(ids)})
 	if err != nil {
 		return nil, err
 	}
+	// A node at the far end of many links is decoded once.
+	far := map[string]*domain.Node{}
 	for _, rec := range recs {
 		m := rec.AsMap()
 		props, _ := m["r"].(map[string]any)
@@ -212,8 +214,19 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 			return nil, wrap(op, err)
 		}
 		at, _ := m["at"].(string)
-		other, _ := m["other"].(string)
-		out[domain.ID(at)] = append(out[domain.ID(at)], domain.Link{Rel: rel, Other: domain.ID(other), Dir: q.Dir})
+		other := to
+		if q.Dir == domain.Incoming {
+			other = from
+		}
+		n := far[other]
+		if n == nil {
+			bp, _ := m["b"].(map[string]any)
+			if n, err = decodeNode(bp); err != nil {
+				return nil, wrap(op, err)
+			}
+			far[other] = n
+		}
+		out[domain.ID(at)] = append(out[domain.ID(at)], domain.Link{Rel: rel, Other: domain.ID(other), Dir: q.Dir, Node: n})
 	}
 	return out, nil
 }

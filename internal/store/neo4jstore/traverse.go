@@ -12,8 +12,8 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 )
 
-// pathColumns returns a path's node ids and its relationships as maps.
-const pathColumns = `[n IN nodes(p) | n.id] AS ids,
+// pathColumns returns a path's nodes and its relationships as maps.
+const pathColumns = `[n IN nodes(p) | properties(n)] AS nodes,
        [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)}] AS rels`
 
 // simplePath holds when no node occurs twice on p.
@@ -71,9 +71,10 @@ func (s *Store) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (
 		return nil, err
 	}
 	out := make(map[domain.ID][]domain.Path, len(from))
+	seen := map[string]*domain.Node{}
 	for _, rec := range recs {
 		subject, _ := rec.AsMap()["subject"].(string)
-		p, err := pathFrom(rec)
+		p, err := pathFrom(rec, seen)
 		if err != nil {
 			return nil, wrap(op, err)
 		}
@@ -106,8 +107,9 @@ RETURN `+pathColumns, map[string]any{"from": string(from), "to": string(to), "st
 		return nil, fmt.Errorf("neo4jstore: paths between %s and %s: %w", from, to, domain.ErrNotFound)
 	}
 	var paths []domain.Path
+	seen := map[string]*domain.Node{}
 	for _, rec := range recs {
-		p, err := pathFrom(rec)
+		p, err := pathFrom(rec, seen)
 		if err != nil {
 			return nil, wrap(op, err)
 		}
@@ -118,19 +120,34 @@ RETURN `+pathColumns, map[string]any{"from": string(from), "to": string(to), "st
 	return paths, nil
 }
 
-// pathFrom reads the ids and rels columns; nil for an empty OPTIONAL MATCH.
-func pathFrom(rec *neo4j.Record) (*domain.Path, error) {
+// pathFrom reads the nodes and rels columns; nil for an empty OPTIONAL
+// MATCH. A node met on many paths is decoded once, into seen.
+func pathFrom(rec *neo4j.Record, seen map[string]*domain.Node) (*domain.Path, error) {
 	m := rec.AsMap()
-	ids, _ := m["ids"].([]any)
 	rels, err := relsFrom(m["rels"])
 	if err != nil || len(rels) == 0 {
 		return nil, err
 	}
-	p := &domain.Path{Steps: make([]domain.Step, len(rels))}
+	raw, _ := m["nodes"].([]any)
+	if len(raw) != len(rels)+1 {
+		return nil, fmt.Errorf("a path of %d relationships has %d nodes", len(rels), len(raw))
+	}
+	p := &domain.Path{Steps: make([]domain.Step, len(rels)), Nodes: make([]*domain.Node, len(raw))}
+	for i, v := range raw {
+		props, _ := v.(map[string]any)
+		id, _ := props["id"].(string)
+		n := seen[id]
+		if n == nil {
+			if n, err = decodeNode(props); err != nil {
+				return nil, err
+			}
+			seen[id] = n
+		}
+		p.Nodes[i] = n
+	}
 	for i, rel := range rels {
-		at, _ := ids[i].(string)
-		next, _ := ids[i+1].(string)
-		p.Steps[i] = domain.Step{From: domain.ID(at), To: domain.ID(next), Rel: rel, Reversed: string(rel.From) != at}
+		at, next := p.Nodes[i].ID, p.Nodes[i+1].ID
+		p.Steps[i] = domain.Step{From: at, To: next, Rel: rel, Reversed: rel.From != at}
 	}
 	return p, nil
 }

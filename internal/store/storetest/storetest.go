@@ -122,6 +122,20 @@ func Run(t *testing.T, newStore NewStore) {
 		if r := paid["benefit:ressourceforloebsydelse"][0].Rel; r.Basis != domain.Inferred || r.Rationale == "" {
 			t.Fatalf("inferred link lost its basis or rationale: %+v", r)
 		}
+		// Each link carries its far node, the same as a lookup by id gives.
+		for _, ls := range []map[domain.ID][]domain.Link{got, in, paid} {
+			for _, links := range ls {
+				for _, l := range links {
+					byID, err := st.NodesByID(ctx, []domain.ID{l.Other})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if l.Node == nil || l.Node.ID != l.Other || !reflect.DeepEqual(l.Node, byID[l.Other]) {
+						t.Fatalf("link to %s carries node %+v, want %+v", l.Other, l.Node, byID[l.Other])
+					}
+				}
+			}
+		}
 	})
 
 	t.Run("ImpactPaths", func(t *testing.T) {
@@ -166,6 +180,7 @@ func Run(t *testing.T, newStore NewStore) {
 				for _, p := range paths {
 					keys = append(keys, p.Key())
 					checkChained(t, tt.from, p)
+					checkPathNodes(ctx, t, st, p)
 				}
 				slices.Sort(keys)
 				want := slices.Sorted(slices.Values(tt.want))
@@ -229,6 +244,7 @@ func Run(t *testing.T, newStore NewStore) {
 			for _, p := range paths {
 				keys = append(keys, p.Key())
 				checkChained(t, tt.from, p)
+				checkPathNodes(ctx, t, st, p)
 			}
 			slices.Sort(keys)
 			if !slices.Equal(keys, tt.want) {
@@ -335,6 +351,28 @@ func checkChained(t *testing.T, from domain.ID, p domain.Path) {
 			t.Fatalf("path %s: step %s→%s reversed=%v disagrees with %s", p.Key(), s.From, s.To, s.Reversed, s.Rel.Key())
 		}
 		at = s.To
+	}
+}
+
+// checkPathNodes checks that p carries the nodes along it, first to last,
+// each the same as a lookup by id gives.
+func checkPathNodes(ctx context.Context, t *testing.T, st store.Store, p domain.Path) {
+	t.Helper()
+	if len(p.Nodes) != len(p.Steps)+1 {
+		t.Fatalf("path %s: %d nodes for %d steps", p.Key(), len(p.Nodes), len(p.Steps))
+	}
+	ids := []domain.ID{p.Steps[0].From}
+	for _, s := range p.Steps {
+		ids = append(ids, s.To)
+	}
+	byID, err := st.NodesByID(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if p.Nodes[i] == nil || !reflect.DeepEqual(p.Nodes[i], byID[id]) {
+			t.Fatalf("path %s: node %d is %+v, want %+v", p.Key(), i, p.Nodes[i], byID[id])
+		}
 	}
 }
 
