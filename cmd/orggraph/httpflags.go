@@ -34,7 +34,7 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	rateBurst := fs.Int("rate-burst", env.int("ORGGRAPH_RATE_BURST", defaultRateBurst), "requests each client may make at once; 0: twice --rate-limit (env ORGGRAPH_RATE_BURST)")
 	trustProxy := fs.Bool("trust-proxy", env.bool("ORGGRAPH_TRUST_PROXY", false), "take the client's address from the last X-Forwarded-For entry; only behind a proxy of your own that appends it (env ORGGRAPH_TRUST_PROXY)")
 	requestTimeout := fs.Duration("request-timeout", env.duration("ORGGRAPH_REQUEST_TIMEOUT", httpserver.DefaultRequestTimeout), "bound on each request; 0: none but the server's own (env ORGGRAPH_REQUEST_TIMEOUT)")
-	loaderWait := fs.Duration("loader-wait", env.duration("ORGGRAPH_LOADER_WAIT", 0), "how long each GraphQL loader collects keys before one store call; 0: "+graph.DefaultLoaderWait.String()+"; shorter suits the memory store (env ORGGRAPH_LOADER_WAIT)")
+	loaderWait := fs.Duration("loader-wait", env.duration("ORGGRAPH_LOADER_WAIT", 0), "how long each GraphQL loader collects keys before one store call; 0: "+graph.MemoryLoaderWait.String()+" on the memory store, "+graph.DefaultLoaderWait.String()+" on Neo4j (env ORGGRAPH_LOADER_WAIT)")
 	return func() (httpserver.Options, error) {
 		errs := env.errs
 		if *loaderWait < 0 {

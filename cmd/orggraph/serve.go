@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -34,6 +35,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	storeName := fs.String("store", envOr(getenv, "ORGGRAPH_STORE", "memory"), "store to serve from: memory or neo4j (env ORGGRAPH_STORE)")
 	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files, for the memory store (env ORGGRAPH_SEED_DIR)")
 	dataDir := fs.String("data-dir", getenv("ORGGRAPH_DATA_DIR"), "folder where the memory store journals planners' writes; without it, writes are refused (env ORGGRAPH_DATA_DIR)")
+	pprofAddr := fs.String("pprof", getenv("ORGGRAPH_PPROF"), "address to serve Go's profiles on (/debug/pprof/), apart from the API, e.g. 127.0.0.1:6060; empty: off (env ORGGRAPH_PPROF)")
 	authConfig := authFlags(fs, getenv)
 	neo4jConfig := neo4jFlags(fs, getenv)
 	httpConfig := httpFlags(fs, getenv)
@@ -50,6 +52,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts, err := httpConfig()
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if opts.GraphQL.LoaderWait == 0 && *storeName == "memory" {
+		opts.GraphQL.LoaderWait = graph.MemoryLoaderWait
 	}
 	if opts.Tokens, opts.ReadsNeedToken, err = authConfig(); err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -77,6 +82,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	st = instrumented.New(st, tel.metrics, tel.tracer())
 	defer func() { _ = st.Close(context.WithoutCancel(ctx)) }()
 
+	if *pprofAddr != "" {
+		if err := servePprof(ctx, *pprofAddr, logger); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
