@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
@@ -66,7 +67,7 @@ func BenchmarkWidgetPOST(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := quietServer(st, Options{})
+	h := quietServer(st, Options{GraphQL: graph.Options{LoaderWait: graph.MemoryLoaderWait}})
 	body := `{"query":"query Widget($code: String!) { centre(code: $code) { code name employees budget { display } fullTimePersons targetGroups { name } } }","variables":{"code":"CBE"}}`
 	if rec := send(h, http.MethodPost, "/graphql", body, "Content-Type", "application/json"); rec.Code != http.StatusOK {
 		b.Fatalf("%d %s", rec.Code, rec.Body)

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -85,12 +86,29 @@ type Checker struct {
 	schema *ast.Schema
 	limits Limits
 	costs  Costs
+	// checked remembers, by document text, what the variable-free part of
+	// the check found, so that a client sending the same query again (a
+	// widget, a dashboard) costs only the price walk.
+	checked graphql.Cache[*checked]
 }
+
+// checked is a parsed document that passed or failed the shape limits.
+type checked struct {
+	doc *ast.QueryDocument // nil when it did not parse
+	err *gqlerror.Error    // the refusal, if any
+}
+
+// Remembered documents: how many, and the longest kept; a longer one, or
+// one past the number, is checked again each time it comes.
+const (
+	cachedDocuments = 512
+	cachedMaxBytes  = 16 << 10
+)
 
 // New returns a Checker. schema gives field types for the cost walk; costs
 // may be nil.
 func New(schema *ast.Schema, limits Limits, costs Costs) *Checker {
-	return &Checker{schema: schema, limits: limits.withDefaults(), costs: costs}
+	return &Checker{schema: schema, limits: limits.withDefaults(), costs: costs, checked: lru.New[*checked](cachedDocuments)}
 }
 
 // Limits returns the limits in force, defaults filled in.
@@ -98,47 +116,68 @@ func (c *Checker) Limits() Limits { return c.limits }
 
 // Check parses query and holds it to the limits; nil when it passes. A
 // document that does not parse passes, so that gqlgen reports the syntax
-// error in its usual form.
+// error in its usual form. Only the price depends on vars, so the rest of
+// the outcome is remembered by the document's text.
 func (c *Checker) Check(query, operationName string, vars map[string]any) *gqlerror.Error {
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, c.limits.MaxTokens)
-	if err != nil {
-		switch msg := err.Error(); {
-		case strings.Contains(msg, "exceeded token limit"):
-			return refuse(CodeTokens, "the document has more than %d tokens", c.limits.MaxTokens)
-		case strings.Contains(msg, "exceeded maximum nesting depth"): // gqlparser's own guard
-			return refuse(CodeDepth, "the document nests deeper than the parser allows")
+	ctx := context.Background()
+	ch, ok := c.checked.Get(ctx, query)
+	if !ok {
+		ch = c.shapeCheck(query)
+		if len(query) <= cachedMaxBytes {
+			c.checked.Add(ctx, query, ch)
 		}
+	}
+	if ch.err != nil {
+		// Each answer gets its own copy: the caller may annotate it.
+		return refuse(ch.err.Extensions["code"].(string), "%s", ch.err.Message)
+	}
+	if ch.doc == nil {
 		return nil
 	}
-	w := &walk{c: c, doc: doc, vars: vars,
-		shape: map[string]*shape{}, cost: map[string]int{}}
-	for _, op := range doc.Operations {
-		if e := w.directives(op.Directives); e != nil {
-			return e
-		}
-		s, e := w.shapeOf(op.SelectionSet)
-		if e != nil {
-			return e
-		}
-		if s.depth > c.limits.MaxDepth {
-			return refuse(CodeDepth, "the operation nests fields %d deep, more than the limit of %d", s.depth, c.limits.MaxDepth)
-		}
-		if s.aliases > c.limits.MaxAliases {
-			return refuse(CodeAliases, "the operation selects more than %d aliased fields", c.limits.MaxAliases)
-		}
-	}
-	for _, f := range doc.Fragments {
-		if _, e := w.fragment(f.Name); e != nil {
-			return e
-		}
-	}
-	if op := pick(doc, operationName); op != nil {
+	if op := pick(ch.doc, operationName); op != nil {
+		w := &walk{c: c, doc: ch.doc, vars: vars, cost: map[string]int{}}
 		root := c.rootType(op.Operation)
 		if cost := w.costOf(op.SelectionSet, root); cost > c.limits.MaxComplexity {
 			return refuse(CodeComplexity, "the operation costs more than the limit of %d", c.limits.MaxComplexity)
 		}
 	}
 	return nil
+}
+
+// shapeCheck parses query and holds it to every limit but the price.
+func (c *Checker) shapeCheck(query string) *checked {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, c.limits.MaxTokens)
+	if err != nil {
+		switch msg := err.Error(); {
+		case strings.Contains(msg, "exceeded token limit"):
+			return &checked{err: refuse(CodeTokens, "the document has more than %d tokens", c.limits.MaxTokens)}
+		case strings.Contains(msg, "exceeded maximum nesting depth"): // gqlparser's own guard
+			return &checked{err: refuse(CodeDepth, "the document nests deeper than the parser allows")}
+		}
+		return &checked{}
+	}
+	w := &walk{c: c, doc: doc, shape: map[string]*shape{}}
+	for _, op := range doc.Operations {
+		if e := w.directives(op.Directives); e != nil {
+			return &checked{err: e}
+		}
+		s, e := w.shapeOf(op.SelectionSet)
+		if e != nil {
+			return &checked{err: e}
+		}
+		if s.depth > c.limits.MaxDepth {
+			return &checked{err: refuse(CodeDepth, "the operation nests fields %d deep, more than the limit of %d", s.depth, c.limits.MaxDepth)}
+		}
+		if s.aliases > c.limits.MaxAliases {
+			return &checked{err: refuse(CodeAliases, "the operation selects more than %d aliased fields", c.limits.MaxAliases)}
+		}
+	}
+	for _, f := range doc.Fragments {
+		if _, e := w.fragment(f.Name); e != nil {
+			return &checked{err: e}
+		}
+	}
+	return &checked{doc: doc}
 }
 
 func pick(doc *ast.QueryDocument, name string) *ast.OperationDefinition {

@@ -39,18 +39,37 @@ func TestEachLimitAnswersWithItsCode(t *testing.T) {
 		{"a fragment cycle is left to validation", `{ centres { ...A } } fragment A on Centre { ...B } fragment B on Centre { ...A }`, nil, ""},
 		{"introspection depth is gqlparser's", `{ __schema { types { fields { type { ofType { name } } } } } }`, nil, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := c.Check(tt.query, "", tt.vars)
-			switch {
-			case tt.code == "" && err != nil:
-				t.Fatalf("refused: %v", err)
-			case tt.code != "" && err == nil:
-				t.Fatalf("passed; want %s", tt.code)
-			case tt.code != "" && err.Extensions["code"] != tt.code:
-				t.Fatalf("code %v (%s), want %s", err.Extensions["code"], err.Message, tt.code)
-			}
-		})
+	// Twice through: the second time every document is remembered, and only
+	// its price is worked out again (the two variable rows share one text).
+	for _, round := range []string{"first", "remembered"} {
+		for _, tt := range tests {
+			t.Run(round+"/"+tt.name, func(t *testing.T) {
+				err := c.Check(tt.query, "", tt.vars)
+				switch {
+				case tt.code == "" && err != nil:
+					t.Fatalf("refused: %v", err)
+				case tt.code != "" && err == nil:
+					t.Fatalf("passed; want %s", tt.code)
+				case tt.code != "" && err.Extensions["code"] != tt.code:
+					t.Fatalf("code %v (%s), want %s", err.Extensions["code"], err.Message, tt.code)
+				}
+			})
+		}
+	}
+}
+
+func TestARememberedRefusalIsACopy(t *testing.T) {
+	c := querylimit.New(loadSchema(t), querylimit.Limits{MaxDepth: 2}, nil)
+	const doc = `{ centres { units { centre { code } } } }`
+	first := c.Check(doc, "", nil)
+	if first == nil {
+		t.Fatal("passed; want a depth refusal")
+	}
+	first.Extensions["code"] = "CHANGED"
+	first.Message = "changed"
+	again := c.Check(doc, "", nil)
+	if again == nil || again.Extensions["code"] != querylimit.CodeDepth || again.Message == "changed" {
+		t.Fatalf("the second answer shares the first's error: %+v", again)
 	}
 }
 
