@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
