@@ -16,64 +16,147 @@ import (
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rest := args[1:]
 	cmd := "run"
-	if len(rest) > 0 && (rest[0] == "run" || rest[0] == "synth") {
+	if len(rest) > 0 && (rest[0] == "run" || rest[0] == "synth" || rest[0] == "compare") {
 		cmd, rest = rest[0], rest[1:]
 	}
 	switch cmd {
 	case "synth":
 		return synth(rest, stdout, stderr)
+	case "compare":
+		return compare(ctx, rest, stdout, stderr)
 	default:
 		return load(ctx, rest, stdout, stderr)
 	}
+}
+
+// loadFlags are the settings a run and a comparison share.
+type loadFlags struct {
+	rate        *float64
+	maxInFlight *int
+	conc        *int
+	duration    *time.Duration
+	warmup      *time.Duration
+	timeout     *time.Duration
+	weights     *string
+	jsonOut     *string
+}
+
+func addLoadFlags(fs *flag.FlagSet) *loadFlags {
+	return &loadFlags{
+		rate:        fs.Float64("rate", 0, "open model: requests per second, latency counted from each one's scheduled start"),
+		maxInFlight: fs.Int("max-in-flight", 1024, "open model: outstanding requests beyond which arrivals are dropped"),
+		conc:        fs.Int("concurrency", 0, "closed model: workers, each sending when its last request answers (default 16 without --rate)"),
+		duration:    fs.Duration("duration", 20*time.Second, "the measured period"),
+		warmup:      fs.Duration("warmup", 5*time.Second, "run first and left out of the results"),
+		timeout:     fs.Duration("timeout", 10*time.Second, "bound on one request"),
+		weights:     fs.String("weights", "", "query weights, e.g. widget=100,impact=0 (kinds: widget, impact, dependencies, search, deep)"),
+		jsonOut:     fs.String("json", "", "also write the report as JSON to this file ('-' for stdout instead of the table)"),
+	}
+}
+
+// config checks the flags and returns the load they describe, without URL and mix.
+func (f *loadFlags) config() (loadtest.Config, error) {
+	if *f.rate > 0 && *f.conc > 0 {
+		return loadtest.Config{}, errors.New("give --rate or --concurrency, not both")
+	}
+	if *f.rate == 0 && *f.conc == 0 {
+		*f.conc = 16
+	}
+	return loadtest.Config{
+		Rate: *f.rate, MaxInFlight: *f.maxInFlight, Concurrency: *f.conc,
+		Warmup: *f.warmup, Duration: *f.duration, Timeout: *f.timeout, Seed: 1,
+	}, nil
+}
+
+// mix is the default mix, or the one in path, weighted by --weights.
+func (f *loadFlags) mix(path string) ([]loadtest.Query, error) {
+	mix := loadtest.DefaultMix()
+	if path != "" {
+		var err error
+		if mix, err = loadtest.ReadMix(path); err != nil {
+			return nil, err
+		}
+	}
+	return loadtest.ParseWeights(mix, *f.weights)
+}
+
+// write sends v to --json and md to stdout, or only v's JSON to stdout with --json -.
+func (f *loadFlags) write(stdout io.Writer, v any, md func(io.Writer) error) error {
+	if *f.jsonOut == "-" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	if *f.jsonOut != "" {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*f.jsonOut, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("writing the report: %w", err)
+		}
+	}
+	return md(stdout)
 }
 
 func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("orggraph-load run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	url := fs.String("url", "http://127.0.0.1:8080/graphql", "the GraphQL endpoint")
-	rate := fs.Float64("rate", 0, "open model: requests per second, latency counted from each one's scheduled start")
-	maxInFlight := fs.Int("max-in-flight", 1024, "open model: outstanding requests beyond which arrivals are dropped")
-	conc := fs.Int("concurrency", 0, "closed model: workers, each sending when its last request answers (default 16 without --rate)")
-	duration := fs.Duration("duration", 20*time.Second, "the measured period")
-	warmup := fs.Duration("warmup", 5*time.Second, "run first and left out of the results")
-	timeout := fs.Duration("timeout", 10*time.Second, "bound on one request")
-	weights := fs.String("weights", "", "query weights, e.g. widget=100,impact=0 (kinds: widget, impact, dependencies, search, deep)")
-	jsonOut := fs.String("json", "", "also write the report as JSON to this file ('-' for stdout instead of the table)")
+	mixFile := fs.String("mix", "", "a JSON file of the mix's queries worded for another server (default: orggraph's own mix)")
 	label := fs.String("label", "", "a label for the report (the store and size, say)")
+	lf := addLoadFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *rate > 0 && *conc > 0 {
-		return errors.New("give --rate or --concurrency, not both")
-	}
-	if *rate == 0 && *conc == 0 {
-		*conc = 16
-	}
-	mix, err := loadtest.ParseWeights(loadtest.DefaultMix(), *weights)
+	cfg, err := lf.config()
 	if err != nil {
 		return err
 	}
-	r, err := loadtest.Run(ctx, loadtest.Config{
-		URL: *url, Mix: mix, Rate: *rate, MaxInFlight: *maxInFlight, Concurrency: *conc,
-		Warmup: *warmup, Duration: *duration, Timeout: *timeout, Seed: 1,
-	})
+	if cfg.Mix, err = lf.mix(*mixFile); err != nil {
+		return err
+	}
+	cfg.URL = *url
+	r, err := loadtest.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	r.Label = *label
-	if *jsonOut == "-" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+	return lf.write(stdout, r, r.Markdown)
+}
+
+// compare runs the same load against orggraph and against a peer that asks
+// the same questions in its own words, back to back, and prints the ratios.
+func compare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("orggraph-load compare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:8080/graphql", "orggraph's GraphQL endpoint")
+	name := fs.String("name", "orggraph", "what to call orggraph in the tables")
+	peerURL := fs.String("peer-url", "http://127.0.0.1:4000/graphql", "the peer's GraphQL endpoint")
+	peerMix := fs.String("peer-mix", "tools/peer/mix.json", "the mix's queries worded for the peer")
+	peerName := fs.String("peer-name", "@neo4j/graphql", "what to call the peer in the tables")
+	rounds := fs.Int("rounds", 1, "how many times to run both, alternating")
+	lf := addLoadFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	if *jsonOut != "" {
-		b, err := json.MarshalIndent(r, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
-			return fmt.Errorf("writing the report: %w", err)
-		}
+	cfg, err := lf.config()
+	if err != nil {
+		return err
 	}
-	return r.Markdown(stdout)
+	own, err := lf.mix("")
+	if err != nil {
+		return err
+	}
+	theirs, err := lf.mix(*peerMix)
+	if err != nil {
+		return err
+	}
+	c, err := loadtest.Compare(ctx, cfg,
+		loadtest.Side{Name: *name, URL: *url, Mix: own},
+		loadtest.Side{Name: *peerName, URL: *peerURL, Mix: theirs}, *rounds)
+	if err != nil {
+		return err
+	}
+	return lf.write(stdout, c, c.Markdown)
 }

@@ -55,3 +55,77 @@ func TestRunLoadAndSynth(t *testing.T) {
 		t.Errorf("report: %+v", r)
 	}
 }
+
+// Two servers over the same store, the second asked through a mix file: the
+// comparison measures both, one after the other, and gives their ratios.
+func TestCompare(t *testing.T) {
+	g, err := seed.LoadDir("../../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
+	defer a.Close()
+	b := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
+	defer b.Close()
+	dir := t.TempDir()
+	mixFile := filepath.Join(dir, "mix.json")
+	mb, err := json.Marshal(loadtest.DefaultMix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mixFile, mb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	js := filepath.Join(dir, "compare.json")
+	var out strings.Builder
+	err = run(context.Background(), []string{"orggraph-load", "compare", "--url", a.URL + "/graphql",
+		"--peer-url", b.URL + "/graphql", "--peer-mix", mixFile, "--peer-name", "twin", "--concurrency", "2",
+		"--warmup", "100ms", "--duration", "400ms", "--weights", "deep=0", "--rounds", "2", "--json", js}, &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Round 1 of 2", "Round 2 of 2", "| **all** |", "| widget |", "orggraph serves", "twin's requests"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, out.String())
+		}
+	}
+	raw, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c loadtest.Comparison
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rounds) != 2 {
+		t.Fatalf("%d rounds", len(c.Rounds))
+	}
+	for _, p := range c.Rounds {
+		if p.A.URL != a.URL+"/graphql" || p.B.URL != b.URL+"/graphql" || p.A.Overall.OK == 0 || p.B.Overall.OK == 0 {
+			t.Fatalf("round: %+v / %+v", p.A, p.B)
+		}
+		if p.A.Overall.OK != p.A.Overall.Requests || p.B.Overall.OK != p.B.Overall.Requests {
+			t.Fatalf("errors: %+v / %+v", p.A.Overall, p.B.Overall)
+		}
+		if want := p.A.Overall.PerSec / p.B.Overall.PerSec; p.Throughput < want*0.99 || p.Throughput > want*1.01 {
+			t.Fatalf("throughput ratio %v, want %v", p.Throughput, want)
+		}
+		if want := p.B.Overall.P99Ms / p.A.Overall.P99Ms; p.P99 < want*0.99 || p.P99 > want*1.01 {
+			t.Fatalf("p99 ratio %v, want %v", p.P99, want)
+		}
+	}
+
+	// Mixes that ask different questions are not compared.
+	if err := os.WriteFile(mixFile, []byte(`[{"kind":"widget","query":"{ centres { code } }","weight":1}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), []string{"orggraph-load", "compare", "--url", a.URL + "/graphql",
+		"--peer-url", b.URL + "/graphql", "--peer-mix", mixFile, "--duration", "100ms", "--warmup", "0s"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "the two mixes differ") {
+		t.Fatalf("different mixes: %v", err)
+	}
+}

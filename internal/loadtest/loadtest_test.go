@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +160,32 @@ func TestHasErrors(t *testing.T) {
 		if got := hasErrors([]byte(body)); got != want {
 			t.Errorf("hasErrors(%s) = %v, want %v", body, got, want)
 		}
+	}
+}
+
+func TestReadMix(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) string {
+		p := filepath.Join(dir, "mix.json")
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mix, err := ReadMix(write(`[{"kind":"widget","query":"{ a }","variables":{"code":"CBE"},"weight":50},{"kind":"deep","query":"{ b }","weight":5}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mix) != 2 || mix[0].Variables["code"] != "CBE" || mix[1].Weight != 5 {
+		t.Fatalf("mix: %+v", mix)
+	}
+	for _, bad := range []string{`[]`, `{}`, `[{"kind":"","query":"{ a }","weight":1}]`, `[{"kind":"a","query":" ","weight":1}]`,
+		`[{"kind":"a","query":"{ a }","weight":-1}]`, `[{"kind":"a","query":"{ a }","weight":1},{"kind":"a","query":"{ b }","weight":1}]`} {
+		if _, err := ReadMix(write(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+	if _, err := ReadMix(filepath.Join(dir, "none.json")); err == nil {
+		t.Error("a missing file: no error")
 	}
 }

@@ -5,7 +5,9 @@
 package loadtest
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -82,4 +84,34 @@ func ParseWeights(mix []Query, spec string) ([]Query, error) {
 		return nil, fmt.Errorf("loadtest: every weight is 0")
 	}
 	return kept, nil
+}
+
+// ReadMix reads a mix from a JSON file: an array of {kind, query,
+// variables, weight}, such as tools/peer/mix.json, the same questions asked
+// of another server.
+func ReadMix(path string) ([]Query, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("loadtest: %w", err)
+	}
+	var mix []Query
+	if err := json.Unmarshal(b, &mix); err != nil {
+		return nil, fmt.Errorf("loadtest: %s: %w", path, err)
+	}
+	if len(mix) == 0 {
+		return nil, fmt.Errorf("loadtest: %s holds no queries", path)
+	}
+	seen := map[string]bool{}
+	for i, q := range mix {
+		switch {
+		case q.Kind == "" || strings.TrimSpace(q.Query) == "":
+			return nil, fmt.Errorf("loadtest: %s: query %d needs a kind and a query", path, i+1)
+		case q.Weight < 0:
+			return nil, fmt.Errorf("loadtest: %s: %s has a negative weight", path, q.Kind)
+		case seen[q.Kind]:
+			return nil, fmt.Errorf("loadtest: %s: kind %s is there twice", path, q.Kind)
+		}
+		seen[q.Kind] = true
+	}
+	return mix, nil
 }
