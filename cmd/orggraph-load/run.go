@@ -136,6 +136,7 @@ func compare(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	peerMix := fs.String("peer-mix", "tools/peer/mix.json", "the mix's queries worded for the peer")
 	peerName := fs.String("peer-name", "@neo4j/graphql", "what to call the peer in the tables")
 	rounds := fs.Int("rounds", 1, "how many times to run both, alternating")
+	check := fs.Bool("check", true, "first ask each question once of both and stop unless they answer alike")
 	lf := addLoadFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -152,9 +153,15 @@ func compare(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	c, err := loadtest.Compare(ctx, cfg,
-		loadtest.Side{Name: *name, URL: *url, Mix: own},
-		loadtest.Side{Name: *peerName, URL: *peerURL, Mix: theirs}, *rounds)
+	a := loadtest.Side{Name: *name, URL: *url, Mix: own}
+	b := loadtest.Side{Name: *peerName, URL: *peerURL, Mix: theirs}
+	if *check {
+		if err := loadtest.CheckAlike(ctx, a, b); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "%s and %s answer each question of the mix alike\n", a.Name, b.Name)
+	}
+	c, err := loadtest.Compare(ctx, cfg, a, b, *rounds)
 	if err != nil {
 		return err
 	}

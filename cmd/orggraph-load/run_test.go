@@ -119,6 +119,21 @@ func TestCompare(t *testing.T) {
 		}
 	}
 
+	// A peer that answers a question differently is not measured.
+	other := loadtest.DefaultMix()
+	other[0].Variables = map[string]any{"code": "CBA"}
+	if mb, err = json.Marshal(other); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mixFile, mb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), []string{"orggraph-load", "compare", "--url", a.URL + "/graphql",
+		"--peer-url", b.URL + "/graphql", "--peer-mix", mixFile, "--duration", "100ms", "--warmup", "0s"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "answer differently: widget: the answers differ at data.centre.") {
+		t.Fatalf("a different answer: %v", err)
+	}
+
 	// Mixes that ask different questions are not compared.
 	if err := os.WriteFile(mixFile, []byte(`[{"kind":"widget","query":"{ centres { code } }","weight":1}]`), 0o644); err != nil {
 		t.Fatal(err)

@@ -1,10 +1,14 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
+	"time"
 )
 
 // Side is one server in a comparison, with the mix it is asked in its own
@@ -139,4 +143,55 @@ func kindOf(r *Report, kind string) Stats {
 		}
 	}
 	return Stats{Kind: kind}
+}
+
+// CheckAlike asks both sides each question of their mixes once and reports
+// the first kind whose answers do not carry the same facts (see Alike).
+func CheckAlike(ctx context.Context, a, b Side) error {
+	if err := sameKinds(a.Mix, b.Mix); err != nil {
+		return err
+	}
+	for _, qa := range a.Mix {
+		i := slices.IndexFunc(b.Mix, func(q Query) bool { return q.Kind == qa.Kind })
+		ra, err := ask(ctx, a.URL, qa)
+		if err != nil {
+			return fmt.Errorf("loadtest: %s, %s: %w", a.Name, qa.Kind, err)
+		}
+		rb, err := ask(ctx, b.URL, b.Mix[i])
+		if err != nil {
+			return fmt.Errorf("loadtest: %s, %s: %w", b.Name, qa.Kind, err)
+		}
+		if err := Alike(qa.Kind, ra, rb); err != nil {
+			return fmt.Errorf("loadtest: %s and %s answer differently: %w", a.Name, b.Name, err)
+		}
+	}
+	return nil
+}
+
+// ask posts one query and returns the answer's body.
+func ask(ctx context.Context, url string, q Query) ([]byte, error) {
+	body, err := json.Marshal(map[string]any{"query": q.Query, "variables": q.Variables})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d: %.200s", resp.StatusCode, out)
+	}
+	return out, nil
 }
