@@ -41,6 +41,15 @@ func Env(t testing.TB) map[string]string {
 // lock until the test ends.
 func Store(t testing.TB) *neo4jstore.Store {
 	t.Helper()
+	_, st := EnvAndStore(t)
+	return st
+}
+
+// EnvAndStore is Store for a test that also needs the settings, to hand
+// them to another process: it takes the lock once (a second Env in the same
+// test would wait for itself).
+func EnvAndStore(t testing.TB) (map[string]string, *neo4jstore.Store) {
+	t.Helper()
 	env := Env(t)
 	st, err := neo4jstore.New(neo4jstore.Config{
 		URI: env["NEO4J_URI"], User: env["NEO4J_USER"], Password: env["NEO4J_PASSWORD"],
@@ -55,7 +64,7 @@ func Store(t testing.TB) *neo4jstore.Store {
 	if err := st.Bootstrap(ctx); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	return st
+	return env, st
 }
 
 // lock takes the database's file lock for the rest of the test; flock is

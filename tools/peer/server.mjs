@@ -4,7 +4,7 @@
 // reads. See README.md.
 //
 // Environment: NEO4J_URI (bolt://127.0.0.1:7687), NEO4J_USER (neo4j),
-// NEO4J_PASSWORD, NEO4J_DATABASE (neo4j), PEER_ADDR (127.0.0.1), PEER_PORT (4000),
+// NEO4J_PASSWORD, NEO4J_DATABASE (neo4j), PEER_ADDR (127.0.0.1), PEER_PORT (4000; 0 for any free port),
 // PEER_TCP_NODELAY (1; 0 leaves Nagle's algorithm on, see below).
 
 import { readFile } from 'node:fs/promises';
@@ -52,7 +52,7 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) {
+if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
   fail(`PEER_PORT ${JSON.stringify(process.env.PEER_PORT)} is not a port number`);
 }
 
@@ -157,7 +157,8 @@ server.on('error', (err) => {
 
 server.listen(config.port, config.host, () => {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  process.stdout.write(`peer: listening on http://${host}:${config.port}/graphql\n`);
+  // The port actually bound: PEER_PORT=0 asks the system for a free one.
+  process.stdout.write(`peer: listening on http://${host}:${server.address().port}/graphql\n`);
 });
 
 let stopping = false;
