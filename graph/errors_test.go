@@ -112,6 +112,22 @@ func (s fakeStore) SearchCandidates(context.Context, []string) ([]*domain.Node, 
 	return nil, s.check("SearchCandidates")
 }
 
+func (s fakeStore) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+	out := map[store.LinkQuery]map[domain.ID][]domain.Link{}
+	for q, ids := range batch {
+		ls, err := s.Links(ctx, ids, q)
+		if err != nil {
+			return nil, err
+		}
+		out[q] = ls
+	}
+	return out, nil
+}
+
+func (s fakeStore) NodeByCodeWithLinks(context.Context, domain.Kind, string, []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
+	return nil, nil, s.check("NodeByCodeWithLinks")
+}
+
 func (s fakeStore) Ping(context.Context) error  { return s.check("Ping") }
 func (s fakeStore) Close(context.Context) error { return nil }
 

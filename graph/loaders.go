@@ -80,12 +80,12 @@ func fetchNodes(st store.Store) func(context.Context, []domain.ID) (map[domain.I
 	}
 }
 
-// fetchLinks groups the batch by (kind, direction) and makes one store call
-// per group.
+// fetchLinks groups the batch by (kind, direction) and reads every group in
+// one store call.
 func fetchLinks(st store.Store) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
 	return func(ctx context.Context, keys []linkKey) (map[linkKey][]domain.Link, error) {
 		groups := make(map[store.LinkQuery][]domain.ID)
-		var order []store.LinkQuery // deterministic call order
+		var order []store.LinkQuery
 		for _, k := range keys {
 			q := store.LinkQuery{Kind: k.Kind, Dir: k.Dir}
 			if _, seen := groups[q]; !seen {
@@ -94,13 +94,13 @@ func fetchLinks(st store.Store) func(context.Context, []linkKey) (map[linkKey][]
 			groups[q] = append(groups[q], k.ID)
 		}
 		out := make(map[linkKey][]domain.Link, len(keys))
+		found, err := st.LinksBatch(ctx, groups)
+		if err != nil {
+			return nil, err
+		}
 		for _, q := range order {
-			found, err := st.Links(ctx, groups[q], q)
-			if err != nil {
-				return nil, err
-			}
 			for _, id := range groups[q] {
-				out[linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}] = found[id]
+				out[linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}] = found[q][id]
 			}
 		}
 		return out, nil
@@ -247,6 +247,23 @@ func primeNodes(ctx context.Context, ns []*domain.Node) {
 	}
 	for _, n := range ns {
 		l.nodes.Prime(n.ID, n)
+	}
+}
+
+// primeLinks puts links a root field read with its node into the request's
+// cache, and their far nodes.
+func primeLinks(ctx context.Context, id domain.ID, links map[store.LinkQuery][]domain.Link) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return
+	}
+	for q, ls := range links {
+		l.links.Prime(linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}, ls)
+		for _, link := range ls {
+			if link.Node != nil {
+				l.nodes.Prime(link.Other, link.Node)
+			}
+		}
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
@@ -36,8 +38,10 @@ func onlyOne[T any, P nodeType[T]](ctx context.Context, kind domain.Kind) (*T, e
 }
 
 // byCode finds a node of a kind by code, ignoring case; null when none matches.
+// The lists it selects are read with the node (see listsSelected).
 func byCode[T any, P nodeType[T]](ctx context.Context, r *Resolver, kind domain.Kind, code string) (*T, error) {
-	n, err := r.store.NodeByCode(ctx, kind, code)
+	qs := listsSelected(ctx, kind)
+	n, links, err := r.store.NodeByCodeWithLinks(ctx, kind, code, qs)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, nil
 	}
@@ -45,7 +49,39 @@ func byCode[T any, P nodeType[T]](ctx context.Context, r *Resolver, kind domain.
 		return nil, fmt.Errorf("graph: %s by code: %w", kind, err)
 	}
 	primeNodes(ctx, []*domain.Node{n})
+	primeLinks(ctx, n.ID, links)
 	return wrapOne[T, P](n), nil
+}
+
+// selectedLists maps a kind's list fields to the links they read, where the
+// field reads exactly those: the resolvers of Centre in
+// organisation.resolvers.go.
+var selectedLists = map[domain.Kind]map[string]store.LinkQuery{
+	domain.KindCentre: {
+		"targetGroups":  {Kind: domain.RelServes, Dir: domain.Outgoing},
+		"interventions": {Kind: domain.RelDelivers, Dir: domain.Outgoing},
+		"units":         {Kind: domain.RelHasUnit, Dir: domain.Outgoing},
+		"benefits":      {Kind: domain.RelPays, Dir: domain.Outgoing},
+		"partners":      {Kind: domain.RelWorksWith, Dir: domain.Incoming},
+		"receives":      {Kind: domain.RelMovesTo, Dir: domain.Incoming},
+	},
+}
+
+// listsSelected returns the links that the field being resolved, a node of
+// kind, selects lists of: a root field that reads them along with the node
+// saves each list its own store call (for Neo4j, a round trip and a plan).
+func listsSelected(ctx context.Context, kind domain.Kind) []store.LinkQuery {
+	lists := selectedLists[kind]
+	if lists == nil || graphql.GetFieldContext(ctx) == nil {
+		return nil
+	}
+	var qs []store.LinkQuery
+	for _, f := range graphql.CollectFieldsCtx(ctx, []string{string(kind), "Node"}) {
+		if q, ok := lists[f.Name]; ok && !slices.Contains(qs, q) {
+			qs = append(qs, q)
+		}
+	}
+	return qs
 }
 
 // reformChangesReaching lists the reform items whose impact reaches the

@@ -34,6 +34,14 @@ type LinkReader interface {
 	// Links returns, for each of ids, its links of q.Kind in q.Dir, in seed
 	// order. Nodes with no such link are absent from the map.
 	Links(ctx context.Context, ids []domain.ID, q LinkQuery) (map[domain.ID][]domain.Link, error)
+	// LinksBatch is Links for several queries, each over its own ids, in one
+	// read: the lists of one nesting level of a GraphQL selection.
+	LinksBatch(ctx context.Context, batch map[LinkQuery][]domain.ID) (map[LinkQuery]map[domain.ID][]domain.Link, error)
+	// NodeByCodeWithLinks is NodeByCode and, for the node it finds, Links of
+	// each of qs, in one read: a root field that sees which lists its
+	// selection asks for fetches them with the node. A q with no links maps
+	// to an empty slice.
+	NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []LinkQuery) (*domain.Node, map[LinkQuery][]domain.Link, error)
 }
 
 // Traverser answers the graph questions that walk more than one hop, each

@@ -101,6 +101,12 @@ func (f *fakeStore) Apply(ctx context.Context, _ domain.Write) (*domain.AuditEnt
 func (f *fakeStore) Audit(ctx context.Context, _ store.AuditQuery) ([]domain.AuditEntry, error) {
 	return nil, f.do(ctx)
 }
+func (f *fakeStore) LinksBatch(ctx context.Context, _ map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+	return nil, f.do(ctx)
+}
+func (f *fakeStore) NodeByCodeWithLinks(ctx context.Context, _ domain.Kind, _ string, _ []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
+	return nil, nil, f.do(ctx)
+}
 func (f *fakeStore) Ping(ctx context.Context) error  { return f.do(ctx) }
 func (f *fakeStore) Close(ctx context.Context) error { return f.do(ctx) }
 
@@ -123,6 +129,14 @@ var calls = []struct {
 	}},
 	{"Links", func(ctx context.Context, s store.Store) error {
 		_, err := s.Links(ctx, []domain.ID{"centre:cba"}, store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing})
+		return err
+	}},
+	{"LinksBatch", func(ctx context.Context, s store.Store) error {
+		_, err := s.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{{Kind: domain.RelServes, Dir: domain.Outgoing}: {"centre:cba"}})
+		return err
+	}},
+	{"NodeByCodeWithLinks", func(ctx context.Context, s store.Store) error {
+		_, _, err := s.NodeByCodeWithLinks(ctx, domain.KindCentre, "CBA", []store.LinkQuery{{Kind: domain.RelServes, Dir: domain.Outgoing}})
 		return err
 	}},
 	{"ImpactPaths", func(ctx context.Context, s store.Store) error { _, err := s.ImpactPaths(ctx, nil, 3); return err }},

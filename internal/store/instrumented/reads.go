@@ -41,6 +41,22 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 	return out, err
 }
 
+func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (out map[store.LinkQuery]map[domain.ID][]domain.Link, err error) {
+	err = s.observe(ctx, "LinksBatch", func(ctx context.Context) (err error) {
+		out, err = s.next.LinksBatch(ctx, batch)
+		return err
+	}, attribute.Int("orggraph.store.link_queries", len(batch)))
+	return out, err
+}
+
+func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (out *domain.Node, links map[store.LinkQuery][]domain.Link, err error) {
+	err = s.observe(ctx, "NodeByCodeWithLinks", func(ctx context.Context) (err error) {
+		out, links, err = s.next.NodeByCodeWithLinks(ctx, kind, code, qs)
+		return err
+	}, attribute.String("orggraph.store.kind", string(kind)), attribute.Int("orggraph.store.link_queries", len(qs)))
+	return out, links, err
+}
+
 func (s *Store) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (out map[domain.ID][]domain.Path, err error) {
 	err = s.observe(ctx, "ImpactPaths", func(ctx context.Context) (err error) {
 		out, err = s.next.ImpactPaths(ctx, from, maxLen)

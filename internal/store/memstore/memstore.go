@@ -167,6 +167,36 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 	return out, nil
 }
 
+// LinksBatch implements store.LinkReader.
+func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+	out := make(map[store.LinkQuery]map[domain.ID][]domain.Link, len(batch))
+	for q, ids := range batch {
+		ls, err := s.Links(ctx, ids, q)
+		if err != nil {
+			return nil, err
+		}
+		out[q] = ls
+	}
+	return out, nil
+}
+
+// NodeByCodeWithLinks implements store.LinkReader.
+func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
+	n, err := s.NodeByCode(ctx, kind, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make(map[store.LinkQuery][]domain.Link, len(qs))
+	for _, q := range qs {
+		ls, err := s.Links(ctx, []domain.ID{n.ID}, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[q] = append([]domain.Link{}, ls[n.ID]...)
+	}
+	return n, out, nil
+}
+
 // SearchCandidates implements store.Traverser.
 func (s *Store) SearchCandidates(ctx context.Context, terms []string) ([]*domain.Node, error) {
 	if err := ctx.Err(); err != nil {

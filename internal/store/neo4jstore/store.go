@@ -3,7 +3,9 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -206,29 +208,162 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 	far := map[string]*domain.Node{}
 	for _, rec := range recs {
 		m := rec.AsMap()
-		props, _ := m["r"].(map[string]any)
-		from, _ := m["from"].(string)
-		to, _ := m["to"].(string)
-		rel, err := decodeRel(t, from, to, props)
+		l, err := linkFrom(t, q.Dir, m, far)
 		if err != nil {
 			return nil, wrap(op, err)
 		}
 		at, _ := m["at"].(string)
-		other := to
-		if q.Dir == domain.Incoming {
-			other = from
-		}
-		n := far[other]
-		if n == nil {
-			bp, _ := m["b"].(map[string]any)
-			if n, err = decodeNode(bp); err != nil {
-				return nil, wrap(op, err)
-			}
-			far[other] = n
-		}
-		out[domain.ID(at)] = append(out[domain.ID(at)], domain.Link{Rel: rel, Other: domain.ID(other), Dir: q.Dir, Node: n})
+		out[domain.ID(at)] = append(out[domain.ID(at)], l)
 	}
 	return out, nil
+}
+
+// LinksBatch implements store.LinkReader in one query: a UNION ALL branch
+// for each query, each with its own ids.
+func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+	const op = "links batch"
+	qs := slices.SortedFunc(maps.Keys(batch), compareLinkQueries)
+	out := make(map[store.LinkQuery]map[domain.ID][]domain.Link, len(qs))
+	types := make([]string, len(qs))
+	var branches []string
+	params := map[string]any{}
+	for i, q := range qs {
+		t, err := relType(q.Kind)
+		if err != nil {
+			return nil, err
+		}
+		types[i] = t
+		out[q] = map[domain.ID][]domain.Link{}
+		if len(batch[q]) == 0 {
+			continue
+		}
+		pattern := "(a:Node)-[r:" + t + "]->(b:Node)"
+		if q.Dir == domain.Incoming {
+			pattern = "(a:Node)<-[r:" + t + "]-(b:Node)"
+		}
+		n := strconv.Itoa(i)
+		params["ids"+n] = idStrings(batch[q])
+		branches = append(branches, "MATCH "+pattern+" WHERE a.id IN $ids"+n+" RETURN "+n+
+			" AS q, a.id AS at, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS r, properties(b) AS b")
+	}
+	if len(branches) == 0 {
+		return out, ctx.Err()
+	}
+	recs, err := s.read(ctx, op, "CALL { "+strings.Join(branches, " UNION ALL ")+" } RETURN q, at, from, to, r, b ORDER BY r.seq", params)
+	if err != nil {
+		return nil, err
+	}
+	far := map[string]*domain.Node{}
+	for _, rec := range recs {
+		m := rec.AsMap()
+		i, _ := m["q"].(int64)
+		if i < 0 || int(i) >= len(qs) {
+			return nil, wrap(op, fmt.Errorf("a link of query %d, of %d", i, len(qs)))
+		}
+		l, err := linkFrom(types[i], qs[i].Dir, m, far)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		at, _ := m["at"].(string)
+		out[qs[i]][domain.ID(at)] = append(out[qs[i]][domain.ID(at)], l)
+	}
+	return out, nil
+}
+
+// linkFrom decodes a row of from, to, r (the relationship's properties) and
+// b (the far node's), of a relationship of type t seen in dir; far holds
+// the far nodes decoded so far.
+func linkFrom(t string, dir domain.Direction, m map[string]any, far map[string]*domain.Node) (domain.Link, error) {
+	props, _ := m["r"].(map[string]any)
+	from, _ := m["from"].(string)
+	to, _ := m["to"].(string)
+	rel, err := decodeRel(t, from, to, props)
+	if err != nil {
+		return domain.Link{}, err
+	}
+	other := to
+	if dir == domain.Incoming {
+		other = from
+	}
+	n := far[other]
+	if n == nil {
+		bp, _ := m["b"].(map[string]any)
+		if n, err = decodeNode(bp); err != nil {
+			return domain.Link{}, err
+		}
+		far[other] = n
+	}
+	return domain.Link{Rel: rel, Other: domain.ID(other), Dir: dir, Node: n}, nil
+}
+
+// NodeByCodeWithLinks implements store.LinkReader in one query: the node,
+// and one branch of a COLLECT subquery for each kind of link asked for.
+func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
+	const op = "node by code with links"
+	l, err := label(kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	qs = slices.Compact(slices.SortedFunc(slices.Values(qs), compareLinkQueries))
+	if len(qs) == 0 {
+		n, err := s.NodeByCode(ctx, kind, code)
+		return n, map[store.LinkQuery][]domain.Link{}, err
+	}
+	types := make([]string, len(qs))
+	branches := make([]string, len(qs))
+	for i, q := range qs {
+		if types[i], err = relType(q.Kind); err != nil {
+			return nil, nil, err
+		}
+		pattern := "(n)-[r:" + types[i] + "]->(b:Node)"
+		if q.Dir == domain.Incoming {
+			pattern = "(n)<-[r:" + types[i] + "]-(b:Node)"
+		}
+		branches[i] = "MATCH " + pattern + " RETURN {q: " + strconv.Itoa(i) +
+			", from: startNode(r).id, to: endNode(r).id, r: properties(r), b: properties(b)} AS link"
+	}
+	recs, err := s.read(ctx, op, "MATCH (n:Node {codeLower: $code}) WHERE n:"+l+
+		" RETURN properties(n) AS n, COLLECT { "+strings.Join(branches, " UNION ALL ")+" } AS links",
+		map[string]any{"code": strings.ToLower(code)})
+	if err != nil {
+		return nil, nil, err
+	}
+	nodes, err := nodesFrom(op, recs, "n")
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(nodes) == 0 {
+		return nil, nil, fmt.Errorf("neo4jstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
+	}
+	out := make(map[store.LinkQuery][]domain.Link, len(qs))
+	for _, q := range qs {
+		out[q] = []domain.Link{}
+	}
+	far := map[string]*domain.Node{}
+	raw, _ := recs[0].AsMap()["links"].([]any)
+	for _, v := range raw {
+		m, _ := v.(map[string]any)
+		i, _ := m["q"].(int64)
+		if i < 0 || int(i) >= len(qs) {
+			return nil, nil, wrap(op, fmt.Errorf("a link of query %d, of %d", i, len(qs)))
+		}
+		link, err := linkFrom(types[i], qs[i].Dir, m, far)
+		if err != nil {
+			return nil, nil, wrap(op, err)
+		}
+		out[qs[i]] = append(out[qs[i]], link)
+	}
+	for _, links := range out {
+		slices.SortStableFunc(links, func(a, b domain.Link) int { return a.Rel.Seq - b.Rel.Seq })
+	}
+	return nodes[0], out, nil
+}
+
+func compareLinkQueries(a, b store.LinkQuery) int {
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
+	}
+	return int(a.Dir) - int(b.Dir)
 }
 
 // Snapshot implements store.Snapshotter in one query.

@@ -138,6 +138,82 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("LinksBatch is Links for each query", func(t *testing.T) {
+		batch := map[store.LinkQuery][]domain.ID{
+			{Kind: domain.RelServes, Dir: domain.Outgoing}:    {"centre:cba", "centre:ydelsesservice", "centre:nowhere"},
+			{Kind: domain.RelServes, Dir: domain.Incoming}:    {"targetgroup:ressourceforloeb"},
+			{Kind: domain.RelWorksWith, Dir: domain.Incoming}: {"centre:cba"},
+			{Kind: domain.RelPaidTo, Dir: domain.Outgoing}:    {"benefit:ressourceforloebsydelse", "benefit:ressourceforloebsydelse"},
+			{Kind: domain.RelMovesTo, Dir: domain.Incoming}:   {},
+		}
+		got, err := st.LinksBatch(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(batch) {
+			t.Fatalf("%d answers for %d queries", len(got), len(batch))
+		}
+		for q, ids := range batch {
+			want, err := st.Links(ctx, ids, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[q] == nil || !reflect.DeepEqual(got[q], want) {
+				t.Fatalf("%s %v: got %+v, want %+v", q.Kind, q.Dir, got[q], want)
+			}
+		}
+		if len(got[store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing}]["centre:cba"]) == 0 {
+			t.Fatal("CBA serves target groups")
+		}
+	})
+
+	t.Run("NodeByCodeWithLinks is NodeByCode and Links in one", func(t *testing.T) {
+		qs := []store.LinkQuery{
+			{Kind: domain.RelServes, Dir: domain.Outgoing},
+			{Kind: domain.RelWorksWith, Dir: domain.Incoming},
+			{Kind: domain.RelDelivers, Dir: domain.Outgoing},
+			{Kind: domain.RelServes, Dir: domain.Outgoing}, // twice: answered once
+			{Kind: domain.RelMovesTo, Dir: domain.Incoming},
+			{Kind: domain.RelHasCentre, Dir: domain.Outgoing}, // a centre has none
+		}
+		n, got, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "cba", qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := st.NodeByCode(ctx, domain.KindCentre, "CBA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(n, want) {
+			t.Fatalf("node %+v, want %+v", n, want)
+		}
+		if len(got) != 5 {
+			t.Fatalf("%d link lists for 5 distinct queries", len(got))
+		}
+		for _, q := range qs {
+			alone, err := st.Links(ctx, []domain.ID{n.ID}, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantLinks := alone[n.ID]
+			if wantLinks == nil {
+				wantLinks = []domain.Link{}
+			}
+			if got[q] == nil || !reflect.DeepEqual(got[q], wantLinks) {
+				t.Fatalf("%s %v: got %+v, want %+v", q.Kind, q.Dir, got[q], wantLinks)
+			}
+		}
+		if len(got[qs[0]]) == 0 || len(got[qs[1]]) == 0 {
+			t.Fatalf("CBA serves and has partners: %+v", got)
+		}
+		if _, _, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "nowhere", qs); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("an unknown code: want ErrNotFound, got %v", err)
+		}
+		if n, got, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "CBA", nil); err != nil || n == nil || n.ID != want.ID || len(got) != 0 {
+			t.Fatalf("no link queries: %v %v %v", n, got, err)
+		}
+	})
+
 	t.Run("ImpactPaths", func(t *testing.T) {
 		tests := []struct {
 			from domain.ID

@@ -1,0 +1,90 @@
+package graph_test
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/graph/graphtest"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+)
+
+// callLog records, in order, the store calls a request makes.
+type callLog struct {
+	store.Store
+	mu    sync.Mutex
+	calls []string
+}
+
+func (c *callLog) note(op string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls = append(c.calls, op)
+}
+
+func (c *callLog) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
+	c.note("NodesByID")
+	return c.Store.NodesByID(ctx, ids)
+}
+
+func (c *callLog) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
+	c.note("NodeByCode")
+	return c.Store.NodeByCode(ctx, kind, code)
+}
+
+func (c *callLog) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
+	c.note("NodeByCodeWithLinks")
+	return c.Store.NodeByCodeWithLinks(ctx, kind, code, qs)
+}
+
+func (c *callLog) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
+	c.note("Links " + string(q.Kind))
+	return c.Store.Links(ctx, ids, q)
+}
+
+func (c *callLog) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+	c.note("LinksBatch")
+	return c.Store.LinksBatch(ctx, batch)
+}
+
+// The widget's card is one store call: the centre and the lists it selects
+// are read together, and the lists' nodes come with their links.
+func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
+	g, err := seed.LoadDir("../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, query string
+		want        []string
+	}{
+		{"the widget's card", `{ centre(code: "CBE") { code name employees targetGroups { name } } }`, []string{"NodeByCodeWithLinks"}},
+		{"two lists, one through a fragment", `{ centre(code: "CSI") { interventions { name } ...P } } fragment P on Centre { partners { code } }`, []string{"NodeByCodeWithLinks"}},
+		{"a list as of a day", `{ centre(code: "CBA") { targetGroups(asOf: "2026-01-01") { name } } }`, []string{"NodeByCodeWithLinks"}},
+		{"the next level is a store call of its own", `{ centre(code: "CBA") { targetGroups { servedBy { code } } } }`, []string{"NodeByCodeWithLinks", "LinksBatch"}},
+		{"one call for all the lists of a level", `{ centre(code: "CBA") { targetGroups { servedBy { code } receives { name } } } }`, []string{"NodeByCodeWithLinks", "LinksBatch"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &callLog{Store: mem}
+			h := graph.NewHandler(slog.New(slog.DiscardHandler), st, graph.Options{})
+			body, hasErrors := graphtest.Post(t, h, tt.query, nil)
+			if hasErrors {
+				t.Fatalf("errors: %s", body)
+			}
+			if !slices.Equal(st.calls, tt.want) {
+				t.Fatalf("store calls %q, want %q\n%s", st.calls, tt.want, body)
+			}
+		})
+	}
+}
