@@ -137,7 +137,7 @@ func (s *Store) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*
 	if len(ids) == 0 {
 		return out, ctx.Err()
 	}
-	recs, err := s.read(ctx, op, "MATCH (n:Node) WHERE n.id IN $ids RETURN properties(n) AS n", map[string]any{"ids": idStrings(ids)})
+	recs, err := s.read(ctx, op, "MATCH (n:Node) WHERE n.id IN $ids RETURN "+nodeMap("n")+" AS n", map[string]any{"ids": idStrings(ids)})
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (s *Store) NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.No
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, "nodes by kind", "MATCH (n:"+l+") RETURN properties(n) AS n ORDER BY n.order", nil)
+	recs, err := s.read(ctx, "nodes by kind", "MATCH (n:"+l+") RETURN "+nodeMap("n")+" AS n ORDER BY n.order", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, "node by code", "MATCH (n:Node {codeLower: $code}) WHERE n:"+l+" RETURN properties(n) AS n",
+	recs, err := s.read(ctx, "node by code", "MATCH (n:Node {codeLower: $code}) WHERE n:"+l+" RETURN "+nodeMap("n")+" AS n",
 		map[string]any{"code": strings.ToLower(code)})
 	if err != nil {
 		return nil, err
@@ -199,7 +199,7 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 		pattern = "(a:Node)<-[r:" + t + "]-(b:Node)"
 	}
 	recs, err := s.read(ctx, op, "MATCH "+pattern+" WHERE a.id IN $ids "+
-		"RETURN a.id AS at, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS r, properties(b) AS b ORDER BY r.seq",
+		"RETURN a.id AS at, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS r, "+nodeMap("b")+" AS b ORDER BY r.seq",
 		map[string]any{"ids": idStrings(ids)})
 	if err != nil {
 		return nil, err
@@ -243,19 +243,37 @@ func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]doma
 		}
 		n := strconv.Itoa(i)
 		params["ids"+n] = idStrings(batch[q])
-		branches = append(branches, "MATCH "+pattern+" WHERE a.id IN $ids"+n+" RETURN "+n+
-			" AS q, a.id AS at, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS r, properties(b) AS b")
+		branches = append(branches, "MATCH "+pattern+" WHERE a.id IN $ids"+n+" RETURN "+n+" AS q, a, r, b")
 	}
 	if len(branches) == 0 {
 		return out, ctx.Err()
 	}
-	recs, err := s.read(ctx, op, "CALL { "+strings.Join(branches, " UNION ALL ")+" } RETURN q, at, from, to, r, b ORDER BY r.seq", params)
+	// One row: the links in seed order, naming their far nodes, and each
+	// far node once, however many links reach it (a level of a nested
+	// listing reaches the same few nodes from many).
+	recs, err := s.read(ctx, op, "CALL { "+strings.Join(branches, " UNION ALL ")+" } WITH q, a, r, b ORDER BY r.seq "+
+		"WITH collect({q: q, at: a.id, from: startNode(r).id, to: endNode(r).id, r: properties(r)}) AS links, collect(DISTINCT b) AS far "+
+		"RETURN links, [b IN far | "+nodeMap("b")+"] AS nodes", params)
 	if err != nil {
 		return nil, err
 	}
+	if len(recs) != 1 {
+		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	}
+	row := recs[0].AsMap()
 	far := map[string]*domain.Node{}
-	for _, rec := range recs {
-		m := rec.AsMap()
+	rawNodes, _ := row["nodes"].([]any)
+	for _, v := range rawNodes {
+		props, _ := v.(map[string]any)
+		n, err := decodeNode(props)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		far[string(n.ID)] = n
+	}
+	rawLinks, _ := row["links"].([]any)
+	for _, v := range rawLinks {
+		m, _ := v.(map[string]any)
 		i, _ := m["q"].(int64)
 		if i < 0 || int(i) >= len(qs) {
 			return nil, wrap(op, fmt.Errorf("a link of query %d, of %d", i, len(qs)))
@@ -268,6 +286,12 @@ func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]doma
 		out[qs[i]][domain.ID(at)] = append(out[qs[i]][domain.ID(at)], l)
 	}
 	return out, nil
+}
+
+// nodeMap projects a node's properties but the search index's own, which
+// no reader needs and which are among the longest.
+func nodeMap(v string) string {
+	return v + " {.*, searchAll: null, searchName: null}"
 }
 
 // linkFrom decodes a row of from, to, r (the relationship's properties) and
@@ -320,10 +344,10 @@ func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code 
 			pattern = "(n)<-[r:" + types[i] + "]-(b:Node)"
 		}
 		branches[i] = "MATCH " + pattern + " RETURN {q: " + strconv.Itoa(i) +
-			", from: startNode(r).id, to: endNode(r).id, r: properties(r), b: properties(b)} AS link"
+			", from: startNode(r).id, to: endNode(r).id, r: properties(r), b: "+nodeMap("b")+"} AS link"
 	}
 	recs, err := s.read(ctx, op, "MATCH (n:Node {codeLower: $code}) WHERE n:"+l+
-		" RETURN properties(n) AS n, COLLECT { "+strings.Join(branches, " UNION ALL ")+" } AS links",
+		" RETURN "+nodeMap("n")+" AS n, COLLECT { "+strings.Join(branches, " UNION ALL ")+" } AS links",
 		map[string]any{"code": strings.ToLower(code)})
 	if err != nil {
 		return nil, nil, err

@@ -13,7 +13,7 @@ import (
 )
 
 // pathColumns returns a path's nodes and its relationships as maps.
-const pathColumns = `[n IN nodes(p) | properties(n)] AS nodes,
+const pathColumns = `[n IN nodes(p) | n {.*, searchAll: null, searchName: null}] AS nodes,
        [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)}] AS rels`
 
 // simplePath holds when no node occurs twice on p.
