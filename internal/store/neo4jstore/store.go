@@ -344,7 +344,7 @@ func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code 
 			pattern = "(n)<-[r:" + types[i] + "]-(b:Node)"
 		}
 		branches[i] = "MATCH " + pattern + " RETURN {q: " + strconv.Itoa(i) +
-			", from: startNode(r).id, to: endNode(r).id, r: properties(r), b: "+nodeMap("b")+"} AS link"
+			", from: startNode(r).id, to: endNode(r).id, r: properties(r), b: " + nodeMap("b") + "} AS link"
 	}
 	recs, err := s.read(ctx, op, "MATCH (n:Node {codeLower: $code}) WHERE n:"+l+
 		" RETURN "+nodeMap("n")+" AS n, COLLECT { "+strings.Join(branches, " UNION ALL ")+" } AS links",
