@@ -391,8 +391,12 @@ func relatedNodes(ctx context.Context, id domain.ID, kind domain.RelKind, dir do
 		return nil, err
 	}
 	ns, err := farNodes(ctx, links)
-	if err != nil || asOf == nil {
-		return ns, err
+	if err != nil {
+		return nil, err
+	}
+	prefetchLists(ctx, ns)
+	if asOf == nil {
+		return ns, nil
 	}
 	byID := make(map[domain.ID]*domain.Node, len(ns))
 	for _, n := range ns {
