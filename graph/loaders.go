@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/bif-kk/orggraph/graph/model"
@@ -34,18 +36,107 @@ type loaders struct {
 	impacts      *dataloadgen.Loader[domain.ID, *planner.Impact]
 	dependencies *dataloadgen.Loader[depKey, []planner.Dependency]
 	changes      *dataloadgen.Loader[changeKey, []planner.Change]
+
+	// listsOnce works out, once per request, which lists the operation
+	// selects under each list field (see operationLists).
+	listsOnce sync.Once
+	lists     map[listField][]kindList
+
+	// read holds the links read so far, so that asking for the level below
+	// a key already read goes on to the level below that.
+	readMu sync.Mutex
+	read   map[linkKey][]domain.Link
 }
 
 func newLoaders(st store.Store, wait time.Duration) *loaders {
 	opt := dataloadgen.WithWait(wait)
-	return &loaders{
+	l := &loaders{
 		kinds:        dataloadgen.NewMappedLoader(fetchKinds(st), opt),
 		nodes:        dataloadgen.NewMappedLoader(fetchNodes(st), opt),
-		links:        dataloadgen.NewMappedLoader(fetchLinks(st), opt),
 		impacts:      dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
 		dependencies: dataloadgen.NewMappedLoader(fetchDependencies(st), opt),
 		changes:      dataloadgen.NewMappedLoader(fetchChanges(st), opt),
 	}
+	l.links = dataloadgen.NewMappedLoader(fetchLinks(st, l.askNextLevel), opt)
+	return l
+}
+
+// askNextLevel asks, as soon as a level of links is read, for the links the
+// operation selects on the nodes at their far ends: the next level's batch
+// then holds every key at once, rather than those of the elements gqlgen
+// reaches before the loader's wait is over. Each level asks only for the
+// level the operation selects below it, so it stops where the operation
+// does.
+func (l *loaders) askNextLevel(ctx context.Context, groups map[store.LinkQuery][]domain.ID, found map[store.LinkQuery]map[domain.ID][]domain.Link) {
+	depth := batchDepth(ctx)
+	if depth == 0 {
+		return
+	}
+	l.listsOnce.Do(func() { l.lists = operationLists(ctx) })
+	l.readMu.Lock()
+	if l.read == nil {
+		l.read = map[linkKey][]domain.Link{}
+	}
+	for q, ids := range groups {
+		for _, id := range ids {
+			l.read[linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}] = found[q][id]
+		}
+	}
+	l.readMu.Unlock()
+	for q, ids := range groups {
+		for _, id := range ids {
+			l.askBelow(ctx, depth, q, id, found[q][id])
+		}
+	}
+}
+
+// askBelow asks for the lists the operation selects below the list field at
+// depth that read links of id; where those are read already, for the level
+// below them.
+func (l *loaders) askBelow(ctx context.Context, depth int, q store.LinkQuery, id domain.ID, links []domain.Link) {
+	below := l.lists[listField{depth: depth, kind: id.Kind(), q: q}]
+	if len(below) == 0 {
+		return
+	}
+	next := context.WithValue(ctx, depthKey, depth+1)
+	for _, link := range links {
+		for _, b := range below {
+			if link.Node == nil || link.Node.Kind != b.kind {
+				continue
+			}
+			k := linkKey{ID: link.Other, Kind: b.q.Kind, Dir: b.q.Dir}
+			l.readMu.Lock()
+			known, ok := l.read[k]
+			l.readMu.Unlock()
+			if ok {
+				l.askBelow(ctx, depth+1, b.q, link.Other, known)
+				continue
+			}
+			l.links.LoadThunk(next, k)
+		}
+	}
+}
+
+var depthKey = &contextKey{"prefetch depth"}
+
+// batchDepth is how deep in the operation the list fields that asked for a
+// batch are: 2 for centres { targetGroups }. A batch asked for by
+// askNextLevel carries its depth; one asked for by resolvers has their path.
+func batchDepth(ctx context.Context) int {
+	if d, ok := ctx.Value(depthKey).(int); ok {
+		return d
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return 0
+	}
+	depth := 0
+	for _, p := range fc.Path() {
+		if _, isName := p.(ast.PathName); isName {
+			depth++
+		}
+	}
+	return depth
 }
 
 // fetchKinds reads every node of each kind asked for, one call per kind:
@@ -82,7 +173,7 @@ func fetchNodes(st store.Store) func(context.Context, []domain.ID) (map[domain.I
 
 // fetchLinks groups the batch by (kind, direction) and reads every group in
 // one store call.
-func fetchLinks(st store.Store) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
+func fetchLinks(st store.Store, then func(context.Context, map[store.LinkQuery][]domain.ID, map[store.LinkQuery]map[domain.ID][]domain.Link)) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
 	return func(ctx context.Context, keys []linkKey) (map[linkKey][]domain.Link, error) {
 		groups := make(map[store.LinkQuery][]domain.ID)
 		var order []store.LinkQuery
@@ -103,6 +194,7 @@ func fetchLinks(st store.Store) func(context.Context, []linkKey) (map[linkKey][]
 				out[linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}] = found[q][id]
 			}
 		}
+		then(ctx, groups, found)
 		return out, nil
 	}
 }

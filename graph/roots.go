@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -83,6 +84,62 @@ var selectedLists = map[domain.Kind]map[string]store.LinkQuery{
 	},
 }
 
+// listField is a list field of the operation: at depth (1 for a root
+// field), on nodes of kind, reading q.
+type listField struct {
+	depth int
+	kind  domain.Kind
+	q     store.LinkQuery
+}
+
+// kindList is a list field selected on nodes of kind.
+type kindList struct {
+	kind domain.Kind
+	q    store.LinkQuery
+}
+
+// operationLists walks the whole operation, fragments included, and
+// returns, for each list field of selectedLists, the list fields selected
+// directly below it.
+func operationLists(ctx context.Context) map[listField][]kindList {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil {
+		return nil
+	}
+	out := map[listField][]kindList{}
+	var walk func(set ast.SelectionSet, depth int, parent *listField, seen map[string]bool)
+	walk = func(set ast.SelectionSet, depth int, parent *listField, seen map[string]bool) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				var here *listField
+				if s.ObjectDefinition != nil {
+					kind := domain.Kind(s.ObjectDefinition.Name)
+					if q, ok := selectedLists[kind][s.Name]; ok {
+						here = &listField{depth: depth, kind: kind, q: q}
+						if parent != nil && !slices.Contains(out[*parent], kindList{kind, q}) {
+							out[*parent] = append(out[*parent], kindList{kind, q})
+						}
+					}
+				}
+				walk(s.SelectionSet, depth+1, here, map[string]bool{})
+			case *ast.InlineFragment:
+				walk(s.SelectionSet, depth, parent, seen)
+			case *ast.FragmentSpread:
+				if s.Definition != nil && !seen[s.Name] { // a cycle is refused by validation; stop anyway
+					seen[s.Name] = true
+					walk(s.Definition.SelectionSet, depth, parent, seen)
+				}
+			}
+		}
+	}
+	walk(oc.Operation.SelectionSet, 1, nil, map[string]bool{})
+	return out
+}
+
 // prefetchLists asks, for every node a list field has just read, for the
 // links its selected list fields will read, all at once. Without it each
 // element's resolver asks for its own as gqlgen reaches it; on a long list,
@@ -103,6 +160,8 @@ func prefetchLists(ctx context.Context, ns []*domain.Node) {
 	if err != nil {
 		return
 	}
+	// The keys are asked for by the fields below this one.
+	below := context.WithValue(ctx, depthKey, batchDepth(ctx)+1)
 	for _, f := range graphql.CollectFieldsCtx(ctx, []string{string(kind), "Node"}) {
 		q, ok := lists[f.Name]
 		if !ok {
@@ -110,7 +169,7 @@ func prefetchLists(ctx context.Context, ns []*domain.Node) {
 		}
 		for _, n := range ns {
 			if n.Kind == kind {
-				l.links.LoadThunk(ctx, linkKey{ID: n.ID, Kind: q.Kind, Dir: q.Dir})
+				l.links.LoadThunk(below, linkKey{ID: n.ID, Kind: q.Kind, Dir: q.Dir})
 			}
 		}
 	}
