@@ -44,7 +44,7 @@ def main(src, out):
             continue
         with open(path) as f:
             c = json.load(f)
-        p = c["rounds"][0]
+        p = c["rounds"][-1]
         add("orggraph, Neo4j", int(m.group(1)), p["a"])
         add(c["b"]["name"] + ", Neo4j", int(m.group(1)), p["b"])
     if not runs:
