@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -53,6 +54,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	gcPercent := setGCPercent(getenv)
 	if opts.GraphQL.LoaderWait == 0 && *storeName == "memory" {
 		opts.GraphQL.LoaderWait = graph.MemoryLoaderWait
 	}
@@ -101,7 +103,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	logger.Info("orggraph listening", "addr", ln.Addr().String(), "store", *storeName, "seed_dir", *seedDir,
 		"playground", opts.Playground, "cors_origins", opts.CORSOrigins, "rate_limit", opts.RateLimit,
-		"metrics", tel.metrics != nil, "tracing", tel.tracing != nil, "data_dir", *dataDir, "reads_need_token", opts.ReadsNeedToken)
+		"metrics", tel.metrics != nil, "tracing", tel.tracing != nil, "data_dir", *dataDir, "reads_need_token", opts.ReadsNeedToken,
+		"gc_percent", gcPercent)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -121,6 +124,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// defaultGCPercent is the collector's target for serve when GOGC is not set.
+// A request allocates much and keeps nothing, and the seed is a few MB, so at
+// Go's 100 the collector ran many times a second: the widget served 9,744
+// req/s at 100, 11,898 at 200 and 14,187 at 400 (16 workers, one run each).
+// The price is a heap up to five times the live data; GOGC=100 restores Go's
+// default, and GOMEMLIMIT caps the heap whatever the target.
+const defaultGCPercent = 400
+
+// setGCPercent applies defaultGCPercent unless GOGC says otherwise, and
+// returns the target in force (-1: off).
+func setGCPercent(getenv func(string) string) int {
+	if getenv("GOGC") != "" {
+		p := debug.SetGCPercent(100) // read the runtime's value…
+		debug.SetGCPercent(p)        // …and put it back
+		return p
+	}
+	debug.SetGCPercent(defaultGCPercent)
+	return defaultGCPercent
 }
 
 // openStore is the one place a store is chosen. A Neo4j store is returned at
