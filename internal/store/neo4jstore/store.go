@@ -203,39 +203,22 @@ func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (
 	return nodes[0], nil
 }
 
-// Links implements store.LinkReader in one query.
+// Links implements store.LinkReader: a batch of one query.
 func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
-	const op = "links"
-	t, err := relType(q.Kind)
+	found, err := s.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{q: ids})
 	if err != nil {
 		return nil, err
 	}
-	out := map[domain.ID][]domain.Link{}
-	if len(ids) == 0 {
-		return out, ctx.Err()
-	}
-	pattern := "(a:Node)-[r:" + t + "]->(b:Node)"
+	return found[q], nil
+}
+
+// linkPattern is the pattern of q's links from the node a to b; q.Kind must
+// have been checked with relType.
+func linkPattern(a string, q store.LinkQuery, b string) string {
 	if q.Dir == domain.Incoming {
-		pattern = "(a:Node)<-[r:" + t + "]-(b:Node)"
+		return "(" + a + ")<-[r:" + string(q.Kind) + "]-(" + b + ")"
 	}
-	recs, err := s.read(ctx, op, "MATCH "+pattern+" WHERE a.id IN $ids "+
-		"RETURN a.id AS at, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS r, "+nodeMap("b")+" AS b ORDER BY r.seq",
-		map[string]any{"ids": idStrings(ids)})
-	if err != nil {
-		return nil, err
-	}
-	// A node at the far end of many links is decoded once.
-	far := map[string]*domain.Node{}
-	for _, rec := range recs {
-		m := rec.AsMap()
-		l, err := linkFrom(t, q.Dir, m, far)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		at, _ := m["at"].(string)
-		out[domain.ID(at)] = append(out[domain.ID(at)], l)
-	}
-	return out, nil
+	return "(" + a + ")-[r:" + string(q.Kind) + "]->(" + b + ")"
 }
 
 // LinksBatch implements store.LinkReader in one query: a UNION ALL branch
@@ -257,13 +240,9 @@ func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]doma
 		if len(batch[q]) == 0 {
 			continue
 		}
-		pattern := "(a:Node)-[r:" + t + "]->(b:Node)"
-		if q.Dir == domain.Incoming {
-			pattern = "(a:Node)<-[r:" + t + "]-(b:Node)"
-		}
 		n := strconv.Itoa(i)
 		params["ids"+n] = idStrings(batch[q])
-		branches = append(branches, "MATCH "+pattern+" WHERE a.id IN $ids"+n+" RETURN "+n+" AS q, a, r, b")
+		branches = append(branches, "MATCH "+linkPattern("a:Node", q, "b:Node")+" WHERE a.id IN $ids"+n+" RETURN "+n+" AS q, a, r, b")
 	}
 	if len(branches) == 0 {
 		return out, ctx.Err()
@@ -359,11 +338,7 @@ func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code 
 		if types[i], err = relType(q.Kind); err != nil {
 			return nil, nil, err
 		}
-		pattern := "(n)-[r:" + types[i] + "]->(b:Node)"
-		if q.Dir == domain.Incoming {
-			pattern = "(n)<-[r:" + types[i] + "]-(b:Node)"
-		}
-		branches[i] = "MATCH " + pattern + " RETURN {q: " + strconv.Itoa(i) +
+		branches[i] = "MATCH " + linkPattern("n", q, "b:Node") + " RETURN {q: " + strconv.Itoa(i) +
 			", from: startNode(r).id, to: endNode(r).id, r: properties(r), b: " + nodeMap("b") + "} AS link"
 	}
 	recs, err := s.read(ctx, op, "MATCH (n:Node {codeLower: $code}) WHERE n:"+l+
