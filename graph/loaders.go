@@ -176,23 +176,17 @@ func fetchNodes(st store.Store) func(context.Context, []domain.ID) (map[domain.I
 func fetchLinks(st store.Store, then func(context.Context, map[store.LinkQuery][]domain.ID, map[store.LinkQuery]map[domain.ID][]domain.Link)) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
 	return func(ctx context.Context, keys []linkKey) (map[linkKey][]domain.Link, error) {
 		groups := make(map[store.LinkQuery][]domain.ID)
-		var order []store.LinkQuery
 		for _, k := range keys {
 			q := store.LinkQuery{Kind: k.Kind, Dir: k.Dir}
-			if _, seen := groups[q]; !seen {
-				order = append(order, q)
-			}
 			groups[q] = append(groups[q], k.ID)
 		}
-		out := make(map[linkKey][]domain.Link, len(keys))
 		found, err := st.LinksBatch(ctx, groups)
 		if err != nil {
 			return nil, err
 		}
-		for _, q := range order {
-			for _, id := range groups[q] {
-				out[linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}] = found[q][id]
-			}
+		out := make(map[linkKey][]domain.Link, len(keys))
+		for _, k := range keys {
+			out[k] = found[store.LinkQuery{Kind: k.Kind, Dir: k.Dir}][k.ID]
 		}
 		then(ctx, groups, found)
 		return out, nil
@@ -345,7 +339,7 @@ func primeNodes(ctx context.Context, ns []*domain.Node) {
 }
 
 // primeLinks puts links a root field read with its node into the request's
-// cache, and their far nodes.
+// cache; their far nodes come with them (farNodes).
 func primeLinks(ctx context.Context, id domain.ID, links map[store.LinkQuery][]domain.Link) {
 	l, err := loadersFrom(ctx)
 	if err != nil {
@@ -353,11 +347,6 @@ func primeLinks(ctx context.Context, id domain.ID, links map[store.LinkQuery][]d
 	}
 	for q, ls := range links {
 		l.links.Prime(linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}, ls)
-		for _, link := range ls {
-			if link.Node != nil {
-				l.nodes.Prime(link.Other, link.Node)
-			}
-		}
 	}
 }
 

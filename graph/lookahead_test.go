@@ -3,9 +3,11 @@ package graph_test
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/graph/graphtest"
@@ -20,6 +22,8 @@ type callLog struct {
 	store.Store
 	mu    sync.Mutex
 	calls []string
+	// batches holds the kinds of link each LinksBatch read.
+	batches [][]store.LinkQuery
 }
 
 func (c *callLog) note(op string) {
@@ -50,6 +54,9 @@ func (c *callLog) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery)
 
 func (c *callLog) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
 	c.note("LinksBatch")
+	c.mu.Lock()
+	c.batches = append(c.batches, slices.Collect(maps.Keys(batch)))
+	c.mu.Unlock()
 	return c.Store.LinksBatch(ctx, batch)
 }
 
@@ -86,5 +93,43 @@ func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
 				t.Fatalf("store calls %q, want %q\n%s", st.calls, tt.want, body)
 			}
 		})
+	}
+}
+
+// Every list a listing's selection asks for is read in the one batch the
+// listing asks for up front, so each entry of the prefetch's table must name
+// the links its field's resolver reads: a wrong entry shows as a second
+// kind of link read (the resolvers' own, in the same batch or the next).
+func TestAListingAsksForItsElementsListsInOneRead(t *testing.T) {
+	g, err := seed.LoadDir("../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string][]string{ // root listing -> every list field of its kind that the prefetch knows
+		"centres":       {"targetGroups", "interventions", "units", "benefits", "partners", "receives"},
+		"targetGroups":  {"servedBy", "receives"},
+		"interventions": {"deliveredBy", "partners"},
+		"benefits":      {"paidBy", "paidTo"},
+		"organisations": {"worksWith"},
+	}
+	for root, lists := range fields {
+		for _, field := range lists {
+			t.Run(root+"."+field, func(t *testing.T) {
+				st := &callLog{Store: mem}
+				// A long wait: a busy machine must not split the batch.
+				h := graph.NewHandler(slog.New(slog.DiscardHandler), st, graph.Options{LoaderWait: 50 * time.Millisecond})
+				body, hasErrors := graphtest.Post(t, h, `{ `+root+` { id `+field+` { id } } }`, nil)
+				if hasErrors {
+					t.Fatalf("errors: %s", body)
+				}
+				if !slices.Equal(st.calls, []string{"LinksBatch"}) || len(st.batches[0]) != 1 {
+					t.Fatalf("store calls %q reading %v, want one LinksBatch of one kind of link", st.calls, st.batches)
+				}
+			})
+		}
 	}
 }

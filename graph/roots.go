@@ -148,12 +148,12 @@ func operationLists(ctx context.Context) map[listField][]kindList {
 // its 4 levels need 4). The answers land in the request's cache, where the
 // resolvers find them.
 func prefetchLists(ctx context.Context, ns []*domain.Node) {
-	if len(ns) == 0 || graphql.GetFieldContext(ctx) == nil {
+	if len(ns) == 0 {
 		return
 	}
 	kind := ns[0].Kind
-	lists := selectedLists[kind]
-	if lists == nil {
+	qs := listsSelected(ctx, kind)
+	if len(qs) == 0 {
 		return
 	}
 	l, err := loadersFrom(ctx)
@@ -162,11 +162,7 @@ func prefetchLists(ctx context.Context, ns []*domain.Node) {
 	}
 	// The keys are asked for by the fields below this one.
 	below := context.WithValue(ctx, depthKey, batchDepth(ctx)+1)
-	for _, f := range graphql.CollectFieldsCtx(ctx, []string{string(kind), "Node"}) {
-		q, ok := lists[f.Name]
-		if !ok {
-			continue
-		}
+	for _, q := range qs {
 		for _, n := range ns {
 			if n.Kind == kind {
 				l.links.LoadThunk(below, linkKey{ID: n.ID, Kind: q.Kind, Dir: q.Dir})
