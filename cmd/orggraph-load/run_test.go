@@ -23,19 +23,10 @@ func TestRunLoadAndSynth(t *testing.T) {
 	if err := run(context.Background(), []string{"orggraph-load", "synth", "--seed-dir", "../../seed", "--scale", "2", "--out", dir}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	g, err := seed.LoadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
-	defer srv.Close()
+	srv := serveSeed(t, dir)
 	js := filepath.Join(dir, "report.json")
 	out.Reset()
-	err = run(context.Background(), []string{"orggraph-load", "--url", srv.URL + "/graphql", "--concurrency", "2",
+	err := run(context.Background(), []string{"orggraph-load", "--url", srv.URL + "/graphql", "--concurrency", "2",
 		"--warmup", "100ms", "--duration", "500ms", "--weights", "deep=0", "--json", js, "--label", "memory 2×"}, &out, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -59,18 +50,7 @@ func TestRunLoadAndSynth(t *testing.T) {
 // Two servers over the same store, the second asked through a mix file: the
 // comparison measures both, one after the other, and gives their ratios.
 func TestCompare(t *testing.T) {
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
-	defer a.Close()
-	b := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
-	defer b.Close()
+	a, b := serveSeed(t, "../../seed"), serveSeed(t, "../../seed")
 	dir := t.TempDir()
 	mixFile := filepath.Join(dir, "mix.json")
 	mb, err := json.Marshal(loadtest.DefaultMix())
@@ -143,4 +123,20 @@ func TestCompare(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "the two mixes differ") {
 		t.Fatalf("different mixes: %v", err)
 	}
+}
+
+// serveSeed serves the seed in dir from a memory store, until the test ends.
+func serveSeed(t *testing.T, dir string) *httptest.Server {
+	t.Helper()
+	g, err := seed.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
+	t.Cleanup(srv.Close)
+	return srv
 }
