@@ -314,6 +314,23 @@ func TestPlannerFieldsBatch(t *testing.T) {
 	}
 }
 
+// TestAnItemsImpactIsOneStoreCall: the paths carry the nodes on them, so the
+// centres and the steps' statements need no lookup of their own.
+func TestAnItemsImpactIsOneStoreCall(t *testing.T) {
+	st := &countingStore{Store: seededStore(t)}
+	h := batchingHandler(t, st)
+	body, errs := graphtest.Post(t, h, `{ impact(of: "reformchange:afskaffelse-af-ressourceforloeb") { centres { centre { code } paths { steps { statement } } } } }`, nil)
+	if errs || !strings.Contains(string(body), "Ydelsesservice PAYS ressourceforløbsydelse") {
+		t.Fatalf("answer: %s", body)
+	}
+	if n := st.impactPaths.Load(); n != 1 {
+		t.Errorf("%d ImpactPaths calls, want 1", n)
+	}
+	if n := st.nodesByID.Load() + st.links.Load(); n != 0 {
+		t.Errorf("%d other store calls, want none", n)
+	}
+}
+
 // centreCard is what the intranet's centre widget asks for.
 const centreCard = `{
   centres {
