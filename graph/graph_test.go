@@ -251,10 +251,11 @@ func (s *countingStore) LinksBatch(ctx context.Context, batch map[store.LinkQuer
 }
 
 // batchingHandler waits long for loader keys: these tests count store
-// calls, and a busy machine must not split a batch.
+// calls, and a busy machine must not split a batch. It is gqlgen alone, as
+// the direct path (direct.go) would serve the plain listings.
 func batchingHandler(t testing.TB, st store.Store) http.Handler {
 	t.Helper()
-	return graph.NewHandler(slog.New(slog.DiscardHandler), st, graph.Options{LoaderWait: 50 * time.Millisecond})
+	return graph.NewHandler(slog.New(slog.DiscardHandler), st, graph.Options{LoaderWait: 50 * time.Millisecond, GQLGenOnly: true})
 }
 
 // TestLoadersBatch: a selection over every centre costs one store call per

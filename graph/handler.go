@@ -31,6 +31,9 @@ type Options struct {
 	NoSuggestions   bool
 	// Metrics, when set, counts operations and the codes of their errors.
 	Metrics *observe.Metrics
+	// GQLGenOnly runs every operation through gqlgen's executor, the plain
+	// deep listings the direct path serves (direct.go) included.
+	GQLGenOnly bool
 }
 
 // NewHandler returns the GraphQL endpoint over st: POST and GET transports
@@ -58,6 +61,9 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(querylimit.Extension{Checker: limits})
 	srv.Use(queriesOnlyOverGET{})
+	if !opts.GQLGenOnly {
+		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
+	}
 
 	return Loaders(st, opts.LoaderWait)(withMethod(srv))
 }

@@ -1,0 +1,78 @@
+package neo4jstore_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/synthseed"
+)
+
+// ask posts query to h and returns the body and whether the direct path
+// answered it.
+func ask(t *testing.T, h http.Handler, query string) ([]byte, bool) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := false
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req = req.WithContext(graph.WithDirectMark(req.Context(), &served))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	raw, err := io.ReadAll(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw, served
+}
+
+// On Neo4j too, the direct path answers the deep listings byte for byte as
+// gqlgen does (graph/direct_internal_test.go holds it to every field on
+// the memory store).
+func TestDirectPathAnswersAsGQLGen(t *testing.T) {
+	st := connect(t)
+	queries := []string{
+		`{ centres { code targetGroups { name servedBy { code interventions { name } targetGroups { name receives { name } } } } } }`,
+		`{ centres { __typename id name code version description fullName targetGroups { id name description servedBy { code } receives { name paidBy { code } } } interventions { name deliveredBy { code } partners { code } } units { name } benefits { name paidTo { name } } partners { code worksWith { code } } receives { name } } }`,
+		`{ organisations { code fullName worksWith { code } } targetGroups { name servedBy { name } } interventions { name } benefits { name paidBy { code } } units { id } }`,
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	direct := graph.NewHandler(quiet, st, graph.Options{})
+	gqlgen := graph.NewHandler(quiet, st, graph.Options{GQLGenOnly: true})
+	for _, scale := range []int{1, 3} {
+		dir := "../../../seed"
+		if scale > 1 {
+			dir = t.TempDir()
+			if err := synthseed.Write("../../../seed", dir, scale); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g, err := seed.LoadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Load(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range queries {
+			got, served := ask(t, direct, q)
+			want, _ := ask(t, gqlgen, q)
+			if !served {
+				t.Errorf("%d×: the direct path did not serve %s", scale, q)
+			}
+			if !bytes.Equal(got, want) || bytes.Contains(got, []byte(`"errors"`)) || len(got) < 500 {
+				t.Fatalf("%d×: answers differ for %s\ndirect: %.600s\ngqlgen: %.600s", scale, q, got, want)
+			}
+		}
+	}
+}
