@@ -254,6 +254,10 @@ func (failingLinks) LinksBatch(context.Context, map[store.LinkQuery][]domain.ID)
 	return nil, errors.New("bolt: connection reset by peer")
 }
 
+func (failingLinks) PlainFarNodes(context.Context, map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
+	return nil, errors.New("bolt: connection reset by peer")
+}
+
 // A store error leaves the query to gqlgen, whose answer carries the error
 // as every other does: with a code, without the store's words. (gqlgen
 // reports the elements' errors in the order its goroutines finish, so the
@@ -269,10 +273,15 @@ func TestDirectLeavesAStoreErrorToGQLGen(t *testing.T) {
 	}
 }
 
-// panickingKinds panics in NodesByKind, as a store with a bug would.
+// panickingKinds panics in NodesByKind and PlainNodesByKind, as a store
+// with a bug would.
 type panickingKinds struct{ store.Store }
 
 func (panickingKinds) NodesByKind(context.Context, domain.Kind) ([]*domain.Node, error) {
+	panic("nil map in the store")
+}
+
+func (panickingKinds) PlainNodesByKind(context.Context, domain.Kind) ([]*domain.Node, error) {
 	panic("nil map in the store")
 }
 
@@ -301,14 +310,14 @@ type countingReads struct {
 	batches [][]store.LinkQuery
 }
 
-func (c *countingReads) NodesByKind(ctx context.Context, k domain.Kind) ([]*domain.Node, error) {
+func (c *countingReads) PlainNodesByKind(ctx context.Context, k domain.Kind) ([]*domain.Node, error) {
 	c.mu.Lock()
 	c.kinds++
 	c.mu.Unlock()
-	return c.Store.NodesByKind(ctx, k)
+	return c.Store.PlainNodesByKind(ctx, k)
 }
 
-func (c *countingReads) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+func (c *countingReads) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
 	c.mu.Lock()
 	qs := slices.Collect(maps.Keys(batch))
 	slices.SortFunc(qs, func(a, b store.LinkQuery) int {
@@ -316,7 +325,7 @@ func (c *countingReads) LinksBatch(ctx context.Context, batch map[store.LinkQuer
 	})
 	c.batches = append(c.batches, qs)
 	c.mu.Unlock()
-	return c.Store.LinksBatch(ctx, batch)
+	return c.Store.PlainFarNodes(ctx, batch)
 }
 
 // The deep listing costs one store call for its root and one per level of
@@ -340,7 +349,7 @@ func TestDirectReadsALevelInOneCall(t *testing.T) {
 			{{Kind: domain.RelPaidTo, Dir: domain.Incoming}},
 		}
 		if st.kinds != 1 || !slices.EqualFunc(st.batches, want, slices.Equal) {
-			t.Fatalf("%d×: %d NodesByKind and link reads %v, want 1 and %v", scale, st.kinds, st.batches, want)
+			t.Fatalf("%d×: %d PlainNodesByKind and PlainFarNodes %v, want 1 and %v", scale, st.kinds, st.batches, want)
 		}
 	}
 }

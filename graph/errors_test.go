@@ -124,6 +124,27 @@ func (s fakeStore) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]d
 	return out, nil
 }
 
+func (s fakeStore) PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	return s.NodesByKind(ctx, kind)
+}
+
+func (s fakeStore) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
+	found, err := s.LinksBatch(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	out := map[store.LinkQuery]map[domain.ID][]*domain.Node{}
+	for q, byID := range found {
+		out[q] = map[domain.ID][]*domain.Node{}
+		for id, links := range byID {
+			for _, l := range links {
+				out[q][id] = append(out[q][id], l.Node)
+			}
+		}
+	}
+	return out, nil
+}
+
 func (s fakeStore) NodeByCodeWithLinks(context.Context, domain.Kind, string, []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
 	return nil, nil, s.check("NodeByCodeWithLinks")
 }

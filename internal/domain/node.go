@@ -82,6 +82,16 @@ type Node struct {
 	Version int64
 }
 
+// Plain returns a copy of n holding only its plain fields: id, kind, name,
+// description, order, code, full name, dates and version. A plain listing
+// (graph's direct path) shows nothing else, so stores may read no more for it.
+func (n *Node) Plain() *Node {
+	return &Node{
+		ID: n.ID, Kind: n.Kind, Name: n.Name, Description: n.Description, Order: n.Order,
+		Code: n.Code, FullName: n.FullName, ValidFrom: n.ValidFrom, ValidTo: n.ValidTo, Version: n.Version,
+	}
+}
+
 // Figure returns the first figure with the given measure, if any.
 func (n *Node) Figure(m Measure) (Figure, bool) {
 	for _, f := range n.Figures {

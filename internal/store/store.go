@@ -44,6 +44,19 @@ type LinkReader interface {
 	NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []LinkQuery) (*domain.Node, map[LinkQuery][]domain.Link, error)
 }
 
+// PlainReader reads what a plain listing shows (graph's direct path): each
+// node's plain fields (domain.Node.Plain) and of the links only their order.
+// A store may fill in more; the memstore hands out its whole nodes.
+type PlainReader interface {
+	// PlainNodesByKind is NodesByKind holding at least the plain fields.
+	PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error)
+	// PlainFarNodes returns, for each query of batch and each of its ids,
+	// the nodes at the far ends of the links LinksBatch would return, in
+	// their order, holding at least the plain fields. Ids without such
+	// links are absent.
+	PlainFarNodes(ctx context.Context, batch map[LinkQuery][]domain.ID) (map[LinkQuery]map[domain.ID][]*domain.Node, error)
+}
+
 // Traverser answers the graph questions that walk more than one hop, each
 // in one store call.
 type Traverser interface {
@@ -99,6 +112,7 @@ type Writer interface {
 type Store interface {
 	NodeReader
 	LinkReader
+	PlainReader
 	Traverser
 	Snapshotter
 	Writer

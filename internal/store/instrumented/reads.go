@@ -49,6 +49,22 @@ func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]doma
 	return out, err
 }
 
+func (s *Store) PlainNodesByKind(ctx context.Context, kind domain.Kind) (out []*domain.Node, err error) {
+	err = s.observe(ctx, "PlainNodesByKind", func(ctx context.Context) (err error) {
+		out, err = s.next.PlainNodesByKind(ctx, kind)
+		return err
+	}, attribute.String("orggraph.store.kind", string(kind)))
+	return out, err
+}
+
+func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (out map[store.LinkQuery]map[domain.ID][]*domain.Node, err error) {
+	err = s.observe(ctx, "PlainFarNodes", func(ctx context.Context) (err error) {
+		out, err = s.next.PlainFarNodes(ctx, batch)
+		return err
+	}, attribute.Int("orggraph.store.link_queries", len(batch)))
+	return out, err
+}
+
 func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (out *domain.Node, links map[store.LinkQuery][]domain.Link, err error) {
 	err = s.observe(ctx, "NodeByCodeWithLinks", func(ctx context.Context) (err error) {
 		out, links, err = s.next.NodeByCodeWithLinks(ctx, kind, code, qs)

@@ -180,6 +180,32 @@ func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]doma
 	return out, nil
 }
 
+// PlainNodesByKind implements store.PlainReader with the whole nodes, which
+// cost nothing more to hand out.
+func (s *Store) PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	return s.NodesByKind(ctx, kind)
+}
+
+// PlainFarNodes implements store.PlainReader with the whole nodes.
+func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
+	found, err := s.LinksBatch(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[store.LinkQuery]map[domain.ID][]*domain.Node, len(found))
+	for q, byID := range found {
+		out[q] = make(map[domain.ID][]*domain.Node, len(byID))
+		for id, links := range byID {
+			ns := make([]*domain.Node, len(links))
+			for i, l := range links {
+				ns[i] = l.Node
+			}
+			out[q][id] = ns
+		}
+	}
+	return out, nil
+}
+
 // NodeByCodeWithLinks implements store.LinkReader.
 func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
 	n, err := s.NodeByCode(ctx, kind, code)

@@ -293,6 +293,87 @@ func nodeMap(v string) string {
 	return v + " {.*, searchAll: null, searchName: null}"
 }
 
+// plainMap projects a node's plain properties (domain.Node.Plain) alone:
+// not its sources, figures and tasks, the bulk of a node.
+func plainMap(v string) string {
+	return v + " {.id, .kind, .name, .description, .order, .code, .fullName, .validFrom, .validTo, .version}"
+}
+
+// PlainNodesByKind implements store.PlainReader.
+func (s *Store) PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	l, err := label(kind)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, "plain nodes by kind", "MATCH (n:"+l+") RETURN "+plainMap("n")+" AS n ORDER BY n.order", nil)
+	if err != nil {
+		return nil, err
+	}
+	return nodesFrom("plain nodes by kind", recs, "n")
+}
+
+// PlainFarNodes implements store.PlainReader in one query, as LinksBatch
+// does, reading of each link only its ends and its order.
+func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
+	const op = "plain far nodes"
+	qs := slices.SortedFunc(maps.Keys(batch), compareLinkQueries)
+	out := make(map[store.LinkQuery]map[domain.ID][]*domain.Node, len(qs))
+	var branches []string
+	params := map[string]any{}
+	for i, q := range qs {
+		if _, err := relType(q.Kind); err != nil {
+			return nil, err
+		}
+		out[q] = map[domain.ID][]*domain.Node{}
+		if len(batch[q]) == 0 {
+			continue
+		}
+		n := strconv.Itoa(i)
+		params["ids"+n] = idStrings(batch[q])
+		branches = append(branches, "MATCH "+linkPattern("a:Node", q, "b:Node")+" WHERE a.id IN $ids"+n+" RETURN "+n+" AS q, a.id AS at, r.seq AS seq, b")
+	}
+	if len(branches) == 0 {
+		return out, ctx.Err()
+	}
+	// One row, as in LinksBatch: the links in seed order, and each far node once.
+	recs, err := s.read(ctx, op, "CALL { "+strings.Join(branches, " UNION ALL ")+" } WITH q, at, seq, b ORDER BY seq "+
+		"WITH collect([q, at, b.id]) AS links, collect(DISTINCT b) AS far "+
+		"RETURN links, [b IN far | "+plainMap("b")+"] AS nodes", params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	}
+	row := recs[0].AsMap()
+	far := map[string]*domain.Node{}
+	rawNodes, _ := row["nodes"].([]any)
+	for _, v := range rawNodes {
+		props, _ := v.(map[string]any)
+		n, err := decodeNode(props)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		far[string(n.ID)] = n
+	}
+	rawLinks, _ := row["links"].([]any)
+	for _, v := range rawLinks {
+		l, _ := v.([]any)
+		if len(l) != 3 {
+			return nil, wrap(op, fmt.Errorf("a link of %d values", len(l)))
+		}
+		i, _ := l[0].(int64)
+		at, _ := l[1].(string)
+		to, _ := l[2].(string)
+		if i < 0 || int(i) >= len(qs) || far[to] == nil {
+			return nil, wrap(op, fmt.Errorf("a link of query %d, of %d, to %q", i, len(qs), to))
+		}
+		q := qs[i]
+		out[q][domain.ID(at)] = append(out[q][domain.ID(at)], far[to])
+	}
+	return out, nil
+}
+
 // linkFrom decodes a row of from, to, r (the relationship's properties) and
 // b (the far node's), of a relationship of type t seen in dir; far holds
 // the far nodes decoded so far.

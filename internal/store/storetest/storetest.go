@@ -167,6 +167,60 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("the plain reads hold the plain fields of the whole ones", func(t *testing.T) {
+		for _, kind := range []domain.Kind{domain.KindCentre, domain.KindTargetGroup, domain.KindOrganisation} {
+			whole, err := st.NodesByKind(ctx, kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := st.PlainNodesByKind(ctx, kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(whole) == 0 || len(plain) != len(whole) {
+				t.Fatalf("%s: %d plain nodes, %d whole", kind, len(plain), len(whole))
+			}
+			for i := range whole {
+				if !reflect.DeepEqual(plain[i].Plain(), whole[i].Plain()) {
+					t.Fatalf("%s %d: plain %+v, want %+v", kind, i, plain[i].Plain(), whole[i].Plain())
+				}
+			}
+		}
+		batch := map[store.LinkQuery][]domain.ID{
+			{Kind: domain.RelServes, Dir: domain.Outgoing}:    {"centre:cba", "centre:ydelsesservice", "centre:nowhere"},
+			{Kind: domain.RelServes, Dir: domain.Incoming}:    {"targetgroup:ressourceforloeb"},
+			{Kind: domain.RelWorksWith, Dir: domain.Incoming}: {"centre:cba"},
+			{Kind: domain.RelPaidTo, Dir: domain.Outgoing}:    {"benefit:ressourceforloebsydelse", "benefit:ressourceforloebsydelse"},
+			{Kind: domain.RelMovesTo, Dir: domain.Incoming}:   {},
+		}
+		links, err := st.LinksBatch(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		far, err := st.PlainFarNodes(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := 0
+		for q, ids := range batch {
+			for _, id := range ids {
+				ls, ns := links[q][id], far[q][id]
+				if len(ns) != len(ls) {
+					t.Fatalf("%s %v of %s: %d far nodes for %d links", q.Kind, q.Dir, id, len(ns), len(ls))
+				}
+				for i := range ls {
+					if ns[i] == nil || !reflect.DeepEqual(ns[i].Plain(), ls[i].Node.Plain()) {
+						t.Fatalf("%s %v of %s, link %d: far node %+v, want %+v", q.Kind, q.Dir, id, i, ns[i], ls[i].Node.Plain())
+					}
+					seen++
+				}
+			}
+		}
+		if seen == 0 {
+			t.Fatal("the batch reached no node")
+		}
+	})
+
 	t.Run("NodeByCodeWithLinks is NodeByCode and Links in one", func(t *testing.T) {
 		qs := []store.LinkQuery{
 			{Kind: domain.RelServes, Dir: domain.Outgoing},
