@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,7 +111,33 @@ func setJSON(p map[string]any, key string, v any) error {
 // package did not write.
 type props struct {
 	m   map[string]any
+	row []any // a plainRow's values, read in place of m
 	err error
+}
+
+// plainProps are the properties plainRow projects, in its order: a node's
+// plain fields (domain.Node.Plain).
+var plainProps = []string{"id", "kind", "name", "description", "order", "code", "fullName", "validFrom", "validTo", "version"}
+
+// plainRow projects a node's plain properties as a list, which the driver
+// reads faster than a map of them.
+func plainRow(v string) string {
+	cols := make([]string, len(plainProps))
+	for i, k := range plainProps {
+		cols[i] = v + "." + k
+	}
+	return "[" + strings.Join(cols, ", ") + "]"
+}
+
+// value is the property key, from the row or the map.
+func (r *props) value(key string) any {
+	if r.row == nil {
+		return r.m[key]
+	}
+	if i := slices.Index(plainProps, key); i >= 0 && i < len(r.row) {
+		return r.row[i]
+	}
+	return nil
 }
 
 func (r *props) fail(key string, v any) {
@@ -120,7 +147,7 @@ func (r *props) fail(key string, v any) {
 }
 
 func (r *props) str(key string) string {
-	switch v := r.m[key].(type) {
+	switch v := r.value(key).(type) {
 	case nil:
 		return ""
 	case string:
@@ -132,7 +159,7 @@ func (r *props) str(key string) string {
 }
 
 func (r *props) int64p(key string) *int64 {
-	switch v := r.m[key].(type) {
+	switch v := r.value(key).(type) {
 	case nil:
 		return nil
 	case int64:
@@ -159,7 +186,7 @@ func (r *props) money(key string) *domain.Money {
 }
 
 func (r *props) float(key string) *float64 {
-	switch v := r.m[key].(type) {
+	switch v := r.value(key).(type) {
 	case nil:
 		return nil
 	case float64:
@@ -171,7 +198,7 @@ func (r *props) float(key string) *float64 {
 }
 
 func (r *props) boolp(key string) *bool {
-	switch v := r.m[key].(type) {
+	switch v := r.value(key).(type) {
 	case nil:
 		return nil
 	case bool:
@@ -183,7 +210,7 @@ func (r *props) boolp(key string) *bool {
 }
 
 func (r *props) date(key string) *domain.Date {
-	switch v := r.m[key].(type) {
+	switch v := r.value(key).(type) {
 	case nil:
 		return nil
 	case neo4j.Date:
@@ -196,7 +223,7 @@ func (r *props) date(key string) *domain.Date {
 }
 
 func (r *props) strings(key string) []string {
-	switch v := r.m[key].(type) {
+	switch v := r.value(key).(type) {
 	case nil:
 		return nil
 	case []any:
@@ -227,7 +254,19 @@ func (r *props) json(key string, into any) {
 }
 
 func decodeNode(m map[string]any) (*domain.Node, error) {
-	r := &props{m: m}
+	return decodeProps(&props{m: m})
+}
+
+// decodePlain decodes a plainRow: a node holding its plain fields alone.
+func decodePlain(v any) (*domain.Node, error) {
+	row, ok := v.([]any)
+	if !ok || len(row) != len(plainProps) {
+		return nil, fmt.Errorf("a plain node row is %T of %d values, want %d", v, len(row), len(plainProps))
+	}
+	return decodeProps(&props{row: row})
+}
+
+func decodeProps(r *props) (*domain.Node, error) {
 	n := &domain.Node{
 		ID: domain.ID(r.str("id")), Kind: domain.Kind(r.str("kind")), Name: r.str("name"),
 		Description: r.str("description"), Code: r.str("code"), FullName: r.str("fullName"),

@@ -293,23 +293,29 @@ func nodeMap(v string) string {
 	return v + " {.*, searchAll: null, searchName: null}"
 }
 
-// plainMap projects a node's plain properties (domain.Node.Plain) alone:
-// not its sources, figures and tasks, the bulk of a node.
-func plainMap(v string) string {
-	return v + " {.id, .kind, .name, .description, .order, .code, .fullName, .validFrom, .validTo, .version}"
-}
-
-// PlainNodesByKind implements store.PlainReader.
+// PlainNodesByKind implements store.PlainReader: of each node only its
+// plain properties (plainRow), not its sources, figures and tasks, the bulk
+// of a node.
 func (s *Store) PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	const op = "plain nodes by kind"
 	l, err := label(kind)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, "plain nodes by kind", "MATCH (n:"+l+") RETURN "+plainMap("n")+" AS n ORDER BY n.order", nil)
+	recs, err := s.read(ctx, op, "MATCH (n:"+l+") WITH n ORDER BY n.order RETURN "+plainRow("n")+" AS n", nil)
 	if err != nil {
 		return nil, err
 	}
-	return nodesFrom("plain nodes by kind", recs, "n")
+	out := make([]*domain.Node, 0, len(recs))
+	for _, rec := range recs {
+		v, _ := rec.Get("n")
+		n, err := decodePlain(v)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // PlainFarNodes implements store.PlainReader in one query, as LinksBatch
@@ -338,7 +344,7 @@ func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]d
 	// One row, as in LinksBatch: the links in seed order, and each far node once.
 	recs, err := s.read(ctx, op, "CALL { "+strings.Join(branches, " UNION ALL ")+" } WITH q, at, seq, b ORDER BY seq "+
 		"WITH collect([q, at, b.id]) AS links, collect(DISTINCT b) AS far "+
-		"RETURN links, [b IN far | "+plainMap("b")+"] AS nodes", params)
+		"RETURN links, [b IN far | "+plainRow("b")+"] AS nodes", params)
 	if err != nil {
 		return nil, err
 	}
@@ -349,8 +355,7 @@ func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]d
 	far := map[string]*domain.Node{}
 	rawNodes, _ := row["nodes"].([]any)
 	for _, v := range rawNodes {
-		props, _ := v.(map[string]any)
-		n, err := decodeNode(props)
+		n, err := decodePlain(v)
 		if err != nil {
 			return nil, wrap(op, err)
 		}
