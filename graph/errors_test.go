@@ -16,6 +16,7 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/querylimit"
+	"github.com/bif-kk/orggraph/internal/search"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -108,8 +109,8 @@ func (s fakeStore) Audit(context.Context, store.AuditQuery) ([]domain.AuditEntry
 	return nil, s.check("Audit")
 }
 
-func (s fakeStore) SearchCandidates(context.Context, []string) ([]*domain.Node, error) {
-	return nil, s.check("SearchCandidates")
+func (s fakeStore) Search(context.Context, []string, int) ([]search.Hit, error) {
+	return nil, s.check("Search")
 }
 
 func (s fakeStore) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {

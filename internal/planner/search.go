@@ -28,9 +28,9 @@ func Search(ctx context.Context, st store.Store, text string, first int) ([]Hit,
 	if len(terms) == 0 {
 		return nil, fmt.Errorf("%w: search text has no letters or digits", domain.ErrInvalidInput)
 	}
-	candidates, err := st.SearchCandidates(ctx, terms)
+	hits, err := st.Search(ctx, terms, first)
 	if err != nil {
 		return nil, fmt.Errorf("planner: search: %w", err)
 	}
-	return search.Rank(candidates, terms, first), nil
+	return hits, nil
 }

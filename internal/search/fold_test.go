@@ -1,6 +1,10 @@
 package search
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+)
 
 func TestFold(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -26,5 +30,25 @@ func TestTermsDropsDuplicatesAndPunctuation(t *testing.T) {
 	want := []string{"fleksjob", "cba"}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("Terms = %q, want %q", got, want)
+	}
+}
+
+// ParseAll reads back every text All writes, empty parts included.
+func TestParseAllReadsBackAll(t *testing.T) {
+	texts := []Text{
+		{Name: "cba", Label: "center for beskaeftigelse", Body: "fleksjob og ressourceforloeb"},
+		{Name: "x"},
+		{Body: "only a body"},
+		{},
+		TextOf(&domain.Node{Name: "Ø | Å", Code: "CBA", Description: "a | b"}),
+	}
+	for _, want := range texts {
+		got, ok := ParseAll(want.All())
+		if !ok || got != want {
+			t.Errorf("ParseAll(%q) = %+v, %v; want %+v", want.All(), got, ok, want)
+		}
+	}
+	if _, ok := ParseAll("no separators"); ok {
+		t.Error("ParseAll took a text without its parts")
 	}
 }

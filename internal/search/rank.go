@@ -58,30 +58,61 @@ func Score(t Text, terms []string) float64 {
 	return score
 }
 
-// Rank scores candidates and returns the best first, at most first of them.
-// Ties go to document order, then to ID, so every store ranks identically.
-func Rank(candidates []*domain.Node, terms []string, first int) []Hit {
-	hits := make([]Hit, 0, len(candidates))
-	for _, n := range candidates {
-		if s := Score(TextOf(n), terms); s > 0 {
-			hits = append(hits, Hit{Node: n, Score: s})
+// Candidate is what ranking needs of a node: its folded text, and the
+// order and id that break ties.
+type Candidate struct {
+	ID    domain.ID
+	Order int
+	Text  Text
+}
+
+// Scored is a candidate that matched, with its score.
+type Scored struct {
+	Candidate
+	Score float64
+}
+
+// Best scores candidates and returns those that match, best first, at most
+// first of them. Ties go to document order, then to ID, so every store
+// ranks identically.
+func Best(candidates []Candidate, terms []string, first int) []Scored {
+	out := make([]Scored, 0, min(len(candidates), first))
+	for _, c := range candidates {
+		if s := Score(c.Text, terms); s > 0 {
+			out = append(out, Scored{Candidate: c, Score: s})
 		}
 	}
-	slices.SortFunc(hits, func(a, b Hit) int {
+	slices.SortFunc(out, func(a, b Scored) int {
 		switch {
 		case a.Score != b.Score:
 			if a.Score > b.Score {
 				return -1
 			}
 			return 1
-		case a.Node.Order != b.Node.Order:
-			return a.Node.Order - b.Node.Order
+		case a.Order != b.Order:
+			return a.Order - b.Order
 		default:
-			return strings.Compare(string(a.Node.ID), string(b.Node.ID))
+			return strings.Compare(string(a.ID), string(b.ID))
 		}
 	})
-	if len(hits) > first {
-		hits = hits[:first]
+	if len(out) > first {
+		out = out[:first]
+	}
+	return out
+}
+
+// Rank is Best over whole nodes, folding each one's text.
+func Rank(nodes []*domain.Node, terms []string, first int) []Hit {
+	byID := make(map[domain.ID]*domain.Node, len(nodes))
+	cs := make([]Candidate, len(nodes))
+	for i, n := range nodes {
+		byID[n.ID] = n
+		cs[i] = Candidate{ID: n.ID, Order: n.Order, Text: TextOf(n)}
+	}
+	best := Best(cs, terms, first)
+	hits := make([]Hit, len(best))
+	for i, s := range best {
+		hits[i] = Hit{Node: byID[s.ID], Score: s.Score}
 	}
 	return hits
 }

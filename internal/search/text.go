@@ -32,6 +32,17 @@ func TextOf(n *domain.Node) Text {
 // All is the whole text, for a containment test over every part at once.
 func (t Text) All() string { return t.Name + " | " + t.Label + " | " + t.Body }
 
+// ParseAll reads back the Text whose All is all: folded text holds no "|",
+// so the parts split where All joined them. A store that keeps All (Neo4j
+// does) ranks from it without folding again.
+func ParseAll(all string) (Text, bool) {
+	parts := strings.SplitN(all, " | ", 3)
+	if len(parts) != 3 {
+		return Text{}, false
+	}
+	return Text{Name: parts[0], Label: parts[1], Body: parts[2]}, true
+}
+
 // Matches reports whether every term occurs somewhere in the text.
 func (t Text) Matches(terms []string) bool {
 	if len(terms) == 0 {

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
 )
 
 // NodeReader reads nodes.
@@ -76,10 +77,10 @@ type Traverser interface {
 	// organisations that work with both, and benefits one pays to a group the
 	// other serves. Order is not significant.
 	Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error)
-	// SearchCandidates returns the nodes whose folded search text contains
-	// every folded term; ranking is done by the search package, so both
-	// stores rank alike.
-	SearchCandidates(ctx context.Context, terms []string) ([]*domain.Node, error)
+	// Search returns the nodes whose folded search text contains every
+	// folded term, ranked by search.Best (so both stores rank alike), best
+	// first, at most first of them.
+	Search(ctx context.Context, terms []string, first int) ([]search.Hit, error)
 }
 
 // Snapshotter reads the whole graph at once, for exports.

@@ -14,6 +14,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
+	"github.com/bif-kk/orggraph/internal/search"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/instrumented"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
@@ -91,7 +92,7 @@ func (f *fakeStore) PathsBetween(ctx context.Context, _, _ domain.ID, _ int) ([]
 func (f *fakeStore) Dependencies(ctx context.Context, _ []domain.ID) ([]domain.Shared, error) {
 	return nil, f.do(ctx)
 }
-func (f *fakeStore) SearchCandidates(ctx context.Context, _ []string) ([]*domain.Node, error) {
+func (f *fakeStore) Search(ctx context.Context, _ []string, _ int) ([]search.Hit, error) {
 	return nil, f.do(ctx)
 }
 func (f *fakeStore) Snapshot(ctx context.Context) (*domain.Graph, error) { return nil, f.do(ctx) }
@@ -159,8 +160,8 @@ var calls = []struct {
 		return err
 	}},
 	{"Dependencies", func(ctx context.Context, s store.Store) error { _, err := s.Dependencies(ctx, nil); return err }},
-	{"SearchCandidates", func(ctx context.Context, s store.Store) error {
-		_, err := s.SearchCandidates(ctx, []string{"cba"})
+	{"Search", func(ctx context.Context, s store.Store) error {
+		_, err := s.Search(ctx, []string{"cba"}, 10)
 		return err
 	}},
 	{"Snapshot", func(ctx context.Context, s store.Store) error { _, err := s.Snapshot(ctx); return err }},

@@ -6,6 +6,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -97,9 +98,9 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) (out []domain
 	return out, err
 }
 
-func (s *Store) SearchCandidates(ctx context.Context, terms []string) (out []*domain.Node, err error) {
-	err = s.observe(ctx, "SearchCandidates", func(ctx context.Context) (err error) {
-		out, err = s.next.SearchCandidates(ctx, terms)
+func (s *Store) Search(ctx context.Context, terms []string, first int) (out []search.Hit, err error) {
+	err = s.observe(ctx, "Search", func(ctx context.Context) (err error) {
+		out, err = s.next.Search(ctx, terms, first)
 		return err
 	}, attribute.Int("orggraph.store.terms", len(terms)))
 	return out, err

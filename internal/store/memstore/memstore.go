@@ -223,21 +223,27 @@ func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code 
 	return n, out, nil
 }
 
-// SearchCandidates implements store.Traverser.
-func (s *Store) SearchCandidates(ctx context.Context, terms []string) ([]*domain.Node, error) {
+// Search implements store.Traverser over the texts folded when the graph
+// was loaded.
+func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search.Hit, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sn := s.current()
-	var out []*domain.Node
+	var cs []search.Candidate
 	for _, ns := range sn.byKind {
 		for _, n := range ns {
-			if sn.text[n.ID].Matches(terms) {
-				out = append(out, n)
+			if t := sn.text[n.ID]; t.Matches(terms) {
+				cs = append(cs, search.Candidate{ID: n.ID, Order: n.Order, Text: t})
 			}
 		}
 	}
-	return out, nil
+	best := search.Best(cs, terms, first)
+	hits := make([]search.Hit, len(best))
+	for i, b := range best {
+		hits[i] = search.Hit{Node: sn.nodes[b.ID], Score: b.Score}
+	}
+	return hits, nil
 }
 
 // ImpactPaths implements store.Traverser with a depth-first walk from each node.

@@ -117,7 +117,7 @@ func TestClosedListsRefuseInjection(t *testing.T) {
 	if _, err := st.Links(ctx, []domain.ID{"centre:cba"}, store.LinkQuery{Kind: "SERVES]-() DELETE r //"}); !errors.Is(err, domain.ErrInvalidInput) {
 		t.Fatalf("type injection: %v", err)
 	}
-	if _, err := st.SearchCandidates(ctx, []string{"a* OR *"}); !errors.Is(err, domain.ErrInvalidInput) {
+	if _, err := st.Search(ctx, []string{"a* OR *"}, 10); !errors.Is(err, domain.ErrInvalidInput) {
 		t.Fatalf("lucene injection: %v", err)
 	}
 }

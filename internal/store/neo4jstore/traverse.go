@@ -10,6 +10,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
 )
 
 // pathColumns returns a path's nodes and its relationships as maps.
@@ -224,10 +225,12 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Sha
 	return out, nil
 }
 
-// SearchCandidates implements store.Traverser in one statement: the
-// full-text index over the folded text narrows the candidates, and the exact
-// containment test, the same as the memstore's, decides.
-func (s *Store) SearchCandidates(ctx context.Context, terms []string) ([]*domain.Node, error) {
+// Search implements store.Traverser in two statements: the full-text index
+// over the folded text narrows the candidates and the exact containment
+// test, the same as the memstore's, decides, returning of each only its id,
+// order and stored text; search.Best ranks those, and only the nodes ranked
+// are read whole.
+func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search.Hit, error) {
 	const op = "search"
 	if len(terms) == 0 {
 		return nil, nil
@@ -243,11 +246,42 @@ func (s *Store) SearchCandidates(ctx context.Context, terms []string) ([]*domain
 	}
 	recs, err := s.read(ctx, op, `CALL db.index.fulltext.queryNodes('node_search', $lucene) YIELD node
 WHERE all(t IN $terms WHERE node.searchAll CONTAINS t)
-RETURN properties(node) AS n`, map[string]any{"lucene": strings.Join(clauses, " "), "terms": terms})
+RETURN node.id AS id, node.order AS order, node.searchAll AS text`, map[string]any{"lucene": strings.Join(clauses, " "), "terms": terms})
 	if err != nil {
 		return nil, err
 	}
-	return nodesFrom(op, recs, "n")
+	cs := make([]search.Candidate, 0, len(recs))
+	for _, rec := range recs {
+		m := rec.AsMap()
+		id, _ := m["id"].(string)
+		order, _ := m["order"].(int64)
+		all, _ := m["text"].(string)
+		t, ok := search.ParseAll(all)
+		if id == "" || !ok {
+			return nil, wrap(op, fmt.Errorf("node %q has no search text", id))
+		}
+		cs = append(cs, search.Candidate{ID: domain.ID(id), Order: int(order), Text: t})
+	}
+	best := search.Best(cs, terms, first)
+	if len(best) == 0 {
+		return []search.Hit{}, nil
+	}
+	ids := make([]domain.ID, len(best))
+	for i, b := range best {
+		ids[i] = b.ID
+	}
+	nodes, err := s.NodesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]search.Hit, 0, len(best))
+	for _, b := range best {
+		// A node deleted since the first read is no longer a hit.
+		if n := nodes[b.ID]; n != nil {
+			hits = append(hits, search.Hit{Node: n, Score: b.Score})
+		}
+	}
+	return hits, nil
 }
 
 func folded(t string) bool {

@@ -411,7 +411,7 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
-	t.Run("SearchCandidates folds and needs every term", func(t *testing.T) {
+	t.Run("Search folds and needs every term", func(t *testing.T) {
 		tests := []struct {
 			query string
 			want  []domain.ID
@@ -426,14 +426,39 @@ func Run(t *testing.T, newStore NewStore) {
 			{"x-ray-nothing", nil},
 		}
 		for _, tt := range tests {
-			got, err := st.SearchCandidates(ctx, search.Terms(tt.query))
+			hits, err := st.Search(ctx, search.Terms(tt.query), 100)
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids := idsOf(got)
+			var ids []domain.ID
+			for _, h := range hits {
+				ids = append(ids, h.Node.ID)
+			}
 			slices.Sort(ids)
 			if !slices.Equal(ids, tt.want) {
 				t.Errorf("%q: got %v, want %v", tt.query, ids, tt.want)
+			}
+		}
+	})
+
+	t.Run("Search ranks as search.Rank does over the whole nodes", func(t *testing.T) {
+		for _, tt := range []struct {
+			query string
+			first int
+		}{{"ressourceforloeb", 100}, {"ressourceforloeb", 2}, {"center", 3}, {"job", 100}, {"a", 5}} {
+			terms := search.Terms(tt.query)
+			want := search.Rank(g.Nodes, terms, tt.first)
+			got, err := st.Search(ctx, terms, tt.first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 || len(got) != len(want) {
+				t.Fatalf("%q first %d: %d hits, want %d", tt.query, tt.first, len(got), len(want))
+			}
+			for i := range want {
+				if got[i].Node.ID != want[i].Node.ID || got[i].Score != want[i].Score || !reflect.DeepEqual(got[i].Node, want[i].Node) {
+					t.Fatalf("%q first %d, hit %d: %s %v, want %s %v", tt.query, tt.first, i, got[i].Node.ID, got[i].Score, want[i].Node.ID, want[i].Score)
+				}
 			}
 		}
 	})
