@@ -22,7 +22,7 @@ type depKey struct {
 // fetchDependencies works out a batch of centres' dependencies with one
 // planner call per day asked for: a list of centres, or the matrix, costs
 // one store call.
-func fetchDependencies(st store.Store) func(context.Context, []depKey) (map[depKey][]planner.Dependency, error) {
+func fetchDependencies(st store.Store, prime func(map[domain.ID][]planner.Dependency)) func(context.Context, []depKey) (map[depKey][]planner.Dependency, error) {
 	return func(ctx context.Context, keys []depKey) (map[depKey][]planner.Dependency, error) {
 		byDay := map[domain.Date][]domain.ID{}
 		var days []domain.Date // deterministic call order
@@ -38,6 +38,7 @@ func fetchDependencies(st store.Store) func(context.Context, []depKey) (map[depK
 			if err != nil {
 				return nil, err
 			}
+			prime(found)
 			for _, c := range byDay[day] {
 				out[depKey{Centre: c, AsOf: day}] = found[c]
 			}

@@ -93,8 +93,8 @@ func (s fakeStore) PathsBetween(context.Context, domain.ID, domain.ID, int) ([]d
 	return nil, s.check("PathsBetween")
 }
 
-func (s fakeStore) Dependencies(context.Context, []domain.ID) ([]domain.Shared, error) {
-	return nil, s.check("Dependencies")
+func (s fakeStore) Dependencies(context.Context, []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error) {
+	return nil, nil, s.check("Dependencies")
 }
 
 func (s fakeStore) Snapshot(context.Context) (*domain.Graph, error) {

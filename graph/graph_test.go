@@ -225,7 +225,7 @@ type countingStore struct {
 	nodesByID, links, dependencies, impactPaths atomic.Int32
 }
 
-func (s *countingStore) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error) {
+func (s *countingStore) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error) {
 	s.dependencies.Add(1)
 	return s.Store.Dependencies(ctx, ids)
 }

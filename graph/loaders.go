@@ -51,13 +51,14 @@ type loaders struct {
 func newLoaders(st store.Store, wait time.Duration) *loaders {
 	opt := dataloadgen.WithWait(wait)
 	l := &loaders{
-		kinds:        dataloadgen.NewMappedLoader(fetchKinds(st), opt),
-		nodes:        dataloadgen.NewMappedLoader(fetchNodes(st), opt),
-		impacts:      dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
-		dependencies: dataloadgen.NewMappedLoader(fetchDependencies(st), opt),
-		changes:      dataloadgen.NewMappedLoader(fetchChanges(st), opt),
+		kinds:   dataloadgen.NewMappedLoader(fetchKinds(st), opt),
+		nodes:   dataloadgen.NewMappedLoader(fetchNodes(st), opt),
+		impacts: dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
+
+		changes: dataloadgen.NewMappedLoader(fetchChanges(st), opt),
 	}
 	l.links = dataloadgen.NewMappedLoader(fetchLinks(st, l.askNextLevel), opt)
+	l.dependencies = dataloadgen.NewMappedLoader(fetchDependencies(st, l.primeDependencies), opt)
 	return l
 }
 
@@ -381,6 +382,20 @@ func loadImpacts(ctx context.Context, ids []domain.ID) ([]*planner.Impact, error
 		primeImpact(l, imp)
 	}
 	return imps, err
+}
+
+// primeDependencies puts the nodes dependencies name into the request's
+// cache: the other centres, and what they share, need no lookup.
+func (l *loaders) primeDependencies(found map[domain.ID][]planner.Dependency) {
+	for _, deps := range found {
+		if len(deps) > 0 {
+			// Every dependency of one call holds the same nodes.
+			for id, n := range deps[0].Nodes {
+				l.nodes.Prime(id, n)
+			}
+			return
+		}
+	}
 }
 
 // primeImpact puts the nodes an impact read into the request's cache: its

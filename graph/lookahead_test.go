@@ -47,6 +47,11 @@ func (c *callLog) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, cod
 	return c.Store.NodeByCodeWithLinks(ctx, kind, code, qs)
 }
 
+func (c *callLog) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error) {
+	c.note("Dependencies")
+	return c.Store.Dependencies(ctx, ids)
+}
+
 func (c *callLog) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
 	c.note("Links " + string(q.Kind))
 	return c.Store.Links(ctx, ids, q)
@@ -80,6 +85,8 @@ func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
 		{"a list as of a day", `{ centre(code: "CBA") { targetGroups(asOf: "2026-01-01") { name } } }`, []string{"NodeByCodeWithLinks"}},
 		{"the next level is a store call of its own", `{ centre(code: "CBA") { targetGroups { servedBy { code } } } }`, []string{"NodeByCodeWithLinks", "LinksBatch"}},
 		{"one call for all the lists of a level", `{ centre(code: "CBA") { targetGroups { servedBy { code } receives { name } } } }`, []string{"NodeByCodeWithLinks", "LinksBatch"}},
+		// The other centres, and what is shared, come with the dependencies.
+		{"a centre's dependencies", `{ centre(code: "CSI") { code dependencies { centre { code name } total shared { node { id name } statement } } } }`, []string{"NodeByCodeWithLinks", "Dependencies"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

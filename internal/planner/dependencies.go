@@ -17,6 +17,9 @@ type Dependency struct {
 	// order), then in document order.
 	Shared []domain.Shared
 	Counts map[domain.SharedKind]int
+	// Nodes holds the nodes Shared names, Other among them, as the store
+	// read them with it: they need no lookup of their own.
+	Nodes map[domain.ID]*domain.Node
 }
 
 // Total is how many things the two share.
@@ -25,21 +28,7 @@ func (d Dependency) Total() int { return len(d.Shared) }
 // DependenciesOf works out, for each of centres, what it shares with every
 // other centre, most first. With asOf, only what holds on that day counts.
 func DependenciesOf(ctx context.Context, st store.Store, centres []domain.ID, asOf *domain.Date) (map[domain.ID][]Dependency, error) {
-	shared, err := st.Dependencies(ctx, centres)
-	if err != nil {
-		return nil, fmt.Errorf("planner: dependencies: %w", err)
-	}
-	seen := map[domain.ID]bool{}
-	var ids []domain.ID
-	for _, s := range shared {
-		for _, id := range []domain.ID{s.Other, s.Via, s.Also} {
-			if id != "" && !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-	}
-	nodes, err := st.NodesByID(ctx, ids)
+	shared, nodes, err := st.Dependencies(ctx, centres)
 	if err != nil {
 		return nil, fmt.Errorf("planner: dependencies: %w", err)
 	}
@@ -68,7 +57,7 @@ func DependenciesOf(ctx context.Context, st store.Store, centres []domain.ID, as
 		k := pair{s.Centre, s.Other}
 		d := byPair[k]
 		if d == nil {
-			d = &Dependency{Centre: s.Centre, Other: s.Other, Counts: map[domain.SharedKind]int{}}
+			d = &Dependency{Centre: s.Centre, Other: s.Other, Counts: map[domain.SharedKind]int{}, Nodes: nodes}
 			byPair[k] = d
 		}
 		// Two benefit flows over one benefit and group are one flow.

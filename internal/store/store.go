@@ -76,7 +76,9 @@ type Traverser interface {
 	// other centre: target groups both serve, interventions both deliver,
 	// organisations that work with both, and benefits one pays to a group the
 	// other serves. Order is not significant.
-	Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error)
+	// The map holds every node the answer names (Other, Via, Also), so a
+	// caller needs no second read to show or order them.
+	Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error)
 	// Search returns the nodes whose folded search text contains every
 	// folded term, ranked by search.Best (so both stores rank alike), best
 	// first, at most first of them.

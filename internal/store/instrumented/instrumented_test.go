@@ -89,8 +89,8 @@ func (f *fakeStore) ImpactPaths(ctx context.Context, _ []domain.ID, _ int) (map[
 func (f *fakeStore) PathsBetween(ctx context.Context, _, _ domain.ID, _ int) ([]domain.Path, error) {
 	return nil, f.do(ctx)
 }
-func (f *fakeStore) Dependencies(ctx context.Context, _ []domain.ID) ([]domain.Shared, error) {
-	return nil, f.do(ctx)
+func (f *fakeStore) Dependencies(ctx context.Context, _ []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error) {
+	return nil, nil, f.do(ctx)
 }
 func (f *fakeStore) Search(ctx context.Context, _ []string, _ int) ([]search.Hit, error) {
 	return nil, f.do(ctx)
@@ -159,7 +159,7 @@ var calls = []struct {
 		_, err := s.PathsBetween(ctx, "a:a", "b:b", 3)
 		return err
 	}},
-	{"Dependencies", func(ctx context.Context, s store.Store) error { _, err := s.Dependencies(ctx, nil); return err }},
+	{"Dependencies", func(ctx context.Context, s store.Store) error { _, _, err := s.Dependencies(ctx, nil); return err }},
 	{"Search", func(ctx context.Context, s store.Store) error {
 		_, err := s.Search(ctx, []string{"cba"}, 10)
 		return err

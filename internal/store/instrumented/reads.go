@@ -90,12 +90,12 @@ func (s *Store) PathsBetween(ctx context.Context, from, to domain.ID, maxLen int
 	return out, err
 }
 
-func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) (out []domain.Shared, err error) {
+func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) (out []domain.Shared, nodes map[domain.ID]*domain.Node, err error) {
 	err = s.observe(ctx, "Dependencies", func(ctx context.Context) (err error) {
-		out, err = s.next.Dependencies(ctx, ids)
+		out, nodes, err = s.next.Dependencies(ctx, ids)
 		return err
 	}, attribute.Int("orggraph.store.ids", len(ids)))
-	return out, err
+	return out, nodes, err
 }
 
 func (s *Store) Search(ctx context.Context, terms []string, first int) (out []search.Hit, err error) {

@@ -331,9 +331,9 @@ func (w *walker) walk(at domain.ID) {
 }
 
 // Dependencies implements store.Traverser.
-func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error) {
+func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sn := s.current()
 	of := func(adj map[domain.ID][]domain.Link, id domain.ID, kind domain.RelKind) []domain.Link {
@@ -388,7 +388,15 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Sha
 			}
 		}
 	}
-	return out, nil
+	nodes := map[domain.ID]*domain.Node{}
+	for _, sh := range out {
+		for _, id := range []domain.ID{sh.Other, sh.Via, sh.Also} {
+			if n := sn.nodes[id]; n != nil {
+				nodes[id] = n
+			}
+		}
+	}
+	return out, nodes, nil
 }
 
 // Snapshot implements store.Snapshotter.

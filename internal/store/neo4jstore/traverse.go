@@ -197,32 +197,52 @@ CALL {
   MATCH (a)-[r1:SERVES]->(y)<-[r2:PAID_TO]-(x)<-[r3:PAYS]-(b:Centre) WHERE b <> a
   RETURN b.id AS other, 'BENEFIT_FLOW' AS kind, x.id AS via, y.id AS also, [r1, r2, r3] AS rels
 }
-RETURN a.id AS centre, other, kind, via, also,
-       [r IN rels | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)}] AS rels`
+WITH collect({centre: a.id, other: other, kind: kind, via: via, also: also,
+       rels: [r IN rels | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)}]}) AS rows
+WITH rows, reduce(ids = [], row IN rows | ids + [row.other, row.via] + CASE WHEN row.also IS NULL THEN [] ELSE [row.also] END) AS named
+UNWIND (CASE WHEN named = [] THEN [null] ELSE named END) AS id
+WITH rows, collect(DISTINCT id) AS ids
+OPTIONAL MATCH (n:Node) WHERE n.id IN ids
+RETURN rows, collect(` + "n {.*, searchAll: null, searchName: null}" + `) AS nodes`
 
 // Dependencies implements store.Traverser in one Cypher statement.
-func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, error) {
+func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error) {
 	const op = "dependencies"
 	if len(ids) == 0 {
-		return nil, ctx.Err()
+		return nil, nil, ctx.Err()
 	}
 	recs, err := s.read(ctx, op, dependenciesQuery, map[string]any{"ids": idStrings(ids)})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]domain.Shared, 0, len(recs))
-	for _, rec := range recs {
-		m := rec.AsMap()
+	if len(recs) != 1 {
+		return nil, nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	}
+	row := recs[0].AsMap()
+	rows, _ := row["rows"].([]any)
+	out := make([]domain.Shared, 0, len(rows))
+	for _, v := range rows {
+		m, _ := v.(map[string]any)
 		str := func(k string) domain.ID { v, _ := m[k].(string); return domain.ID(v) }
 		rels, err := relsFrom(m["rels"])
 		if err != nil {
-			return nil, wrap(op, err)
+			return nil, nil, wrap(op, err)
 		}
 		kind, _ := m["kind"].(string)
 		out = append(out, domain.Shared{Centre: str("centre"), Other: str("other"), Kind: domain.SharedKind(kind),
 			Via: str("via"), Also: str("also"), Rels: rels})
 	}
-	return out, nil
+	rawNodes, _ := row["nodes"].([]any)
+	nodes := make(map[domain.ID]*domain.Node, len(rawNodes))
+	for _, v := range rawNodes {
+		props, _ := v.(map[string]any)
+		n, err := decodeNode(props)
+		if err != nil {
+			return nil, nil, wrap(op, err)
+		}
+		nodes[n.ID] = n
+	}
+	return out, nodes, nil
 }
 
 // Search implements store.Traverser in two statements: the full-text index

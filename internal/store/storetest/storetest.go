@@ -387,9 +387,31 @@ func Run(t *testing.T, newStore NewStore) {
 	})
 
 	t.Run("Dependencies", func(t *testing.T) {
-		got, err := st.Dependencies(ctx, []domain.ID{"centre:cba", "centre:ydelsesservice", "organisation:sof"})
+		got, nodes, err := st.Dependencies(ctx, []domain.ID{"centre:cba", "centre:ydelsesservice", "organisation:sof"})
 		if err != nil {
 			t.Fatal(err)
+		}
+		byID := map[domain.ID]*domain.Node{}
+		for _, n := range g.Nodes {
+			byID[n.ID] = n
+		}
+		named := 0
+		for _, s := range got {
+			for _, id := range []domain.ID{s.Other, s.Via, s.Also} {
+				if id == "" {
+					continue
+				}
+				named++
+				if !reflect.DeepEqual(nodes[id], byID[id]) {
+					t.Fatalf("dependencies name %s but carry %+v", id, nodes[id])
+				}
+			}
+		}
+		if named == 0 {
+			t.Fatal("no dependency names a node")
+		}
+		if none, nodes, err := st.Dependencies(ctx, []domain.ID{"organisation:sof"}); err != nil || len(none) != 0 || len(nodes) != 0 {
+			t.Fatalf("a non-centre's dependencies: %v, %v, %v", none, nodes, err)
 		}
 		var keys []string
 		for _, s := range got {
