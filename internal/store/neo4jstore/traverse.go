@@ -245,11 +245,11 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Sha
 	return out, nodes, nil
 }
 
-// Search implements store.Traverser in two statements: the full-text index
-// over the folded text narrows the candidates and the exact containment
-// test, the same as the memstore's, decides, returning of each only its id,
-// order and stored text; search.Best ranks those, and only the nodes ranked
-// are read whole.
+// Search implements store.Traverser: the full-text index over the folded
+// text narrows the candidates and the exact containment test, the same as
+// the memstore's, decides, returning of each only its id, order and stored
+// text; search.Best ranks those. Where there are more candidates than
+// first, a second statement reads only the nodes ranked whole.
 func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search.Hit, error) {
 	const op = "search"
 	if len(terms) == 0 {
@@ -264,18 +264,31 @@ func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search
 		}
 		clauses[i] = "+*" + t + "*"
 	}
+	// Every candidate is a hit (a match scores above 0), so where there are
+	// no more than first of them they come whole at once.
 	recs, err := s.read(ctx, op, `CALL db.index.fulltext.queryNodes('node_search', $lucene) YIELD node
 WHERE all(t IN $terms WHERE node.searchAll CONTAINS t)
-RETURN node.id AS id, node.order AS order, node.searchAll AS text`, map[string]any{"lucene": strings.Join(clauses, " "), "terms": terms})
+WITH collect(node) AS ns
+RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
+       CASE WHEN size(ns) <= $first THEN [n IN ns | `+nodeMap("n")+`] ELSE [] END AS nodes`,
+		map[string]any{"lucene": strings.Join(clauses, " "), "terms": terms, "first": first})
 	if err != nil {
 		return nil, err
 	}
-	cs := make([]search.Candidate, 0, len(recs))
-	for _, rec := range recs {
-		m := rec.AsMap()
-		id, _ := m["id"].(string)
-		order, _ := m["order"].(int64)
-		all, _ := m["text"].(string)
+	if len(recs) != 1 {
+		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	}
+	row := recs[0].AsMap()
+	raw, _ := row["candidates"].([]any)
+	cs := make([]search.Candidate, 0, len(raw))
+	for _, v := range raw {
+		c, _ := v.([]any)
+		if len(c) != 3 {
+			return nil, wrap(op, fmt.Errorf("a candidate of %d values", len(c)))
+		}
+		id, _ := c[0].(string)
+		order, _ := c[1].(int64)
+		all, _ := c[2].(string)
 		t, ok := search.ParseAll(all)
 		if id == "" || !ok {
 			return nil, wrap(op, fmt.Errorf("node %q has no search text", id))
@@ -286,13 +299,24 @@ RETURN node.id AS id, node.order AS order, node.searchAll AS text`, map[string]a
 	if len(best) == 0 {
 		return []search.Hit{}, nil
 	}
-	ids := make([]domain.ID, len(best))
-	for i, b := range best {
-		ids[i] = b.ID
+	nodes := map[domain.ID]*domain.Node{}
+	rawNodes, _ := row["nodes"].([]any)
+	for _, v := range rawNodes {
+		props, _ := v.(map[string]any)
+		n, err := decodeNode(props)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		nodes[n.ID] = n
 	}
-	nodes, err := s.NodesByID(ctx, ids)
-	if err != nil {
-		return nil, err
+	if len(nodes) == 0 {
+		ids := make([]domain.ID, len(best))
+		for i, b := range best {
+			ids[i] = b.ID
+		}
+		if nodes, err = s.NodesByID(ctx, ids); err != nil {
+			return nil, err
+		}
 	}
 	hits := make([]search.Hit, 0, len(best))
 	for _, b := range best {
