@@ -34,6 +34,7 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	rateBurst := fs.Int("rate-burst", env.int("ORGGRAPH_RATE_BURST", defaultRateBurst), "requests each client may make at once; 0: twice --rate-limit (env ORGGRAPH_RATE_BURST)")
 	trustProxy := fs.Bool("trust-proxy", env.bool("ORGGRAPH_TRUST_PROXY", false), "take the client's address from the last X-Forwarded-For entry; only behind a proxy of your own that appends it (env ORGGRAPH_TRUST_PROXY)")
 	requestTimeout := fs.Duration("request-timeout", env.duration("ORGGRAPH_REQUEST_TIMEOUT", httpserver.DefaultRequestTimeout), "bound on each request; 0: none but the server's own (env ORGGRAPH_REQUEST_TIMEOUT)")
+	maxInFlight := fs.Int("max-in-flight", env.int("ORGGRAPH_MAX_IN_FLIGHT", httpserver.DefaultMaxInFlight()), "how many GraphQL requests run at once; the rest queue, first come first served, within --request-timeout; 0: no limit (env ORGGRAPH_MAX_IN_FLIGHT)")
 	loaderWait := fs.Duration("loader-wait", env.duration("ORGGRAPH_LOADER_WAIT", 0), "how long each GraphQL loader collects keys before one store call; 0: "+graph.MemoryLoaderWait.String()+" on the memory store, "+graph.DefaultLoaderWait.String()+" on Neo4j (env ORGGRAPH_LOADER_WAIT)")
 	return func() (httpserver.Options, error) {
 		errs := env.errs
@@ -54,6 +55,9 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 		if *requestTimeout < 0 {
 			errs = append(errs, fmt.Errorf("--request-timeout %s is negative", *requestTimeout))
 		}
+		if *maxInFlight < 0 {
+			errs = append(errs, fmt.Errorf("--max-in-flight %d is negative", *maxInFlight))
+		}
 		if err := errors.Join(errs...); err != nil {
 			return httpserver.Options{}, err
 		}
@@ -67,9 +71,19 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 			RateLimit:      *rateLimit,
 			RateBurst:      *rateBurst,
 			RequestTimeout: zeroMeansNone(*requestTimeout),
+			MaxInFlight:    zeroMeansNoLimit(*maxInFlight),
 			GraphQL:        graph.Options{LoaderWait: *loaderWait},
 		}, nil
 	}
+}
+
+// zeroMeansNoLimit turns the command line's 0 ("no limit") into the
+// negative httpserver.Options reads as no limit (its zero takes the default).
+func zeroMeansNoLimit(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // zeroMeansNone turns the command line's 0 ("none") into the negative

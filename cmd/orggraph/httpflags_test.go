@@ -15,6 +15,7 @@ func TestHTTPFlags(t *testing.T) {
 	defaults := httpserver.Options{
 		Playground: true, Introspection: true, Suggestions: true,
 		CacheMaxAge: -1, RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second, // -1: revalidate every time, planners write
+		MaxInFlight: httpserver.DefaultMaxInFlight(),
 	}
 	with := func(change func(*httpserver.Options)) httpserver.Options {
 		o := defaults
@@ -35,22 +36,27 @@ func TestHTTPFlags(t *testing.T) {
 			"ORGGRAPH_PLAYGROUND": "false", "ORGGRAPH_INTROSPECTION": "0", "ORGGRAPH_SUGGESTIONS": "false",
 			"ORGGRAPH_CORS_ORIGINS": "https://intranet.kk.dk, http://localhost:3000/", "ORGGRAPH_CACHE_MAX_AGE": "5m",
 			"ORGGRAPH_RATE_LIMIT": "2.5", "ORGGRAPH_RATE_BURST": "5", "ORGGRAPH_TRUST_PROXY": "true",
-			"ORGGRAPH_REQUEST_TIMEOUT": "3s",
+			"ORGGRAPH_REQUEST_TIMEOUT": "3s", "ORGGRAPH_MAX_IN_FLIGHT": "9",
 		}, httpserver.Options{
 			CORSOrigins: []string{"https://intranet.kk.dk", "http://localhost:3000"},
 			CacheMaxAge: 5 * time.Minute, RateLimit: 2.5, RateBurst: 5, TrustProxy: true, RequestTimeout: 3 * time.Second,
+			MaxInFlight: 9,
 		}, ""},
 		{"flags beat the environment", []string{"--rate-limit", "7", "--cors-origins", "https://a.kk.dk"},
 			map[string]string{"ORGGRAPH_RATE_LIMIT": "2", "ORGGRAPH_CORS_ORIGINS": "https://b.kk.dk"},
 			with(func(o *httpserver.Options) { o.RateLimit, o.CORSOrigins = 7, []string{"https://a.kk.dk"} }), ""},
-		{"0 turns things off", []string{"--rate-limit", "0", "--cache-max-age", "0", "--request-timeout", "0"}, nil,
-			with(func(o *httpserver.Options) { o.RateLimit, o.CacheMaxAge, o.RequestTimeout = 0, -1, -1 }), ""},
+		{"0 turns things off", []string{"--rate-limit", "0", "--cache-max-age", "0", "--request-timeout", "0", "--max-in-flight", "0"}, nil,
+			with(func(o *httpserver.Options) {
+				o.RateLimit, o.CacheMaxAge, o.RequestTimeout, o.MaxInFlight = 0, -1, -1, -1
+			}), ""},
 		{"a wildcard origin", []string{"--cors-origins", "*"}, nil, httpserver.Options{}, `"*" is not an exact origin`},
 		{"an origin with a path", []string{"--cors-origins", "https://kk.dk/intranet"}, nil, httpserver.Options{}, "not an exact origin"},
 		{"an origin without a scheme", []string{"--cors-origins", "intranet.kk.dk"}, nil, httpserver.Options{}, "not an exact origin"},
 		{"a subdomain pattern", []string{"--cors-origins", "https://*.kk.dk"}, nil, httpserver.Options{}, "not an exact origin"},
 		{"a negative rate", []string{"--rate-limit", "-1"}, nil, httpserver.Options{}, "--rate-limit"},
 		{"a negative timeout", []string{"--request-timeout", "-1s"}, nil, httpserver.Options{}, "--request-timeout"},
+		{"a negative in-flight limit", []string{"--max-in-flight", "-2"}, nil, httpserver.Options{}, "--max-in-flight"},
+		{"a bad in-flight limit", nil, map[string]string{"ORGGRAPH_MAX_IN_FLIGHT": "many"}, httpserver.Options{}, "ORGGRAPH_MAX_IN_FLIGHT"},
 		{"a bad environment value", nil, map[string]string{"ORGGRAPH_PLAYGROUND": "perhaps", "ORGGRAPH_RATE_BURST": "lots"}, httpserver.Options{},
 			`ORGGRAPH_PLAYGROUND="perhaps" is not true or false`},
 	}

@@ -45,6 +45,9 @@ func withDefaults(opts Options) Options {
 	if opts.RequestTimeout == 0 {
 		opts.RequestTimeout = DefaultRequestTimeout
 	}
+	if opts.MaxInFlight == 0 {
+		opts.MaxInFlight = DefaultMaxInFlight()
+	}
 	if opts.RateLimit > 0 && opts.RateBurst <= 0 {
 		opts.RateBurst = max(1, int(math.Ceil(2*opts.RateLimit)))
 	}

@@ -48,6 +48,10 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 	gql := graph.NewHandler(logger, st, gqlOpts)
 	r.Route("/graphql", func(r chi.Router) {
 		r.Use(limitBody(opts.MaxBodyBytes), requireJSON(opts.Metrics), cacheQueries(opts.CacheMaxAge), authenticate)
+		if opts.MaxInFlight > 0 {
+			// Last, so that what is refused anyway does not queue.
+			r.Use(limitInFlight(opts.MaxInFlight))
+		}
 		r.Get("/", gql.ServeHTTP)
 		r.Post("/", gql.ServeHTTP)
 		r.Options("/", gql.ServeHTTP)

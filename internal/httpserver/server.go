@@ -48,6 +48,10 @@ type Options struct {
 	// RequestTimeout bounds each request (DefaultRequestTimeout); negative
 	// means no bound but the http.Server's own.
 	RequestTimeout time.Duration
+	// MaxInFlight is how many GraphQL requests run at once
+	// (DefaultMaxInFlight); the others queue, first come first served,
+	// within their timeout. Negative means no limit.
+	MaxInFlight int
 
 	// Tokens are the bearer tokens that may read and write; nil means none.
 	// ReadsNeedToken refuses reads without a valid token.
