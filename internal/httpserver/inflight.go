@@ -8,8 +8,9 @@ import (
 )
 
 // DefaultMaxInFlight is how many GraphQL requests run at once unless told
-// otherwise: two for each core Go may use.
-func DefaultMaxInFlight() int { return 2 * runtime.GOMAXPROCS(0) }
+// otherwise: four for each core Go may use, enough to keep the cores busy
+// while requests wait on Neo4j (docs/BENCHMARKS.md compares 2, 3 and 4).
+func DefaultMaxInFlight() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // limitInFlight lets at most n requests run at once; the rest wait their
 // turn, first come first served, until their deadline (the request
