@@ -2,15 +2,14 @@ package graph
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -254,7 +253,7 @@ func (failingLinks) LinksBatch(context.Context, map[store.LinkQuery][]domain.ID)
 	return nil, errors.New("bolt: connection reset by peer")
 }
 
-func (failingLinks) PlainFarNodes(context.Context, map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
+func (failingLinks) PlainListing(context.Context, []store.Listing) (*store.Listed, error) {
 	return nil, errors.New("bolt: connection reset by peer")
 }
 
@@ -273,15 +272,15 @@ func TestDirectLeavesAStoreErrorToGQLGen(t *testing.T) {
 	}
 }
 
-// panickingKinds panics in NodesByKind and PlainNodesByKind, as a store
-// with a bug would.
+// panickingKinds panics in NodesByKind and PlainListing, as a store with a
+// bug would.
 type panickingKinds struct{ store.Store }
 
 func (panickingKinds) NodesByKind(context.Context, domain.Kind) ([]*domain.Node, error) {
 	panic("nil map in the store")
 }
 
-func (panickingKinds) PlainNodesByKind(context.Context, domain.Kind) ([]*domain.Node, error) {
+func (panickingKinds) PlainListing(context.Context, []store.Listing) (*store.Listed, error) {
 	panic("nil map in the store")
 }
 
@@ -302,54 +301,38 @@ func TestDirectRecoversFromAPanic(t *testing.T) {
 	}
 }
 
-// countingReads counts the store calls of the direct path.
+// countingReads records the listings the direct path asks for.
 type countingReads struct {
 	store.Store
-	mu      sync.Mutex
-	kinds   int
-	batches [][]store.LinkQuery
+	mu       sync.Mutex
+	listings [][]store.Listing
 }
 
-func (c *countingReads) PlainNodesByKind(ctx context.Context, k domain.Kind) ([]*domain.Node, error) {
+func (c *countingReads) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
 	c.mu.Lock()
-	c.kinds++
+	c.listings = append(c.listings, roots)
 	c.mu.Unlock()
-	return c.Store.PlainNodesByKind(ctx, k)
+	return c.Store.PlainListing(ctx, roots)
 }
 
-func (c *countingReads) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
-	c.mu.Lock()
-	qs := slices.Collect(maps.Keys(batch))
-	slices.SortFunc(qs, func(a, b store.LinkQuery) int {
-		return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), cmp.Compare(a.Dir, b.Dir))
-	})
-	c.batches = append(c.batches, qs)
-	c.mu.Unlock()
-	return c.Store.PlainFarNodes(ctx, batch)
-}
-
-// The deep listing costs one store call for its root and one per level of
-// lists, every list of a level in it, at any size; links read already are
-// not read again.
-func TestDirectReadsALevelInOneCall(t *testing.T) {
-	for _, scale := range []int{1, 3} {
-		st := &countingReads{Store: seedStore(t, scale)}
-		h := NewHandler(slog.New(slog.DiscardHandler), st, Options{})
-		_, served := postDirect(t, h, `{ centres { code targetGroups { name servedBy { code interventions { name } targetGroups { name receives { name } } } } } }`, nil)
-		if !served {
-			t.Fatal("the direct path did not serve the deep listing")
-		}
-		serves := store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing}
-		// The centres that serve a target group are among those read at
-		// the root, whose target groups are known by the third level.
-		want := [][]store.LinkQuery{
-			{serves},
-			{{Kind: domain.RelServes, Dir: domain.Incoming}},
-			{{Kind: domain.RelDelivers, Dir: domain.Outgoing}},
-			{{Kind: domain.RelPaidTo, Dir: domain.Incoming}},
-		}
-		if st.kinds != 1 || !slices.EqualFunc(st.batches, want, slices.Equal) {
-			t.Fatalf("%d×: %d PlainNodesByKind and PlainFarNodes %v, want 1 and %v", scale, st.kinds, st.batches, want)
-		}
+// The deep listing is one store call, whose shape is the selection's lists.
+func TestDirectReadsAListingInOneCall(t *testing.T) {
+	st := &countingReads{Store: seedStore(t, 1)}
+	h := NewHandler(slog.New(slog.DiscardHandler), st, Options{})
+	_, served := postDirect(t, h, `{ centres { code targetGroups { name servedBy { code interventions { name } targetGroups { name receives { name } } } } } }`, nil)
+	if !served {
+		t.Fatal("the direct path did not serve the deep listing")
+	}
+	q := func(k domain.RelKind, d domain.Direction) store.LinkQuery { return store.LinkQuery{Kind: k, Dir: d} }
+	want := []store.Listing{{Kind: domain.KindCentre, Lists: []store.ListingList{
+		{Q: q(domain.RelServes, domain.Outgoing), Lists: []store.ListingList{
+			{Q: q(domain.RelServes, domain.Incoming), Lists: []store.ListingList{
+				{Q: q(domain.RelDelivers, domain.Outgoing)},
+				{Q: q(domain.RelServes, domain.Outgoing), Lists: []store.ListingList{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
+			}},
+		}},
+	}}}
+	if len(st.listings) != 1 || !reflect.DeepEqual(st.listings[0], want) {
+		t.Fatalf("store calls %+v, want one listing %+v", st.listings, want)
 	}
 }

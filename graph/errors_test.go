@@ -125,22 +125,45 @@ func (s fakeStore) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]d
 	return out, nil
 }
 
-func (s fakeStore) PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
-	return s.NodesByKind(ctx, kind)
-}
-
-func (s fakeStore) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
-	found, err := s.LinksBatch(ctx, batch)
-	if err != nil {
-		return nil, err
-	}
-	out := map[store.LinkQuery]map[domain.ID][]*domain.Node{}
-	for q, byID := range found {
-		out[q] = map[domain.ID][]*domain.Node{}
-		for id, links := range byID {
-			for _, l := range links {
-				out[q][id] = append(out[q][id], l.Node)
+// PlainListing reads the listing level by level through the fake's own
+// NodesByKind and LinksBatch, so their failures reach the direct path.
+func (s fakeStore) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
+	out := &store.Listed{Roots: map[domain.Kind][]*domain.Node{}, Far: map[store.LinkQuery]map[domain.ID][]*domain.Node{}}
+	var walk func(ns []*domain.Node, lists []store.ListingList) error
+	walk = func(ns []*domain.Node, lists []store.ListingList) error {
+		for _, l := range lists {
+			ids := make([]domain.ID, len(ns))
+			for i, n := range ns {
+				ids[i] = n.ID
 			}
+			found, err := s.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{l.Q: ids})
+			if err != nil {
+				return err
+			}
+			if out.Far[l.Q] == nil {
+				out.Far[l.Q] = map[domain.ID][]*domain.Node{}
+			}
+			var next []*domain.Node
+			for id, links := range found[l.Q] {
+				for _, link := range links {
+					out.Far[l.Q][id] = append(out.Far[l.Q][id], link.Node)
+					next = append(next, link.Node)
+				}
+			}
+			if err := walk(next, l.Lists); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, r := range roots {
+		ns, err := s.NodesByKind(ctx, r.Kind)
+		if err != nil {
+			return nil, err
+		}
+		out.Roots[r.Kind] = ns
+		if err := walk(ns, r.Lists); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

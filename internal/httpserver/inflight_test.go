@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -22,10 +21,10 @@ type heldStore struct {
 	release chan struct{}
 }
 
-func (s *heldStore) PlainNodesByKind(ctx context.Context, k domain.Kind) ([]*domain.Node, error) {
+func (s *heldStore) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
 	s.entered.Add(1)
 	<-s.release
-	return s.Store.PlainNodesByKind(ctx, k)
+	return s.Store.PlainListing(ctx, roots)
 }
 
 // With one request in flight, the next waits its turn and, when its

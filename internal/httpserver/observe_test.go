@@ -110,7 +110,9 @@ func TestTracing(t *testing.T) {
 	var logs bytes.Buffer
 	h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), st, Options{TracerProvider: tp})
 
-	resp := send(h, http.MethodPost, "/graphql", `{"query":"{ centres { code partners { code } } }"}`,
+	// employees takes the listing through gqlgen (the direct path would read
+	// it in one call): a root read and a batch of links.
+	resp := send(h, http.MethodPost, "/graphql", `{"query":"{ centres { code employees partners { code } } }"}`,
 		"Content-Type", "application/json", "traceparent", traceparent)
 	if resp.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", resp.Code, resp.Body)

@@ -16,9 +16,9 @@ import (
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
-// slowStore answers NodesByKind (and PlainNodesByKind, which the direct
-// path reads) only when its context ends, as a store that honours
-// deadlines but is slower than them does.
+// slowStore answers NodesByKind (and PlainListing, which the direct path
+// reads) only when its context ends, as a store that honours deadlines but
+// is slower than them does.
 type slowStore struct{ store.Store }
 
 func (slowStore) NodesByKind(ctx context.Context, _ domain.Kind) ([]*domain.Node, error) {
@@ -26,8 +26,9 @@ func (slowStore) NodesByKind(ctx context.Context, _ domain.Kind) ([]*domain.Node
 	return nil, ctx.Err()
 }
 
-func (s slowStore) PlainNodesByKind(ctx context.Context, k domain.Kind) ([]*domain.Node, error) {
-	return s.NodesByKind(ctx, k)
+func (slowStore) PlainListing(ctx context.Context, _ []store.Listing) (*store.Listed, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
 }
 
 // A request that outlives its deadline gets 503 with code TIMEOUT, not the

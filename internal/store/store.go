@@ -49,13 +49,33 @@ type LinkReader interface {
 // node's plain fields (domain.Node.Plain) and of the links only their order.
 // A store may fill in more; the memstore hands out its whole nodes.
 type PlainReader interface {
-	// PlainNodesByKind is NodesByKind holding at least the plain fields.
-	PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error)
-	// PlainFarNodes returns, for each query of batch and each of its ids,
-	// the nodes at the far ends of the links LinksBatch would return, in
-	// their order, holding at least the plain fields. Ids without such
-	// links are absent.
-	PlainFarNodes(ctx context.Context, batch map[LinkQuery][]domain.ID) (map[LinkQuery]map[domain.ID][]*domain.Node, error)
+	// PlainListing reads a whole nested listing in one call: for each root,
+	// every node of its kind in seed order (as NodesByKind), and for each
+	// list below, for every node the list hangs from, the nodes at the far
+	// ends of its links in the order LinksBatch gives them. Nodes hold at
+	// least their plain fields. A node without such links may be absent
+	// from Far.
+	PlainListing(ctx context.Context, roots []Listing) (*Listed, error)
+}
+
+// Listing is the shape of a plain listing: every node of Kind, and the
+// lists read below them.
+type Listing struct {
+	Kind  domain.Kind
+	Lists []ListingList
+}
+
+// ListingList is one list of a listing: the links Q of each node above,
+// and the lists read below the nodes at their far ends.
+type ListingList struct {
+	Q     LinkQuery
+	Lists []ListingList
+}
+
+// Listed is what PlainListing read.
+type Listed struct {
+	Roots map[domain.Kind][]*domain.Node
+	Far   map[LinkQuery]map[domain.ID][]*domain.Node
 }
 
 // Traverser answers the graph questions that walk more than one hop, each

@@ -105,10 +105,7 @@ func (f *fakeStore) Audit(ctx context.Context, _ store.AuditQuery) ([]domain.Aud
 func (f *fakeStore) LinksBatch(ctx context.Context, _ map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
 	return nil, f.do(ctx)
 }
-func (f *fakeStore) PlainNodesByKind(ctx context.Context, _ domain.Kind) ([]*domain.Node, error) {
-	return nil, f.do(ctx)
-}
-func (f *fakeStore) PlainFarNodes(ctx context.Context, _ map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
+func (f *fakeStore) PlainListing(ctx context.Context, _ []store.Listing) (*store.Listed, error) {
 	return nil, f.do(ctx)
 }
 func (f *fakeStore) NodeByCodeWithLinks(ctx context.Context, _ domain.Kind, _ string, _ []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
@@ -142,12 +139,8 @@ var calls = []struct {
 		_, err := s.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{{Kind: domain.RelServes, Dir: domain.Outgoing}: {"centre:cba"}})
 		return err
 	}},
-	{"PlainNodesByKind", func(ctx context.Context, s store.Store) error {
-		_, err := s.PlainNodesByKind(ctx, domain.KindCentre)
-		return err
-	}},
-	{"PlainFarNodes", func(ctx context.Context, s store.Store) error {
-		_, err := s.PlainFarNodes(ctx, map[store.LinkQuery][]domain.ID{{Kind: domain.RelServes, Dir: domain.Outgoing}: {"centre:cba"}})
+	{"PlainListing", func(ctx context.Context, s store.Store) error {
+		_, err := s.PlainListing(ctx, []store.Listing{{Kind: domain.KindCentre}})
 		return err
 	}},
 	{"NodeByCodeWithLinks", func(ctx context.Context, s store.Store) error {

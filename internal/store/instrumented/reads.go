@@ -50,19 +50,11 @@ func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]doma
 	return out, err
 }
 
-func (s *Store) PlainNodesByKind(ctx context.Context, kind domain.Kind) (out []*domain.Node, err error) {
-	err = s.observe(ctx, "PlainNodesByKind", func(ctx context.Context) (err error) {
-		out, err = s.next.PlainNodesByKind(ctx, kind)
+func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (out *store.Listed, err error) {
+	err = s.observe(ctx, "PlainListing", func(ctx context.Context) (err error) {
+		out, err = s.next.PlainListing(ctx, roots)
 		return err
-	}, attribute.String("orggraph.store.kind", string(kind)))
-	return out, err
-}
-
-func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (out map[store.LinkQuery]map[domain.ID][]*domain.Node, err error) {
-	err = s.observe(ctx, "PlainFarNodes", func(ctx context.Context) (err error) {
-		out, err = s.next.PlainFarNodes(ctx, batch)
-		return err
-	}, attribute.Int("orggraph.store.link_queries", len(batch)))
+	}, attribute.Int("orggraph.store.roots", len(roots)))
 	return out, err
 }
 

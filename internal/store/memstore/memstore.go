@@ -39,6 +39,21 @@ type snapshot struct {
 var _ store.Store = (*Store)(nil)
 var _ store.Loader = (*Store)(nil)
 
+// links returns id's links of q, in seed order.
+func (sn *snapshot) links(id domain.ID, q store.LinkQuery) []domain.Link {
+	adj := sn.out
+	if q.Dir == domain.Incoming {
+		adj = sn.in
+	}
+	var out []domain.Link
+	for _, l := range adj[id] {
+		if l.Rel.Kind == q.Kind {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // New returns a store holding g. g must be valid (seed.LoadFS checks it);
 // New still refuses links to missing nodes, so a bug cannot leave a dangling one.
 func New(g *domain.Graph) (*Store, error) {
@@ -180,28 +195,44 @@ func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]doma
 	return out, nil
 }
 
-// PlainNodesByKind implements store.PlainReader with the whole nodes, which
-// cost nothing more to hand out.
-func (s *Store) PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
-	return s.NodesByKind(ctx, kind)
-}
-
-// PlainFarNodes implements store.PlainReader with the whole nodes.
-func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
-	found, err := s.LinksBatch(ctx, batch)
-	if err != nil {
+// PlainListing implements store.PlainReader with the whole nodes, which
+// cost nothing more to hand out, level by level.
+func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := make(map[store.LinkQuery]map[domain.ID][]*domain.Node, len(found))
-	for q, byID := range found {
-		out[q] = make(map[domain.ID][]*domain.Node, len(byID))
-		for id, links := range byID {
-			ns := make([]*domain.Node, len(links))
-			for i, l := range links {
-				ns[i] = l.Node
+	sn := s.current()
+	out := &store.Listed{Roots: map[domain.Kind][]*domain.Node{}, Far: map[store.LinkQuery]map[domain.ID][]*domain.Node{}}
+	var walk func(ns []*domain.Node, lists []store.ListingList)
+	walk = func(ns []*domain.Node, lists []store.ListingList) {
+		for _, l := range lists {
+			if out.Far[l.Q] == nil {
+				out.Far[l.Q] = map[domain.ID][]*domain.Node{}
 			}
-			out[q][id] = ns
+			seen := map[domain.ID]bool{}
+			var next []*domain.Node
+			for _, n := range ns {
+				far, read := out.Far[l.Q][n.ID]
+				if !read {
+					for _, link := range sn.links(n.ID, l.Q) {
+						far = append(far, link.Node)
+					}
+					out.Far[l.Q][n.ID] = far
+				}
+				for _, m := range far {
+					if !seen[m.ID] {
+						seen[m.ID] = true
+						next = append(next, m)
+					}
+				}
+			}
+			walk(next, l.Lists)
 		}
+	}
+	for _, r := range roots {
+		ns := sn.byKind[r.Kind]
+		out.Roots[r.Kind] = ns
+		walk(ns, r.Lists)
 	}
 	return out, nil
 }

@@ -293,58 +293,63 @@ func nodeMap(v string) string {
 	return v + " {.*, searchAll: null, searchName: null}"
 }
 
-// PlainNodesByKind implements store.PlainReader: of each node only its
-// plain properties (plainRow), not its sources, figures and tasks, the bulk
-// of a node.
-func (s *Store) PlainNodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
-	const op = "plain nodes by kind"
-	l, err := label(kind)
-	if err != nil {
-		return nil, err
+// PlainListing implements store.PlainReader in one statement, built from
+// the listing's shape as the peer builds one from a GraphQL selection: a
+// subquery collects each root's nodes, and for each list another expands
+// the distinct nodes of the level above, in relationship order, directly
+// from the nodes matched (no ids sent back and forth, no index lookups), and
+// a last one gathers every node reached, once, as its plain properties
+// (plainRow): not its sources, figures and tasks, the bulk of a node.
+func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
+	const op = "plain listing"
+	var b strings.Builder
+	var sets, cols []string
+	type list struct {
+		col string
+		q   store.LinkQuery
 	}
-	recs, err := s.read(ctx, op, "MATCH (n:"+l+") WITH n ORDER BY n.order RETURN "+plainRow("n")+" AS n", nil)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*domain.Node, 0, len(recs))
-	for _, rec := range recs {
-		v, _ := rec.Get("n")
-		n, err := decodePlain(v)
-		if err != nil {
-			return nil, wrap(op, err)
+	var lists []list
+	var expand func(parent string, ls []store.ListingList) error
+	expand = func(parent string, ls []store.ListingList) error {
+		for _, l := range ls {
+			if _, err := relType(l.Q.Kind); err != nil {
+				return err
+			}
+			i := strconv.Itoa(len(lists))
+			e, set := "e"+i, "s"+i
+			b.WriteString("CALL { WITH " + parent + " UNWIND " + parent + " AS a MATCH " + linkPattern("a", l.Q, "b:Node") +
+				" WITH a, r, b ORDER BY r.seq RETURN collect([a.id, b]) AS " + e + " } ")
+			b.WriteString("CALL { WITH " + e + " UNWIND " + e + " AS x WITH DISTINCT x[1] AS b RETURN collect(b) AS " + set + " } ")
+			lists = append(lists, list{col: e, q: l.Q})
+			sets = append(sets, set)
+			cols = append(cols, "[x IN "+e+" | [x[0], x[1].id]] AS "+e)
+			if err := expand(set, l.Lists); err != nil {
+				return err
+			}
 		}
-		out = append(out, n)
+		return nil
 	}
-	return out, nil
-}
-
-// PlainFarNodes implements store.PlainReader in one query, as LinksBatch
-// does, reading of each link only its ends and its order.
-func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]*domain.Node, error) {
-	const op = "plain far nodes"
-	qs := slices.SortedFunc(maps.Keys(batch), compareLinkQueries)
-	out := make(map[store.LinkQuery]map[domain.ID][]*domain.Node, len(qs))
-	var branches []string
-	params := map[string]any{}
-	for i, q := range qs {
-		if _, err := relType(q.Kind); err != nil {
+	for i, r := range roots {
+		l, err := label(r.Kind)
+		if err != nil {
 			return nil, err
 		}
-		out[q] = map[domain.ID][]*domain.Node{}
-		if len(batch[q]) == 0 {
-			continue
+		set := "r" + strconv.Itoa(i)
+		b.WriteString("CALL { MATCH (n:" + l + ") WITH n ORDER BY n.order RETURN collect(n) AS " + set + " } ")
+		sets = append(sets, set)
+		cols = append(cols, "[n IN "+set+" | n.id] AS "+set)
+		if err := expand(set, r.Lists); err != nil {
+			return nil, err
 		}
-		n := strconv.Itoa(i)
-		params["ids"+n] = idStrings(batch[q])
-		branches = append(branches, "MATCH "+linkPattern("a:Node", q, "b:Node")+" WHERE a.id IN $ids"+n+" RETURN "+n+" AS q, a.id AS at, r.seq AS seq, b")
 	}
-	if len(branches) == 0 {
+	out := &store.Listed{Roots: map[domain.Kind][]*domain.Node{}, Far: map[store.LinkQuery]map[domain.ID][]*domain.Node{}}
+	if len(roots) == 0 {
 		return out, ctx.Err()
 	}
-	// One row, as in LinksBatch: the links in seed order, and each far node once.
-	recs, err := s.read(ctx, op, "CALL { "+strings.Join(branches, " UNION ALL ")+" } WITH q, at, seq, b ORDER BY seq "+
-		"WITH collect([q, at, b.id]) AS links, collect(DISTINCT b) AS far "+
-		"RETURN links, [b IN far | "+plainRow("b")+"] AS nodes", params)
+	b.WriteString("CALL { WITH " + strings.Join(sets, ", ") + " UNWIND " + strings.Join(sets, " + ") +
+		" AS n WITH DISTINCT n RETURN collect(" + plainRow("n") + ") AS nodes } ")
+	b.WriteString("RETURN nodes, " + strings.Join(cols, ", "))
+	recs, err := s.read(ctx, op, b.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -352,29 +357,60 @@ func (s *Store) PlainFarNodes(ctx context.Context, batch map[store.LinkQuery][]d
 		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
 	}
 	row := recs[0].AsMap()
-	far := map[string]*domain.Node{}
+	nodes := map[string]*domain.Node{}
 	rawNodes, _ := row["nodes"].([]any)
 	for _, v := range rawNodes {
 		n, err := decodePlain(v)
 		if err != nil {
 			return nil, wrap(op, err)
 		}
-		far[string(n.ID)] = n
+		nodes[string(n.ID)] = n
 	}
-	rawLinks, _ := row["links"].([]any)
-	for _, v := range rawLinks {
-		l, _ := v.([]any)
-		if len(l) != 3 {
-			return nil, wrap(op, fmt.Errorf("a link of %d values", len(l)))
+	node := func(v any) (*domain.Node, error) {
+		id, _ := v.(string)
+		if n := nodes[id]; n != nil {
+			return n, nil
 		}
-		i, _ := l[0].(int64)
-		at, _ := l[1].(string)
-		to, _ := l[2].(string)
-		if i < 0 || int(i) >= len(qs) || far[to] == nil {
-			return nil, wrap(op, fmt.Errorf("a link of query %d, of %d, to %q", i, len(qs), to))
+		return nil, wrap(op, fmt.Errorf("node %q was reached but not read", id))
+	}
+	for i, r := range roots {
+		ids, _ := row["r"+strconv.Itoa(i)].([]any)
+		ns := make([]*domain.Node, 0, len(ids))
+		for _, id := range ids {
+			n, err := node(id)
+			if err != nil {
+				return nil, err
+			}
+			ns = append(ns, n)
 		}
-		q := qs[i]
-		out[q][domain.ID(at)] = append(out[q][domain.ID(at)], far[to])
+		out.Roots[r.Kind] = ns
+	}
+	for _, l := range lists {
+		// A kind of link read in two places of the listing is kept from the
+		// first: both read the same links of any node they share.
+		far := map[domain.ID][]*domain.Node{}
+		pairs, _ := row[l.col].([]any)
+		for _, v := range pairs {
+			p, _ := v.([]any)
+			if len(p) != 2 {
+				return nil, wrap(op, fmt.Errorf("a link of %d values", len(p)))
+			}
+			at, _ := p[0].(string)
+			n, err := node(p[1])
+			if err != nil {
+				return nil, err
+			}
+			far[domain.ID(at)] = append(far[domain.ID(at)], n)
+		}
+		if out.Far[l.q] == nil {
+			out.Far[l.q] = far
+			continue
+		}
+		for id, ns := range far {
+			if _, known := out.Far[l.q][id]; !known {
+				out.Far[l.q][id] = ns
+			}
+		}
 	}
 	return out, nil
 }

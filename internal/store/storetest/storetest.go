@@ -167,57 +167,77 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
-	t.Run("the plain reads hold the plain fields of the whole ones", func(t *testing.T) {
-		for _, kind := range []domain.Kind{domain.KindCentre, domain.KindTargetGroup, domain.KindOrganisation} {
-			whole, err := st.NodesByKind(ctx, kind)
+	t.Run("PlainListing holds the plain fields of NodesByKind and LinksBatch", func(t *testing.T) {
+		serves := store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing}
+		servedBy := store.LinkQuery{Kind: domain.RelServes, Dir: domain.Incoming}
+		paidTo := store.LinkQuery{Kind: domain.RelPaidTo, Dir: domain.Incoming}
+		worksWith := store.LinkQuery{Kind: domain.RelWorksWith, Dir: domain.Outgoing}
+		roots := []store.Listing{
+			{Kind: domain.KindCentre, Lists: []store.ListingList{
+				{Q: serves, Lists: []store.ListingList{{Q: servedBy, Lists: []store.ListingList{{Q: serves}}}, {Q: paidTo}}},
+			}},
+			{Kind: domain.KindOrganisation, Lists: []store.ListingList{{Q: worksWith}}},
+			{Kind: domain.KindUnit},
+		}
+		got, err := st.PlainListing(ctx, roots)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The same listing, level by level, from the whole reads.
+		links := 0
+		var check func(ns []*domain.Node, lists []store.ListingList)
+		check = func(ns []*domain.Node, lists []store.ListingList) {
+			ids := make([]domain.ID, len(ns))
+			for i, n := range ns {
+				ids[i] = n.ID
+			}
+			for _, l := range lists {
+				found, err := st.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{l.Q: ids})
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen := map[domain.ID]bool{}
+				var next []*domain.Node
+				for _, id := range ids {
+					want, far := found[l.Q][id], got.Far[l.Q][id]
+					if len(far) != len(want) {
+						t.Fatalf("%s %v of %s: %d far nodes, want %d", l.Q.Kind, l.Q.Dir, id, len(far), len(want))
+					}
+					for i := range want {
+						if far[i] == nil || !reflect.DeepEqual(far[i].Plain(), want[i].Node.Plain()) {
+							t.Fatalf("%s %v of %s, link %d: %+v, want %+v", l.Q.Kind, l.Q.Dir, id, i, far[i], want[i].Node.Plain())
+						}
+						links++
+						if !seen[want[i].Other] {
+							seen[want[i].Other] = true
+							next = append(next, want[i].Node)
+						}
+					}
+				}
+				check(next, l.Lists)
+			}
+		}
+		for _, r := range roots {
+			whole, err := st.NodesByKind(ctx, r.Kind)
 			if err != nil {
 				t.Fatal(err)
 			}
-			plain, err := st.PlainNodesByKind(ctx, kind)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(whole) == 0 || len(plain) != len(whole) {
-				t.Fatalf("%s: %d plain nodes, %d whole", kind, len(plain), len(whole))
+			plain := got.Roots[r.Kind]
+			if len(plain) != len(whole) {
+				t.Fatalf("%s: %d plain nodes, %d whole", r.Kind, len(plain), len(whole))
 			}
 			for i := range whole {
 				if !reflect.DeepEqual(plain[i].Plain(), whole[i].Plain()) {
-					t.Fatalf("%s %d: plain %+v, want %+v", kind, i, plain[i].Plain(), whole[i].Plain())
+					t.Fatalf("%s %d: plain %+v, want %+v", r.Kind, i, plain[i].Plain(), whole[i].Plain())
 				}
 			}
+			check(whole, r.Lists)
 		}
-		batch := map[store.LinkQuery][]domain.ID{
-			{Kind: domain.RelServes, Dir: domain.Outgoing}:    {"centre:cba", "centre:ydelsesservice", "centre:nowhere"},
-			{Kind: domain.RelServes, Dir: domain.Incoming}:    {"targetgroup:ressourceforloeb"},
-			{Kind: domain.RelWorksWith, Dir: domain.Incoming}: {"centre:cba"},
-			{Kind: domain.RelPaidTo, Dir: domain.Outgoing}:    {"benefit:ressourceforloebsydelse", "benefit:ressourceforloebsydelse"},
-			{Kind: domain.RelMovesTo, Dir: domain.Incoming}:   {},
+		if links < 4 {
+			t.Fatalf("the listing reached only %d links", links)
 		}
-		links, err := st.LinksBatch(ctx, batch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		far, err := st.PlainFarNodes(ctx, batch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen := 0
-		for q, ids := range batch {
-			for _, id := range ids {
-				ls, ns := links[q][id], far[q][id]
-				if len(ns) != len(ls) {
-					t.Fatalf("%s %v of %s: %d far nodes for %d links", q.Kind, q.Dir, id, len(ns), len(ls))
-				}
-				for i := range ls {
-					if ns[i] == nil || !reflect.DeepEqual(ns[i].Plain(), ls[i].Node.Plain()) {
-						t.Fatalf("%s %v of %s, link %d: far node %+v, want %+v", q.Kind, q.Dir, id, i, ns[i], ls[i].Node.Plain())
-					}
-					seen++
-				}
-			}
-		}
-		if seen == 0 {
-			t.Fatal("the batch reached no node")
+		if empty, err := st.PlainListing(ctx, nil); err != nil || len(empty.Roots) != 0 {
+			t.Fatalf("an empty listing: %+v, %v", empty, err)
 		}
 	})
 
