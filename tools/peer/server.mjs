@@ -67,6 +67,21 @@ try {
   fail(`cannot connect to Neo4j at ${config.uri} (database ${config.database}): ${err.message}`);
 }
 
+// The search field scores with Lucene, over a full-text index of its own on
+// the folded text orggraph stores (orggraph itself searches through a text
+// index). Created here, as a user of the library would, if it is missing.
+try {
+  for (const statement of [
+    "CREATE FULLTEXT INDEX node_search IF NOT EXISTS FOR (n:Node) ON EACH [n.searchAll] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+    'CALL db.awaitIndexes(300)',
+  ]) {
+    await driver.executeQuery(statement, {}, { database: config.database });
+  }
+} catch (err) {
+  await driver.close().catch(() => {});
+  fail(`cannot create the search index: ${err.message}`);
+}
+
 const typeDefs = await readFile(new URL('./typeDefs.graphql', import.meta.url), 'utf8');
 const schema = await new Neo4jGraphQL({ typeDefs, driver, resolvers }).getSchema();
 
