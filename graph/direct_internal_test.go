@@ -18,7 +18,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bif-kk/orggraph/internal/domain"
-	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/synthseed"
@@ -82,14 +81,7 @@ func (p directPair) same(t *testing.T, query string, vars map[string]any, wantDi
 
 func seedStore(t *testing.T, scale int) store.Store {
 	t.Helper()
-	dir := "../seed"
-	if scale > 1 {
-		dir = t.TempDir()
-		if err := synthseed.Write("../seed", dir, scale); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g, err := seed.LoadDir(dir)
+	g, err := synthseed.Graph("../seed", t.TempDir(), scale)
 	if err != nil {
 		t.Fatal(err)
 	}

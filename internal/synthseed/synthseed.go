@@ -20,6 +20,9 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/seed"
 )
 
 // Write reads the seed in src and writes scale municipalities' worth of it
@@ -53,6 +56,20 @@ func Write(src, out string, scale int) error {
 		}
 	}
 	return nil
+}
+
+// Graph loads the seed in src at scale municipalities' worth, written to
+// the folder tmp first when scale is above 1: the graph a test measures or
+// compares at a size.
+func Graph(src, tmp string, scale int) (*domain.Graph, error) {
+	dir := src
+	if scale > 1 {
+		if err := Write(src, tmp, scale); err != nil {
+			return nil, err
+		}
+		dir = tmp
+	}
+	return seed.LoadDir(dir)
 }
 
 // scaleFile copies a file's nodes and links for municipalities 1…scale-1;

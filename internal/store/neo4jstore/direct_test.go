@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/graph"
-	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
@@ -50,14 +49,7 @@ func TestDirectPathAnswersAsGQLGen(t *testing.T) {
 	direct := graph.NewHandler(quiet, st, graph.Options{})
 	gqlgen := graph.NewHandler(quiet, st, graph.Options{GQLGenOnly: true})
 	for _, scale := range []int{1, 3} {
-		dir := "../../../seed"
-		if scale > 1 {
-			dir = t.TempDir()
-			if err := synthseed.Write("../../../seed", dir, scale); err != nil {
-				t.Fatal(err)
-			}
-		}
-		g, err := seed.LoadDir(dir)
+		g, err := synthseed.Graph("../../../seed", t.TempDir(), scale)
 		if err != nil {
 			t.Fatal(err)
 		}

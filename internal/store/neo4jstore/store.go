@@ -256,19 +256,13 @@ func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]doma
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != 1 {
-		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	row, err := oneRow(op, recs)
+	if err != nil {
+		return nil, err
 	}
-	row := recs[0].AsMap()
-	far := map[string]*domain.Node{}
-	rawNodes, _ := row["nodes"].([]any)
-	for _, v := range rawNodes {
-		props, _ := v.(map[string]any)
-		n, err := decodeNode(props)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		far[string(n.ID)] = n
+	far, err := nodesIn(op, row["nodes"], decodeNodeMap)
+	if err != nil {
+		return nil, err
 	}
 	rawLinks, _ := row["links"].([]any)
 	for _, v := range rawLinks {
@@ -353,22 +347,17 @@ func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != 1 {
-		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	row, err := oneRow(op, recs)
+	if err != nil {
+		return nil, err
 	}
-	row := recs[0].AsMap()
-	nodes := map[string]*domain.Node{}
-	rawNodes, _ := row["nodes"].([]any)
-	for _, v := range rawNodes {
-		n, err := decodePlain(v)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		nodes[string(n.ID)] = n
+	nodes, err := nodesIn(op, row["nodes"], decodePlain)
+	if err != nil {
+		return nil, err
 	}
 	node := func(v any) (*domain.Node, error) {
 		id, _ := v.(string)
-		if n := nodes[id]; n != nil {
+		if n := nodes[domain.ID(id)]; n != nil {
 			return n, nil
 		}
 		return nil, wrap(op, fmt.Errorf("node %q was reached but not read", id))
@@ -415,10 +404,38 @@ func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store
 	return out, nil
 }
 
+// oneRow is the one row of a statement that gathers its whole answer into it.
+func oneRow(op string, recs []*neo4j.Record) (map[string]any, error) {
+	if len(recs) != 1 {
+		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	}
+	return recs[0].AsMap(), nil
+}
+
+// nodesIn decodes a list of nodes, each with decode, by id.
+func nodesIn(op string, v any, decode func(any) (*domain.Node, error)) (map[domain.ID]*domain.Node, error) {
+	raw, _ := v.([]any)
+	out := make(map[domain.ID]*domain.Node, len(raw))
+	for _, x := range raw {
+		n, err := decode(x)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		out[n.ID] = n
+	}
+	return out, nil
+}
+
+// decodeNodeMap decodes a node projected by nodeMap.
+func decodeNodeMap(v any) (*domain.Node, error) {
+	m, _ := v.(map[string]any)
+	return decodeNode(m)
+}
+
 // linkFrom decodes a row of from, to, r (the relationship's properties) and
 // b (the far node's), of a relationship of type t seen in dir; far holds
 // the far nodes decoded so far.
-func linkFrom(t string, dir domain.Direction, m map[string]any, far map[string]*domain.Node) (domain.Link, error) {
+func linkFrom(t string, dir domain.Direction, m map[string]any, far map[domain.ID]*domain.Node) (domain.Link, error) {
 	props, _ := m["r"].(map[string]any)
 	from, _ := m["from"].(string)
 	to, _ := m["to"].(string)
@@ -430,13 +447,13 @@ func linkFrom(t string, dir domain.Direction, m map[string]any, far map[string]*
 	if dir == domain.Incoming {
 		other = from
 	}
-	n := far[other]
+	n := far[domain.ID(other)]
 	if n == nil {
 		bp, _ := m["b"].(map[string]any)
 		if n, err = decodeNode(bp); err != nil {
 			return domain.Link{}, err
 		}
-		far[other] = n
+		far[domain.ID(other)] = n
 	}
 	return domain.Link{Rel: rel, Other: domain.ID(other), Dir: dir, Node: n}, nil
 }
@@ -480,7 +497,7 @@ func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code 
 	for _, q := range qs {
 		out[q] = []domain.Link{}
 	}
-	far := map[string]*domain.Node{}
+	far := map[domain.ID]*domain.Node{}
 	raw, _ := recs[0].AsMap()["links"].([]any)
 	for _, v := range raw {
 		m, _ := v.(map[string]any)

@@ -215,10 +215,10 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Sha
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(recs) != 1 {
-		return nil, nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	row, err := oneRow(op, recs)
+	if err != nil {
+		return nil, nil, err
 	}
-	row := recs[0].AsMap()
 	rows, _ := row["rows"].([]any)
 	out := make([]domain.Shared, 0, len(rows))
 	for _, v := range rows {
@@ -232,15 +232,9 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Sha
 		out = append(out, domain.Shared{Centre: str("centre"), Other: str("other"), Kind: domain.SharedKind(kind),
 			Via: str("via"), Also: str("also"), Rels: rels})
 	}
-	rawNodes, _ := row["nodes"].([]any)
-	nodes := make(map[domain.ID]*domain.Node, len(rawNodes))
-	for _, v := range rawNodes {
-		props, _ := v.(map[string]any)
-		n, err := decodeNode(props)
-		if err != nil {
-			return nil, nil, wrap(op, err)
-		}
-		nodes[n.ID] = n
+	nodes, err := nodesIn(op, row["nodes"], decodeNodeMap)
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, nodes, nil
 }
@@ -278,10 +272,10 @@ RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != 1 {
-		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
+	row, err := oneRow(op, recs)
+	if err != nil {
+		return nil, err
 	}
-	row := recs[0].AsMap()
 	raw, _ := row["candidates"].([]any)
 	cs := make([]search.Candidate, 0, len(raw))
 	for _, v := range raw {
@@ -302,15 +296,9 @@ RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
 	if len(best) == 0 {
 		return []search.Hit{}, nil
 	}
-	nodes := map[domain.ID]*domain.Node{}
-	rawNodes, _ := row["nodes"].([]any)
-	for _, v := range rawNodes {
-		props, _ := v.(map[string]any)
-		n, err := decodeNode(props)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		nodes[n.ID] = n
+	nodes, err := nodesIn(op, row["nodes"], decodeNodeMap)
+	if err != nil {
+		return nil, err
 	}
 	if len(nodes) == 0 {
 		ids := make([]domain.ID, len(best))
