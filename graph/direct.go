@@ -28,7 +28,7 @@ import (
 //
 // Anything else — arguments, @defer, connections, computed fields, a store
 // error — goes to gqlgen, which stays the one executor of every other
-// operation. TestDirectAnswersAsGQLGen runs every field the direct path
+// operation. TestDirectAnswersEveryFieldAsGQLGen runs every field the direct path
 // serves, on every type it serves, through both and compares the bytes.
 
 // directPlan is one operation compiled for the direct path.
