@@ -173,11 +173,6 @@ func isListOf(def *ast.FieldDefinition, name string) bool {
 	return t.NonNull && t.Elem != nil && t.Elem.NonNull && t.Elem.NamedType == name
 }
 
-// directRun holds what one run of a plan has read.
-type directRun struct {
-	*store.Listed
-}
-
 // listing is the shape of what obj selects below its nodes.
 func (obj *directObject) listing() []store.ListingList {
 	var out []store.ListingList
@@ -202,13 +197,12 @@ func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, b
 			roots = append(roots, store.Listing{Kind: r.kind, Lists: r.obj.listing()})
 		}
 	}
-	run := directRun{Listed: &store.Listed{}}
+	listed := &store.Listed{}
 	if len(roots) > 0 {
-		listed, err := st.PlainListing(ctx, roots)
-		if err != nil || listed == nil {
+		var err error
+		if listed, err = st.PlainListing(ctx, roots); err != nil || listed == nil {
 			return nil, false
 		}
-		run.Listed = listed
 	}
 
 	var buf bytes.Buffer
@@ -223,11 +217,11 @@ func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, b
 			continue
 		}
 		buf.WriteByte('[')
-		for j, n := range run.Roots[r.kind] {
+		for j, n := range listed.Roots[r.kind] {
 			if j > 0 {
 				buf.WriteByte(',')
 			}
-			if !run.write(&buf, r.obj, n) {
+			if !writeNode(&buf, listed, r.obj, n) {
 				return nil, false
 			}
 		}
@@ -237,9 +231,9 @@ func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, b
 	return buf.Bytes(), true
 }
 
-// write writes node n as obj selects it; false when the store's answer
-// holds no node where a list needs one.
-func (run *directRun) write(buf *bytes.Buffer, obj *directObject, n *domain.Node) bool {
+// writeNode writes node n as obj selects it, its lists from listed; false
+// when the store's answer holds no node where a list needs one.
+func writeNode(buf *bytes.Buffer, listed *store.Listed, obj *directObject, n *domain.Node) bool {
 	if n == nil {
 		return false
 	}
@@ -256,11 +250,11 @@ func (run *directRun) write(buf *bytes.Buffer, obj *directObject, n *domain.Node
 			f.scalar(n).MarshalGQL(buf)
 		default:
 			buf.WriteByte('[')
-			for j, m := range run.Far[*f.list][n.ID] {
+			for j, m := range listed.Far[*f.list][n.ID] {
 				if j > 0 {
 					buf.WriteByte(',')
 				}
-				if !run.write(buf, f.obj, m) {
+				if !writeNode(buf, listed, f.obj, m) {
 					return false
 				}
 			}

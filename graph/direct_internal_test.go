@@ -3,12 +3,9 @@ package graph
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
@@ -37,24 +35,12 @@ func newDirectPair(st store.Store) directPair {
 	}
 }
 
-// post sends query to h and returns the raw body and whether the direct
-// path answered it.
+// postDirect sends query to h and returns the raw body and whether the
+// direct path answered it.
 func postDirect(t *testing.T, h http.Handler, query string, vars map[string]any) ([]byte, bool) {
 	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		t.Fatal(err)
-	}
 	served := false
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req = req.WithContext(WithDirectMark(req.Context(), &served))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	raw, err := io.ReadAll(rec.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := graphtest.PostRaw(t, h, WithDirectMark(context.Background(), &served), query, vars)
 	return raw, served
 }
 

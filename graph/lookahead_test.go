@@ -12,9 +12,7 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/domain"
-	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // callLog records, in order, the store calls a request makes.
@@ -68,14 +66,7 @@ func (c *callLog) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]do
 // The widget's card is one store call: the centre and the lists it selects
 // are read together, and the lists' nodes come with their links.
 func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
-	g, err := seed.LoadDir("../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mem := seededStore(t)
 	tests := []struct {
 		name, query string
 		want        []string
@@ -108,14 +99,7 @@ func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
 // the links its field's resolver reads: a wrong entry shows as a second
 // kind of link read (the resolvers' own, in the same batch or the next).
 func TestAListingAsksForItsElementsListsInOneRead(t *testing.T) {
-	g, err := seed.LoadDir("../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mem := seededStore(t)
 	fields := map[string][]string{ // root listing -> every list field of its kind that the prefetch knows
 		"centres":       {"targetGroups", "interventions", "units", "benefits", "partners", "receives"},
 		"targetGroups":  {"servedBy", "receives"},

@@ -4,6 +4,7 @@ package graphtest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -72,23 +73,12 @@ func RunGolden(t *testing.T, h http.Handler, dir string) {
 // indented JSON, and whether it holds errors.
 func Post(t testing.TB, h http.Handler, query string, variables map[string]any) ([]byte, bool) {
 	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	raw, err := io.ReadAll(rec.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := PostRaw(t, h, context.Background(), query, variables)
 	var probe struct {
 		Errors []json.RawMessage `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &probe); err != nil {
-		t.Fatalf("status %d, response is not JSON: %v\n%s", rec.Code, err, raw)
+		t.Fatalf("response is not JSON: %v\n%s", err, raw)
 	}
 	// Indent keeps the executor's field order, which follows the query.
 	var pretty bytes.Buffer
@@ -97,6 +87,25 @@ func Post(t testing.TB, h http.Handler, query string, variables map[string]any) 
 	}
 	pretty.WriteByte('\n')
 	return pretty.Bytes(), len(probe.Errors) > 0
+}
+
+// PostRaw sends one query to h's /graphql with ctx as the request's context
+// and returns the response body as the server wrote it.
+func PostRaw(t testing.TB, h http.Handler, ctx context.Context, query string, variables map[string]any) []byte {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	raw, err := io.ReadAll(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 func readVariables(file string) (map[string]any, error) {

@@ -164,19 +164,13 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 		return nil, err
 	}
 	sn := s.current()
-	adj := sn.out
-	if q.Dir == domain.Incoming {
-		adj = sn.in
-	}
 	out := make(map[domain.ID][]domain.Link, len(ids))
 	for _, id := range ids {
 		if _, done := out[id]; done {
 			continue // an id asked for twice is answered once
 		}
-		for _, l := range adj[id] {
-			if l.Rel.Kind == q.Kind {
-				out[id] = append(out[id], l)
-			}
+		if ls := sn.links(id, q); len(ls) > 0 {
+			out[id] = ls
 		}
 	}
 	return out, nil

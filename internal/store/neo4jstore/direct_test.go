@@ -3,14 +3,12 @@ package neo4jstore_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
@@ -18,20 +16,8 @@ import (
 // answered it.
 func ask(t *testing.T, h http.Handler, query string) ([]byte, bool) {
 	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query})
-	if err != nil {
-		t.Fatal(err)
-	}
 	served := false
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req = req.WithContext(graph.WithDirectMark(req.Context(), &served))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	raw, err := io.ReadAll(rec.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := graphtest.PostRaw(t, h, graph.WithDirectMark(context.Background(), &served), query, nil)
 	return raw, served
 }
 
