@@ -54,7 +54,6 @@ func newLoaders(st store.Store, wait time.Duration) *loaders {
 		kinds:   dataloadgen.NewMappedLoader(fetchKinds(st), opt),
 		nodes:   dataloadgen.NewMappedLoader(fetchNodes(st), opt),
 		impacts: dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
-
 		changes: dataloadgen.NewMappedLoader(fetchChanges(st), opt),
 	}
 	l.links = dataloadgen.NewMappedLoader(fetchLinks(st, l.askNextLevel), opt)
