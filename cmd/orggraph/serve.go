@@ -35,7 +35,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	addr := fs.String("addr", envOr(getenv, "ORGGRAPH_ADDR", ":8080"), "address to listen on (env ORGGRAPH_ADDR)")
 	storeName := fs.String("store", envOr(getenv, "ORGGRAPH_STORE", "memory"), "store to serve from: memory or neo4j (env ORGGRAPH_STORE)")
 	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files, for the memory store (env ORGGRAPH_SEED_DIR)")
-	dataDir := fs.String("data-dir", getenv("ORGGRAPH_DATA_DIR"), "folder where the memory store journals planners' writes; without it, writes are refused (env ORGGRAPH_DATA_DIR)")
+	dataDir := fs.String("data-dir", getenv("ORGGRAPH_DATA_DIR"), "folder where the memory store journals planners' writes, locked while served; without it, writes are refused (env ORGGRAPH_DATA_DIR)")
 	pprofAddr := fs.String("pprof", getenv("ORGGRAPH_PPROF"), "address to serve Go's profiles on (/debug/pprof/), apart from the API, e.g. 127.0.0.1:6060; empty: off (env ORGGRAPH_PPROF)")
 	authConfig := authFlags(fs, getenv)
 	neo4jConfig := neo4jFlags(fs, getenv)
@@ -156,7 +156,7 @@ func openStore(ctx context.Context, name, seedDir, dataDir string, neo4jConfig f
 		if err != nil {
 			return nil, fmt.Errorf("serve: seed data in %s is not valid:\n%w", seedDir, err)
 		}
-		st, err := memstore.Open(g, dataDir)
+		st, err := memstore.Open(g, dataDir, memstore.WithLogger(logger))
 		if err != nil {
 			return nil, fmt.Errorf("serve: memory store: %w", err)
 		}

@@ -443,7 +443,7 @@ func (s *Store) Close(context.Context) error {
 	if s.journal == nil {
 		return nil
 	}
-	err := s.journal.f.Close()
+	err := s.journal.close()
 	s.journal = nil
 	return err
 }

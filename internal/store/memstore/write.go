@@ -1,13 +1,10 @@
 package memstore
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -16,65 +13,36 @@ import (
 )
 
 // Writes reach the memstore only when it has a data folder: each is
-// appended to data/journal.jsonl and synced before it takes effect, and the
-// journal is replayed over the seed at the next start. With no folder, a
-// write is refused: it would otherwise be lost at the next restart.
-
-// journalLine is one write as kept on disk.
-type journalLine struct {
-	Entry domain.AuditEntry `json:"entry"`
-	Write domain.Write      `json:"write"`
-}
-
-type journal struct {
-	f *os.File
-}
+// journalled there (persist.go) before it takes effect, and the journal is
+// replayed over the seed at the next start. With no folder, a write is
+// refused: it would otherwise be lost at the next restart.
 
 // Open returns a store holding g with the writes journalled in dataDir
-// replayed over it. An empty dataDir gives a read-only store, as New does.
-func Open(g *domain.Graph, dataDir string) (*Store, error) {
+// replayed over it, in the order they were made. An empty dataDir gives a
+// read-only store, as New does. While the store is open no other process
+// can open dataDir.
+func Open(g *domain.Graph, dataDir string, opts ...Option) (*Store, error) {
 	s, err := New(g)
 	if err != nil || dataDir == "" {
 		return s, err
 	}
-	if err := os.MkdirAll(dataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("memstore: data folder: %w", err)
+	o := options{log: slog.Default()}
+	for _, opt := range opts {
+		opt(&o)
 	}
-	path := filepath.Join(dataDir, "journal.jsonl")
-	if err := s.replay(path); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o640)
-	if err != nil {
-		return nil, fmt.Errorf("memstore: journal: %w", err)
-	}
-	s.journal = &journal{f: f}
-	return s, nil
-}
-
-func (s *Store) replay(path string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("memstore: journal: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
-	for line := 1; sc.Scan(); line++ {
-		var jl journalLine
-		if err := json.Unmarshal(sc.Bytes(), &jl); err != nil {
-			return fmt.Errorf("memstore: journal %s:%d: %w", path, line, err)
-		}
+	j, err := openJournal(dataDir, o.log, func(jl journalLine) error {
 		snap, entry, err := s.plan(jl.Write, jl.Entry.At, jl.Entry.Seq)
 		if err != nil {
-			return fmt.Errorf("memstore: journal %s:%d does not replay over the seed: %w", path, line, err)
+			return err
 		}
 		s.commit(snap, entry)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return sc.Err()
+	s.journal = j
+	return s, nil
 }
 
 // Apply implements store.Writer.
@@ -94,15 +62,8 @@ func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, 
 	if err != nil {
 		return nil, err
 	}
-	line, err := json.Marshal(journalLine{Entry: *entry, Write: w})
-	if err == nil {
-		_, err = s.journal.f.Write(append(line, '\n'))
-	}
-	if err == nil {
-		err = s.journal.f.Sync()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("memstore: journal: %w: %w", domain.ErrUnavailable, err)
+	if err := s.journal.append(entry, w); err != nil {
+		return nil, err
 	}
 	s.commit(snap, entry)
 	return entry, nil
