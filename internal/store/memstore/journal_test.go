@@ -253,3 +253,25 @@ func TestAJournalFromEarlierVersionsOpens(t *testing.T) {
 		t.Fatalf("an earlier version's journal did not replay: %+v", got)
 	}
 }
+
+// BenchmarkJournalledWrite is a write's cost with its journal line synced:
+// a node's description changed, one write an op. The sync dominates, so
+// the figure is the disk's.
+func BenchmarkJournalledWrite(b *testing.B) {
+	ctx := context.Background()
+	st, err := memstore.Open(storetest.Fixture(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close(ctx)
+	got, _ := st.NodesByID(ctx, []domain.ID{"centre:cba"})
+	n := *got["centre:cba"]
+	for b.Loop() {
+		n.Description = strings.Repeat("x", 200)
+		e, err := st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &n, ExpectedVersion: n.Version})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n.Version = e.Version
+	}
+}
