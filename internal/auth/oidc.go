@@ -35,14 +35,14 @@ type OIDCConfig struct {
 	HTTPClient *http.Client
 	// Now is the clock expiry is checked against; nil: time.Now.
 	Now func() time.Time
+	// RetryMax is the longest wait between attempts to reach the provider
+	// while it is unreachable (0: 30 s); the first wait is 1 s, then each
+	// twice the last.
+	RetryMax time.Duration
 }
 
-// Backoff between attempts to reach the provider while it is unreachable.
-const (
-	oidcRetryFirst = time.Second
-	oidcRetryMax   = 30 * time.Second
-	oidcFirstTry   = 5 * time.Second // how long the first attempt may hold up the start
-)
+// How long the first attempt to reach the provider may hold up the start.
+const oidcFirstTry = 5 * time.Second
 
 // OIDC accepts bearer JWTs from one OpenID Connect provider, checking their
 // signature against its key set (cached, and fetched again when a token is
@@ -72,6 +72,9 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig, logger *slog.Logger) (*OIDC, e
 	}
 	if cfg.SubjectClaim == "" {
 		cfg.SubjectClaim = "sub"
+	}
+	if cfg.RetryMax <= 0 {
+		cfg.RetryMax = 30 * time.Second
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
@@ -104,7 +107,7 @@ func (o *OIDC) discover(attempt context.Context) error {
 }
 
 func (o *OIDC) retry(ctx context.Context) {
-	wait := oidcRetryFirst
+	wait := min(time.Second, o.cfg.RetryMax)
 	for {
 		select {
 		case <-ctx.Done():
@@ -117,7 +120,7 @@ func (o *OIDC) retry(ctx context.Context) {
 		if err == nil {
 			return
 		}
-		wait = min(2*wait, oidcRetryMax)
+		wait = min(2*wait, o.cfg.RetryMax)
 		o.logger.Warn("identity provider still not reached", "issuer", o.cfg.Issuer, "retry_in", wait.String(), "err", err)
 	}
 }
