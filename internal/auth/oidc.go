@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,14 +36,21 @@ type OIDCConfig struct {
 	HTTPClient *http.Client
 	// Now is the clock expiry is checked against; nil: time.Now.
 	Now func() time.Time
+	// KeysEvery is the shortest time between two fetches of the key set
+	// (0: 5 s); see spacedKeyFetches.
+	KeysEvery time.Duration
 	// RetryMax is the longest wait between attempts to reach the provider
 	// while it is unreachable (0: 30 s); the first wait is 1 s, then each
 	// twice the last.
 	RetryMax time.Duration
 }
 
-// How long the first attempt to reach the provider may hold up the start.
-const oidcFirstTry = 5 * time.Second
+// How long the first attempt to reach the provider may hold up the start,
+// and how long each later one may take.
+const (
+	oidcFirstTry = 5 * time.Second
+	oidcRetryTry = 10 * time.Second
+)
 
 // OIDC accepts bearer JWTs from one OpenID Connect provider, checking their
 // signature against its key set (cached, and fetched again when a token is
@@ -76,9 +84,20 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig, logger *slog.Logger) (*OIDC, e
 	if cfg.RetryMax <= 0 {
 		cfg.RetryMax = 30 * time.Second
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	if cfg.KeysEvery <= 0 {
+		cfg.KeysEvery = 5 * time.Second
 	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		client = &c
+	}
+	next := client.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	client.Transport = &spacedKeyFetches{next: next, every: cfg.KeysEvery}
+	cfg.HTTPClient = client
 	o := &OIDC{cfg: cfg, logger: logger}
 	first, cancel := context.WithTimeout(ctx, oidcFirstTry)
 	err := o.discover(first)
@@ -114,7 +133,7 @@ func (o *OIDC) retry(ctx context.Context) {
 			return
 		case <-time.After(wait):
 		}
-		attempt, cancel := context.WithTimeout(ctx, o.cfg.HTTPClient.Timeout)
+		attempt, cancel := context.WithTimeout(ctx, oidcRetryTry)
 		err := o.discover(attempt)
 		cancel()
 		if err == nil {
@@ -213,4 +232,37 @@ func ParseRoles(spec string) (map[string]Role, error) {
 		roles[strings.TrimSpace(pair[:i])] = r
 	}
 	return roles, nil
+}
+
+// errKeysFetchedRecently refuses a fetch of the key set too soon after the last.
+var errKeysFetchedRecently = errors.New("the key set was fetched moments ago")
+
+// spacedKeyFetches lets at most one request for the key set through each
+// interval; discovery requests pass. go-oidc fetches the key set again for
+// every token its cached keys do not verify, a forged one included, so
+// without it each forged request would cost a request to the provider and
+// a wait for its answer. The price: for up to one interval after a fetch,
+// a token signed by a key the provider has only just started using is
+// refused (providers publish a key before they sign with it).
+type spacedKeyFetches struct {
+	next  http.RoundTripper
+	every time.Duration
+	mu    sync.Mutex
+	last  time.Time
+}
+
+func (s *spacedKeyFetches) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration") {
+		s.mu.Lock()
+		now := time.Now()
+		soon := !s.last.IsZero() && now.Sub(s.last) < s.every
+		if !soon {
+			s.last = now
+		}
+		s.mu.Unlock()
+		if soon {
+			return nil, errKeysFetchedRecently
+		}
+	}
+	return s.next.RoundTrip(r)
 }

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -179,6 +180,9 @@ func TestOIDCWithARealProvider(t *testing.T) {
 	newOIDC := func(cfg auth.OIDCConfig) *auth.OIDC {
 		t.Helper()
 		cfg.Issuer, cfg.Audience, cfg.RetryMax = base+"/city", "orggraph", time.Second
+		if cfg.KeysEvery == 0 {
+			cfg.KeysEvery = 100 * time.Millisecond // the rotation below comes soon after forged tokens
+		}
 		o, err := auth.NewOIDC(ctx, cfg, logger)
 		if err != nil {
 			t.Fatal(err)
@@ -268,6 +272,25 @@ func TestOIDCWithARealProvider(t *testing.T) {
 		})
 	}
 
+	t.Run("forged tokens do not each fetch the key set", func(t *testing.T) {
+		counted := &countingTransport{}
+		o := newOIDC(auth.OIDCConfig{RoleClaim: "orggraph_role", KeysEvery: time.Hour, HTTPClient: &http.Client{Transport: counted}})
+		if code, body, _ := principalOf(o, planner); code != 200 {
+			t.Fatalf("a planner: %d %s", code, body)
+		}
+		for range 20 {
+			if code, body, _ := principalOf(o, resigned(planner)); code != 401 {
+				t.Fatalf("a forged token: %d %s", code, body)
+			}
+		}
+		if code, body, _ := principalOf(o, planner); code != 200 {
+			t.Fatalf("a planner after forged tokens: %d %s", code, body)
+		}
+		if n := counted.keyFetches.Load(); n != 1 {
+			t.Fatalf("the key set was fetched %d times; want 1", n)
+		}
+	})
+
 	t.Run("the provider's key rotated", func(t *testing.T) {
 		oldKeys := jwks(t, prov.base)
 		prov.stop()
@@ -316,4 +339,14 @@ func TestOIDCConfig(t *testing.T) {
 			t.Errorf("ParseRoles accepted %q", bad)
 		}
 	}
+}
+
+// countingTransport counts the requests for a key set that reach the provider.
+type countingTransport struct{ keyFetches atomic.Int32 }
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/jwks") {
+		c.keyFetches.Add(1)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
