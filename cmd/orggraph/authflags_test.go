@@ -78,10 +78,12 @@ func TestTokensFileThroughTheBinary(t *testing.T) {
 		}
 	}
 	save(boLine)
-	deadline := time.Now().Add(10 * time.Second)
+	edited := time.Now()
+	deadline := edited.Add(10 * time.Second)
 	for {
 		status, body := graphql(t, base, anna, read)
 		if status == http.StatusUnauthorized && strings.Contains(body, `"UNAUTHENTICATED"`) {
+			t.Logf("anna's token refused %s after her line was removed", time.Since(edited).Round(time.Millisecond))
 			break
 		}
 		if time.Now().After(deadline) {

@@ -57,7 +57,7 @@ type provider struct {
 // scripts/test, or tools/oidc-provider/target/lib after scripts/oidc-install.
 // Without them the test fails rather than skips, so that a run that forgot
 // the provider cannot pass as green; ORGGRAPH_SKIP_OIDC=1 opts out.
-func providerLib(t *testing.T) string {
+func providerLib(t testing.TB) string {
 	t.Helper()
 	lib := os.Getenv("ORGGRAPH_OIDC_PROVIDER_LIB")
 	if lib == "" {
@@ -73,7 +73,7 @@ func providerLib(t *testing.T) string {
 }
 
 // freePort is a port on 127.0.0.1 nothing listens on.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -85,7 +85,7 @@ func freePort(t *testing.T) int {
 
 // startProvider starts the provider on port and waits for its discovery
 // document; it is stopped when the test ends, if not before.
-func startProvider(t *testing.T, lib string, port int) *provider {
+func startProvider(t testing.TB, lib string, port int) *provider {
 	t.Helper()
 	cfg := filepath.Join(t.TempDir(), "provider.json")
 	if err := os.WriteFile(cfg, []byte(providerConfig), 0o600); err != nil {
@@ -133,7 +133,7 @@ func (p *provider) stop() {
 
 // token gets an access token (a JWT) from the issuer by the client
 // credentials grant, asking for scope.
-func (p *provider) token(t *testing.T, issuer, scope string) string {
+func (p *provider) token(t testing.TB, issuer, scope string) string {
 	t.Helper()
 	resp, err := http.PostForm(p.base+"/"+issuer+"/token", url.Values{
 		"grant_type": {"client_credentials"}, "client_id": {"orggraph-test"}, "client_secret": {"secret"}, "scope": {scope},
@@ -349,4 +349,24 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		c.keyFetches.Add(1)
 	}
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// BenchmarkOIDCAuthenticate: a JWT checked against the cached key set (an
+// RSA signature and the claims), beside BenchmarkTokensLookup.
+func BenchmarkOIDCAuthenticate(b *testing.B) {
+	port := freePort(b)
+	prov := startProvider(b, providerLib(b), port)
+	o, err := auth.NewOIDC(context.Background(), auth.OIDCConfig{
+		Issuer: prov.base + "/city", Audience: "orggraph", RoleClaim: "orggraph_role",
+	}, slog.New(slog.DiscardHandler))
+	if err != nil || !o.Ready() {
+		b.Fatalf("not ready: %v", err)
+	}
+	tok := prov.token(b, "city", "planner")
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := o.Authenticate(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

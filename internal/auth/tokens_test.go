@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -207,4 +208,32 @@ func (w *syncWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.String()
+}
+
+// BenchmarkTokensLookup: every configured hash is compared, so a lookup
+// costs in proportion to the number of tokens.
+func BenchmarkTokensLookup(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(fmt.Sprintf("%d tokens", n), func(b *testing.B) {
+			var lines []string
+			var tok string
+			for i := range n {
+				t, line, err := auth.NewToken("planner", fmt.Sprintf("p%d", i), auth.DefaultTTL, time.Now())
+				if err != nil {
+					b.Fatal(err)
+				}
+				tok, lines = t, append(lines, line)
+			}
+			tokens, err := auth.ParseTokens(strings.Join(lines, "\n"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			now := time.Now()
+			for b.Loop() {
+				if _, err := tokens.Lookup(tok, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
