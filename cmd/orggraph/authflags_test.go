@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bif-kk/orggraph/internal/oidctest"
 )
 
 // mintThroughTheBinary runs `orggraph token` and returns the token and its line.
@@ -129,5 +131,28 @@ func TestOIDCFlagsAreChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "oidc") {
 			t.Errorf("%v: %v", args, err)
 		}
+	}
+}
+
+// TestPlannersWriteWithTheCitysJWT: serve with the identity provider's
+// flags; a planner's JWT writes, and the audit trail names its subject; a
+// reader cannot, and reads gated by --read-auth token take a JWT too.
+func TestPlannersWriteWithTheCitysJWT(t *testing.T) {
+	prov := oidctest.Start(t, oidctest.FreePort(t))
+	base, stop := serveWith(t, "--data-dir", t.TempDir(), "--read-auth", "token",
+		"--oidc-issuer", prov.Base+"/city", "--oidc-audience", "orggraph")
+	defer stop()
+	const create = `mutation { createNode(input: {id: "targetgroup:nye-unge", name: "Nye unge", sources: [{document: "plan.docx", section: "Udkast"}]}) { audit { actor } } }`
+	if _, body := graphql(t, base, prov.Token(t, "city", "planner"), create); !strings.Contains(body, `"actor":"anna"`) {
+		t.Fatalf("a planner's JWT writing: %s", body)
+	}
+	if status, body := graphql(t, base, prov.Token(t, "city", "planner"), `{ node(id: "targetgroup:nye-unge") { name } }`); status != http.StatusOK || !strings.Contains(body, `"name":"Nye unge"`) {
+		t.Fatalf("a JWT reading, reads gated: %d %s", status, body)
+	}
+	if status, body := graphql(t, base, prov.Token(t, "city", "wrongaud"), create); status != http.StatusUnauthorized || !strings.Contains(body, `"UNAUTHENTICATED"`) {
+		t.Fatalf("a JWT for another audience: %d %s", status, body)
+	}
+	if status, body := graphql(t, base, prov.Token(t, "city", "norole"), create); status != http.StatusForbidden || !strings.Contains(body, `"FORBIDDEN"`) {
+		t.Fatalf("a JWT without a role: %d %s", status, body)
 	}
 }

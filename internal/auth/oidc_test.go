@@ -3,154 +3,18 @@ package auth_test
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/auth"
+	"github.com/bif-kk/orggraph/internal/oidctest"
 )
-
-// providerConfig is the test provider's: a new signing key at every start
-// (without initialKeys; by default it takes fixed keys from its jar), and
-// per issuer the claims a token gets by the scope asked for. The provider
-// adds iss, iat, nbf, exp and jti itself; "expired" overrides them with
-// times in the past.
-const providerConfig = `{
-  "interactiveLogin": false,
-  "httpServer": "NettyWrapper",
-  "tokenProvider": {"keyProvider": {"algorithm": "RS256"}},
-  "tokenCallbacks": [
-    {"issuerId": "city", "tokenExpiry": 300, "requestMappings": [
-      {"requestParam": "scope", "match": "planner", "claims": {"sub": "anna", "aud": ["orggraph"], "orggraph_role": "planner"}},
-      {"requestParam": "scope", "match": "roles", "claims": {"sub": "bo", "aud": ["orggraph", "intranet"], "orggraph_role": ["reader", "admin", "unknown"]}},
-      {"requestParam": "scope", "match": "groups", "claims": {"sub": "carl", "aud": ["orggraph"], "realm_access": {"roles": ["offline_access", "cn=bif-planners,ou=groups"]}}},
-      {"requestParam": "scope", "match": "norole", "claims": {"sub": "dora", "aud": ["orggraph"]}},
-      {"requestParam": "scope", "match": "wrongaud", "claims": {"sub": "anna", "aud": ["intranet"], "orggraph_role": "planner"}},
-      {"requestParam": "scope", "match": "expired", "claims": {"sub": "anna", "aud": ["orggraph"], "orggraph_role": "planner", "iat": 1500000000, "nbf": 1500000000, "exp": 1500000300}}
-    ]},
-    {"issuerId": "other", "tokenExpiry": 300, "requestMappings": [
-      {"requestParam": "scope", "match": "planner", "claims": {"sub": "anna", "aud": ["orggraph"], "orggraph_role": "planner"}}
-    ]}
-  ]
-}`
-
-// provider is NAV's mock-oauth2-server (tools/oidc-provider), a real
-// OpenID Connect provider, run as a process on 127.0.0.1.
-type provider struct {
-	base string // http://127.0.0.1:<port>
-	cmd  *exec.Cmd
-}
-
-// providerLib finds the provider's jars: ORGGRAPH_OIDC_PROVIDER_LIB, set by
-// scripts/test, or tools/oidc-provider/target/lib after scripts/oidc-install.
-// Without them the test fails rather than skips, so that a run that forgot
-// the provider cannot pass as green; ORGGRAPH_SKIP_OIDC=1 opts out.
-func providerLib(t testing.TB) string {
-	t.Helper()
-	lib := os.Getenv("ORGGRAPH_OIDC_PROVIDER_LIB")
-	if lib == "" {
-		lib = filepath.Join("..", "..", "tools", "oidc-provider", "target", "lib")
-	}
-	if jars, _ := filepath.Glob(filepath.Join(lib, "mock-oauth2-server-*.jar")); len(jars) == 0 {
-		if os.Getenv("ORGGRAPH_SKIP_OIDC") == "1" {
-			t.Skip("ORGGRAPH_SKIP_OIDC=1")
-		}
-		t.Fatalf("the OIDC provider is not installed in %s: run the tests with `make test`, or scripts/oidc-install", lib)
-	}
-	return lib
-}
-
-// freePort is a port on 127.0.0.1 nothing listens on.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// startProvider starts the provider on port and waits for its discovery
-// document; it is stopped when the test ends, if not before.
-func startProvider(t testing.TB, lib string, port int) *provider {
-	t.Helper()
-	cfg := filepath.Join(t.TempDir(), "provider.json")
-	if err := os.WriteFile(cfg, []byte(providerConfig), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	java := "java"
-	if home := os.Getenv("JAVA_HOME"); home != "" {
-		java = filepath.Join(home, "bin", "java")
-	}
-	log, err := os.Create(filepath.Join(t.TempDir(), "provider.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(java, "-Xmx256m", "-cp", filepath.Join(lib, "*"), "no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt")
-	cmd.Env = append(os.Environ(), "SERVER_HOSTNAME=127.0.0.1", fmt.Sprintf("SERVER_PORT=%d", port), "JSON_CONFIG_PATH="+cfg)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the OIDC provider: %v", err)
-	}
-	p := &provider{base: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd}
-	t.Cleanup(p.stop)
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		resp, err := http.Get(p.base + "/city/.well-known/openid-configuration")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(log.Name())
-			t.Fatalf("the OIDC provider did not answer within 90 s: %v\n%s", err, b)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func (p *provider) stop() {
-	if p.cmd.Process != nil && p.cmd.ProcessState == nil {
-		_ = p.cmd.Process.Kill()
-		_ = p.cmd.Wait()
-	}
-}
-
-// token gets an access token (a JWT) from the issuer by the client
-// credentials grant, asking for scope.
-func (p *provider) token(t testing.TB, issuer, scope string) string {
-	t.Helper()
-	resp, err := http.PostForm(p.base+"/"+issuer+"/token", url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {"orggraph-test"}, "client_secret": {"secret"}, "scope": {scope},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		AccessToken string `json:"access_token"`
-	}
-	b, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(b, &body); err != nil || resp.StatusCode != http.StatusOK || strings.Count(body.AccessToken, ".") != 2 {
-		t.Fatalf("token endpoint: %d %s", resp.StatusCode, b)
-	}
-	return body.AccessToken
-}
 
 // principalOf sends token through the middleware and returns the status,
 // the body, and the principal the next handler saw.
@@ -171,8 +35,7 @@ func principalOf(a auth.Authenticator, token string) (int, string, auth.Principa
 // refused; then restarts the provider, which signs with a new key, and
 // checks the key set is fetched again.
 func TestOIDCWithARealProvider(t *testing.T) {
-	lib := providerLib(t)
-	port := freePort(t)
+	port := oidctest.FreePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	logger := slog.New(slog.DiscardHandler)
@@ -208,8 +71,8 @@ func TestOIDCWithARealProvider(t *testing.T) {
 		t.Fatalf("a configured token while the provider is away: %d %+v", code, p)
 	}
 
-	prov := startProvider(t, lib, port)
-	planner := prov.token(t, "city", "planner")
+	prov := oidctest.Start(t, port)
+	planner := prov.Token(t, "city", "planner")
 	deadline := time.Now().Add(30 * time.Second)
 	for !o.Ready() {
 		if time.Now().After(deadline) {
@@ -247,13 +110,13 @@ func TestOIDCWithARealProvider(t *testing.T) {
 		role    auth.Role
 	}{
 		{"a planner", bearer, planner, 200, "", "anna", auth.Planner},
-		{"a list of roles: the highest known", bearer, prov.token(t, "city", "roles"), 200, "", "bo", auth.Admin},
-		{"a mapped group in a nested claim", mapped, prov.token(t, "city", "groups"), 200, "", "carl", auth.Planner},
-		{"no role", bearer, prov.token(t, "city", "norole"), 403, "FORBIDDEN", "", 0},
+		{"a list of roles: the highest known", bearer, prov.Token(t, "city", "roles"), 200, "", "bo", auth.Admin},
+		{"a mapped group in a nested claim", mapped, prov.Token(t, "city", "groups"), 200, "", "carl", auth.Planner},
+		{"no role", bearer, prov.Token(t, "city", "norole"), 403, "FORBIDDEN", "", 0},
 		{"a group not mapped", mapped, planner, 403, "FORBIDDEN", "", 0},
-		{"another audience", bearer, prov.token(t, "city", "wrongaud"), 401, "UNAUTHENTICATED", "", 0},
-		{"expired", bearer, prov.token(t, "city", "expired"), 401, "UNAUTHENTICATED", "", 0},
-		{"another issuer", bearer, prov.token(t, "other", "planner"), 401, "UNAUTHENTICATED", "", 0},
+		{"another audience", bearer, prov.Token(t, "city", "wrongaud"), 401, "UNAUTHENTICATED", "", 0},
+		{"expired", bearer, prov.Token(t, "city", "expired"), 401, "UNAUTHENTICATED", "", 0},
+		{"another issuer", bearer, prov.Token(t, "other", "planner"), 401, "UNAUTHENTICATED", "", 0},
 		{"tampered claims", bearer, tampered(planner), 401, "UNAUTHENTICATED", "", 0},
 		{"tampered signature", bearer, resigned(planner), 401, "UNAUTHENTICATED", "", 0},
 		{"not a JWT, not configured", bearer, "og_" + strings.Repeat("0", 64), 401, "UNAUTHENTICATED", "", 0},
@@ -292,13 +155,12 @@ func TestOIDCWithARealProvider(t *testing.T) {
 	})
 
 	t.Run("the provider's key rotated", func(t *testing.T) {
-		oldKeys := jwks(t, prov.base)
-		prov.stop()
-		prov = startProvider(t, lib, port)
-		if newKeys := jwks(t, prov.base); newKeys == oldKeys {
+		oldKeys := prov.KeySet(t)
+		prov.Restart(t)
+		if newKeys := prov.KeySet(t); newKeys == oldKeys {
 			t.Fatal("the restarted provider signs with the same key: nothing rotated")
 		}
-		fresh := prov.token(t, "city", "planner")
+		fresh := prov.Token(t, "city", "planner")
 		if code, body, p := principalOf(bearer, fresh); code != 200 || p.Subject != "anna" {
 			t.Fatalf("a token signed by the new key: %d %s", code, body)
 		}
@@ -306,18 +168,6 @@ func TestOIDCWithARealProvider(t *testing.T) {
 			t.Fatalf("a token signed by the retired key: %d %s", code, body)
 		}
 	})
-}
-
-// jwks is the provider's key set for the city issuer, as served.
-func jwks(t *testing.T, base string) string {
-	t.Helper()
-	resp, err := http.Get(base + "/city/jwks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
 }
 
 func TestOIDCConfig(t *testing.T) {
@@ -354,15 +204,14 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // BenchmarkOIDCAuthenticate: a JWT checked against the cached key set (an
 // RSA signature and the claims), beside BenchmarkTokensLookup.
 func BenchmarkOIDCAuthenticate(b *testing.B) {
-	port := freePort(b)
-	prov := startProvider(b, providerLib(b), port)
+	prov := oidctest.Start(b, oidctest.FreePort(b))
 	o, err := auth.NewOIDC(context.Background(), auth.OIDCConfig{
-		Issuer: prov.base + "/city", Audience: "orggraph", RoleClaim: "orggraph_role",
+		Issuer: prov.Base + "/city", Audience: "orggraph", RoleClaim: "orggraph_role",
 	}, slog.New(slog.DiscardHandler))
 	if err != nil || !o.Ready() {
 		b.Fatalf("not ready: %v", err)
 	}
-	tok := prov.token(b, "city", "planner")
+	tok := prov.Token(b, "city", "planner")
 	ctx := context.Background()
 	for b.Loop() {
 		if _, err := o.Authenticate(ctx, tok); err != nil {
