@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/auth"
@@ -37,7 +38,7 @@ func writable(t *testing.T, dataDir string) (http.Handler, map[string]string) {
 	tokens := map[string]string{}
 	var lines []string
 	for _, who := range []struct{ role, subject string }{{"reader", "widget"}, {"planner", "anna"}, {"planner", "bo"}} {
-		tok, line, err := auth.NewToken(who.role, who.subject)
+		tok, line, err := auth.NewToken(who.role, who.subject, auth.DefaultTTL, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ const usage = `Usage: orggraph <command> [flags]
 Commands:
   serve   serve the GraphQL API (orggraph serve -h for its flags)
   seed    load seed/ into Neo4j (orggraph seed -h for its flags)
-  token   mint a bearer token for a reader, planner or admin
+  token   mint a bearer token for a reader, planner or admin, valid for --ttl (90 days)
   help    show this text
 `
 

@@ -58,13 +58,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if opts.GraphQL.LoaderWait == 0 && *storeName == "memory" {
 		opts.GraphQL.LoaderWait = graph.MemoryLoaderWait
 	}
-	if opts.Tokens, opts.ReadsNeedToken, err = authConfig(); err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	if opts.Tokens, opts.ReadsNeedToken, err = authConfig(ctx, logger); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 
 	tel, err := telemetryConfig(ctx)
 	if err != nil {

@@ -56,7 +56,7 @@ func graphql(t *testing.T, base, token, query string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-var mintedToken = regexp.MustCompile(`(?m)^  (og_[0-9a-f]+)\n.*\n  (planner \S+ sha256:[0-9a-f]+)$`)
+var mintedToken = regexp.MustCompile(`(?m)^  (og_[0-9a-f]+)\n.*\n  (planner \S+ sha256:[0-9a-f]+(?: expires=\S+)?)$`)
 
 func TestPlannersWriteThroughTheBinary(t *testing.T) {
 	var out bytes.Buffer

@@ -1,16 +1,13 @@
 // Package auth decides who a request is: bearer tokens, each with a role
-// (reader, planner, admin), configured as hashes so that the configuration
-// never holds a usable secret. Reads may be open or need a token; writes
-// always need a planner's or admin's.
+// (reader, planner, admin) and an expiry, configured as hashes so that the
+// configuration never holds a usable secret (tokens.go, read again when
+// their file changes: tokensfile.go), and JWTs from an OpenID Connect
+// provider (oidc.go). Reads may be open or need a token; writes always need
+// a planner's or admin's.
 package auth
 
 import (
-	"bufio"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -43,84 +40,40 @@ type Principal struct {
 	Role    Role
 }
 
-// Errors a caller maps to UNAUTHENTICATED and FORBIDDEN.
+// Errors a caller maps to UNAUTHENTICATED, FORBIDDEN and UNAVAILABLE.
+// ErrExpired and ErrNoRole wrap ErrUnauthenticated and ErrForbidden.
 var (
 	ErrUnauthenticated = errors.New("a valid bearer token is required")
+	ErrExpired         = fmt.Errorf("%w: the bearer token has expired", ErrUnauthenticated)
 	ErrForbidden       = errors.New("the token's role does not allow this")
+	ErrNoRole          = fmt.Errorf("%w: the token carries no orggraph role", ErrForbidden)
+	ErrUnavailable     = errors.New("the identity provider cannot be reached yet; try again shortly")
 )
 
-// Tokens are the configured tokens, by the SHA-256 of the token.
-type Tokens struct {
-	byHash map[[sha256.Size]byte]Principal
+// Authenticator tells whose a bearer token is: a Principal, or an error
+// that is, or wraps, one of the errors above.
+type Authenticator interface {
+	Authenticate(ctx context.Context, token string) (Principal, error)
 }
 
-// ParseTokens reads token lines: "<role> <subject> sha256:<hex of the
-// token's SHA-256>", one a line or separated by ';' (for an environment
-// variable); blank lines and '#' comments are skipped. `orggraph token`
-// prints a new token and its line.
-func ParseTokens(spec string) (*Tokens, error) {
-	t := &Tokens{byHash: map[[sha256.Size]byte]Principal{}}
-	sc := bufio.NewScanner(strings.NewReader(strings.ReplaceAll(spec, ";", "\n")))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Fields(line)
-		if len(fields) != 3 {
-			return nil, fmt.Errorf("tokens line %d: want \"<role> <subject> sha256:<hex>\"", n)
-		}
-		role, ok := roleNames[fields[0]]
-		if !ok {
-			return nil, fmt.Errorf("tokens line %d: unknown role %q (reader, planner or admin)", n, fields[0])
-		}
-		hexHash, ok := strings.CutPrefix(fields[2], "sha256:")
-		raw, err := hex.DecodeString(hexHash)
-		if !ok || err != nil || len(raw) != sha256.Size {
-			return nil, fmt.Errorf("tokens line %d: the third field must be sha256:<64 hex digits>", n)
-		}
-		var h [sha256.Size]byte
-		copy(h[:], raw)
-		if _, dup := t.byHash[h]; dup {
-			return nil, fmt.Errorf("tokens line %d: the same token twice", n)
-		}
-		t.byHash[h] = Principal{Subject: fields[1], Role: role}
-	}
-	return t, sc.Err()
+// Bearer checks a JWT (three dot-separated parts) with the identity
+// provider and anything else against the configured tokens, which never
+// look like a JWT. Either may be nil: its tokens are then refused.
+type Bearer struct {
+	Tokens Authenticator
+	OIDC   Authenticator
 }
 
-// Lookup returns the principal a token belongs to. Every configured hash is
-// compared in constant time, so the time taken tells nothing of the tokens.
-func (t *Tokens) Lookup(token string) (Principal, bool) {
-	if t == nil || token == "" {
-		return Principal{}, false
+// Authenticate implements Authenticator.
+func (b Bearer) Authenticate(ctx context.Context, token string) (Principal, error) {
+	next := b.Tokens
+	if strings.Count(token, ".") == 2 {
+		next = b.OIDC
 	}
-	h := sha256.Sum256([]byte(token))
-	var found Principal
-	ok := false
-	for known, p := range t.byHash {
-		if subtle.ConstantTimeCompare(h[:], known[:]) == 1 {
-			found, ok = p, true
-		}
+	if next == nil || token == "" {
+		return Principal{}, ErrUnauthenticated
 	}
-	return found, ok
-}
-
-// NewToken makes a random token and the line that configures it.
-func NewToken(role, subject string) (token, line string, err error) {
-	if _, ok := roleNames[role]; !ok {
-		return "", "", fmt.Errorf("unknown role %q (reader, planner or admin)", role)
-	}
-	if subject == "" || strings.ContainsAny(subject, " \t;#") {
-		return "", "", fmt.Errorf("the subject must be one word")
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", err
-	}
-	token = "og_" + hex.EncodeToString(b)
-	h := sha256.Sum256([]byte(token))
-	return token, fmt.Sprintf("%s %s sha256:%s", role, subject, hex.EncodeToString(h[:])), nil
+	return next.Authenticate(ctx, token)
 }
 
 type ctxKey struct{}
@@ -152,34 +105,53 @@ func Require(ctx context.Context, role Role) (Principal, error) {
 }
 
 // Middleware reads the bearer token. A request with a token that is not
-// valid is refused with 401 whatever it asks; one without a token goes on
-// anonymously unless readsNeedToken, so that each operation can decide.
-func Middleware(tokens *Tokens, readsNeedToken bool) func(http.Handler) http.Handler {
+// valid is refused with 401 whatever it asks (403 for a valid JWT without a
+// role, 503 while the identity provider has not been reached); one without
+// a token goes on anonymously unless readsNeedToken, so that each operation
+// can decide. A nil a refuses every token.
+func Middleware(a Authenticator, readsNeedToken bool) func(http.Handler) http.Handler {
+	if a == nil {
+		a = Bearer{}
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			header := r.Header.Get("Authorization")
 			if header == "" {
 				if readsNeedToken {
-					unauthorized(w, "a bearer token is required")
+					refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED", "a bearer token is required")
 					return
 				}
 				next.ServeHTTP(w, r)
 				return
 			}
 			token, ok := strings.CutPrefix(header, "Bearer ")
-			p, valid := tokens.Lookup(strings.TrimSpace(token))
-			if !ok || !valid {
-				unauthorized(w, "the bearer token is not valid")
+			if !ok {
+				refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the bearer token is not valid")
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+			p, err := a.Authenticate(r.Context(), strings.TrimSpace(token))
+			switch {
+			case err == nil:
+				next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+			case errors.Is(err, ErrExpired):
+				refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the bearer token has expired")
+			case errors.Is(err, ErrNoRole):
+				refuse(w, http.StatusForbidden, "FORBIDDEN", "the bearer token carries no orggraph role")
+			case errors.Is(err, ErrUnavailable):
+				w.Header().Set("Retry-After", "5")
+				refuse(w, http.StatusServiceUnavailable, "UNAVAILABLE", ErrUnavailable.Error())
+			default:
+				refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the bearer token is not valid")
+			}
 		})
 	}
 }
 
-func unauthorized(w http.ResponseWriter, msg string) {
+func refuse(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("WWW-Authenticate", `Bearer realm="orggraph"`)
-	w.WriteHeader(http.StatusUnauthorized)
-	fmt.Fprintf(w, `{"errors":[{"message":%q,"extensions":{"code":"UNAUTHENTICATED"}}]}`+"\n", msg)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="orggraph"`)
+	}
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"errors":[{"message":%q,"extensions":{"code":%q}}]}`+"\n", msg, code)
 }

@@ -7,13 +7,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bif-kk/orggraph/internal/auth"
 )
 
 func mint(t *testing.T, role, subject string) (string, string) {
 	t.Helper()
-	tok, line, err := auth.NewToken(role, subject)
+	tok, line, err := auth.NewToken(role, subject, auth.DefaultTTL, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,11 +28,11 @@ func TestTokensAndRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, ok := tokens.Lookup(plannerTok); !ok || p.Subject != "anna" || p.Role != auth.Planner {
-		t.Fatalf("planner token: %+v %v", p, ok)
+	if p, err := tokens.Lookup(plannerTok, time.Now()); err != nil || p.Subject != "anna" || p.Role != auth.Planner {
+		t.Fatalf("planner token: %+v %v", p, err)
 	}
-	if _, ok := tokens.Lookup(plannerTok + "x"); ok {
-		t.Fatal("a wrong token was accepted")
+	if _, err := tokens.Lookup(plannerTok+"x", time.Now()); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Fatalf("a wrong token: %v", err)
 	}
 	if strings.Contains(readerLine+plannerLine, plannerTok) {
 		t.Fatal("the configuration line holds the token itself")
@@ -52,6 +53,9 @@ func TestParseTokensRefusesBadLines(t *testing.T) {
 		"owner anna sha256:" + strings.Repeat("ab", 32),
 		"planner anna sha256:xyz",
 		"planner anna " + strings.Repeat("ab", 32),
+		"planner anna sha256:" + strings.Repeat("ab", 32) + " expires=tomorrow",
+		"planner anna sha256:" + strings.Repeat("ab", 32) + " 2027-01-01T00:00:00Z",
+		"planner anna sha256:" + strings.Repeat("ab", 32) + " expires=2027-01-01T00:00:00Z extra",
 	} {
 		if _, err := auth.ParseTokens(spec); err == nil {
 			t.Errorf("accepted %q", spec)

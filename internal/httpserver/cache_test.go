@@ -129,7 +129,7 @@ func TestCacheControl(t *testing.T) {
 		{"with a bearer token", 5 * time.Minute, "reader", "private, max-age=300"},
 		{"with a bearer token that is not valid", 0, "Bearer abc", "no-store"},
 	}
-	tok, line, err := auth.NewToken("reader", "widget")
+	tok, line, err := auth.NewToken("reader", "widget", auth.DefaultTTL, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,9 +53,10 @@ type Options struct {
 	// within their timeout. Negative means no limit.
 	MaxInFlight int
 
-	// Tokens are the bearer tokens that may read and write; nil means none.
+	// Tokens tells whose a bearer token is (the configured tokens and the
+	// identity provider's JWTs); nil refuses every token.
 	// ReadsNeedToken refuses reads without a valid token.
-	Tokens         *auth.Tokens
+	Tokens         auth.Authenticator
 	ReadsNeedToken bool
 
 	// Metrics, when set, records every request and serves /metrics.
