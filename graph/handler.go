@@ -52,6 +52,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.SetErrorPresenter(presentError(logger, opts.Metrics))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	srv.SetDisableSuggestion(opts.NoSuggestions)
+	srv.SetValidationRulesFn(validationRules(opts))
 	if !opts.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
