@@ -58,12 +58,13 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if _, coded := gqlErr.Extensions["code"]; coded {
+			rewordVariable(gqlErr)
 			return gqlErr
 		}
 		if gqlErr.Err == nil && len(gqlErr.Path) == 0 {
 			// gqlgen's transports report a body they cannot read or decode
-			// this way; the message may quote the body, so it is cut short.
-			return withCode(gqlErr, truncate(gqlErr.Message, maxRequestMessage), CodeBadRequest)
+			// this way, in words requestMessage makes a client's.
+			return withCode(gqlErr, requestMessage(gqlErr.Message), CodeBadRequest)
 		}
 		switch {
 		case errors.Is(err, domain.ErrInvalidInput):
