@@ -80,7 +80,10 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(err, auth.ErrForbidden):
 			return withCode(gqlErr, gqlErr.Message, CodeForbidden)
 		case errors.Is(err, domain.ErrUnavailable):
-			logger.WarnContext(ctx, "graphql: store unavailable", "path", gqlErr.Path.String(), "err", err)
+			// The store's decorator logs why, once per cause every few
+			// seconds (instrumented.LogOutages); one line per error here
+			// would be thousands a second during an outage.
+			logger.DebugContext(ctx, "graphql: store unavailable", "path", gqlErr.Path.String(), "err", err)
 			return withCode(gqlErr, msgUnavailable, CodeUnavailable)
 		}
 		logger.ErrorContext(ctx, "graphql: internal error", "path", gqlErr.Path.String(), "err", err)
