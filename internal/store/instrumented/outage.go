@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,12 +15,13 @@ import (
 // DefaultOutageLogEvery is how often one cause of an outage is logged.
 const DefaultOutageLogEvery = 5 * time.Second
 
-// Bounds on what the outage log keeps: causes it tells apart (a driver
-// names the address and the failure, so there are few) and the length of
-// one cause's text.
+// Bounds on what the outage log keeps: causes it tells apart, and the
+// length of one cause's text. Past maxOutageCauses a new cause counts as
+// otherCauses, so at most maxOutageCauses+1 lines are written an interval.
 const (
 	maxOutageCauses   = 32
 	maxOutageCauseLen = 500
+	otherCauses       = "(other causes)"
 )
 
 // Option tunes a Store.
@@ -74,21 +76,23 @@ func (o *outageLog) failed(ctx context.Context, op string, err error) {
 	if len(cause) > maxOutageCauseLen {
 		cause = cause[:maxOutageCauseLen] + "…"
 	}
+	key := causeKind(cause)
 	now := o.now()
 	o.mu.Lock()
 	o.failing.Store(true)
-	c, seen := o.causes[cause]
+	c, seen := o.causes[key]
+	if !seen && len(o.causes) >= maxOutageCauses {
+		key = otherCauses
+		c, seen = o.causes[key]
+	}
 	if seen && now.Sub(c.logged) < o.every {
 		c.suppressed++
 		o.mu.Unlock()
 		return
 	}
 	if !seen {
-		if len(o.causes) >= maxOutageCauses {
-			clear(o.causes)
-		}
 		c = &outageCause{}
-		o.causes[cause] = c
+		o.causes[key] = c
 	}
 	suppressed := c.suppressed
 	c.logged, c.suppressed = now, 0
@@ -111,6 +115,26 @@ func (o *outageLog) recovered(ctx context.Context) {
 	o.failing.Store(false)
 	o.mu.Unlock()
 	o.logger.InfoContext(ctx, "store answers again", "store", o.store, "suppressed", unlogged)
+}
+
+// causeKind is what tells causes apart: their text with every number
+// masked, since a driver's names the connection's ports and the time
+// waited ("read tcp 127.0.0.1:52114->127.0.0.1:7687: … reset by peer").
+func causeKind(cause string) string {
+	var b strings.Builder
+	digits := false
+	for _, r := range cause {
+		if r >= '0' && r <= '9' {
+			if !digits {
+				b.WriteByte('#')
+			}
+			digits = true
+			continue
+		}
+		digits = false
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // causeOf is the text of what made the store unavailable. A store's error

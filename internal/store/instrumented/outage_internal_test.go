@@ -110,3 +110,29 @@ func TestOutageCauseIsTheWrappedOne(t *testing.T) {
 		})
 	}
 }
+
+// Causes that differ only in their numbers (a connection's ports) are one
+// cause; however many distinct ones come, an interval has at most
+// maxOutageCauses+1 lines.
+func TestOutageCausesAreBoundedInKind(t *testing.T) {
+	var buf bytes.Buffer
+	s := &Store{name: "neo4jstore"}
+	LogOutages(slog.New(slog.NewJSONHandler(&buf, nil)), 5*time.Second)(s)
+	o := s.outages
+	clock := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	o.now = func() time.Time { return clock }
+	ctx := context.Background()
+	for port := range 1000 {
+		o.record(ctx, "Links", OutcomeUnavailable, &storeError{fmt.Errorf("read tcp 127.0.0.1:%d->127.0.0.1:7687: connection reset by peer", 40000+port)})
+	}
+	if got := lines(t, &buf); len(got) != 1 {
+		t.Fatalf("one cause on a thousand ports: %d lines", len(got))
+	}
+	for i := range 1000 {
+		o.record(ctx, "Links", OutcomeUnavailable, &storeError{fmt.Errorf("failure %c%c", 'a'+i%26, 'a'+i/26)})
+	}
+	// The room left beside the first cause, then one line for the rest.
+	if got, want := len(lines(t, &buf)), (maxOutageCauses-1)+1; got != want {
+		t.Fatalf("a thousand distinct causes: %d lines, want %d", got, want)
+	}
+}
