@@ -289,9 +289,11 @@ func (directReads) ExtensionName() string                   { return "OrggraphDi
 func (directReads) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse answers a query the direct path serves; anything else,
-// and a query it could not finish, goes on to gqlgen.
+// and a query it could not finish, goes on to gqlgen. gqlgen passes an
+// operation it refused through here too, its errors already added and its
+// variables not coerced, so that is left alone.
 func (d directReads) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
+	if !graphql.HasOperationContext(ctx) || len(graphql.GetErrors(ctx)) > 0 {
 		return next(ctx)
 	}
 	plan, ok := compileDirect(d.schema, graphql.GetOperationContext(ctx))

@@ -58,12 +58,13 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if _, coded := gqlErr.Extensions["code"]; coded {
+			rewordVariable(gqlErr)
 			return gqlErr
 		}
 		if gqlErr.Err == nil && len(gqlErr.Path) == 0 {
 			// gqlgen's transports report a body they cannot read or decode
-			// this way; the message may quote the body, so it is cut short.
-			return withCode(gqlErr, truncate(gqlErr.Message, maxRequestMessage), CodeBadRequest)
+			// this way, in words requestMessage makes a client's.
+			return withCode(gqlErr, requestMessage(gqlErr.Message), CodeBadRequest)
 		}
 		switch {
 		case errors.Is(err, domain.ErrInvalidInput):
@@ -79,7 +80,10 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(err, auth.ErrForbidden):
 			return withCode(gqlErr, gqlErr.Message, CodeForbidden)
 		case errors.Is(err, domain.ErrUnavailable):
-			logger.WarnContext(ctx, "graphql: store unavailable", "path", gqlErr.Path.String(), "err", err)
+			// The store's decorator logs why, once per cause every few
+			// seconds (instrumented.LogOutages); one line per error here
+			// would be thousands a second during an outage.
+			logger.DebugContext(ctx, "graphql: store unavailable", "path", gqlErr.Path.String(), "err", err)
 			return withCode(gqlErr, msgUnavailable, CodeUnavailable)
 		}
 		logger.ErrorContext(ctx, "graphql: internal error", "path", gqlErr.Path.String(), "err", err)

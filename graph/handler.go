@@ -52,6 +52,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.SetErrorPresenter(presentError(logger, opts.Metrics))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	srv.SetDisableSuggestion(opts.NoSuggestions)
+	srv.SetValidationRulesFn(validationRules(opts))
 	if !opts.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
@@ -65,7 +66,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
 	}
 
-	return Loaders(st, opts.LoaderWait)(withMethod(srv))
+	return wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(withMethod(srv)))
 }
 
 var registerOnce sync.Once

@@ -21,6 +21,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/store/instrumented"
 )
 
 // neo4jEnv returns the test Neo4j's settings, one test at a time (see neo4jtest).
@@ -225,6 +226,7 @@ func TestServeNeo4jRidesOutAnOutage(t *testing.T) {
 	env["ORGGRAPH_NEO4J_TIMEOUT"] = "2s"
 	// No rate limit: while Neo4j is away each request fails at once, and the
 	// four clients below would otherwise meet the limiter, not the outage.
+	started := time.Now()
 	base, logs, stop := startServe(t, env, "--store", "neo4j", "--rate-limit", "0")
 	defer stop()
 
@@ -321,4 +323,54 @@ func TestServeNeo4jRidesOutAnOutage(t *testing.T) {
 	waitReady(t, base, 10*time.Second)
 	t.Logf("%d requests during the outage, %d failed with UNAVAILABLE, the slowest in %s; recovered without restarting the API",
 		len(during), failed, slowest.Round(time.Millisecond))
+	checkOutageLog(t, logs.String(), time.Since(started))
+}
+
+// checkOutageLog holds the log of a server that rode out outages to the
+// outage rule: the driver's cause is named, and each kind of cause (its
+// text, numbers masked) is logged at most once per
+// instrumented.DefaultOutageLogEvery (plus the first line) over the whole
+// run, however many calls failed.
+func checkOutageLog(t *testing.T, logs string, run time.Duration) {
+	t.Helper()
+	numbers := regexp.MustCompile(`[0-9]+`)
+	perCause := map[string]int{}
+	lines, failures, recoveries := 0, 0, 0
+	for _, line := range strings.Split(logs, "\n") {
+		var l struct {
+			Msg        string `json:"msg"`
+			Cause      string `json:"cause"`
+			Suppressed int    `json:"suppressed"`
+		}
+		if json.Unmarshal([]byte(line), &l) != nil {
+			continue
+		}
+		switch l.Msg {
+		case "store unavailable":
+			lines++
+			failures += 1 + l.Suppressed
+			perCause[numbers.ReplaceAllString(l.Cause, "#")]++
+			if l.Cause == "" || strings.Contains(l.Cause, "neo4jstore:") {
+				t.Errorf("an outage line without the driver's cause: %s", line)
+			}
+		case "store answers again":
+			recoveries++
+			failures += l.Suppressed
+		case "graphql: store unavailable":
+			t.Errorf("a line per failed field at the default level: %s", line)
+		}
+	}
+	if lines == 0 || recoveries == 0 {
+		t.Fatalf("no outage in the log (%d lines, %d recoveries):\n%s", lines, recoveries, logs)
+	}
+	most := int(run/instrumented.DefaultOutageLogEvery) + 1
+	for cause, n := range perCause {
+		if n > most {
+			t.Errorf("%q logged %d times in %s, more than once per %s", cause, n, run.Round(time.Second), instrumented.DefaultOutageLogEvery)
+		}
+	}
+	t.Logf("outage log: %d lines for %d failed store calls, %d kinds of cause, over %s", lines, failures, len(perCause), run.Round(time.Second))
+	for cause, n := range perCause {
+		t.Logf("  %d× %.160s", n, cause)
+	}
 }

@@ -81,7 +81,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	st = instrumented.New(st, tel.metrics, tel.tracer())
+	st = instrumented.New(st, tel.metrics, tel.tracer(), instrumented.LogOutages(logger, instrumented.DefaultOutageLogEvery))
 	defer func() { _ = st.Close(context.WithoutCancel(ctx)) }()
 
 	if *pprofAddr != "" {

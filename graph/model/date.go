@@ -22,7 +22,7 @@ func MarshalDate(d domain.Date) graphql.Marshaler {
 func UnmarshalDate(v any) (domain.Date, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("%w: a Date is a string of the form 2026-02-01, not %T", domain.ErrInvalidInput, v)
+		return "", fmt.Errorf("%w: a Date is a string of the form 2026-02-01, not %s", domain.ErrInvalidInput, kindOf(v))
 	}
 	return domain.ParseDate(s)
 }

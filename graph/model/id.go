@@ -22,7 +22,7 @@ func MarshalID(id domain.ID) graphql.Marshaler {
 func UnmarshalID(v any) (domain.ID, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("%w: an ID is a string such as \"centre:cbe\", not %T", domain.ErrInvalidInput, v)
+		return "", fmt.Errorf("%w: an ID is a string such as \"centre:cbe\", not %s", domain.ErrInvalidInput, kindOf(v))
 	}
 	return domain.ID(s), nil
 }

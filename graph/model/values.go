@@ -59,3 +59,22 @@ func NewFigure(f domain.Figure) *Figure {
 		Source: NewSource(f.Source), Measure: f.Measure, Note: optional(f.Note),
 	}
 }
+
+// kindOf names what a client sent in place of a scalar in its own terms,
+// never Go's: variables arrive decoded from JSON, literals parsed by gqlgen.
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "true or false"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	default:
+		return "a number"
+	}
+}

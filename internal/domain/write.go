@@ -140,6 +140,23 @@ func CheckNode(n *Node) error {
 	if len(missing) > 0 {
 		return fmt.Errorf("%w: %s needs %s", ErrInvalidInput, n.ID, strings.Join(missing, ", "))
 	}
+	if err := checkPeriod(n.ValidFrom, n.ValidTo); err != nil {
+		return fmt.Errorf("%s: %w", n.ID, err)
+	}
+	for i, t := range n.Tasks {
+		if err := checkPeriod(t.ValidFrom, t.ValidTo); err != nil {
+			return fmt.Errorf("%s: task %d: %w", n.ID, i+1, err)
+		}
+	}
+	return nil
+}
+
+// checkPeriod refuses a period that ends before it begins; either bound may
+// be open. One that ends the day it begins is empty, and allowed.
+func checkPeriod(from, to *Date) error {
+	if from != nil && to != nil && to.Before(*from) {
+		return fmt.Errorf("%w: validTo %s is before validFrom %s", ErrInvalidInput, *to, *from)
+	}
 	return nil
 }
 
@@ -172,6 +189,9 @@ func CheckRelationship(r *Relationship) error {
 		return fmt.Errorf("%w: an INFERRED link needs a rationale", ErrInvalidInput)
 	case len(r.Sources) == 0:
 		return fmt.Errorf("%w: %s needs sources", ErrInvalidInput, r.Key())
+	}
+	if err := checkPeriod(r.ValidFrom, r.ValidTo); err != nil {
+		return fmt.Errorf("%s: %w", r.Key(), err)
 	}
 	return nil
 }

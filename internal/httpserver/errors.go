@@ -11,7 +11,10 @@ const (
 	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	CodeRateLimited          = "RATE_LIMITED"
 	CodeTimeout              = "TIMEOUT"
+	CodeRequestTooLarge      = "REQUEST_TOO_LARGE"
 )
+
+const msgRequestTooLarge = "request body too large"
 
 // writeError answers status with one error in GraphQL's shape, so clients
 // read every error alike, and counts it by code. Such an answer is about

@@ -31,7 +31,7 @@ var fuzzServer = sync.OnceValues(func() (http.Handler, error) {
 // FuzzGraphQLEndpoint sends arbitrary bodies, queries and content types to
 // /graphql. Whatever arrives, the server answers without a 5xx (a panic
 // would be one), and every GraphQL error it returns carries
-// extensions.code.
+// extensions.code and no Go text (goText).
 //
 //	go test ./internal/httpserver -run '^$' -fuzz FuzzGraphQLEndpoint -fuzztime 5m
 func FuzzGraphQLEndpoint(f *testing.F) {
@@ -43,6 +43,9 @@ func FuzzGraphQLEndpoint(f *testing.F) {
 		{"POST", "application/json", `{"query":"mutation { x }"}`},
 		{"POST", "application/json", `{"query": 5}`},
 		{"POST", "application/json", `[{"query":"{ centres { code } }"}]`},
+		{"POST", "application/json", `{"query":"{ centres { code } }","variables":[1]}`},
+		{"POST", "application/json", `{"query":"query($t: String!) { search(text: $t) { score } }","variables":{"t":{}}}`},
+		{"POST", "application/json", `{"query":"query($b: Boolean!) { centres @include(if: $b) { code } }","variables":{"b":"yes"}}`},
 		{"POST", "text/plain", `{ centres { code } }`},
 		{"GET", "", `{ search(text: "fleksjob") { score } }`},
 		{"GET", "", `{ centres { ...F } } fragment F on Centre { ...F }`},
@@ -70,6 +73,7 @@ func FuzzGraphQLEndpoint(f *testing.F) {
 		}
 		var resp struct {
 			Errors []struct {
+				Message    string         `json:"message"`
 				Extensions map[string]any `json:"extensions"`
 			} `json:"errors"`
 		}
@@ -79,6 +83,9 @@ func FuzzGraphQLEndpoint(f *testing.F) {
 		for _, e := range resp.Errors {
 			if code, _ := e.Extensions["code"].(string); code == "" {
 				t.Fatalf("%s %q: an error without extensions.code: %s", method, body, rec.Body.String())
+			}
+			if word := goWord(e.Message); word != "" {
+				t.Fatalf("%s %q: a message speaking Go (%q): %s", method, body, word, rec.Body.String())
 			}
 		}
 	})

@@ -1,7 +1,10 @@
 package httpserver
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -10,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
@@ -69,20 +73,33 @@ func recoverPanics(logger *slog.Logger) func(http.Handler) http.Handler {
 }
 
 // limitBody bounds a request's body: a declared length over max is refused
-// at once with 413, and reading an undeclared one fails past max.
-func limitBody(max int64) func(http.Handler) http.Handler {
+// at once with 413. A body of undeclared length (chunked) is read here in
+// full, up to max, so one past max gets the same 413 and not a read error
+// deep inside gqlgen's transport, which answers that 200 BAD_REQUEST; the
+// transport would read it all into memory anyway.
+func limitBody(max int64, m *observe.Metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > max {
-				writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{
-					"errors": []map[string]any{{
-						"message":    "request body too large",
-						"extensions": map[string]string{"code": "REQUEST_TOO_LARGE"},
-					}},
-				})
+				writeError(w, m, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, msgRequestTooLarge)
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, max)
+			body := http.MaxBytesReader(w, r.Body, max)
+			if r.ContentLength >= 0 {
+				r.Body = body
+				next.ServeHTTP(w, r)
+				return
+			}
+			read, err := io.ReadAll(body)
+			if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+				writeError(w, m, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, msgRequestTooLarge)
+				return
+			}
+			if err != nil {
+				writeError(w, m, http.StatusBadRequest, graph.CodeBadRequest, "the request body could not be read")
+				return
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(read)), int64(len(read))
 			next.ServeHTTP(w, r)
 		})
 	}

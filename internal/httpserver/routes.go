@@ -47,7 +47,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 	gqlOpts.NoIntrospection, gqlOpts.NoSuggestions, gqlOpts.Metrics = !opts.Introspection, !opts.Suggestions, opts.Metrics
 	gql := graph.NewHandler(logger, st, gqlOpts)
 	r.Route("/graphql", func(r chi.Router) {
-		r.Use(limitBody(opts.MaxBodyBytes), requireJSON(opts.Metrics), cacheQueries(opts.CacheMaxAge), authenticate)
+		r.Use(limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), cacheQueries(opts.CacheMaxAge), authenticate)
 		if opts.MaxInFlight > 0 {
 			// Last, so that what is refused anyway does not queue.
 			r.Use(limitInFlight(opts.MaxInFlight))

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/store"
@@ -74,17 +76,59 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
-// A body sent without a declared length is cut off while it is read.
-func TestUndeclaredLargeBodyIsRefused(t *testing.T) {
+// A body sent chunked, without a declared length, is refused with the same
+// 413 as a declared one once it passes the limit, over a real connection;
+// one under the limit still runs.
+func TestChunkedBodyOverTheLimitIs413(t *testing.T) {
 	h := NewServer(slog.New(slog.DiscardHandler), pingStore{}, Options{MaxBodyBytes: 64})
-	body := `{"query":"{__typename}","variables":{"x":"` + strings.Repeat("x", 100) + `"}}`
-	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.ContentLength = -1
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if !strings.Contains(rec.Body.String(), `"BAD_REQUEST"`) || strings.Contains(rec.Body.String(), `"Query"`) {
-		t.Errorf("got %d %s", rec.Code, rec.Body)
+	var declared atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		declared.Store(r.ContentLength)
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name       string
+		body       string
+		wantStatus int
+		wantCode   string
+	}{
+		{"over", `{"query":"{__typename}","variables":{"x":"` + strings.Repeat("x", 100) + `"}}`, http.StatusRequestEntityTooLarge, CodeRequestTooLarge},
+		{"under", `{"query":"{__typename}"}`, http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A reader without a length makes the client send it chunked.
+			req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", io.MultiReader(strings.NewReader(tt.body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			got, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := declared.Load(); n != -1 {
+				t.Fatalf("the body arrived with a declared length, %d", n)
+			}
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d, want %d: %s", resp.StatusCode, tt.wantStatus, got)
+			}
+			if tt.wantCode == "" {
+				if !strings.Contains(string(got), `"Query"`) {
+					t.Errorf("the query did not run: %s", got)
+				}
+				return
+			}
+			if code := onlyCode(t, got); code != tt.wantCode {
+				t.Errorf("code = %q, want %q", code, tt.wantCode)
+			}
+		})
 	}
 }
 

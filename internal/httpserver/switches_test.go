@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -27,5 +28,34 @@ func TestPlaygroundSwitch(t *testing.T) {
 				t.Errorf("the endpoint itself: %d", rec.Code)
 			}
 		})
+	}
+}
+
+// The production lock-down's switches reach the endpoint: introspection off
+// is a coded validation error, suggestions off hide argument names too.
+func TestIntrospectionAndSuggestionSwitches(t *testing.T) {
+	tests := []struct {
+		on         bool
+		wantStatus int
+		wantHint   bool
+	}{
+		{true, http.StatusOK, true},
+		{false, http.StatusUnprocessableEntity, false},
+	}
+	for _, tt := range tests {
+		h := quietServer(fixtureStore(t), Options{Introspection: tt.on, Suggestions: tt.on})
+		rec := send(h, http.MethodGet, "/graphql?query=%7B__schema%7BqueryType%7Bname%7D%7D%7D", "")
+		if rec.Code != tt.wantStatus {
+			t.Errorf("introspection %t: status %d, want %d: %s", tt.on, rec.Code, tt.wantStatus, rec.Body)
+		}
+		if !tt.on {
+			if code := onlyCode(t, rec.Body.Bytes()); code != "GRAPHQL_VALIDATION_FAILED" {
+				t.Errorf("introspection off: code %q", code)
+			}
+		}
+		rec = send(h, http.MethodPost, "/graphql", `{"query":"{ node(idd: \"centre:cba\") { id } }"}`, "Content-Type", "application/json")
+		if got := strings.Contains(rec.Body.String(), "Did you mean"); got != tt.wantHint {
+			t.Errorf("suggestions %t: hint %t: %s", tt.on, got, rec.Body)
+		}
 	}
 }

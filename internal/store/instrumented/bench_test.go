@@ -2,6 +2,7 @@ package instrumented_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -29,6 +30,7 @@ func BenchmarkNodesByID(b *testing.B) {
 	}{
 		{"bare", mem},
 		{"metrics", instrumented.New(mem, observe.NewMetrics(), nil)},
+		{"metrics and the outage log", instrumented.New(mem, observe.NewMetrics(), nil, instrumented.LogOutages(slog.New(slog.DiscardHandler), instrumented.DefaultOutageLogEvery))},
 		{"metrics and spans", instrumented.New(mem, observe.NewMetrics(), tp.Tracer("bench"))},
 	}
 	ids := []domain.ID{"centre:cba"}

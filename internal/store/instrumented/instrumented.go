@@ -26,14 +26,19 @@ type Store struct {
 	metrics *observe.Metrics
 	tracer  trace.Tracer
 	name    string
+	outages *outageLog // nil unless LogOutages
 }
 
 var _ store.Store = (*Store)(nil)
 
 // New wraps st. A nil m records no metrics; a nil tracer makes no spans, so
 // with tracing off a call costs one clock read and a closure more.
-func New(st store.Store, m *observe.Metrics, tracer trace.Tracer) store.Store {
-	return &Store{next: st, metrics: m, tracer: tracer, name: nameOf(st)}
+func New(st store.Store, m *observe.Metrics, tracer trace.Tracer, opts ...Option) store.Store {
+	s := &Store{next: st, metrics: m, tracer: tracer, name: nameOf(st)}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
 }
 
 // nameOf names a store by its package (memstore, neo4jstore), which is what
@@ -113,6 +118,7 @@ func (s *Store) observe(ctx context.Context, op string, call func(context.Contex
 	err := call(ctx)
 	outcome := Outcome(err)
 	s.metrics.StoreCallEnded(s.name, op, outcome, time.Since(start))
+	s.outages.record(ctx, op, outcome, err)
 	if span != nil {
 		span.SetAttributes(attribute.String("orggraph.store.outcome", outcome))
 		if failed(outcome) {

@@ -125,6 +125,22 @@ func RunWrites(t *testing.T, newStore NewStore) {
 		refused(domain.Write{Op: domain.UpdateNode, Actor: "p", Node: &domain.Node{ID: "targetgroup:nowhere", Kind: domain.KindTargetGroup, Name: "x", Sources: src}, ExpectedVersion: 1}, domain.ErrNotFound)
 	})
 
+	t.Run("a period that ends before it begins is invalid", func(t *testing.T) {
+		day := func(s string) *domain.Date { d := domain.Date(s); return &d }
+		from, to := day("2026-07-01"), day("2026-01-01")
+		dated := *newNode
+		dated.ID, dated.ValidFrom, dated.ValidTo = "targetgroup:baglaens", from, to
+		refused(domain.Write{Op: domain.CreateNode, Actor: "p", Node: &dated}, domain.ErrInvalidInput)
+		tasked := *newNode
+		tasked.ID, tasked.Tasks = "targetgroup:baglaens", []domain.Task{{Text: "ok", ValidFrom: to, ValidTo: from}, {Text: "backwards", ValidFrom: from, ValidTo: to}}
+		refused(domain.Write{Op: domain.CreateNode, Actor: "p", Node: &tasked}, domain.ErrInvalidInput)
+		upd := *node(newNode.ID)
+		upd.ValidFrom, upd.ValidTo = from, to
+		refused(domain.Write{Op: domain.UpdateNode, Actor: "p", Node: &upd, ExpectedVersion: upd.Version}, domain.ErrInvalidInput)
+		refused(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: newNode.ID,
+			Basis: domain.Explicit, Sources: src, ValidFrom: from, ValidTo: to}}, domain.ErrInvalidInput)
+	})
+
 	link := &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: newNode.ID, Basis: domain.Inferred,
 		Rationale: "CBA serves young people far from work.", Sources: src}
 	t.Run("links: create, update, stale delete, and impact sees them at once", func(t *testing.T) {
