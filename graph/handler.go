@@ -42,7 +42,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	registerErrorKinds()
 
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{store: st}})
-	limits := querylimit.New(es.Schema(), opts.Limits, fieldCosts())
+	limits := querylimit.New(es.Schema(), opts.Limits, pricing(newStoreCounts(logger, st)))
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -58,14 +58,14 @@ type Limits struct {
 	ListBound int
 }
 
-// DefaultMaxComplexity is the cost an operation may reach: a quarter of a
-// million values. The costliest question the product is asked, the load
-// mix's deep listing of every centre's target groups and what serves them,
-// costs about 50,000 at 100 times the seed (graph's
+// DefaultMaxComplexity is the cost an operation may reach: half a million
+// values, GitHub's node limit. The costliest question the product ships,
+// the load mix's deep listing of every centre's target groups and what
+// serves them, costs about 300,000 at 100 times the seed (graph's
 // TestEveryKnownQueryIsWithinTheCostLimit prints each); the issue's
-// amplification, ten aliases of a node nesting links five deep, costs some
-// 100 million.
-const DefaultMaxComplexity = 250_000
+// amplification, ten aliases of a node nesting links five deep, costs
+// some 130 million.
+const DefaultMaxComplexity = 500_000
 
 // Defaults are generous for every question the product answers: the
 // deepest golden query nests 7 deep.
@@ -103,11 +103,16 @@ type Costs map[string]Cost
 // or defaulted in the schema, bounds a list before Bounds is asked.
 type Bounds func(on string, def *ast.FieldDefinition, args map[string]any) (int, bool)
 
-// Pricing is what the cost walk needs beyond the schema: extra prices for
-// fields that do more than read, and the bounds of lists.
+// Pricing is what the cost walk needs beyond the schema: prices for
+// fields that return more or less than their values, the bounds of lists,
+// and what a field adds once for each place the document asks for it,
+// whatever the lists above it (Once, "Type.field" to its surcharge): a
+// traversal below a list is one store call for all its elements, which
+// the loaders batch.
 type Pricing struct {
 	Costs  Costs
 	Bounds Bounds
+	Once   map[string]int
 }
 
 // Checker checks documents against a schema's fields and the limits.
@@ -164,18 +169,38 @@ func (c *Checker) Check(query, operationName string, vars map[string]any) *gqler
 		return nil
 	}
 	if op := pick(ch.doc, operationName); op != nil {
-		w := &walk{c: c, doc: ch.doc, vars: vars, cost: map[string]priced{}}
-		root := c.rootType(op.Operation)
-		if p := w.costOf(op.SelectionSet, root); p.cost > c.limits.MaxComplexity {
+		if p := c.walkPrice(ch.doc, op, vars); p.total() > c.limits.MaxComplexity {
 			e := refuse(CodeComplexity, "the operation may return %s values (at %s), more than the limit of %d; ask for fewer with first or a narrower selection",
-				costText(p.cost), p.path, c.limits.MaxComplexity)
-			e.Extensions["cost"] = p.cost
+				costText(p.total()), p.path, c.limits.MaxComplexity)
+			e.Extensions["cost"] = p.total()
 			e.Extensions["limit"] = c.limits.MaxComplexity
 			e.Extensions["path"] = p.path.String()
 			return e
 		}
 	}
 	return nil
+}
+
+// Price is what the operation in query costs and its costliest path, as
+// Check works them out; the walk stops adding once past the limit, so a
+// price above it is a lower bound. 0 for a document that does not parse or
+// has no such operation.
+func (c *Checker) Price(query, operationName string, vars map[string]any) (int, string) {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, c.limits.MaxTokens)
+	if err != nil {
+		return 0, ""
+	}
+	op := pick(doc, operationName)
+	if op == nil {
+		return 0, ""
+	}
+	p := c.walkPrice(doc, op, vars)
+	return p.total(), p.path.String()
+}
+
+func (c *Checker) walkPrice(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) priced {
+	w := &walk{c: c, doc: doc, vars: vars, cost: map[string]priced{}}
+	return w.costOf(op.SelectionSet, c.rootType(op.Operation))
 }
 
 // costText writes a cost, saying "more than" where the walk stopped adding.
@@ -260,12 +285,16 @@ type walk struct {
 	cost  map[string]priced // "fragment@type" -> its price
 }
 
-// priced is what a selection costs, and the costliest chain of fields in
-// it.
+// priced is what a selection costs: the values it may return, what its
+// fields add once each (Pricing.Once), and the costliest chain of fields
+// in it.
 type priced struct {
 	cost int
+	once int
 	path *path
 }
+
+func (p priced) total() int { return add(p.cost, p.once) }
 
 // path is a chain of response keys, shared between the prices that
 // contain it, so pricing allocates one link a field.
@@ -393,12 +422,13 @@ func (w *walk) costOf(set ast.SelectionSet, on *ast.Definition) priced {
 	var dearest int
 	take := func(p priced) {
 		out.cost = add(out.cost, p.cost)
-		if p.cost > dearest || out.path == nil {
-			dearest, out.path = p.cost, p.path
+		out.once = add(out.once, p.once)
+		if t := p.total(); t > dearest || out.path == nil {
+			dearest, out.path = t, p.path
 		}
 	}
 	for _, sel := range set {
-		if out.cost > w.c.limits.MaxComplexity {
+		if out.total() > w.c.limits.MaxComplexity {
 			return out
 		}
 		switch s := sel.(type) {
@@ -441,6 +471,7 @@ func (w *walk) fieldCost(f *ast.Field, on *ast.Definition) priced {
 	if strings.HasPrefix(f.Name, "__") {
 		return priced{cost: 1, path: &path{key: key}}
 	}
+	once := 0
 	var def *ast.FieldDefinition
 	var childType *ast.Definition
 	if on != nil {
@@ -462,8 +493,9 @@ func (w *walk) fieldCost(f *ast.Field, on *ast.Definition) priced {
 			}
 			cost = min(price(cost, args), saturate)
 		}
+		once = w.c.price.Once[on.Name+"."+f.Name]
 	}
-	return priced{cost: cost, path: &path{key: key, next: child.path}}
+	return priced{cost: cost, once: add(once, child.once), path: &path{key: key, next: child.path}}
 }
 
 // bound is how many elements the list field def may return: its first or
