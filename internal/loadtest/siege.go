@@ -15,12 +15,14 @@ import (
 
 // SiegeConfig is a hostile load: Attackers workers, each sending the
 // Hostile documents in turn as fast as they are answered, beside one
-// ordinary client asking the Ordinary queries in turn, for Duration.
+// ordinary client asking the Ordinary queries as often as their weights
+// say, one after the other, for Duration.
 type SiegeConfig struct {
 	URL      string
 	Hostile  []Hostile
 	Ordinary []Query
-	// Attackers is how many hostile workers run (default 8).
+	// Attackers is how many hostile workers run; 0 measures the ordinary
+	// client alone.
 	Attackers int
 	Duration  time.Duration
 	// Deadline is the server's request timeout: an answer that comes later
@@ -55,12 +57,15 @@ const keptSamples = 10
 // Siege runs cfg and reports. It stops early, with what it saw so far,
 // when ctx ends.
 func Siege(ctx context.Context, cfg SiegeConfig) (*SiegeReport, error) {
-	if cfg.URL == "" || len(cfg.Hostile) == 0 || len(cfg.Ordinary) == 0 || cfg.Duration <= 0 || cfg.Deadline <= 0 {
+	if cfg.URL == "" || cfg.Attackers > 0 && len(cfg.Hostile) == 0 || len(cfg.Ordinary) == 0 || cfg.Duration <= 0 || cfg.Deadline <= 0 {
 		return nil, errors.New("loadtest: a siege needs a URL, hostile and ordinary queries, a duration and the server's deadline")
 	}
-	attackers := cfg.Attackers
-	if attackers <= 0 {
-		attackers = 8
+	attackers := max(cfg.Attackers, 0)
+	var ordinary []Query // each as often as its weight
+	for _, q := range cfg.Ordinary {
+		for range max(q.Weight, 1) {
+			ordinary = append(ordinary, q)
+		}
 	}
 	client := cfg.Client
 	if client == nil {
@@ -107,7 +112,7 @@ func Siege(ctx context.Context, cfg SiegeConfig) (*SiegeReport, error) {
 	}
 	wg.Go(func() {
 		for i := 0; ctx.Err() == nil; i++ {
-			q := cfg.Ordinary[i%len(cfg.Ordinary)]
+			q := ordinary[i%len(ordinary)]
 			code, took, err := siegeAsk(ctx, client, cfg.URL, q, late)
 			if ctx.Err() != nil {
 				return
