@@ -15,6 +15,8 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/observe/observetest"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -87,7 +89,8 @@ func TestARequestPastItsDeadlineAnswersTimeoutAndStops(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			st := &stallingStore{Store: seededStore(t)}
-			h := graph.NewHandler(slog.New(slog.NewJSONHandler(&logs, nil)), st, graph.Options{})
+			m := observe.NewMetrics()
+			h := graph.NewHandler(slog.New(slog.NewJSONHandler(&logs, nil)), st, graph.Options{Metrics: m})
 			body, _ := json.Marshal(map[string]any{"query": tt.query})
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
@@ -109,6 +112,17 @@ func TestARequestPastItsDeadlineAnswersTimeoutAndStops(t *testing.T) {
 			}
 			if strings.Contains(logs.String(), `"level":"ERROR"`) || strings.Contains(logs.String(), "INTERNAL") {
 				t.Fatalf("a timeout logged as an error:\n%s", logs.String())
+			}
+			// The operation's one error is TIMEOUT; the HTTP layer, which
+			// answers the timed-out request, counts it in errors_total.
+			if n := observetest.Value(t, m, "orggraph_graphql_errors_total", map[string]string{"code": graph.CodeTimeout}); n != 1 {
+				t.Errorf("graphql errors coded TIMEOUT: %v, want 1", n)
+			}
+			for _, code := range []string{graph.CodeInternal, graph.CodeUnavailable} {
+				if n := observetest.Value(t, m, "orggraph_graphql_errors_total", map[string]string{"code": code}) +
+					observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": code}); n != 0 {
+					t.Errorf("a timeout counted %v times as %s", n, code)
+				}
 			}
 		})
 	}
