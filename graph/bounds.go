@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -179,13 +180,7 @@ func (s *storeCounts) get() *graphCounts {
 }
 
 func (s *storeCounts) read() {
-	ctx, cancel := context.WithTimeout(context.Background(), countsTimeout)
-	defer cancel()
-	g, err := s.st.Snapshot(ctx)
-	var counts *graphCounts
-	if err == nil && g != nil {
-		counts = countGraph(g)
-	}
+	counts, err := s.count()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reading = false
@@ -195,4 +190,21 @@ func (s *storeCounts) read() {
 		return
 	}
 	s.counts, s.next = counts, time.Now().Add(countsEvery)
+}
+
+// count reads the store and counts it; a panic in the store is an error,
+// since it runs in a goroutine of its own, where nothing else recovers it.
+func (s *storeCounts) count() (counts *graphCounts, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			counts, err = nil, fmt.Errorf("graph: counting the store panicked: %v", p)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), countsTimeout)
+	defer cancel()
+	g, err := s.st.Snapshot(ctx)
+	if err != nil || g == nil {
+		return nil, err
+	}
+	return countGraph(g), nil
 }
