@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -11,10 +11,24 @@ import (
 	"github.com/bif-kk/orggraph/internal/loadtest"
 )
 
-var siegeFor = flag.Duration("siege", 30*time.Second, "how long TestServeUnderSiege runs its hostile load")
+// siegeFor is how long TestServeUnderSiege lasts: ORGGRAPH_SIEGE (a Go
+// duration), 30 s without it. An environment variable rather than a test
+// flag, so that scripts/test can pass it to every package at once.
+func siegeFor(t *testing.T) time.Duration {
+	t.Helper()
+	v := os.Getenv("ORGGRAPH_SIEGE")
+	if v == "" {
+		return 30 * time.Second
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		t.Fatalf("ORGGRAPH_SIEGE=%q: want a positive duration such as 30s", v)
+	}
+	return d
+}
 
-// TestServeUnderSiege runs the real server on 127.0.0.1 and, for -siege
-// (30 s), eight clients sending loadtest.HostileMix as fast as they are
+// TestServeUnderSiege runs the real server on 127.0.0.1 and, for
+// ORGGRAPH_SIEGE (30 s), eight clients sending loadtest.HostileMix as fast as they are
 // answered beside one ordinary client asking the load mix. Every hostile
 // request is refused with its own code, every ordinary request is
 // answered, nothing answers after the request deadline, and nothing is
@@ -38,7 +52,7 @@ func TestServeUnderSiege(t *testing.T) {
 
 	r, err := loadtest.Siege(ctx, loadtest.SiegeConfig{
 		URL: base + "/graphql", Hostile: loadtest.HostileMix(), Ordinary: loadtest.DefaultMix(),
-		Attackers: 8, Duration: *siegeFor, Deadline: deadline,
+		Attackers: 8, Duration: siegeFor(t), Deadline: deadline,
 	})
 	if err != nil {
 		t.Fatal(err)
