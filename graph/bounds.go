@@ -97,15 +97,27 @@ func reach(g *domain.Graph, steps int) map[domain.Kind]int {
 			next[to] = append(next[to], from)
 		}
 	}
-	most := map[domain.Kind]int{}
+	kindIndex := map[domain.Kind]int{}
+	kindOf := make([]int, len(g.Nodes))
+	for i, n := range g.Nodes {
+		k, ok := kindIndex[n.Kind]
+		if !ok {
+			k = len(kindIndex)
+			kindIndex[n.Kind] = k
+		}
+		kindOf[i] = k
+	}
+	mostOf := make([]int, len(kindIndex))
+	found := make([]int, len(kindIndex))
+	mostAll := 0
 	seen := make([]int, len(g.Nodes)) // the walk that last reached each node, plus one
 	var level, below []int
-	found := map[domain.Kind]int{}
 	for start := range g.Nodes {
 		clear(found)
 		seen[start] = start + 1
 		level = append(level[:0], start)
-		found[g.Nodes[start].Kind]++
+		found[kindOf[start]]++
+		total := 1
 		for range steps {
 			below = below[:0]
 			for _, n := range level {
@@ -113,18 +125,21 @@ func reach(g *domain.Graph, steps int) map[domain.Kind]int {
 					if seen[m] != start+1 {
 						seen[m] = start + 1
 						below = append(below, m)
-						found[g.Nodes[m].Kind]++
+						found[kindOf[m]]++
+						total++
 					}
 				}
 			}
 			level, below = below, level
 		}
-		total := 0
 		for k, n := range found {
-			most[k] = max(most[k], n)
-			total += n
+			mostOf[k] = max(mostOf[k], n)
 		}
-		most[""] = max(most[""], total)
+		mostAll = max(mostAll, total)
+	}
+	most := map[domain.Kind]int{"": mostAll}
+	for kind, k := range kindIndex {
+		most[kind] = mostOf[k]
 	}
 	return most
 }

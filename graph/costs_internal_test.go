@@ -13,6 +13,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
 // knownQuery is a question the product is asked, from where it is written.
@@ -120,5 +121,19 @@ func TestEveryKnownQueryIsWithinTheCostLimit(t *testing.T) {
 				t.Errorf("the amplification costs %d, within the limit of %d", cost, limit)
 			}
 		})
+	}
+}
+
+// BenchmarkCountGraph is what counting the store costs, once a minute, at
+// 100 times the seed (the Snapshot read aside).
+//
+//	go test ./graph -run '^$' -bench CountGraph
+func BenchmarkCountGraph(b *testing.B) {
+	g, err := synthseed.Graph("../seed", b.TempDir(), 100)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		countGraph(g)
 	}
 }
