@@ -189,7 +189,10 @@ func (obj *directObject) listing() []store.ListingList {
 // figures or tasks, nothing of a relationship but its order, and builds
 // the whole listing in one statement. It then writes the response's data.
 // It answers false on a store error, or on an answer it cannot write:
-// gqlgen then runs the operation and reports what is wrong.
+// gqlgen then runs the operation and reports what is wrong. It answers
+// false too when the request ends or the answer passes the ceiling
+// (ceiling.go) as it writes, which it checks at every node: the caller
+// then sees the operation stopped.
 func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, bool) {
 	var roots []store.Listing
 	for _, r := range plan.roots {
@@ -206,6 +209,13 @@ func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, b
 	}
 
 	var buf bytes.Buffer
+	tally := tallyFrom(ctx)
+	keep := func(fields int) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		return tally == nil || tally.add(int64(fields), 0) && int64(buf.Len()) <= tally.maxBytes
+	}
 	buf.WriteByte('{')
 	for i, r := range plan.roots {
 		if i > 0 {
@@ -221,7 +231,7 @@ func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, b
 			if j > 0 {
 				buf.WriteByte(',')
 			}
-			if !writeNode(&buf, listed, r.obj, n) {
+			if !writeNode(&buf, listed, r.obj, n, keep) {
 				return nil, false
 			}
 		}
@@ -232,9 +242,10 @@ func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, b
 }
 
 // writeNode writes node n as obj selects it, its lists from listed; false
-// when the store's answer holds no node where a list needs one.
-func writeNode(buf *bytes.Buffer, listed *store.Listed, obj *directObject, n *domain.Node) bool {
-	if n == nil {
+// when the store's answer holds no node where a list needs one, or keep,
+// told the values the node adds, says to stop.
+func writeNode(buf *bytes.Buffer, listed *store.Listed, obj *directObject, n *domain.Node, keep func(values int) bool) bool {
+	if n == nil || !keep(1+len(obj.fields)) {
 		return false
 	}
 	buf.WriteByte('{')
@@ -254,7 +265,7 @@ func writeNode(buf *bytes.Buffer, listed *store.Listed, obj *directObject, n *do
 				if j > 0 {
 					buf.WriteByte(',')
 				}
-				if !writeNode(buf, listed, f.obj, m) {
+				if !writeNode(buf, listed, f.obj, m, keep) {
 					return false
 				}
 			}
@@ -301,6 +312,9 @@ func (d directReads) InterceptResponse(ctx context.Context, next graphql.Respons
 		return next(ctx)
 	}
 	data, ok := d.run(ctx, plan)
+	if !ok && stopped(ctx) {
+		return &graphql.Response{} // the ceiling answers its error
+	}
 	if !ok {
 		return next(ctx)
 	}

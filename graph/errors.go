@@ -32,6 +32,12 @@ const (
 	CodeUnauthenticated  = "UNAUTHENTICATED"
 	CodeForbidden        = "FORBIDDEN"
 	CodeWritesDisabled   = "WRITES_DISABLED"
+	// CodeTimeout is the HTTP layer's code for a request past its deadline;
+	// an operation cut short by its request's end answers it too.
+	CodeTimeout = "TIMEOUT"
+	// CodeAnswerLimit refuses an answer that grew past the ceiling while it
+	// ran (ceiling.go).
+	CodeAnswerLimit = "ANSWER_LIMIT_EXCEEDED"
 )
 
 // Messages for errors whose own text may come from a driver or a bug.
@@ -49,7 +55,9 @@ func presentError(logger *slog.Logger, metrics *observe.Metrics) graphql.ErrorPr
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := present(ctx, err)
 		code, _ := e.Extensions["code"].(string)
-		metrics.ErrorCoded(code)
+		if code != CodeTimeout { // counted once a request, where it is answered
+			metrics.ErrorCoded(code)
+		}
 		return e
 	}
 }
@@ -67,6 +75,12 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return withCode(gqlErr, requestMessage(gqlErr.Message), CodeBadRequest)
 		}
 		switch {
+		case ctx.Err() != nil || errors.Is(err, errRequestEnded) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+			// The request ended (its deadline, the client gone, or the
+			// answer ceiling): whatever failed failed for that. The
+			// operation answers one TIMEOUT for all (ceiling.go), and the
+			// HTTP layer logs the timeout once.
+			return withCode(gqlErr, "the request ended before this field was resolved", CodeTimeout)
 		case errors.Is(err, domain.ErrInvalidInput):
 			return withCode(gqlErr, gqlErr.Message, CodeBadUserInput)
 		case errors.Is(err, domain.ErrNotFound):

@@ -319,7 +319,7 @@ func aliases(n int, field string) string {
 
 func TestRefusedRequestsAreCoded(t *testing.T) {
 	h := graph.NewHandler(slog.New(slog.DiscardHandler), fakeStore{}, graph.Options{Limits: querylimit.Limits{
-		MaxDepth: 4, MaxComplexity: 50, MaxAliases: 3, MaxFields: 10, MaxDirectives: 2, MaxTokens: 300}})
+		MaxDepth: 4, MaxComplexity: 50, ListBound: 2, MaxAliases: 3, MaxFields: 10, MaxDirectives: 2, MaxTokens: 300}})
 	tests := []struct {
 		name       string
 		method     string

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -34,6 +35,10 @@ type Options struct {
 	// GQLGenOnly runs every operation through gqlgen's executor, the plain
 	// deep listings the direct path serves (direct.go) included.
 	GQLGenOnly bool
+	// MaxAnswerValues and MaxAnswerBytes bound what one operation may
+	// resolve while it runs (DefaultMaxAnswerValues, DefaultMaxAnswerBytes).
+	MaxAnswerValues int
+	MaxAnswerBytes  int
 }
 
 // NewHandler returns the GraphQL endpoint over st: POST and GET transports
@@ -42,7 +47,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	registerErrorKinds()
 
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{store: st}})
-	limits := querylimit.New(es.Schema(), opts.Limits, fieldCosts())
+	limits := querylimit.New(es.Schema(), opts.Limits, pricing(newStoreCounts(logger, st)))
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -62,6 +67,9 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(querylimit.Extension{Checker: limits})
 	srv.Use(queriesOnlyOverGET{})
+	// Inside the metrics, so that they count a stopped operation's one
+	// error; outside the direct path, which counts against it too.
+	srv.Use(answerCeiling{maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})
 	if !opts.GQLGenOnly {
 		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
 	}

@@ -51,14 +51,26 @@ type loaders struct {
 func newLoaders(st store.Store, wait time.Duration) *loaders {
 	opt := dataloadgen.WithWait(wait)
 	l := &loaders{
-		kinds:   dataloadgen.NewMappedLoader(fetchKinds(st), opt),
-		nodes:   dataloadgen.NewMappedLoader(fetchNodes(st), opt),
-		impacts: dataloadgen.NewMappedLoader(fetchImpacts(st), opt),
-		changes: dataloadgen.NewMappedLoader(fetchChanges(st), opt),
+		kinds:   dataloadgen.NewMappedLoader(whileOpen(fetchKinds(st)), opt),
+		nodes:   dataloadgen.NewMappedLoader(whileOpen(fetchNodes(st)), opt),
+		impacts: dataloadgen.NewMappedLoader(whileOpen(fetchImpacts(st)), opt),
+		changes: dataloadgen.NewMappedLoader(whileOpen(fetchChanges(st)), opt),
 	}
-	l.links = dataloadgen.NewMappedLoader(fetchLinks(st, l.askNextLevel), opt)
-	l.dependencies = dataloadgen.NewMappedLoader(fetchDependencies(st, l.primeDependencies), opt)
+	l.links = dataloadgen.NewMappedLoader(whileOpen(fetchLinks(st, l.askNextLevel)), opt)
+	l.dependencies = dataloadgen.NewMappedLoader(whileOpen(fetchDependencies(st, l.primeDependencies)), opt)
 	return l
+}
+
+// whileOpen calls fetch only while the request is open: a batch whose wait
+// ends after the request's deadline, or after the answer ceiling stopped
+// the operation, reads nothing.
+func whileOpen[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) func(context.Context, []K) (map[K]V, error) {
+	return func(ctx context.Context, keys []K) (map[K]V, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return fetch(ctx, keys)
+	}
 }
 
 // askNextLevel asks, as soon as a level of links is read, for the links the

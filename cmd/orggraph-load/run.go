@@ -16,12 +16,14 @@ import (
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rest := args[1:]
 	cmd := "run"
-	if len(rest) > 0 && (rest[0] == "run" || rest[0] == "synth" || rest[0] == "compare") {
+	if len(rest) > 0 && (rest[0] == "run" || rest[0] == "synth" || rest[0] == "compare" || rest[0] == "siege") {
 		cmd, rest = rest[0], rest[1:]
 	}
 	switch cmd {
 	case "synth":
 		return synth(rest, stdout, stderr)
+	case "siege":
+		return siege(ctx, rest, stdout, stderr)
 	case "compare":
 		return compare(ctx, rest, stdout, stderr)
 	default:
@@ -166,4 +168,35 @@ func compare(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	return lf.write(stdout, c, c.Markdown)
+}
+
+// siege runs loadtest.HostileMix from eight attackers beside one ordinary
+// client asking the load mix, and reports whether each was answered as it
+// should be and the ordinary client's latency.
+func siege(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("orggraph-load siege", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:8080/graphql", "the GraphQL endpoint")
+	attackers := fs.Int("attackers", 8, "hostile clients, each sending as fast as it is answered; 0: the ordinary client alone")
+	duration := fs.Duration("duration", 30*time.Second, "how long the siege lasts")
+	deadline := fs.Duration("deadline", 10*time.Second, "the server's --request-timeout: an answer later than it counts as late")
+	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r, err := loadtest.Siege(ctx, loadtest.SiegeConfig{URL: *url, Hostile: loadtest.HostileMix(), Ordinary: loadtest.DefaultMix(),
+		Attackers: *attackers, Duration: *duration, Deadline: *deadline})
+	if err != nil {
+		return err
+	}
+	if *jsonOut != "" {
+		b, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("writing the report: %w", err)
+		}
+	}
+	return r.Markdown(stdout)
 }

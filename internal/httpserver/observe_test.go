@@ -123,6 +123,8 @@ func TestTracing(t *testing.T) {
 		switch {
 		case s.SpanKind() == trace.SpanKindServer:
 			server = s
+		case s.Name() == "store.Snapshot" && !s.Parent().IsValid():
+			// graph counting the store for its prices, outside any request
 		case strings.HasPrefix(s.Name(), "store."):
 			stores = append(stores, s)
 		}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -24,6 +25,9 @@ type pingStore struct {
 }
 
 func (s pingStore) Ping(context.Context) error { return s.err }
+
+// Snapshot is an empty graph, for graph's count of the store.
+func (s pingStore) Snapshot(context.Context) (*domain.Graph, error) { return &domain.Graph{}, nil }
 
 func TestRoutes(t *testing.T) {
 	down := pingStore{err: errors.New("neo4j: connection refused bolt://10.0.0.7:7687")}

@@ -79,8 +79,9 @@ func deepNest(size int) string {
 }
 
 // repeatsWithinLimits is as hard on gqlparser's overlapping-fields rule as
-// a document can be while passing the default limits: full selections of
-// repeated response names, nested, so every pair must be compared.
+// a document can be while passing the shape limits: full selections of
+// repeated response names, nested, so every pair must be compared. Its
+// lists multiplied through nesting, its cost refuses it.
 func repeatsWithinLimits() string {
 	level := func(inner string) string {
 		var b strings.Builder
@@ -122,7 +123,7 @@ func adversarial() map[string]string {
 }
 
 func TestAdversarialDocumentsAreRefused(t *testing.T) {
-	c := querylimit.New(loadSchema(t), querylimit.Limits{}, nil)
+	c := querylimit.New(loadSchema(t), querylimit.Limits{}, querylimit.Pricing{})
 	want := map[string]string{
 		"fragment fan-out, 20 levels (2 KB)":    querylimit.CodeFields,
 		"fragment fan-out, 60 levels":           querylimit.CodeFields,
@@ -136,6 +137,7 @@ func TestAdversarialDocumentsAreRefused(t *testing.T) {
 		"deep nesting, 64 KB":                   querylimit.CodeDepth,
 		"spread one fragment many times, 64 KB": querylimit.CodeTokens,
 		"wide nested selections, 64 KB":         querylimit.CodeTokens,
+		"repeated fields within the limits":     querylimit.CodeComplexity,
 	}
 	for name, doc := range adversarial() {
 		t.Run(name, func(t *testing.T) {

@@ -35,7 +35,7 @@ func BenchmarkAdversarial(b *testing.B) {
 			for b.Loop() {
 				// A new checker each time: an attacker sends documents it
 				// has not seen, so none is answered from its memory.
-				c := querylimit.New(schema, querylimit.Limits{}, nil)
+				c := querylimit.New(schema, querylimit.Limits{}, querylimit.Pricing{})
 				if err := c.Check(doc, "", nil); err != nil {
 					continue
 				}

@@ -25,9 +25,9 @@ func FuzzCheck(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	c := querylimit.New(loadSchema(f), querylimit.Limits{}, querylimit.Costs{
-		"Query.search": func(child int, args map[string]any) int { return 50 + querylimit.IntArg(args, "first", 10)*child },
-	})
+	c := querylimit.New(loadSchema(f), querylimit.Limits{}, querylimit.Pricing{Costs: querylimit.Costs{
+		"Query.search": func(child int, _ map[string]any) int { return 50 + child },
+	}})
 	f.Fuzz(func(t *testing.T, doc string) {
 		err := c.Check(doc, "", map[string]any{"n": 3.0})
 		if err == nil {

@@ -4,18 +4,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
 func TestEachLimitAnswersWithItsCode(t *testing.T) {
-	small := querylimit.Limits{MaxTokens: 200, MaxDepth: 3, MaxAliases: 2, MaxFields: 4, MaxDirectives: 2, MaxComplexity: 60}
+	small := querylimit.Limits{MaxTokens: 200, MaxDepth: 3, MaxAliases: 2, MaxFields: 4, MaxDirectives: 2, MaxComplexity: 60, ListBound: 5}
 	costs := querylimit.Costs{
-		"Query.impact": func(child int, _ map[string]any) int { return 50 + child },
-		"Query.search": func(child int, args map[string]any) int {
-			return 10 + querylimit.IntArg(args, "first", 10)*child
-		},
+		"Query.impact": func(child int, _ map[string]any) int { return 40 + child },
+		"Query.search": func(child int, _ map[string]any) int { return 10 + child },
 	}
-	c := querylimit.New(loadSchema(t), small, costs)
+	c := querylimit.New(loadSchema(t), small, querylimit.Pricing{Costs: costs})
 	tests := []struct {
 		name, query string
 		vars        map[string]any
@@ -34,6 +34,10 @@ func TestEachLimitAnswersWithItsCode(t *testing.T) {
 		{"complexity passed by a second traversal", `{ a: impact(of: "centre:cba") { fullTimePersons } b: impact(of: "centre:cbe") { fullTimePersons } }`, nil, querylimit.CodeComplexity},
 		{"complexity from a literal argument", `{ search(text: "x", first: 20) { score node { id name } } }`, nil, querylimit.CodeComplexity},
 		{"complexity from a variable", `query($n: Int) { search(text: "x", first: $n) { score node { id name } } }`, map[string]any{"n": float64(20)}, querylimit.CodeComplexity},
+		{"complexity from a huge variable", `query($n: Int) { search(text: "x", first: $n) { score } }`, map[string]any{"n": float64(1e300)}, querylimit.CodeComplexity},
+		{"complexity from the schema's default first", `{ search(text: "x") { score node { id name description } } }`, nil, querylimit.CodeComplexity},
+		{"complexity of a list at the default bound", `{ centres { units { code } } }`, nil, ""},
+		{"complexity of lists multiplied", `{ centres { units { centre { code } } } }`, nil, querylimit.CodeDepth},
 		{"the same with a small variable passes", `query($n: Int) { search(text: "x", first: $n) { score node { id name } } }`, map[string]any{"n": float64(2)}, ""},
 		{"a syntax error is left to gqlgen", `{ centres { code `, nil, ""},
 		{"a fragment cycle is left to validation", `{ centres { ...A } } fragment A on Centre { ...B } fragment B on Centre { ...A }`, nil, ""},
@@ -59,7 +63,7 @@ func TestEachLimitAnswersWithItsCode(t *testing.T) {
 }
 
 func TestARememberedRefusalIsACopy(t *testing.T) {
-	c := querylimit.New(loadSchema(t), querylimit.Limits{MaxDepth: 2}, nil)
+	c := querylimit.New(loadSchema(t), querylimit.Limits{MaxDepth: 2}, querylimit.Pricing{})
 	const doc = `{ centres { units { centre { code } } } }`
 	first := c.Check(doc, "", nil)
 	if first == nil {
@@ -74,14 +78,59 @@ func TestARememberedRefusalIsACopy(t *testing.T) {
 }
 
 func TestOnlyTheChosenOperationIsCosted(t *testing.T) {
-	c := querylimit.New(loadSchema(t), querylimit.Limits{MaxComplexity: 60}, querylimit.Costs{
+	c := querylimit.New(loadSchema(t), querylimit.Limits{MaxComplexity: 60, ListBound: 10}, querylimit.Pricing{Costs: querylimit.Costs{
 		"Query.impact": func(child int, _ map[string]any) int { return 50 + child },
-	})
+	}})
 	doc := `query Cheap { centres { code } } query Dear { a: impact(of: "x") { fullTimePersons } b: impact(of: "y") { fullTimePersons } }`
 	if err := c.Check(doc, "Cheap", nil); err != nil {
 		t.Fatalf("Cheap: %v", err)
 	}
 	if err := c.Check(doc, "Dear", nil); err == nil || err.Extensions["code"] != querylimit.CodeComplexity {
 		t.Fatalf("Dear: %v", err)
+	}
+}
+
+func TestCostMultipliesListBoundsThroughNesting(t *testing.T) {
+	bounds := func(on string, def *ast.FieldDefinition, _ map[string]any) (int, bool) {
+		switch {
+		case on == "Query" && def.Name == "centres":
+			return 7, true
+		case def.Name == "links":
+			return 20, true
+		}
+		return 0, false
+	}
+	c := querylimit.New(loadSchema(t), querylimit.Limits{MaxComplexity: 10_000, ListBound: 3}, querylimit.Pricing{Bounds: bounds})
+	// node { id } is 2; a link with it 3, twenty of them 60; a node above
+	// them 61, twenty links of those 20 × 62; seven centres of those
+	// 7 × 1241 = 8687. One more level: 7 × (1 + 20 × (1 + 1 + 1240)) = 173,887.
+	const two = `{ centres { links { node { links { node { id } } } } } }`
+	const three = `{ centres { links { node { links { node { links { node { id } } } } } } } }`
+	if err := c.Check(two, "", nil); err != nil {
+		t.Fatalf("two levels refused: %v", err)
+	}
+	for _, doc := range []string{
+		three,
+		// The same through fragments, one spread twice: priced once, counted twice.
+		`{ centres { ...L } } fragment L on Centre { links { node { ...M } } } fragment M on Node { links { node { links { node { id } } } } }`,
+	} {
+		err := c.Check(doc, "", nil)
+		if err == nil {
+			t.Fatalf("passed: %s", doc)
+		}
+		if err.Extensions["code"] != querylimit.CodeComplexity || err.Extensions["limit"] != 10_000 {
+			t.Fatalf("extensions %v", err.Extensions)
+		}
+		if got := err.Extensions["path"]; got != "centres.links.node.links.node.links.node.id" {
+			t.Fatalf("path %v, want the chain of lists", got)
+		}
+		if got := err.Extensions["cost"]; got != 173_887 {
+			t.Fatalf("cost %v, want 173887", got)
+		}
+	}
+	// The costliest of two aliases is named by its alias.
+	err := c.Check(`{ cheap: centres { code } dear: centres { links { node { links { node { links { id } } } } } } }`, "", nil)
+	if err == nil || err.Extensions["path"] != "dear.links.node.links.node.links.id" {
+		t.Fatalf("got %v", err)
 	}
 }
