@@ -44,6 +44,9 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		r.Get("/impact.csv", handleExportImpactCSV(logger, st))
 	})
 
+	// The schema as SDL, for code generators, also with introspection off.
+	r.With(authenticate).Get("/schema.graphql", handleSchemaSDL())
+
 	gqlOpts := opts.GraphQL
 	gqlOpts.NoIntrospection, gqlOpts.NoSuggestions, gqlOpts.Metrics = !opts.Introspection, !opts.Suggestions, opts.Metrics
 	gql := graph.NewHandler(logger, st, gqlOpts)
