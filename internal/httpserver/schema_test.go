@@ -64,6 +64,14 @@ func TestSchemaSDL(t *testing.T) {
 		}
 	})
 
+	t.Run("a read like any other: it needs a token when reads do", func(t *testing.T) {
+		closed := quietServer(fixtureStore(t), Options{ReadsNeedToken: true})
+		rec := send(closed, http.MethodGet, "/schema.graphql", "")
+		if rec.Code != http.StatusUnauthorized || onlyCode(t, rec.Body.Bytes()) != "UNAUTHENTICATED" {
+			t.Errorf("without a token: %d %s", rec.Code, rec.Body)
+		}
+	})
+
 	t.Run("revalidation", func(t *testing.T) {
 		etag := rec.Header().Get("ETag")
 		if etag == "" {
