@@ -3,6 +3,7 @@ package httpserver
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/bif-kk/orggraph/graph"
 )
@@ -35,6 +37,28 @@ func TestSchemaSDL(t *testing.T) {
 		executed := graph.NewExecutableSchema(graph.Config{}).Schema()
 		if diff := schemaDiff(executed, served); len(diff) > 0 {
 			t.Errorf("the SDL differs from the executed schema:\n%s", strings.Join(diff, "\n"))
+		}
+	})
+
+	t.Run("it declares the directives beyond the spec's", func(t *testing.T) {
+		// Read without gqlparser's prelude, as a tool that knows only the
+		// spec's @skip, @include, @deprecated and @specifiedBy reads it.
+		doc, err := parser.ParseSchema(&ast.Source{Input: rec.Body.String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		declared := map[string]bool{}
+		for _, d := range doc.Directives {
+			declared[d.Name] = true
+		}
+		for name := range graph.NewExecutableSchema(graph.Config{}).Schema().Directives {
+			spec := name == "skip" || name == "include" || name == "deprecated" || name == "specifiedBy"
+			if declared[name] == spec {
+				t.Errorf("@%s: declared %v", name, declared[name])
+			}
+		}
+		if !declared["defer"] {
+			t.Errorf("@defer is not declared: %v", declared)
 		}
 	})
 
@@ -83,9 +107,10 @@ func TestSchemaSDL(t *testing.T) {
 	})
 }
 
-// schemaDiff lists what differs between two schemas' own (not built-in)
-// definitions: kinds, descriptions, fields with their types, arguments and
-// defaults, enum values, interfaces, union members and directives.
+// schemaDiff lists what differs between two schemas: their own (not
+// built-in) types with kinds, descriptions, fields with their types,
+// arguments and defaults, enum values, interfaces, union members and
+// directives; and the directives they define, built-in or declared.
 func schemaDiff(want, got *ast.Schema) []string {
 	var diff []string
 	describe := func(d *ast.Definition) string {
@@ -120,6 +145,26 @@ func schemaDiff(want, got *ast.Schema) []string {
 			if w, g := describe(want.Types[name]), describe(g); w != g {
 				diff = append(diff, fmt.Sprintf("%s:\n%s\nwant\n%s", name, g, w))
 			}
+		}
+	}
+	directive := func(d *ast.DirectiveDefinition) string {
+		var args []string
+		for _, a := range d.Arguments {
+			args = append(args, fmt.Sprintf("%s: %s = %s", a.Name, a.Type, value(a.DefaultValue)))
+		}
+		return fmt.Sprintf("@%s(%s) repeatable=%v on %v", d.Name, strings.Join(args, ", "), d.IsRepeatable, d.Locations)
+	}
+	directiveNames := func(s *ast.Schema) []string {
+		names := slices.Collect(maps.Keys(s.Directives))
+		slices.Sort(names)
+		return names
+	}
+	if w, g := directiveNames(want), directiveNames(got); !slices.Equal(w, g) {
+		diff = append(diff, fmt.Sprintf("directives %v, want %v", g, w))
+	}
+	for name, w := range want.Directives {
+		if g, ok := got.Directives[name]; ok && directive(g) != directive(w) {
+			diff = append(diff, fmt.Sprintf("%s, want %s", directive(g), directive(w)))
 		}
 	}
 	for _, op := range []struct {
