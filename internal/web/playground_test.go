@@ -93,8 +93,14 @@ func offline(t *testing.T, ctx context.Context) (outside func() []string, forget
 // explorer plugin load from the binary, and a query typed into the editor
 // gets the server's answer in the result pane.
 func TestPlaygroundOffline(t *testing.T) {
+	t.Run("default flags", func(t *testing.T) { playgroundOffline(t, true, "playground.png") })
+	// The schema then comes from /schema.graphql alone.
+	t.Run("introspection off", func(t *testing.T) { playgroundOffline(t, false, "") })
+}
+
+func playgroundOffline(t *testing.T, introspection bool, shot string) {
 	ctx := browser(t)
-	api := playgroundServer(t)
+	api := playgroundServer(t, introspection)
 	outside, forget := offline(t, ctx)
 
 	// The guard itself: a page without a Content-Security-Policy reaching
@@ -144,7 +150,9 @@ func TestPlaygroundOffline(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`.graphiql-sidebar button[aria-label="Show GraphiQL Explorer"]`)),
 			poll(`[...document.querySelectorAll(".graphiql-explorer-root span")].some(s => s.textContent === "reformChanges")`),
 		)
-		screenshot(t, ctx, "playground.png")
+		if shot != "" {
+			screenshot(t, ctx, shot)
+		}
 	})
 
 	if o := outside(); len(o) > 0 {
@@ -156,8 +164,8 @@ func TestPlaygroundOffline(t *testing.T) {
 }
 
 // playgroundServer serves the real seed on 127.0.0.1 as `orggraph serve`
-// does by default: playground and introspection on.
-func playgroundServer(t *testing.T) *httptest.Server {
+// does by default (playground on), introspection on or off.
+func playgroundServer(t *testing.T, introspection bool) *httptest.Server {
 	t.Helper()
 	g, err := seed.LoadDir("../../seed")
 	if err != nil {
@@ -168,7 +176,7 @@ func playgroundServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st,
-		httpserver.Options{Playground: true, Introspection: true, Suggestions: true}))
+		httpserver.Options{Playground: true, Introspection: introspection, Suggestions: true}))
 	t.Cleanup(srv.Close)
 	return srv
 }
