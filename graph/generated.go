@@ -3928,8 +3928,8 @@ extend type Query {
 `, BuiltIn: false},
 	{Name: "../schema/node.graphqls", Input: `# What every node shares, and the small value types used everywhere.
 
-"ISO 8601 calendar date, e.g. 2026-02-01."
-scalar Date
+"A calendar day as RFC 3339's full-date (YYYY-MM-DD, ISO 8601's calendar date), e.g. 2026-02-01."
+scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 
 "Anything in the knowledge graph."
 interface Node {

@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/bif-kk/orggraph/graph"
@@ -18,8 +17,12 @@ import (
 func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) {
 	r.Use(middlewares(logger, opts)...)
 
+	// The playground, the explorer page and the intranet widgets: embedded,
+	// public assets.
+	pages := web.Handler()
 	if opts.Playground {
-		r.Get("/", playground.Handler("orggraph", "/graphql"))
+		r.Method(http.MethodGet, "/", pages)
+		r.Method(http.MethodGet, "/playground/*", pages)
 	}
 	r.Get("/healthz", handleHealthz())
 	r.Get("/readyz", handleReadyz(logger, st))
@@ -27,8 +30,6 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		r.Method(http.MethodGet, "/metrics", opts.Metrics.Handler())
 	}
 
-	// The explorer page and the intranet widgets: embedded, public assets.
-	pages := web.Handler()
 	r.Method(http.MethodGet, "/explorer", pages)
 	r.Method(http.MethodGet, "/explorer/*", pages)
 	r.Method(http.MethodGet, "/widgets/v1/*", pages)
@@ -42,6 +43,9 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		r.Get("/graph.graphml", handleExportGraph(logger, st, export.GraphMLContentType, attachment("graph.graphml"), export.WriteGraphML))
 		r.Get("/impact.csv", handleExportImpactCSV(logger, st))
 	})
+
+	// The schema as SDL, for code generators, also with introspection off.
+	r.With(authenticate).Get("/schema.graphql", handleSchemaSDL())
 
 	gqlOpts := opts.GraphQL
 	gqlOpts.NoIntrospection, gqlOpts.NoSuggestions, gqlOpts.Metrics = !opts.Introspection, !opts.Suggestions, opts.Metrics

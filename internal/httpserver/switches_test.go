@@ -21,8 +21,10 @@ func TestPlaygroundSwitch(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			h := quietServer(fixtureStore(t), Options{Playground: tt.on})
-			if rec := send(h, http.MethodGet, "/", ""); rec.Code != tt.want {
-				t.Errorf("GET / = %d, want %d", rec.Code, tt.want)
+			for _, path := range []string{"/", "/playground/playground.js", "/playground/playground.css"} {
+				if rec := send(h, http.MethodGet, path, ""); rec.Code != tt.want {
+					t.Errorf("GET %s = %d, want %d", path, rec.Code, tt.want)
+				}
 			}
 			if rec := send(h, http.MethodGet, "/graphql?query=%7B__typename%7D", ""); rec.Code != http.StatusOK {
 				t.Errorf("the endpoint itself: %d", rec.Code)

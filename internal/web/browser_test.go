@@ -189,6 +189,7 @@ func TestExplorer(t *testing.T) {
 	ctx := browser(t)
 	errs := consoleErrors(ctx)
 	api, _ := apiServer(t)
+	outside, _ := offline(t, ctx)
 
 	do(t, ctx,
 		chromedp.Navigate(api.URL+"/explorer"),
@@ -258,6 +259,9 @@ func TestExplorer(t *testing.T) {
 		)
 	})
 
+	if o := outside(); len(o) > 0 {
+		t.Errorf("the explorer reached outside 127.0.0.1:\n%s", strings.Join(o, "\n"))
+	}
 	if e := errs(); len(e) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(e, "\n"))
 	}

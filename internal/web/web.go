@@ -1,7 +1,8 @@
 // Package web owns the pages and scripts orggraph serves to browsers: the
-// /explorer page (cytoscape, bundled at build time by web/explorer/build.sh
-// into dist/explorer.js) and the intranet widgets under /widgets/v1/. Every
-// asset is embedded; nothing is loaded from the internet.
+// playground at / (GraphiQL, bundled at build time by web/playground/build.sh
+// into dist/playground.{js,css}), the /explorer page (cytoscape, bundled by
+// web/explorer/build.sh into dist/explorer.js) and the intranet widgets under
+// /widgets/v1/. Every asset is embedded; nothing is loaded from the internet.
 package web
 
 import (
@@ -13,6 +14,7 @@ import (
 	"time"
 )
 
+//go:embed static/playground.html dist/playground.js dist/playground.css
 //go:embed static/explorer.html static/explorer.css dist/explorer.js static/widgets/v1/orggraph-widgets.js
 var files embed.FS
 
@@ -25,16 +27,20 @@ type asset struct {
 }
 
 const (
-	// revalidate: the explorer changes with each release of the binary.
+	// revalidate: the playground and the explorer change with each release of the binary.
 	revalidate = "no-cache"
 	// versioned: /widgets/v1/ keeps its interface; a day's reuse, then an ETag check.
 	versioned = "public, max-age=86400"
 )
 
-// Handler serves GET /explorer, /explorer/explorer.{js,css} and
-// /widgets/v1/orggraph-widgets.js; anything else is 404.
+// Handler serves GET / (the playground), /playground/playground.{js,css},
+// /explorer, /explorer/explorer.{js,css} and /widgets/v1/orggraph-widgets.js;
+// anything else is 404.
 func Handler() http.Handler {
 	assets := map[string]asset{
+		"/":                               load("static/playground.html", "text/html; charset=utf-8", revalidate),
+		"/playground/playground.js":       load("dist/playground.js", "text/javascript; charset=utf-8", revalidate),
+		"/playground/playground.css":      load("dist/playground.css", "text/css; charset=utf-8", revalidate),
 		"/explorer":                       load("static/explorer.html", "text/html; charset=utf-8", revalidate),
 		"/explorer/":                      load("static/explorer.html", "text/html; charset=utf-8", revalidate),
 		"/explorer/explorer.js":           load("dist/explorer.js", "text/javascript; charset=utf-8", revalidate),
@@ -55,7 +61,8 @@ func Handler() http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		if a.contentType[:9] == "text/html" {
 			// The page loads only its own assets and talks only to its own origin.
-			h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'")
+			// GraphiQL's fonts are inlined in its CSS as data: URLs.
+			h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'self'")
 		} else {
 			// Widgets are loaded by pages on other origins.
 			h.Set("Cross-Origin-Resource-Policy", "cross-origin")

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,6 +16,10 @@ func TestHandler(t *testing.T) {
 		path, contentType, cacheControl string
 		status                          int
 	}{
+		{"/", "text/html; charset=utf-8", "no-cache", http.StatusOK},
+		{"/playground/playground.js", "text/javascript; charset=utf-8", "no-cache", http.StatusOK},
+		{"/playground/playground.css", "text/css; charset=utf-8", "no-cache", http.StatusOK},
+		{"/playground/other.js", "", "", http.StatusNotFound},
 		{"/explorer", "text/html; charset=utf-8", "no-cache", http.StatusOK},
 		{"/explorer/explorer.js", "text/javascript; charset=utf-8", "no-cache", http.StatusOK},
 		{"/explorer/explorer.css", "text/css; charset=utf-8", "no-cache", http.StatusOK},
@@ -52,14 +57,57 @@ func TestHandler(t *testing.T) {
 	}
 }
 
-// The explorer must load nothing from the internet.
-func TestExplorerIsSelfContained(t *testing.T) {
-	rec := httptest.NewRecorder()
-	web.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/explorer", nil))
-	if body := rec.Body.String(); strings.Contains(body, "http://") || strings.Contains(body, "https://") {
-		t.Errorf("the page refers to another origin:\n%s", body)
+// The pages must load nothing from the internet: every src and href is a
+// path on this server (or data:), and the stylesheets' url()s are data:
+// only. TestPlaygroundOffline shows the same in a browser.
+func TestPagesAreSelfContained(t *testing.T) {
+	attr := regexp.MustCompile(`(?i)\b(?:src|href|action)\s*=\s*["']?([^"' >]*)`)
+	cssURL := regexp.MustCompile(`url\(\s*["']?([^"')]*)`)
+	get := func(t *testing.T, path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		web.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, rec.Code)
+		}
+		return rec
 	}
-	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
-		t.Errorf("Content-Security-Policy %q", csp)
+	local := func(ref string) bool {
+		return strings.HasPrefix(ref, "data:") || strings.HasPrefix(ref, "/") && !strings.HasPrefix(ref, "//")
+	}
+	for _, tc := range []struct{ path, lang, stylesheet string }{
+		{"/", "en", "/playground/playground.css"},
+		{"/explorer", "da", "/explorer/explorer.css"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			rec := get(t, tc.path)
+			body := rec.Body.String()
+			if !strings.Contains(body, `<html lang="`+tc.lang+`">`) {
+				t.Errorf("no <html lang=%q>:\n%.300s", tc.lang, body)
+			}
+			refs := attr.FindAllStringSubmatch(body, -1)
+			if len(refs) < 2 {
+				t.Fatalf("found %d src/href attributes; the pattern is wrong", len(refs))
+			}
+			for _, m := range refs {
+				if !local(m[1]) {
+					t.Errorf("the page refers to %q, not a path on this server", m[1])
+				}
+			}
+			if strings.Contains(body, "http://") || strings.Contains(body, "https://") {
+				t.Errorf("the page names another origin:\n%s", body)
+			}
+			if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+				t.Errorf("Content-Security-Policy %q", csp)
+			}
+			css := get(t, tc.stylesheet).Body.String()
+			for _, m := range cssURL.FindAllStringSubmatch(css, -1) {
+				if !strings.HasPrefix(m[1], "data:") && !strings.HasPrefix(m[1], "#") {
+					t.Errorf("%s loads %.80q", tc.stylesheet, m[1])
+				}
+			}
+			if strings.Contains(css, "@import") {
+				t.Errorf("%s imports another stylesheet", tc.stylesheet)
+			}
+		})
 	}
 }
