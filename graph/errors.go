@@ -32,6 +32,7 @@ const (
 	CodeUnauthenticated  = "UNAUTHENTICATED"
 	CodeForbidden        = "FORBIDDEN"
 	CodeWritesDisabled   = "WRITES_DISABLED"
+	CodeKeyReused        = "IDEMPOTENCY_KEY_REUSED"
 )
 
 // Messages for errors whose own text may come from a driver or a bug.
@@ -74,6 +75,8 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return withCode(gqlErr, gqlErr.Message, CodeConflict)
 		case errors.Is(err, domain.ErrWritesDisabled):
 			return withCode(gqlErr, gqlErr.Message, CodeWritesDisabled)
+		case errors.Is(err, domain.ErrKeyReused):
+			return withCode(gqlErr, gqlErr.Message, CodeKeyReused)
 		case errors.Is(err, auth.ErrUnauthenticated):
 			return withCode(gqlErr, gqlErr.Message, CodeUnauthenticated)
 		case errors.Is(err, auth.ErrForbidden):
