@@ -17,7 +17,9 @@ import (
 // counter, which takes that node's write lock: writers queue there, so each
 // reads the versions its predecessor committed and a stale one is caught.
 // Audit entries are AuditEntry nodes, outside the Node label, so no read of
-// the organisation sees them.
+// the organisation sees them. An entry keeps its write's idempotency key, so
+// a retry finds it, after a crash too; a retry's transaction rolls back,
+// counter and all, and answers with the entry it found.
 
 // Apply implements store.Writer.
 func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, error) {
