@@ -232,7 +232,8 @@ func TestServeNeo4jWritesSurviveKill9(t *testing.T) {
 	for _, w := range wrong {
 		t.Errorf("a retried write was refused: %s", w)
 	}
-	if slowest > requestTimeout+time.Second {
+	// The slack is the round trip's, on a machine the test shares.
+	if slowest > requestTimeout+2*time.Second {
 		t.Errorf("a request took %s; the request timeout is %s", slowest, requestTimeout)
 	}
 	if readsBad.Load() == 0 {
