@@ -32,6 +32,7 @@ const (
 	CodeUnauthenticated  = "UNAUTHENTICATED"
 	CodeForbidden        = "FORBIDDEN"
 	CodeWritesDisabled   = "WRITES_DISABLED"
+	CodeKeyReused        = "IDEMPOTENCY_KEY_REUSED"
 	// CodeTimeout is the HTTP layer's code for a request past its deadline;
 	// an operation cut short by its request's end answers it too.
 	CodeTimeout = "TIMEOUT"
@@ -89,6 +90,8 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return withCode(gqlErr, gqlErr.Message, CodeConflict)
 		case errors.Is(err, domain.ErrWritesDisabled):
 			return withCode(gqlErr, gqlErr.Message, CodeWritesDisabled)
+		case errors.Is(err, domain.ErrKeyReused):
+			return withCode(gqlErr, gqlErr.Message, CodeKeyReused)
 		case errors.Is(err, auth.ErrUnauthenticated):
 			return withCode(gqlErr, gqlErr.Message, CodeUnauthenticated)
 		case errors.Is(err, auth.ErrForbidden):

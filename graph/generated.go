@@ -3809,20 +3809,31 @@ validated (no dangling reference, no unknown kind, no INFERRED link without a ra
 sources required), atomic, and recorded in the audit trail. Updates and deletes name the
 version they read: if someone wrote in between, the write is refused with CONFLICT and
 changes nothing. Read the node again and retry.
+
+Each field is its own write, not one transaction with the others of its document: a
+field's error (in errors, with its path) leaves it null and the other fields' results
+visible, so a client sees which writes were saved. A field with its result was saved,
+whatever errors its node's nested fields report.
+
+An Idempotency-Key header makes a retry safe after an answer that left it unknown whether
+a write was saved (UNAVAILABLE, TIMEOUT, a lost connection): the same document sent again
+with the same key answers each field with its first result instead of writing it twice or
+a CONFLICT. Each field's key is the header's value and its alias (or name). The same key
+with other arguments is refused with IDEMPOTENCY_KEY_REUSED.
 """
 type Mutation {
   "Add a node. Its kind is its id's prefix: centre:…, targetgroup:…, intervention:…"
-  createNode(input: NodeInput!): WriteResult!
+  createNode(input: NodeInput!): WriteResult
   "Change a node's facts. Fields left out keep their value; an empty string clears one."
-  updateNode(id: ID!, expectedVersion: Int!, input: NodeChanges!): WriteResult!
+  updateNode(id: ID!, expectedVersion: Int!, input: NodeChanges!): WriteResult
   "Remove a node that has no relationships left."
-  deleteNode(id: ID!, expectedVersion: Int!): WriteResult!
+  deleteNode(id: ID!, expectedVersion: Int!): WriteResult
   "Add a relationship between two existing nodes."
-  createLink(input: LinkInput!): WriteResult!
+  createLink(input: LinkInput!): WriteResult
   "Replace a relationship's basis, rationale, note, sources and dates."
-  updateLink(input: LinkInput!, expectedVersion: Int!): WriteResult!
+  updateLink(input: LinkInput!, expectedVersion: Int!): WriteResult
   "Remove a relationship."
-  deleteLink(relationship: RelationshipKind!, from: ID!, to: ID!, expectedVersion: Int!): WriteResult!
+  deleteLink(relationship: RelationshipKind!, from: ID!, to: ID!, expectedVersion: Int!): WriteResult
 }
 
 input SourceInput {
@@ -3891,7 +3902,7 @@ input LinkInput {
 "What a write did."
 type WriteResult {
   audit: AuditEntry!
-  "The node written, as it is now; null after a delete or a relationship write."
+  "The node as this write left it; null after a delete or a relationship write."
   node: Node
 }
 
@@ -11696,10 +11707,10 @@ func (ec *executionContext) _Mutation_createNode(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
-			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+			return ec.marshalOWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11740,10 +11751,10 @@ func (ec *executionContext) _Mutation_updateNode(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
-			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+			return ec.marshalOWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11784,10 +11795,10 @@ func (ec *executionContext) _Mutation_deleteNode(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
-			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+			return ec.marshalOWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11828,10 +11839,10 @@ func (ec *executionContext) _Mutation_createLink(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
-			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+			return ec.marshalOWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11872,10 +11883,10 @@ func (ec *executionContext) _Mutation_updateLink(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
-			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+			return ec.marshalOWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11916,10 +11927,10 @@ func (ec *executionContext) _Mutation_deleteLink(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
-			return ec.marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
+			return ec.marshalOWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20902,42 +20913,42 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createNode(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateNode":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateNode(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteNode":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteNode(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createLink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createLink(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateLink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateLink(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteLink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteLink(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -24365,14 +24376,6 @@ var (
 	}
 )
 
-func (ec *executionContext) marshalNWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx context.Context, sel ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "WriteResult!")
-		return graphql.Null
-	}
-	return ec._WriteResult(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -24913,6 +24916,13 @@ func (ec *executionContext) unmarshalOTaskInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOWriteResult2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐWriteResult(ctx context.Context, sel ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WriteResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

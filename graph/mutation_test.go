@@ -35,6 +35,12 @@ func writable(t *testing.T, dataDir string) (http.Handler, map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return writableOver(t, st)
+}
+
+// writableOver serves st behind the tokens writable hands out.
+func writableOver(t *testing.T, st store.Store) (http.Handler, map[string]string) {
+	t.Helper()
 	tokens := map[string]string{}
 	var lines []string
 	for _, who := range []struct{ role, subject string }{{"reader", "widget"}, {"planner", "anna"}, {"planner", "bo"}} {

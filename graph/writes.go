@@ -2,7 +2,14 @@ package graph
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/auth"
@@ -10,30 +17,96 @@ import (
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
+// IdempotencyKeyHeader names a client's key for the writes of one request.
+// A retry that sends the same document with the same key is answered with
+// the first attempt's results and writes nothing again (README, "Changing
+// the graph: planners' writes").
+const IdempotencyKeyHeader = "Idempotency-Key"
+
 // write checks the caller may write, applies w, and forgets every read the
 // request made before it, so the answer shows the graph as written.
+//
+// Once Apply returns an entry the write is saved, and the answer says so:
+// the node is the one the entry records, not read back, so no read that
+// fails after the commit can turn a saved write into an error, and a retry
+// under an idempotency key shows what the first attempt wrote.
 func write(ctx context.Context, st store.Store, w domain.Write) (*model.WriteResult, error) {
 	who, err := auth.Require(ctx, auth.Planner)
 	if err != nil {
 		return nil, err
 	}
 	w.Actor = who.Subject
+	if err := withIdempotencyKey(ctx, &w); err != nil {
+		return nil, err
+	}
 	entry, err := st.Apply(ctx, w)
 	if err != nil {
 		return nil, err
 	}
+	noteWrite(ctx)
 	forgetReads(ctx)
 	res := &model.WriteResult{Audit: &model.AuditEntry{E: *entry}}
-	if w.Node != nil && w.Op != domain.DeleteNode {
-		n, err := loadNode(ctx, w.Node.ID)
-		if err != nil {
-			return nil, err
-		}
-		if n != nil {
-			res.Node = model.Wrap(n)
+	if w.Node != nil && entry.After != "" {
+		// The store wrote After from a domain.Node; were it unreadable, the
+		// answer would still say the write was saved, with no node.
+		var n domain.Node
+		if json.Unmarshal([]byte(entry.After), &n) == nil {
+			res.Node = model.Wrap(&n)
 		}
 	}
 	return res, nil
+}
+
+// withIdempotencyKey gives w the request's idempotency key, made this
+// field's own by its alias (so each write of a document has one), and a
+// digest of what the field asks: who, which field, which arguments. The
+// digest tells a retry from the key's reuse for another write; it is of
+// the request, not of w, because an update's w starts from the node as it
+// is, which the first attempt has changed.
+func withIdempotencyKey(ctx context.Context, w *domain.Write) error {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	key := graphql.GetOperationContext(ctx).Headers.Get(IdempotencyKeyHeader)
+	if key == "" {
+		return nil
+	}
+	if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		return fmt.Errorf("%w: the %s header has 1 to %d printable ASCII characters", domain.ErrInvalidInput, IdempotencyKeyHeader, maxIdempotencyKey)
+	}
+	fc := graphql.GetFieldContext(ctx)
+	asked, err := json.Marshal(struct {
+		Actor string
+		Field string
+		Args  map[string]any
+	}{w.Actor, fc.Field.Name, fc.Args})
+	if err != nil {
+		return fmt.Errorf("idempotency: the arguments: %w", err)
+	}
+	sum := sha256.Sum256(asked)
+	w.IdempotencyKey = key + "/" + fc.Field.Alias
+	w.RequestHash = hex.EncodeToString(sum[:])
+	return nil
+}
+
+// maxIdempotencyKey leaves room in domain.MaxIdempotencyKey for the alias.
+const maxIdempotencyKey = 128
+
+var wroteKey = &contextKey{"writes committed"}
+
+// WatchWrites returns ctx with a record of the writes committed under it,
+// and a function that reports whether there was one. The request timeout
+// asks it: an answer that reports a saved write is sent even after the
+// deadline, so a client never reads TIMEOUT for a write that was made.
+func WatchWrites(ctx context.Context) (context.Context, func() bool) {
+	var wrote atomic.Bool
+	return context.WithValue(ctx, wroteKey, &wrote), wrote.Load
+}
+
+func noteWrite(ctx context.Context) {
+	if wrote, ok := ctx.Value(wroteKey).(*atomic.Bool); ok {
+		wrote.Store(true)
+	}
 }
 
 // current reads a node afresh from the store, for an update to start from.

@@ -161,8 +161,13 @@ type ownNeo4j struct {
 	vars map[string]string
 }
 
+// NEO4J_OWN_PORT, when set, is its port instead of a free one: for a run
+// that may use only the ports it was given.
 func newOwnNeo4j(t *testing.T) *ownNeo4j {
-	port := strings.TrimPrefix(freeAddr(t), "127.0.0.1:")
+	port := os.Getenv("NEO4J_OWN_PORT")
+	if port == "" {
+		port = strings.TrimPrefix(freeAddr(t), "127.0.0.1:")
+	}
 	dir := t.TempDir()
 	n := &ownNeo4j{t: t, env: append(os.Environ(),
 		"NEO4J_PORT="+port, "NEO4J_PASSWORD=restart-test",

@@ -50,6 +50,17 @@ type LinkInput struct {
 // sources required), atomic, and recorded in the audit trail. Updates and deletes name the
 // version they read: if someone wrote in between, the write is refused with CONFLICT and
 // changes nothing. Read the node again and retry.
+//
+// Each field is its own write, not one transaction with the others of its document: a
+// field's error (in errors, with its path) leaves it null and the other fields' results
+// visible, so a client sees which writes were saved. A field with its result was saved,
+// whatever errors its node's nested fields report.
+//
+// An Idempotency-Key header makes a retry safe after an answer that left it unknown whether
+// a write was saved (UNAVAILABLE, TIMEOUT, a lost connection): the same document sent again
+// with the same key answers each field with its first result instead of writing it twice or
+// a CONFLICT. Each field's key is the header's value and its alias (or name). The same key
+// with other arguments is refused with IDEMPOTENCY_KEY_REUSED.
 type Mutation struct {
 }
 

@@ -13,4 +13,7 @@ var (
 	// ErrWritesDisabled: the store cannot keep a write (an embedded store
 	// with no data folder), so it refuses rather than lose it.
 	ErrWritesDisabled = errors.New("writes are disabled")
+	// ErrKeyReused: a write's idempotency key already named a different
+	// write; the new one is refused, not applied.
+	ErrKeyReused = errors.New("idempotency key reused")
 )

@@ -32,6 +32,26 @@ type Write struct {
 	// ExpectedVersion is the version the writer read, for updates and
 	// deletes: if the stored one differs, the write is a conflict.
 	ExpectedVersion int64
+	// IdempotencyKey, when set, names this write for its retries: a store
+	// that already recorded a write under the key answers with that write's
+	// audit entry and changes nothing (see Replay). RequestHash is a digest
+	// of what the client asked, so that the key's reuse for another request
+	// is told from a retry.
+	IdempotencyKey string `json:",omitempty"`
+	RequestHash    string `json:",omitempty"`
+}
+
+// MaxIdempotencyKey bounds a write's idempotency key, in bytes.
+const MaxIdempotencyKey = 255
+
+// Replay answers a retry of w that finds entry already recorded under w's
+// idempotency key: entry itself when it recorded the same request by the
+// same actor, ErrKeyReused when the key named another write.
+func (w Write) Replay(entry AuditEntry) (*AuditEntry, error) {
+	if entry.Actor != w.Actor || entry.Op != w.Op || entry.Target != w.Target() || entry.RequestHash != w.RequestHash {
+		return nil, fmt.Errorf("%w: the idempotency key %q named another write (audit entry %d)", ErrKeyReused, w.IdempotencyKey, entry.Seq)
+	}
+	return &entry, nil
 }
 
 // Target names what the write changes: a node ID or a relationship key.
@@ -66,6 +86,17 @@ type AuditEntry struct {
 	Before  string
 	After   string
 	Version int64 // the target's version after the write; 0 after a delete
+	// IdempotencyKey and RequestHash are the write's (Write), kept with it
+	// so that a retry finds it after a restart.
+	IdempotencyKey string `json:",omitempty"`
+	RequestHash    string `json:",omitempty"`
+}
+
+// NewEntry starts w's audit entry, as audit entry seq made at at; the store
+// fills in the states before and after.
+func (w Write) NewEntry(seq int64, at time.Time) *AuditEntry {
+	return &AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target(),
+		IdempotencyKey: w.IdempotencyKey, RequestHash: w.RequestHash}
 }
 
 // Check validates a write's own content: kinds from the closed lists, the
@@ -75,6 +106,9 @@ type AuditEntry struct {
 func (w Write) Check() error {
 	if strings.TrimSpace(w.Actor) == "" {
 		return fmt.Errorf("%w: a write needs an actor", ErrInvalidInput)
+	}
+	if len(w.IdempotencyKey) > MaxIdempotencyKey {
+		return fmt.Errorf("%w: an idempotency key has at most %d bytes", ErrInvalidInput, MaxIdempotencyKey)
 	}
 	switch w.Op {
 	case CreateNode, UpdateNode, DeleteNode:

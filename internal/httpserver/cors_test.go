@@ -33,7 +33,7 @@ func TestCORSAllowlist(t *testing.T) {
 			if tt.preflight {
 				headers = append(headers,
 					"Access-Control-Request-Method", "POST",
-					"Access-Control-Request-Headers", "content-type, authorization")
+					"Access-Control-Request-Headers", "content-type, authorization, idempotency-key")
 			}
 			rec := send(h, tt.method, query, "", headers...)
 			got := rec.Header().Get("Access-Control-Allow-Origin")

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
@@ -22,7 +23,8 @@ const DefaultRequestTimeout = 10 * time.Second
 // it is dropped and the client gets 503 with code TIMEOUT instead: whatever
 // the handler made of its cancelled calls, the request took too long. A
 // handler that flushes (streams) has sent its answer on its way, and keeps
-// it.
+// it. So does a request that saved a write (graph.WatchWrites): its answer
+// tells the client the write was made, which a TIMEOUT would deny.
 //
 // Unlike http.TimeoutHandler, the handler runs in the request's goroutine:
 // chi recycles its routing context once the request returns, so a handler
@@ -34,9 +36,16 @@ func timeoutRequests(d time.Duration, logger *slog.Logger, m *observe.Metrics) f
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
+			ctx, wrote := graph.WatchWrites(ctx)
 			tw := &timeoutWriter{w: w, header: http.Header{}}
 			next.ServeHTTP(tw, r.WithContext(ctx))
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) && !tw.flushed {
+			late := errors.Is(ctx.Err(), context.DeadlineExceeded) && !tw.flushed
+			if late && wrote() {
+				logger.WarnContext(r.Context(), "request outlived its deadline; it saved a write, so its answer is sent", "timeout", d.String())
+				tw.send()
+				return
+			}
+			if late {
 				logger.WarnContext(r.Context(), "request timed out", "timeout", d.String())
 				writeError(w, m, http.StatusServiceUnavailable, CodeTimeout,
 					fmt.Sprintf("the request took longer than %s; try again later", d))

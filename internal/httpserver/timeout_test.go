@@ -10,10 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
 	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
 // slowStore answers NodesByKind (and PlainListing, which the direct path
@@ -148,5 +151,50 @@ func TestPanicsCrossTheTimeout(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	if rec.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "deep trouble") {
 		t.Errorf("status %d, logs %s", rec.Code, logs.String())
+	}
+}
+
+// slowCommit is a memstore whose writes are saved before the deadline but
+// reported after it, as a sync to a slow disk would.
+type slowCommit struct{ store.Store }
+
+func (s slowCommit) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, error) {
+	e, err := s.Store.Apply(ctx, w)
+	<-ctx.Done()
+	return e, err
+}
+
+// A write saved on the embedded store but finished after the request's
+// deadline is answered as saved, never TIMEOUT: the client would retry a
+// write that was made.
+func TestASavedWriteOutlivesTheTimeout(t *testing.T) {
+	tok, line, err := auth.NewToken("planner", "anna", auth.DefaultTTL, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.ParseTokens(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := quietServer(slowCommit{Store: st}, Options{RequestTimeout: 20 * time.Millisecond, Tokens: tokens})
+	rec := send(h, http.MethodPost, "/graphql",
+		`{"query":"mutation { createNode(input: {id: \"targetgroup:nye-unge\", name: \"Nye unge\", sources: [{document: \"d\", section: \"s\"}]}) { audit { seq version } node { name } } }"}`,
+		"Content-Type", "application/json", "Authorization", "Bearer "+tok)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"createNode":{"audit":{"seq":1,"version":1},"node":{"name":"Nye unge"}}`) {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if es, _ := st.Audit(context.Background(), store.AuditQuery{}); len(es) != 1 {
+		t.Fatalf("%d audit entries", len(es))
+	}
+
+	// A request that made no write still times out.
+	rec = send(h, http.MethodPost, "/graphql", `{"query":"mutation { deleteNode(id: \"targetgroup:nowhere\", expectedVersion: 1) { audit { seq } } }"}`,
+		"Content-Type", "application/json", "Authorization", "Bearer "+tok)
+	if rec.Code != http.StatusServiceUnavailable || onlyCode(t, rec.Body.Bytes()) != CodeTimeout {
+		t.Fatalf("a failed write past the deadline: status %d: %s", rec.Code, rec.Body)
 	}
 }

@@ -38,3 +38,37 @@ func TestWriteContract(t *testing.T) {
 		return st
 	})
 }
+
+// A write's idempotency key is kept with it: after a restart, a retry is
+// still answered with the first write, not a CONFLICT.
+func TestIdempotencyKeySurvivesARestart(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	w := domain.Write{Op: domain.CreateNode, Actor: "planner", IdempotencyKey: "retry-me/createNode", RequestHash: "h",
+		Node: &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{{Document: "doc.txt", Section: "CBA"}}}}
+	st, err := memstore.Open(storetest.Fixture(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := st.Apply(ctx, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close(ctx)
+
+	again, err := memstore.Open(storetest.Fixture(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close(ctx)
+	retried, err := again.Apply(ctx, w)
+	if err != nil {
+		t.Fatalf("retry after a restart: %v", err)
+	}
+	if retried.Seq != first.Seq || retried.After != first.After {
+		t.Fatalf("retry answered %+v, the first write %+v", retried, first)
+	}
+	if es, _ := again.Audit(ctx, store.AuditQuery{}); len(es) != 1 {
+		t.Fatalf("%d audit entries after the retry, want 1", len(es))
+	}
+}

@@ -58,6 +58,9 @@ func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, 
 	if s.journal == nil {
 		return nil, fmt.Errorf("memstore: %w: the embedded store has no data folder; start it with one (--data-dir) to keep writes", domain.ErrWritesDisabled)
 	}
+	if prior := s.recorded(w.IdempotencyKey); prior != nil {
+		return w.Replay(*prior)
+	}
 	snap, entry, err := s.plan(w, time.Now().UTC(), int64(len(s.audit))+1)
 	if err != nil {
 		return nil, err
@@ -67,6 +70,25 @@ func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, 
 	}
 	s.commit(snap, entry)
 	return entry, nil
+}
+
+// recorded finds the audit entry of the write made under an idempotency
+// key, or nil. The audit trail is the index: it holds every write since the
+// seed, replayed at start, and planners' writes are few enough to scan. The
+// caller holds writeMu, so no write under the key can land in between.
+func (s *Store) recorded(key string) *domain.AuditEntry {
+	if key == "" {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i := len(s.audit) - 1; i >= 0; i-- {
+		if s.audit[i].IdempotencyKey == key {
+			e := s.audit[i]
+			return &e
+		}
+	}
+	return nil
 }
 
 // commit makes a planned write visible.
@@ -82,7 +104,7 @@ func (s *Store) commit(snap *snapshot, entry *domain.AuditEntry) {
 func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domain.AuditEntry, error) {
 	cur := s.current()
 	g := &domain.Graph{Nodes: slices.Clone(cur.graph.Nodes), Relationships: slices.Clone(cur.graph.Relationships)}
-	entry := &domain.AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target()}
+	entry := w.NewEntry(seq, at)
 	stale := w.CheckVersion
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:

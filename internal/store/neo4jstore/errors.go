@@ -31,7 +31,8 @@ func wrap(op string, err error) error {
 	}
 	var ne *neo4j.Neo4jError
 	switch {
-	case errors.Is(err, domain.ErrNotFound), errors.Is(err, domain.ErrInvalidInput), errors.Is(err, domain.ErrConflict):
+	case errors.Is(err, domain.ErrNotFound), errors.Is(err, domain.ErrInvalidInput), errors.Is(err, domain.ErrConflict),
+		errors.Is(err, domain.ErrKeyReused):
 		return err // already a domain answer
 	case errors.As(err, &ne) && ne.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 		return &Error{Op: op, Domain: domain.ErrConflict, Cause: err}

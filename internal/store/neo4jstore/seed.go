@@ -27,7 +27,7 @@ func (s *Store) Seed(ctx context.Context, g *domain.Graph, opts SeedOptions) err
 	if err != nil {
 		return err
 	}
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	_, err = sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		for _, st := range stmts {

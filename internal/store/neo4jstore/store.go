@@ -97,16 +97,26 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 }
 
 func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{
-		DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
-		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
-	})
+	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, cypher, params, neo4j.WithTxTimeout(s.timeout))
 	if err != nil {
 		return nil, err
 	}
 	return res.Collect(ctx)
+}
+
+// session opens every session the store uses, reads, writes, seeding and
+// the audit trail alike, on its database and with the driver's one bookmark
+// manager, the one neo4j.ExecuteQuery uses by default (Bootstrap, Load).
+// Each session starts from the bookmarks of every transaction committed
+// before it, so on a cluster a read after a write is served by a member
+// that has the write: read-your-writes across sessions and requests.
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{
+		DatabaseName: s.db, AccessMode: mode,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	})
 }
 
 func idStrings(ids []domain.ID) []string {

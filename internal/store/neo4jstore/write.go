@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 // counter, which takes that node's write lock: writers queue there, so each
 // reads the versions its predecessor committed and a stale one is caught.
 // Audit entries are AuditEntry nodes, outside the Node label, so no read of
-// the organisation sees them.
+// the organisation sees them. An entry keeps its write's idempotency key, so
+// a retry finds it, after a crash too; a retry's transaction rolls back,
+// counter and all, and answers with the entry it found.
 
 // Apply implements store.Writer.
 func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, error) {
@@ -24,15 +27,27 @@ func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, 
 		return nil, err
 	}
 	at := time.Now().UTC()
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return apply(ctx, tx, w, at)
 	})
+	var again *replayed
+	if errors.As(err, &again) {
+		return w.Replay(again.entry)
+	}
 	if err != nil {
 		return nil, wrap("write", err)
 	}
 	return res.(*domain.AuditEntry), nil
+}
+
+// replayed ends a write's transaction, changing nothing, when its
+// idempotency key is already recorded: the write was made before.
+type replayed struct{ entry domain.AuditEntry }
+
+func (r *replayed) Error() string {
+	return fmt.Sprintf("audit entry %d has the idempotency key", r.entry.Seq)
 }
 
 // run is one statement of a write, returning its records.
@@ -51,7 +66,23 @@ SET c.seq = c.seq + 1 RETURN c.seq AS seq`, nil)
 		return nil, err
 	}
 	seq, _ := recs[0].AsMap()["seq"].(int64)
-	entry := &domain.AuditEntry{Seq: seq, At: at, Actor: w.Actor, Op: w.Op, Target: w.Target()}
+	if w.IdempotencyKey != "" {
+		// After the counter, whose lock orders writers: a retry racing its
+		// first attempt finds it here once that has committed.
+		recs, err := run(ctx, tx, "MATCH (a:AuditEntry {idempotencyKey: $key}) RETURN properties(a) AS a",
+			map[string]any{"key": w.IdempotencyKey})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) > 0 {
+			prior, err := decodeAudit(recs[0])
+			if err != nil {
+				return nil, err
+			}
+			return nil, &replayed{entry: prior}
+		}
+	}
+	entry := w.NewEntry(seq, at)
 	stale := w.CheckVersion
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
@@ -63,10 +94,19 @@ SET c.seq = c.seq + 1 RETURN c.seq AS seq`, nil)
 		return nil, err
 	}
 	_, err = run(ctx, tx, `CREATE (:AuditEntry {seq: $seq, at: $at, actor: $actor, op: $op, target: $target,
-  before: $before, after: $after, version: $version})`, map[string]any{
+  before: $before, after: $after, version: $version, idempotencyKey: $key, requestHash: $hash})`, map[string]any{
 		"seq": entry.Seq, "at": entry.At.Format(time.RFC3339Nano), "actor": entry.Actor, "op": string(entry.Op),
-		"target": entry.Target, "before": entry.Before, "after": entry.After, "version": entry.Version})
+		"target": entry.Target, "before": entry.Before, "after": entry.After, "version": entry.Version,
+		"key": orNull(entry.IdempotencyKey), "hash": orNull(entry.RequestHash)})
 	return entry, err
+}
+
+// orNull leaves an empty string out of a node's properties.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func applyNode(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, entry *domain.AuditEntry, stale func(int64) error) error {
@@ -220,20 +260,31 @@ RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT $limit`,
 	}
 	out := make([]domain.AuditEntry, 0, len(recs))
 	for _, rec := range recs {
-		m, _ := rec.AsMap()["a"].(map[string]any)
-		p := &props{m: m}
-		e := domain.AuditEntry{Actor: p.str("actor"), Op: domain.WriteOp(p.str("op")), Target: p.str("target"),
-			Before: p.str("before"), After: p.str("after")}
-		if v := p.int64p("seq"); v != nil {
-			e.Seq = *v
-		}
-		if v := p.int64p("version"); v != nil {
-			e.Version = *v
-		}
-		if e.At, err = time.Parse(time.RFC3339Nano, p.str("at")); err != nil || p.err != nil {
-			return nil, wrap(op, fmt.Errorf("audit entry %d: %v %v", e.Seq, err, p.err))
+		e, err := decodeAudit(rec)
+		if err != nil {
+			return nil, wrap(op, err)
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// decodeAudit reads an audit entry from a record's column a.
+func decodeAudit(rec *neo4j.Record) (domain.AuditEntry, error) {
+	m, _ := rec.AsMap()["a"].(map[string]any)
+	p := &props{m: m}
+	e := domain.AuditEntry{Actor: p.str("actor"), Op: domain.WriteOp(p.str("op")), Target: p.str("target"),
+		Before: p.str("before"), After: p.str("after"),
+		IdempotencyKey: p.str("idempotencyKey"), RequestHash: p.str("requestHash")}
+	if v := p.int64p("seq"); v != nil {
+		e.Seq = *v
+	}
+	if v := p.int64p("version"); v != nil {
+		e.Version = *v
+	}
+	var err error
+	if e.At, err = time.Parse(time.RFC3339Nano, p.str("at")); err != nil || p.err != nil {
+		return e, fmt.Errorf("audit entry %d: %v %v", e.Seq, err, p.err)
+	}
+	return e, nil
 }

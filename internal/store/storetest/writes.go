@@ -186,4 +186,63 @@ func RunWrites(t *testing.T, newStore NewStore) {
 			}
 		}
 	})
+
+	t.Run("an idempotency key: a retry answers with the first write, another write under it is refused", func(t *testing.T) {
+		keyed := &domain.Node{ID: "targetgroup:fleksjob", Kind: domain.KindTargetGroup, Name: "Fleksjobbere", Sources: src}
+		create := domain.Write{Op: domain.CreateNode, Actor: "planner-a", Node: keyed, IdempotencyKey: "k-1/createNode", RequestHash: "create"}
+		first := mustApply(create)
+		before := auditLen()
+		sameAnswer := func(got *domain.AuditEntry, want *domain.AuditEntry) {
+			t.Helper()
+			if got.Seq != want.Seq || !got.At.Equal(want.At) || got.After != want.After || got.Version != want.Version || got.IdempotencyKey != want.IdempotencyKey {
+				t.Fatalf("retry answered %+v, the first write %+v", got, want)
+			}
+		}
+		sameAnswer(mustApply(create), first)
+		if auditLen() != before {
+			t.Fatal("a retry wrote again")
+		}
+		reused := create
+		reused.RequestHash = "something else"
+		refused(reused, domain.ErrKeyReused)
+		otherActor := create
+		otherActor.Actor = "planner-b"
+		refused(otherActor, domain.ErrKeyReused)
+		if es, err := st.Audit(ctx, store.AuditQuery{Target: string(keyed.ID)}); err != nil || len(es) != 1 || es[0].IdempotencyKey != create.IdempotencyKey || es[0].RequestHash != "create" {
+			t.Fatalf("the audit trail keeps the key with the write: %+v %v", es, err)
+		}
+
+		// An update retried after its first attempt moved the version on is
+		// answered with that attempt, not CONFLICT.
+		upd := *keyed
+		upd.Description = "Borgere i fleksjob"
+		update := domain.Write{Op: domain.UpdateNode, Actor: "planner-a", Node: &upd, ExpectedVersion: 1, IdempotencyKey: "k-2/updateNode", RequestHash: "update"}
+		firstUpdate := mustApply(update)
+		sameAnswer(mustApply(update), firstUpdate)
+		if n := node(keyed.ID); n.Version != 2 {
+			t.Fatalf("after a retried update: %+v", n)
+		}
+
+		// Retries racing each other and their first attempt: one write, one
+		// answer for all.
+		racing := domain.Write{Op: domain.CreateNode, Actor: "planner-a", IdempotencyKey: "k-3/createNode", RequestHash: "race",
+			Node: &domain.Node{ID: "targetgroup:jobparate", Kind: domain.KindTargetGroup, Name: "Jobparate", Sources: src}}
+		const tries = 4
+		entries := make([]*domain.AuditEntry, tries)
+		errs := make([]error, tries)
+		var wg sync.WaitGroup
+		for i := range tries {
+			wg.Go(func() { entries[i], errs[i] = st.Apply(ctx, racing) })
+		}
+		wg.Wait()
+		for i := range tries {
+			if errs[i] != nil {
+				t.Fatalf("try %d: %v", i, errs[i])
+			}
+			sameAnswer(entries[i], entries[0])
+		}
+		if es, err := st.Audit(ctx, store.AuditQuery{Target: "targetgroup:jobparate"}); err != nil || len(es) != 1 {
+			t.Fatalf("racing retries left %d audit entries (%v), want 1", len(es), err)
+		}
+	})
 }
