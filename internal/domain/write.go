@@ -76,6 +76,9 @@ func (w Write) Check() error {
 	if strings.TrimSpace(w.Actor) == "" {
 		return fmt.Errorf("%w: a write needs an actor", ErrInvalidInput)
 	}
+	if w.Actor == SeedActor {
+		return fmt.Errorf("%w: the actor name %q is the seed's own", ErrInvalidInput, SeedActor)
+	}
 	switch w.Op {
 	case CreateNode, UpdateNode, DeleteNode:
 		if w.Node == nil {

@@ -42,7 +42,7 @@ func TestWritesSurviveARestart(t *testing.T) {
 	if got[n.ID] == nil || got[n.ID].Description != "opdateret" || got[n.ID].Version != 2 {
 		t.Fatalf("after restart: %+v", got[n.ID])
 	}
-	es, _ := again.Audit(ctx, store.AuditQuery{})
+	es, _ := again.Audit(ctx, store.AuditQuery{Actor: "planner"})
 	if len(es) != 2 || es[0].Op != domain.UpdateNode || es[0].Actor != "planner" {
 		t.Fatalf("audit after restart: %+v", es)
 	}

@@ -22,8 +22,9 @@ type Store struct {
 	snap  *snapshot
 	audit []domain.AuditEntry // oldest first; guarded by mu
 
-	writeMu sync.Mutex // one write at a time, from plan to commit
-	journal *journal   // nil: writes are refused
+	writeMu sync.Mutex        // one write at a time, from plan to commit
+	journal *journal          // nil: writes are refused
+	report  domain.SeedReport // what Open's re-seed did
 }
 
 type snapshot struct {
