@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -160,6 +161,9 @@ func openStore(ctx context.Context, name, seedDir, dataDir string, neo4jConfig f
 		if err != nil {
 			return nil, fmt.Errorf("serve: memory store: %w", err)
 		}
+		if dataDir != "" {
+			logSeedReport(logger, seedDir, st.Report())
+		}
 		return st, nil
 	case "neo4j":
 		cfg, err := neo4jConfig()
@@ -190,4 +194,16 @@ func openStore(ctx context.Context, name, seedDir, dataDir string, neo4jConfig f
 	default:
 		return nil, fmt.Errorf("serve: unknown store %q (want memory or neo4j)", name)
 	}
+}
+
+// logSeedReport logs what the embedded store's re-seed at start did; a
+// conflict (a planner's edit of a fact seed/ changed too) is a warning.
+func logSeedReport(logger *slog.Logger, seedDir string, rep domain.SeedReport) {
+	level := slog.LevelInfo
+	if len(rep.Conflicts) > 0 {
+		level = slog.LevelWarn
+	}
+	logger.Log(context.Background(), level, "re-seeded the memory store from "+seedDir,
+		"changed", len(rep.Changed), "kept", len(rep.Kept), "conflicts", len(rep.Conflicts), "unchanged", rep.Unchanged,
+		"report", rep.String())
 }
