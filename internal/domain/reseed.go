@@ -30,14 +30,19 @@ type Provenance struct {
 }
 
 // Provenance gives the state w sets its provenance, from the one before
-// (zero for a creation): the seed's own writes arrive stamped; a planner's
-// names the planner and keeps the fingerprint of what the document said.
-func (w Write) Provenance(before Provenance) Provenance {
+// and the fingerprint of its facts (zero and "" for a creation): the seed's
+// own writes arrive stamped; a planner's names the planner and keeps what
+// the document said. A state before with no provenance at all was loaded
+// from the document as it stands, so its own facts are the document's.
+func (w Write) Provenance(before Provenance, beforeFacts string) Provenance {
 	if w.Actor == SeedActor {
 		if w.Node != nil {
 			return w.Node.Provenance
 		}
 		return w.Rel.Provenance
+	}
+	if before == (Provenance{}) {
+		before.SeedFacts = beforeFacts
 	}
 	return Provenance{EditedBy: w.Actor, SeedFacts: before.SeedFacts}
 }
@@ -153,11 +158,24 @@ func PlannerDeletions(entries []AuditEntry) map[string]Provenance {
 	}
 	out := map[string]Provenance{}
 	for t, e := range last {
-		if (e.Op == DeleteNode || e.Op == DeleteLink) && e.Actor != SeedActor {
-			var p Provenance
-			_ = json.Unmarshal([]byte(e.Before), &p) // a Before without provenance is a planner-free one
-			out[t] = p
+		if e.Actor == SeedActor {
+			continue
 		}
+		var p Provenance
+		var facts string
+		switch e.Op {
+		case DeleteNode:
+			var n Node
+			_ = json.Unmarshal([]byte(e.Before), &n) // an unreadable Before leaves no fingerprint: a conflict, not a loss
+			p, facts = n.Provenance, n.Facts()
+		case DeleteLink:
+			var r Relationship
+			_ = json.Unmarshal([]byte(e.Before), &r)
+			p, facts = r.Provenance, r.Facts()
+		default:
+			continue
+		}
+		out[t] = Write{Actor: e.Actor}.Provenance(p, facts)
 	}
 	return out
 }

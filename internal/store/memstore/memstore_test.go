@@ -38,3 +38,14 @@ func TestWriteContract(t *testing.T) {
 		return st
 	})
 }
+
+func TestReseedContract(t *testing.T) {
+	storetest.RunReseed(t, func(t *testing.T, g *domain.Graph) storetest.ReseedStore {
+		st, err := memstore.Open(g, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close(context.Background()) })
+		return st
+	})
+}

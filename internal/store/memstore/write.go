@@ -223,14 +223,14 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 		next := clone(w.Node)
 		switch w.Op {
 		case domain.CreateNode:
-			next.Version, next.Order, next.Provenance = 1, nextOrder(g.Nodes), w.Provenance(domain.Provenance{})
+			next.Version, next.Order, next.Provenance = 1, nextOrder(g.Nodes), w.Provenance(domain.Provenance{}, "")
 			g.Nodes = append(g.Nodes, next)
 		case domain.UpdateNode:
 			old := g.Nodes[i]
 			if err := stale(old.Version); err != nil {
 				return nil, nil, err
 			}
-			next.Version, next.Order, next.Provenance = old.Version+1, old.Order, w.Provenance(old.Provenance)
+			next.Version, next.Order, next.Provenance = old.Version+1, old.Order, w.Provenance(old.Provenance, old.Facts())
 			entry.Before = mustJSON(old)
 			g.Nodes[i] = next
 		case domain.DeleteNode:
@@ -267,14 +267,14 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 		next := cloneRel(w.Rel)
 		switch w.Op {
 		case domain.CreateLink:
-			next.Version, next.Seq, next.Provenance = 1, nextSeq(g.Relationships), w.Provenance(domain.Provenance{})
+			next.Version, next.Seq, next.Provenance = 1, nextSeq(g.Relationships), w.Provenance(domain.Provenance{}, "")
 			g.Relationships = append(g.Relationships, next)
 		case domain.UpdateLink:
 			old := g.Relationships[i]
 			if err := stale(old.Version); err != nil {
 				return nil, nil, err
 			}
-			next.Version, next.Seq, next.Provenance = old.Version+1, old.Seq, w.Provenance(old.Provenance)
+			next.Version, next.Seq, next.Provenance = old.Version+1, old.Seq, w.Provenance(old.Provenance, old.Facts())
 			entry.Before = mustJSON(old)
 			g.Relationships[i] = next
 		case domain.DeleteLink:

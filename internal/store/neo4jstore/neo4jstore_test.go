@@ -131,3 +131,13 @@ func TestWriteContract(t *testing.T) {
 		return st
 	})
 }
+
+func TestReseedContract(t *testing.T) {
+	st := connect(t)
+	storetest.RunReseed(t, func(t *testing.T, g *domain.Graph) storetest.ReseedStore {
+		if err := st.Load(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
+}

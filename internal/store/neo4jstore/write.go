@@ -111,9 +111,9 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 			return err
 		}
 		order, _ := recs[0].AsMap()["next"].(int64)
-		next.Version, next.Order, next.Provenance = 1, int(order), w.Provenance(domain.Provenance{})
+		next.Version, next.Order, next.Provenance = 1, int(order), w.Provenance(domain.Provenance{}, "")
 	case domain.UpdateNode:
-		next.Version, next.Order, next.Provenance = old.Version+1, old.Order, w.Provenance(old.Provenance)
+		next.Version, next.Order, next.Provenance = old.Version+1, old.Order, w.Provenance(old.Provenance, old.Facts())
 	case domain.DeleteNode:
 		if links, _ := m["links"].(int64); links > 0 {
 			return fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, links)
@@ -184,9 +184,9 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 			return err
 		}
 		seq, _ := recs[0].AsMap()["next"].(int64)
-		next.Version, next.Seq, next.Provenance = 1, int(seq), w.Provenance(domain.Provenance{})
+		next.Version, next.Seq, next.Provenance = 1, int(seq), w.Provenance(domain.Provenance{}, "")
 	case domain.UpdateLink:
-		next.Version, next.Seq, next.Provenance = old.Version+1, old.Seq, w.Provenance(old.Provenance)
+		next.Version, next.Seq, next.Provenance = old.Version+1, old.Seq, w.Provenance(old.Provenance, old.Facts())
 	case domain.DeleteLink:
 		_, err := run(ctx, tx, "MATCH (:Node {id: $from})-[r:"+t+"]->(:Node {id: $to}) DELETE r", params)
 		return err
