@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -74,5 +75,87 @@ func TestACorruptJournalStopsTheStart(t *testing.T) {
 	}
 	if _, err := memstore.Open(storetest.Fixture(), dir); err == nil {
 		t.Fatal("opened over a corrupt journal")
+	}
+}
+
+// TestAChangedSeedBetweenStarts changes the seed between starts on one data
+// folder: the document's change raises the version (never back to 1), a
+// planner's recorded edit wins and its clash with the document is reported,
+// and each change is audited as the seed.
+func TestAChangedSeedBetweenStarts(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	open := func(g *domain.Graph) *memstore.Store {
+		t.Helper()
+		st, err := memstore.Open(g, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	node := func(st *memstore.Store, id domain.ID) *domain.Node {
+		t.Helper()
+		ns, _ := st.NodesByID(ctx, []domain.ID{id})
+		if ns[id] == nil {
+			t.Fatalf("%s is gone", id)
+		}
+		return ns[id]
+	}
+	changed := func() *domain.Graph {
+		g := storetest.Fixture()
+		for _, n := range g.Nodes {
+			switch n.ID {
+			case "centre:cba":
+				n.Description = "ny beskrivelse"
+			case "centre:cdoe":
+				n.FullName = "Center for Drift og Økonomi"
+			}
+		}
+		return g
+	}
+
+	st := open(storetest.Fixture())
+	if rep := st.Report(); len(rep.Changed) == 0 || rep.Unchanged != 0 {
+		t.Fatalf("the first start seeds everything: %+v", rep)
+	}
+	cba, cdoe := node(st, "centre:cba"), *node(st, "centre:cdoe")
+	cdoe.Description = "planner's note"
+	if _, err := st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &cdoe, ExpectedVersion: cdoe.Version}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close(ctx)
+
+	st = open(changed())
+	rep := st.Report()
+	if !slices.Equal(rep.Changed, []string{"UPDATE_NODE centre:cba"}) || !slices.Equal(rep.Conflicts, []string{"centre:cdoe"}) {
+		t.Fatalf("second start: %+v", rep)
+	}
+	if n := node(st, "centre:cba"); n.Version != cba.Version+1 || n.Description != "ny beskrivelse" {
+		t.Fatalf("cba after a changed seed: %+v", n)
+	}
+	if n := node(st, "centre:cdoe"); n.Description != "planner's note" || n.Version != cdoe.Version+1 {
+		t.Fatalf("cdoe: the planner's recorded write lost: %+v", n)
+	}
+	es, _ := st.Audit(ctx, store.AuditQuery{Target: "centre:cba", Limit: 1})
+	if len(es) != 1 || es[0].Actor != domain.SeedActor || es[0].Op != domain.UpdateNode || es[0].Version != cba.Version+1 {
+		t.Fatalf("cba's audit: %+v", es)
+	}
+	st.Close(ctx)
+
+	// The same seed again: nothing moves; the conflict stands until resolved.
+	st = open(changed())
+	if rep := st.Report(); len(rep.Changed) != 0 || !slices.Equal(rep.Conflicts, []string{"centre:cdoe"}) {
+		t.Fatalf("third start: %+v", rep)
+	}
+	if n := node(st, "centre:cba"); n.Version != cba.Version+1 {
+		t.Fatalf("cba moved without a change: %+v", n)
+	}
+	st.Close(ctx)
+
+	// Back to the first seed: one more version, not a reset.
+	st = open(storetest.Fixture())
+	defer st.Close(ctx)
+	if n := node(st, "centre:cba"); n.Version != cba.Version+2 || n.Description != cba.Description {
+		t.Fatalf("cba after the seed went back: %+v", n)
 	}
 }
