@@ -14,47 +14,28 @@ import (
 // batchSize bounds the rows one UNWIND statement carries.
 const batchSize = 500
 
-// SeedOptions tune Seed.
-type SeedOptions struct {
-	// Prune removes the nodes and relationships g does not hold.
-	Prune bool
-}
-
-// Seed writes g into Neo4j in one transaction: MERGE on keys in UNWIND
-// batches, so running it twice, or twice at once, leaves the same graph. A
-// lock node taken first serialises concurrent seeds. The transaction function
-// is idempotent, as the driver may retry it.
-func (s *Store) Seed(ctx context.Context, g *domain.Graph, opts SeedOptions) error {
-	stmts, err := seedStatements(g, opts)
+// Load implements store.Loader: it replaces the database's contents with g,
+// audit trail included (a fresh store has none), writing g in one
+// transaction as MERGE on keys in UNWIND batches and removing what g does
+// not hold. It is for a fresh store (tests, benchmarks); `orggraph seed`
+// goes through Reseed, which keeps the version rule and the audit trail.
+// The transaction function is idempotent, as the driver may retry it.
+func (s *Store) Load(ctx context.Context, g *domain.Graph) error {
+	stmts, err := loadStatements(g)
 	if err != nil {
 		return err
 	}
+	stmts = append(stmts, statement{"MATCH (a) WHERE a:AuditEntry OR a:AuditCounter DETACH DELETE a", nil})
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	_, err = sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		for _, st := range stmts {
-			res, err := tx.Run(ctx, st.cypher, st.params)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := res.Consume(ctx); err != nil {
+			if _, err := run(ctx, tx, st.cypher, st.params); err != nil {
 				return nil, err
 			}
 		}
 		return nil, nil
 	})
-	return wrap("seed", err)
-}
-
-// Load implements store.Loader: it replaces the database's contents with g,
-// audit trail included (a fresh store has none). Seed, even with Prune,
-// keeps the audit trail.
-func (s *Store) Load(ctx context.Context, g *domain.Graph) error {
-	if err := s.Seed(ctx, g, SeedOptions{Prune: true}); err != nil {
-		return err
-	}
-	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (a) WHERE a:AuditEntry OR a:AuditCounter DETACH DELETE a", nil,
-		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting())
 	return wrap("load", err)
 }
 
@@ -63,7 +44,8 @@ type statement struct {
 	params map[string]any
 }
 
-func seedStatements(g *domain.Graph, opts SeedOptions) ([]statement, error) {
+func loadStatements(g *domain.Graph) ([]statement, error) {
+	// The lock node, taken first, serialises concurrent loads.
 	stmts := []statement{{"MERGE (l:SeedLock {id: 'seed'}) SET l.at = datetime()", nil}}
 
 	nodeRows := map[domain.Kind][]map[string]any{}
@@ -112,19 +94,17 @@ func seedStatements(g *domain.Graph, opts SeedOptions) ([]statement, error) {
 		}
 	}
 
-	if opts.Prune {
-		stmts = append(stmts, statement{"MATCH (n:Node) WHERE NOT n.id IN $ids DETACH DELETE n", map[string]any{"ids": ids}})
-		var types []string
-		for _, spec := range domain.RelSpecs {
-			t := string(spec.Kind)
-			types = append(types, t)
-			stmts = append(stmts, statement{
-				"MATCH (a:Node)-[r:" + t + "]->(b:Node) WHERE NOT a.id + '|' + b.id IN $keys DELETE r",
-				map[string]any{"keys": append([]string{}, keys[spec.Kind]...)},
-			})
-		}
-		stmts = append(stmts, statement{"MATCH (:Node)-[r]-(:Node) WHERE NOT type(r) IN $types DELETE r", map[string]any{"types": types}})
+	stmts = append(stmts, statement{"MATCH (n:Node) WHERE NOT n.id IN $ids DETACH DELETE n", map[string]any{"ids": ids}})
+	var types []string
+	for _, spec := range domain.RelSpecs {
+		t := string(spec.Kind)
+		types = append(types, t)
+		stmts = append(stmts, statement{
+			"MATCH (a:Node)-[r:" + t + "]->(b:Node) WHERE NOT a.id + '|' + b.id IN $keys DELETE r",
+			map[string]any{"keys": append([]string{}, keys[spec.Kind]...)},
+		})
 	}
+	stmts = append(stmts, statement{"MATCH (:Node)-[r]-(:Node) WHERE NOT type(r) IN $types DELETE r", map[string]any{"types": types}})
 	return stmts, nil
 }
 
