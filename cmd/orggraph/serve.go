@@ -36,6 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	addr := fs.String("addr", envOr(getenv, "ORGGRAPH_ADDR", ":8080"), "address to listen on (env ORGGRAPH_ADDR)")
 	storeName := fs.String("store", envOr(getenv, "ORGGRAPH_STORE", "memory"), "store to serve from: memory or neo4j (env ORGGRAPH_STORE)")
 	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files, for the memory store (env ORGGRAPH_SEED_DIR)")
+	seedOverwrite := fs.Bool("seed-overwrite", false, "at start, write seed/'s facts over planners' recorded edits of them (memory store with --data-dir)")
 	dataDir := fs.String("data-dir", getenv("ORGGRAPH_DATA_DIR"), "folder where the memory store journals planners' writes; without it, writes are refused (env ORGGRAPH_DATA_DIR)")
 	pprofAddr := fs.String("pprof", getenv("ORGGRAPH_PPROF"), "address to serve Go's profiles on (/debug/pprof/), apart from the API, e.g. 127.0.0.1:6060; empty: off (env ORGGRAPH_PPROF)")
 	authConfig := authFlags(fs, getenv)
@@ -78,7 +79,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}()
 	opts.Metrics, opts.TracerProvider = tel.metrics, tel.tracing
 
-	st, err := openStore(ctx, *storeName, *seedDir, *dataDir, neo4jConfig, logger)
+	st, err := openStore(ctx, *storeName, *seedDir, *dataDir, *seedOverwrite, neo4jConfig, logger)
 	if err != nil {
 		return err
 	}
@@ -150,14 +151,14 @@ func setGCPercent(getenv func(string) string) int {
 // openStore is the one place a store is chosen. A Neo4j store is returned at
 // once, so the server listens (and /readyz says 503) while Neo4j is still
 // coming up; its schema is bootstrapped in the background with backoff.
-func openStore(ctx context.Context, name, seedDir, dataDir string, neo4jConfig func() (neo4jstore.Config, error), logger *slog.Logger) (store.Store, error) {
+func openStore(ctx context.Context, name, seedDir, dataDir string, seedOverwrite bool, neo4jConfig func() (neo4jstore.Config, error), logger *slog.Logger) (store.Store, error) {
 	switch name {
 	case "memory":
 		g, err := seed.LoadDir(seedDir)
 		if err != nil {
 			return nil, fmt.Errorf("serve: seed data in %s is not valid:\n%w", seedDir, err)
 		}
-		st, err := memstore.Open(g, dataDir)
+		st, err := memstore.OpenWith(g, dataDir, domain.ReseedOptions{Prune: true, Overwrite: seedOverwrite})
 		if err != nil {
 			return nil, fmt.Errorf("serve: memory store: %w", err)
 		}

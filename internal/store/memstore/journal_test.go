@@ -152,6 +152,19 @@ func TestAChangedSeedBetweenStarts(t *testing.T) {
 	}
 	st.Close(ctx)
 
+	// Told to overwrite, the start writes the document over the edit.
+	st, err := memstore.OpenWith(changed(), dir, domain.ReseedOptions{Prune: true, Overwrite: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := st.Report(); !slices.Equal(rep.Changed, []string{"UPDATE_NODE centre:cdoe"}) {
+		t.Fatalf("start with overwrite: %+v", rep)
+	}
+	if n := node(st, "centre:cdoe"); n.Description != "" || n.FullName != "Center for Drift og Økonomi" || n.Version != cdoe.Version+2 {
+		t.Fatalf("cdoe after overwrite: %+v", n)
+	}
+	st.Close(ctx)
+
 	// Back to the first seed: one more version, not a reset.
 	st = open(storetest.Fixture())
 	defer st.Close(ctx)

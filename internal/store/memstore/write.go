@@ -41,6 +41,12 @@ type journal struct {
 // only rise. A journal begun before the seed was journalled replays over g,
 // as it was written. Report holds what the start's re-seed did.
 func Open(g *domain.Graph, dataDir string) (*Store, error) {
+	return OpenWith(g, dataDir, domain.ReseedOptions{Prune: true})
+}
+
+// OpenWith is Open re-seeding with opts: Overwrite writes g's facts over
+// planners' recorded edits.
+func OpenWith(g *domain.Graph, dataDir string, opts domain.ReseedOptions) (*Store, error) {
 	if dataDir == "" {
 		return New(g)
 	}
@@ -72,7 +78,7 @@ func Open(g *domain.Graph, dataDir string) (*Store, error) {
 		return nil, fmt.Errorf("memstore: journal: %w", err)
 	}
 	s.journal = &journal{f: f}
-	if s.report, err = s.Reseed(context.Background(), g, domain.ReseedOptions{Prune: true}); err != nil {
+	if s.report, err = s.Reseed(context.Background(), g, opts); err != nil {
 		f.Close()
 		return nil, err
 	}
