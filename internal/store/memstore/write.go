@@ -296,7 +296,7 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 			entry.After, entry.Version = mustJSON(next), next.Version
 		}
 	}
-	snap, err := index(g)
+	snap, err := index(g, cur)
 	if err != nil {
 		return nil, nil, err
 	}
