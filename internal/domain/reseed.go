@@ -133,7 +133,7 @@ func (r SeedReport) String() string {
 	fmt.Fprintf(&b, "seed: %d changed, %d planners' edits kept, %d in conflict, %d unchanged",
 		len(r.Changed), len(r.Kept), len(r.Conflicts), r.Unchanged)
 	if r.Overwritten {
-		b.WriteString(" (--overwrite: the document's facts written over planners' edits)")
+		b.WriteString(" (overwrite: the document's facts written over planners' edits)")
 	}
 	for _, part := range []struct {
 		label   string
