@@ -90,10 +90,12 @@ func (c answerCeiling) InterceptOperation(ctx context.Context, next graphql.Oper
 }
 
 // InterceptField stops a field from resolving once the operation stopped,
-// and counts what it resolved: one value, and a string's bytes.
+// and counts what it resolved: one value, and a string's bytes. A request
+// that saved a write goes on past its end: its answer says what was saved
+// (from the audit entry, not the store), which a TIMEOUT would deny.
 func (c answerCeiling) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	t := tallyFrom(ctx)
-	if ctx.Err() != nil || t != nil && t.over.Load() {
+	if ctx.Err() != nil && !wroteIn(ctx) || t != nil && t.over.Load() {
 		return nil, errRequestEnded
 	}
 	res, err := next(ctx)
@@ -135,7 +137,7 @@ func (c answerCeiling) InterceptResponse(ctx context.Context, next graphql.Respo
 				t.maxValues, t.maxBytes),
 			Extensions: map[string]any{"code": CodeAnswerLimit, "values": t.maxValues, "bytes": t.maxBytes},
 		}}}
-	case ctx.Err() != nil:
+	case ctx.Err() != nil && !wroteIn(ctx):
 		return &graphql.Response{Errors: gqlerror.List{{
 			Message:    "the request ended before its answer was complete; try again later",
 			Extensions: map[string]any{"code": CodeTimeout},
@@ -149,5 +151,5 @@ func (c answerCeiling) InterceptResponse(ctx context.Context, next graphql.Respo
 // extension answers the error.
 func stopped(ctx context.Context) bool {
 	t := tallyFrom(ctx)
-	return ctx.Err() != nil || t != nil && t.over.Load()
+	return ctx.Err() != nil && !wroteIn(ctx) || t != nil && t.over.Load()
 }

@@ -103,6 +103,13 @@ func WatchWrites(ctx context.Context) (context.Context, func() bool) {
 	return context.WithValue(ctx, wroteKey, &wrote), wrote.Load
 }
 
+// wroteIn says whether a write was committed under ctx: the rest of its
+// answer is then resolved, and sent, past the request's end.
+func wroteIn(ctx context.Context) bool {
+	wrote, ok := ctx.Value(wroteKey).(*atomic.Bool)
+	return ok && wrote.Load()
+}
+
 func noteWrite(ctx context.Context) {
 	if wrote, ok := ctx.Value(wroteKey).(*atomic.Bool); ok {
 		wrote.Store(true)

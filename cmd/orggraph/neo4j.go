@@ -64,12 +64,16 @@ func bootstrapWithBackoff(ctx context.Context, st *neo4jstore.Store, cfg neo4jst
 	}
 }
 
-// seedCommand loads seed/ into Neo4j. Invalid seed data writes nothing.
+// seedCommand brings seed/ into Neo4j by the re-seed rule
+// (domain.PlanReseed): versions rise, each change is audited as the seed,
+// planners' edits are kept unless --overwrite, and the report says what was
+// changed, kept and in conflict. Invalid seed data writes nothing.
 func seedCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files (env ORGGRAPH_SEED_DIR)")
-	prune := fs.Bool("prune", false, "also remove nodes and relationships that seed/ no longer holds")
+	prune := fs.Bool("prune", false, "also remove nodes and relationships that seed/ no longer holds (planners' own are kept)")
+	overwrite := fs.Bool("overwrite", false, "write seed/'s facts over planners' edits of them")
 	wait := fs.Duration("wait", 60*time.Second, "how long to wait for Neo4j to answer")
 	config := neo4jFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
@@ -99,14 +103,15 @@ func seedCommand(ctx context.Context, args []string, getenv func(string) string,
 	if err := bootstrapWithBackoff(ctx, st, cfg, *wait, logger); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	if err := st.Seed(ctx, g, neo4jstore.SeedOptions{Prune: *prune}); err != nil {
+	rep, err := st.Reseed(ctx, g, domain.ReseedOptions{Prune: *prune, Overwrite: *overwrite})
+	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	nodes, rels, err := st.Counts(ctx)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	fmt.Fprintf(stdout, "seeded %s (database %s) from %s: %d nodes, %d relationships in the database\n",
-		cfg.URI, cfg.Database, *seedDir, nodes, rels)
+	fmt.Fprintf(stdout, "seeded %s (database %s) from %s: %d nodes, %d relationships in the database\n%s\n",
+		cfg.URI, cfg.Database, *seedDir, nodes, rels, rep)
 	return nil
 }

@@ -46,7 +46,7 @@ func runSeed(t *testing.T, env map[string]string, extra ...string) string {
 }
 
 func TestSeedCommandIsIdempotent(t *testing.T) {
-	env := neo4jEnv(t)
+	env, _ := emptyNeo4j(t)
 	first := runSeed(t, env, "--prune")
 	if second := runSeed(t, env); second != first {
 		t.Fatalf("second seed left %s, first %s", second, first)
@@ -117,7 +117,7 @@ func waitReady(t *testing.T, base string, within time.Duration) {
 // each response must equal its golden file, and the embedded store's
 // response to the same query, byte for byte.
 func TestServeNeo4jAnswersLikeMemory(t *testing.T) {
-	env := neo4jEnv(t)
+	env, _ := emptyNeo4j(t) // a seed keeps what other tests' planners wrote
 	runSeed(t, env, "--prune")
 	neo, _, stopNeo := startServe(t, env, "--store", "neo4j")
 	defer stopNeo()

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -35,6 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	addr := fs.String("addr", envOr(getenv, "ORGGRAPH_ADDR", ":8080"), "address to listen on (env ORGGRAPH_ADDR)")
 	storeName := fs.String("store", envOr(getenv, "ORGGRAPH_STORE", "memory"), "store to serve from: memory or neo4j (env ORGGRAPH_STORE)")
 	seedDir := fs.String("seed-dir", envOr(getenv, "ORGGRAPH_SEED_DIR", "seed"), "directory of seed YAML files, for the memory store (env ORGGRAPH_SEED_DIR)")
+	seedOverwrite := fs.Bool("seed-overwrite", false, "at start, write seed/'s facts over planners' recorded edits of them (memory store with --data-dir)")
 	dataDir := fs.String("data-dir", getenv("ORGGRAPH_DATA_DIR"), "folder where the memory store journals planners' writes, locked while served; without it, writes are refused (env ORGGRAPH_DATA_DIR)")
 	pprofAddr := fs.String("pprof", getenv("ORGGRAPH_PPROF"), "address to serve Go's profiles on (/debug/pprof/), apart from the API, e.g. 127.0.0.1:6060; empty: off (env ORGGRAPH_PPROF)")
 	authConfig := authFlags(fs, getenv)
@@ -77,7 +79,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}()
 	opts.Metrics, opts.TracerProvider = tel.metrics, tel.tracing
 
-	st, err := openStore(ctx, *storeName, *seedDir, *dataDir, neo4jConfig, logger)
+	st, err := openStore(ctx, *storeName, *seedDir, *dataDir, *seedOverwrite, neo4jConfig, logger)
 	if err != nil {
 		return err
 	}
@@ -149,16 +151,20 @@ func setGCPercent(getenv func(string) string) int {
 // openStore is the one place a store is chosen. A Neo4j store is returned at
 // once, so the server listens (and /readyz says 503) while Neo4j is still
 // coming up; its schema is bootstrapped in the background with backoff.
-func openStore(ctx context.Context, name, seedDir, dataDir string, neo4jConfig func() (neo4jstore.Config, error), logger *slog.Logger) (store.Store, error) {
+func openStore(ctx context.Context, name, seedDir, dataDir string, seedOverwrite bool, neo4jConfig func() (neo4jstore.Config, error), logger *slog.Logger) (store.Store, error) {
 	switch name {
 	case "memory":
 		g, err := seed.LoadDir(seedDir)
 		if err != nil {
 			return nil, fmt.Errorf("serve: seed data in %s is not valid:\n%w", seedDir, err)
 		}
-		st, err := memstore.Open(g, dataDir, memstore.WithLogger(logger))
+		st, err := memstore.Open(g, dataDir, memstore.WithLogger(logger),
+			memstore.WithReseed(domain.ReseedOptions{Prune: true, Overwrite: seedOverwrite}))
 		if err != nil {
 			return nil, fmt.Errorf("serve: memory store: %w", err)
+		}
+		if dataDir != "" {
+			logSeedReport(logger, seedDir, st.Report())
 		}
 		return st, nil
 	case "neo4j":
@@ -190,4 +196,16 @@ func openStore(ctx context.Context, name, seedDir, dataDir string, neo4jConfig f
 	default:
 		return nil, fmt.Errorf("serve: unknown store %q (want memory or neo4j)", name)
 	}
+}
+
+// logSeedReport logs what the embedded store's re-seed at start did; a
+// conflict (a planner's edit of a fact seed/ changed too) is a warning.
+func logSeedReport(logger *slog.Logger, seedDir string, rep domain.SeedReport) {
+	level := slog.LevelInfo
+	if len(rep.Conflicts) > 0 {
+		level = slog.LevelWarn
+	}
+	logger.Log(context.Background(), level, "re-seeded the memory store from "+seedDir,
+		"changed", len(rep.Changed), "kept", len(rep.Kept), "conflicts", len(rep.Conflicts), "unchanged", rep.Unchanged,
+		"report", rep.String())
 }

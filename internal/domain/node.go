@@ -80,6 +80,7 @@ type Node struct {
 	// Version counts the writes to the node: 1 as seeded, one more for each
 	// update. A write names the version it read; a stale one is refused.
 	Version int64
+	Provenance
 }
 
 // Plain returns a copy of n holding only its plain fields: id, kind, name,

@@ -168,6 +168,7 @@ type Relationship struct {
 	Seq int
 	// Version counts the writes to the relationship, as Node.Version does.
 	Version int64
+	Provenance
 }
 
 // Key identifies a relationship: one of each kind between two nodes.

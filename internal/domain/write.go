@@ -110,6 +110,9 @@ func (w Write) Check() error {
 	if len(w.IdempotencyKey) > MaxIdempotencyKey {
 		return fmt.Errorf("%w: an idempotency key has at most %d bytes", ErrInvalidInput, MaxIdempotencyKey)
 	}
+	if w.Actor == SeedActor {
+		return fmt.Errorf("%w: the actor name %q is the seed's own", ErrInvalidInput, SeedActor)
+	}
 	switch w.Op {
 	case CreateNode, UpdateNode, DeleteNode:
 		if w.Node == nil {

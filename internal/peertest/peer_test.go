@@ -27,7 +27,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/seed"
-	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
@@ -65,7 +64,7 @@ func TestPeerAnswersTheMixAlike(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		err = st.Seed(ctx, g, neo4jstore.SeedOptions{Prune: true})
+		err = st.Load(ctx, g)
 		cancel()
 		if err != nil {
 			t.Fatalf("seeding %d×: %v", scale, err)

@@ -148,3 +148,9 @@ type Store interface {
 type Loader interface {
 	Load(ctx context.Context, g *domain.Graph) error
 }
+
+// Reseeder brings a document's changes into a store by domain.PlanReseed,
+// under the same lock as its writes, each change audited as domain.SeedActor.
+type Reseeder interface {
+	Reseed(ctx context.Context, doc *domain.Graph, opts domain.ReseedOptions) (domain.SeedReport, error)
+}

@@ -22,8 +22,9 @@ type Store struct {
 	snap  *snapshot
 	audit []domain.AuditEntry // oldest first; guarded by mu
 
-	writeMu sync.Mutex // one write at a time, from plan to commit
-	journal *journal   // nil: writes are refused
+	writeMu sync.Mutex        // one write at a time, from plan to commit
+	journal *journal          // nil: writes are refused
+	report  domain.SeedReport // what Open's re-seed did
 }
 
 type snapshot struct {
@@ -66,7 +67,7 @@ func New(g *domain.Graph) (*Store, error) {
 
 // Load replaces the store's contents with g.
 func (s *Store) Load(_ context.Context, g *domain.Graph) error {
-	snap, err := index(g)
+	snap, err := index(g, nil)
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,10 @@ func (s *Store) Load(_ context.Context, g *domain.Graph) error {
 	return nil
 }
 
-func index(g *domain.Graph) (*snapshot, error) {
+// index builds a snapshot of g. A node prev also holds, the same pointer,
+// keeps prev's folded search text: a write changes one node, and folding
+// every node's text again made replaying a journal cost the square of its length.
+func index(g *domain.Graph, prev *snapshot) (*snapshot, error) {
 	sn := &snapshot{
 		nodes:  make(map[domain.ID]*domain.Node, len(g.Nodes)),
 		byKind: map[domain.Kind][]*domain.Node{},
@@ -97,7 +101,11 @@ func index(g *domain.Graph) (*snapshot, error) {
 			}
 			sn.byCode[n.Kind][strings.ToLower(n.Code)] = n
 		}
-		sn.text[n.ID] = search.TextOf(n)
+		if prev != nil && prev.nodes[n.ID] == n {
+			sn.text[n.ID] = prev.text[n.ID]
+		} else {
+			sn.text[n.ID] = search.TextOf(n)
+		}
 	}
 	for _, ns := range sn.byKind {
 		slices.SortStableFunc(ns, func(a, b *domain.Node) int { return a.Order - b.Order })

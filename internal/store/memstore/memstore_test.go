@@ -68,7 +68,18 @@ func TestIdempotencyKeySurvivesARestart(t *testing.T) {
 	if retried.Seq != first.Seq || retried.After != first.After {
 		t.Fatalf("retry answered %+v, the first write %+v", retried, first)
 	}
-	if es, _ := again.Audit(ctx, store.AuditQuery{}); len(es) != 1 {
+	if es, _ := again.Audit(ctx, store.AuditQuery{Actor: "planner"}); len(es) != 1 {
 		t.Fatalf("%d audit entries after the retry, want 1", len(es))
 	}
+}
+
+func TestReseedContract(t *testing.T) {
+	storetest.RunReseed(t, func(t *testing.T, g *domain.Graph) storetest.ReseedStore {
+		st, err := memstore.Open(g, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close(context.Background()) })
+		return st
+	})
 }

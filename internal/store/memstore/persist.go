@@ -54,13 +54,21 @@ type journal struct {
 type Option func(*options)
 
 type options struct {
-	log *slog.Logger
+	log    *slog.Logger
+	reseed domain.ReseedOptions
 }
 
 // WithLogger sets where Open reports what it repaired (a torn last write).
 // Without it, slog's default logger is used.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.log = l }
+}
+
+// WithReseed sets how Open re-seeds from its graph after replaying the
+// journal; without it, Open prunes what the graph no longer holds and keeps
+// planners' edits (Overwrite writes the graph's facts over them).
+func WithReseed(r domain.ReseedOptions) Option {
+	return func(o *options) { o.reseed = r }
 }
 
 // openJournal locks dir, reads the journal in it, calls replay for each
@@ -162,22 +170,27 @@ func cutTornTail(f *os.File, path string, size int64, torn []byte, line int, log
 	return nil
 }
 
-// append writes one line for a write and syncs it. Nothing is acknowledged
-// before it returns nil; after an error the journal is as it was.
-func (j *journal) append(entry *domain.AuditEntry, w domain.Write) error {
+// append writes lines, one a write, and syncs them once. Nothing is
+// acknowledged before it returns nil; after an error the journal is as it
+// was.
+func (j *journal) append(lines ...journalLine) error {
 	if j.broken != nil {
 		return fmt.Errorf("memstore: journal: %w: an earlier failed write could not be undone (%w); restart the server", domain.ErrUnavailable, j.broken)
 	}
-	line, err := json.Marshal(journalLine{Entry: *entry, Write: w})
-	if err != nil {
-		return fmt.Errorf("memstore: journal: %w: %w", domain.ErrUnavailable, err)
+	var buf []byte
+	for _, l := range lines {
+		b, err := json.Marshal(l)
+		if err != nil {
+			return fmt.Errorf("memstore: journal: %w: %w", domain.ErrUnavailable, err)
+		}
+		buf = append(append(buf, b...), '\n')
 	}
-	line = append(line, '\n')
-	if _, err = j.f.WriteAt(line, j.size); err == nil {
+	_, err := j.f.WriteAt(buf, j.size)
+	if err == nil {
 		err = j.f.Sync()
 	}
 	if err != nil {
-		// Cut what part of the line reached the file, so the next write
+		// Cut what part of the lines reached the file, so the next write
 		// does not follow a torn line; if that fails too, write no more.
 		if terr := j.f.Truncate(j.size); terr != nil {
 			j.broken = terr
@@ -186,7 +199,7 @@ func (j *journal) append(entry *domain.AuditEntry, w domain.Write) error {
 		}
 		return fmt.Errorf("memstore: journal: %w: %w", domain.ErrUnavailable, err)
 	}
-	j.size += int64(len(line))
+	j.size += int64(len(buf))
 	return nil
 }
 

@@ -21,17 +21,36 @@ import (
 // replayed over it, in the order they were made. An empty dataDir gives a
 // read-only store, as New does. While the store is open no other process
 // can open dataDir.
+//
+// With a data folder, the journal holds the seed's writes too: the first
+// start seeds an empty store through Reseed, so the journal begins with the
+// seed's creations, and every later start replays the journal and then
+// re-seeds from g by the same rule as `orggraph seed` (domain.PlanReseed,
+// pruning what g no longer holds, WithReseed to change that): planners'
+// recorded writes win, versions only rise. A journal begun before the seed
+// was journalled replays over g, as it was written. Report holds what the
+// start's re-seed did.
 func Open(g *domain.Graph, dataDir string, opts ...Option) (*Store, error) {
-	s, err := New(g)
-	if err != nil || dataDir == "" {
-		return s, err
+	if dataDir == "" {
+		return New(g)
 	}
-	o := options{log: slog.Default()}
+	o := options{log: slog.Default(), reseed: domain.ReseedOptions{Prune: true}}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	var s *Store
 	j, err := openJournal(dataDir, o.log, func(jl journalLine) error {
-		snap, entry, err := s.plan(jl.Write, jl.Entry.At, jl.Entry.Seq)
+		if s == nil {
+			base := &domain.Graph{}
+			if jl.Write.Actor != domain.SeedActor {
+				base = g
+			}
+			var err error
+			if s, err = New(base); err != nil {
+				return err
+			}
+		}
+		snap, entry, err := s.plan(s.current(), jl.Write, jl.Entry.At, jl.Entry.Seq)
 		if err != nil {
 			return err
 		}
@@ -41,8 +60,66 @@ func Open(g *domain.Graph, dataDir string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s == nil {
+		if s, err = New(&domain.Graph{}); err != nil {
+			j.close()
+			return nil, err
+		}
+	}
 	s.journal = j
+	if s.report, err = s.Reseed(context.Background(), g, o.reseed); err != nil {
+		j.close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// Report returns what the re-seed at Open did; zero for a store with no
+// data folder, which holds g as it is.
+func (s *Store) Report() domain.SeedReport { return s.report }
+
+// Reseed implements store.Reseeder under the write lock, so a planner's
+// write lands wholly before or after it. Its writes are journalled, synced
+// once, and made visible together.
+func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.ReseedOptions) (domain.SeedReport, error) {
+	if err := ctx.Err(); err != nil {
+		return domain.SeedReport{}, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.journal == nil {
+		return domain.SeedReport{}, fmt.Errorf("memstore: %w: the embedded store has no data folder to keep a re-seed in", domain.ErrWritesDisabled)
+	}
+	s.mu.RLock()
+	deleted := domain.PlannerDeletions(s.audit)
+	seq := int64(len(s.audit))
+	s.mu.RUnlock()
+	snap := s.current()
+	steps, rep := domain.PlanReseed(snap.graph, doc, deleted, opts)
+	if len(steps) == 0 {
+		return rep, nil
+	}
+	at := time.Now().UTC()
+	lines := make([]journalLine, 0, len(steps))
+	entries := make([]domain.AuditEntry, 0, len(steps))
+	for _, st := range steps {
+		seq++
+		next, entry, err := s.plan(snap, st.Write, at, seq)
+		if err != nil {
+			return domain.SeedReport{}, fmt.Errorf("memstore: reseed: %w", err)
+		}
+		snap = next
+		lines = append(lines, journalLine{Entry: *entry, Write: st.Write})
+		entries = append(entries, *entry)
+	}
+	if err := s.journal.append(lines...); err != nil {
+		return domain.SeedReport{}, err
+	}
+	s.mu.Lock()
+	s.snap = snap
+	s.audit = append(s.audit, entries...)
+	s.mu.Unlock()
+	return rep, nil
 }
 
 // Apply implements store.Writer.
@@ -61,11 +138,11 @@ func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, 
 	if prior := s.recorded(w.IdempotencyKey); prior != nil {
 		return w.Replay(*prior)
 	}
-	snap, entry, err := s.plan(w, time.Now().UTC(), int64(len(s.audit))+1)
+	snap, entry, err := s.plan(s.current(), w, time.Now().UTC(), int64(len(s.audit))+1)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.journal.append(entry, w); err != nil {
+	if err := s.journal.append(journalLine{Entry: *entry, Write: w}); err != nil {
 		return nil, err
 	}
 	s.commit(snap, entry)
@@ -99,10 +176,9 @@ func (s *Store) commit(snap *snapshot, entry *domain.AuditEntry) {
 	s.mu.Unlock()
 }
 
-// plan works out the graph after w, or why w cannot be made, without
-// changing anything. The caller holds writeMu.
-func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domain.AuditEntry, error) {
-	cur := s.current()
+// plan works out the graph after w over cur, or why w cannot be made,
+// without changing anything. The caller holds writeMu.
+func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*snapshot, *domain.AuditEntry, error) {
 	g := &domain.Graph{Nodes: slices.Clone(cur.graph.Nodes), Relationships: slices.Clone(cur.graph.Relationships)}
 	entry := w.NewEntry(seq, at)
 	stale := w.CheckVersion
@@ -118,14 +194,14 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 		next := clone(w.Node)
 		switch w.Op {
 		case domain.CreateNode:
-			next.Version, next.Order = 1, nextOrder(g.Nodes)
+			next.Version, next.Order, next.Provenance = 1, nextOrder(g.Nodes), w.Provenance(domain.Provenance{}, "")
 			g.Nodes = append(g.Nodes, next)
 		case domain.UpdateNode:
 			old := g.Nodes[i]
 			if err := stale(old.Version); err != nil {
 				return nil, nil, err
 			}
-			next.Version, next.Order = old.Version+1, old.Order
+			next.Version, next.Order, next.Provenance = old.Version+1, old.Order, w.Provenance(old.Provenance, old.Facts())
 			entry.Before = mustJSON(old)
 			g.Nodes[i] = next
 		case domain.DeleteNode:
@@ -162,14 +238,14 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 		next := cloneRel(w.Rel)
 		switch w.Op {
 		case domain.CreateLink:
-			next.Version, next.Seq = 1, nextSeq(g.Relationships)
+			next.Version, next.Seq, next.Provenance = 1, nextSeq(g.Relationships), w.Provenance(domain.Provenance{}, "")
 			g.Relationships = append(g.Relationships, next)
 		case domain.UpdateLink:
 			old := g.Relationships[i]
 			if err := stale(old.Version); err != nil {
 				return nil, nil, err
 			}
-			next.Version, next.Seq = old.Version+1, old.Seq
+			next.Version, next.Seq, next.Provenance = old.Version+1, old.Seq, w.Provenance(old.Provenance, old.Facts())
 			entry.Before = mustJSON(old)
 			g.Relationships[i] = next
 		case domain.DeleteLink:
@@ -185,7 +261,7 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 			entry.After, entry.Version = mustJSON(next), next.Version
 		}
 	}
-	snap, err := index(g)
+	snap, err := index(g, cur)
 	if err != nil {
 		return nil, nil, err
 	}

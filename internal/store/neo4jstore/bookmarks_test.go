@@ -62,7 +62,10 @@ func TestEverySessionSharesTheBookmarkManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	b = moved("a write", b)
-	if err := st.Seed(ctx, storetest.Fixture(), neo4jstore.SeedOptions{}); err != nil {
+	// A re-seed that changes a fact, so that it writes.
+	doc := storetest.Fixture()
+	doc.Nodes[0].Description += " (re-seeded)"
+	if _, err := st.Reseed(ctx, doc, domain.ReseedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	moved("a seed", b)

@@ -41,15 +41,15 @@ func TestSeedIsIdempotent(t *testing.T) {
 		t.Fatalf("after one seed: %d nodes, %d rels; want %d, %d", wantNodes, wantRels, len(g.Nodes), len(g.Relationships))
 	}
 	t.Run("twice in a row", func(t *testing.T) {
-		if err := st.Seed(ctx, g, neo4jstore.SeedOptions{}); err != nil {
-			t.Fatal(err)
+		if rep, err := st.Reseed(ctx, g, domain.ReseedOptions{}); err != nil || len(rep.Changed) != 0 {
+			t.Fatalf("%+v, %v", rep, err)
 		}
 		assertCounts(t, st, wantNodes, wantRels)
 	})
 	t.Run("twice at once", func(t *testing.T) {
 		errs := make(chan error, 2)
 		for range 2 {
-			go func() { errs <- st.Seed(ctx, g, neo4jstore.SeedOptions{}) }()
+			go func() { _, err := st.Reseed(ctx, g, domain.ReseedOptions{}); errs <- err }()
 		}
 		for range 2 {
 			if err := <-errs; err != nil {
@@ -68,11 +68,11 @@ func TestSeedIsIdempotent(t *testing.T) {
 			}
 		}
 		smaller.Relationships = rels
-		if err := st.Seed(ctx, smaller, neo4jstore.SeedOptions{}); err != nil {
+		if _, err := st.Reseed(ctx, smaller, domain.ReseedOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		assertCounts(t, st, wantNodes, wantRels) // without --prune nothing goes
-		if err := st.Seed(ctx, smaller, neo4jstore.SeedOptions{Prune: true}); err != nil {
+		if _, err := st.Reseed(ctx, smaller, domain.ReseedOptions{Prune: true}); err != nil {
 			t.Fatal(err)
 		}
 		assertCounts(t, st, int64(len(smaller.Nodes)), int64(len(smaller.Relationships)))
@@ -125,6 +125,16 @@ func TestClosedListsRefuseInjection(t *testing.T) {
 func TestWriteContract(t *testing.T) {
 	st := connect(t)
 	storetest.RunWrites(t, func(t *testing.T, g *domain.Graph) store.Store {
+		if err := st.Load(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
+}
+
+func TestReseedContract(t *testing.T) {
+	st := connect(t)
+	storetest.RunReseed(t, func(t *testing.T, g *domain.Graph) storetest.ReseedStore {
 		if err := st.Load(context.Background(), g); err != nil {
 			t.Fatal(err)
 		}

@@ -24,6 +24,7 @@ func nodeProps(n *domain.Node) (map[string]any, error) {
 		"id": string(n.ID), "kind": string(n.Kind), "name": n.Name, "order": int64(n.Order), "version": n.Version,
 		"searchName": txt.Name, "searchAll": txt.All(),
 	}
+	setProvenance(p, n.Provenance)
 	setString(p, "description", n.Description)
 	setString(p, "code", n.Code)
 	if n.Code != "" {
@@ -66,6 +67,7 @@ func nodeProps(n *domain.Node) (map[string]any, error) {
 
 func relProps(r *domain.Relationship) (map[string]any, error) {
 	p := map[string]any{"basis": string(r.Basis), "seq": int64(r.Seq), "version": r.Version}
+	setProvenance(p, r.Provenance)
 	setString(p, "rationale", r.Rationale)
 	setString(p, "note", r.Note)
 	setDate(p, "validFrom", r.ValidFrom)
@@ -80,6 +82,17 @@ func setString(p map[string]any, key, v string) {
 	if v != "" {
 		p[key] = v
 	}
+}
+
+// setProvenance keeps who set the facts (domain.Provenance) as two plain
+// properties, absent while empty.
+func setProvenance(p map[string]any, pv domain.Provenance) {
+	setString(p, "editedBy", pv.EditedBy)
+	setString(p, "seedFacts", pv.SeedFacts)
+}
+
+func (r *props) provenance() domain.Provenance {
+	return domain.Provenance{EditedBy: r.str("editedBy"), SeedFacts: r.str("seedFacts")}
 }
 
 func setDate(p map[string]any, key string, d *domain.Date) {
@@ -284,6 +297,7 @@ func decodeProps(r *props) (*domain.Node, error) {
 	if v := r.int64p("version"); v != nil {
 		n.Version = *v
 	}
+	n.Provenance = r.provenance()
 	r.json("sources", &n.Sources)
 	r.json("figures", &n.Figures)
 	r.json("tasks", &n.Tasks)
@@ -306,6 +320,7 @@ func decodeRel(kind, from, to string, m map[string]any) (*domain.Relationship, e
 	if v := r.int64p("version"); v != nil {
 		rel.Version = *v
 	}
+	rel.Provenance = r.provenance()
 	r.json("sources", &rel.Sources)
 	return rel, r.err
 }

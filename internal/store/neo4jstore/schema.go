@@ -16,7 +16,9 @@ import (
 // over text that is already folded (search.Fold), so Neo4j matches Danish
 // exactly as the memstore does. It replaces a full-text index, whose
 // leading-wildcard queries cost nearly twice as much; orggraph no longer
-// creates that one (node_search), and an older database may drop it.
+// creates that one (node_search), and an older database may drop it. The
+// audit trail is indexed by target, which the audit query filters on and a
+// re-seed looks planners' deletions up by.
 func schema() []string {
 	stmts := []string{
 		"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
@@ -26,6 +28,7 @@ func schema() []string {
 		"CREATE CONSTRAINT audit_idempotency_key IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.idempotencyKey IS UNIQUE",
 		"CREATE INDEX node_code IF NOT EXISTS FOR (n:Node) ON (n.codeLower)",
 		"CREATE TEXT INDEX node_search_text IF NOT EXISTS FOR (n:Node) ON (n.searchAll)",
+		"CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEntry) ON (a.target)",
 	}
 	for _, k := range domain.Kinds {
 		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", k.Prefix(), k))

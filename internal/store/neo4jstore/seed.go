@@ -3,56 +3,39 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // batchSize bounds the rows one UNWIND statement carries.
 const batchSize = 500
 
-// SeedOptions tune Seed.
-type SeedOptions struct {
-	// Prune removes the nodes and relationships g does not hold.
-	Prune bool
-}
-
-// Seed writes g into Neo4j in one transaction: MERGE on keys in UNWIND
-// batches, so running it twice, or twice at once, leaves the same graph. A
-// lock node taken first serialises concurrent seeds. The transaction function
-// is idempotent, as the driver may retry it.
-func (s *Store) Seed(ctx context.Context, g *domain.Graph, opts SeedOptions) error {
-	stmts, err := seedStatements(g, opts)
+// Load implements store.Loader: it replaces the database's contents with g,
+// audit trail included (a fresh store has none), writing g in one
+// transaction as MERGE on keys in UNWIND batches and removing what g does
+// not hold. It is for a fresh store (tests, benchmarks); `orggraph seed`
+// goes through Reseed, which keeps the version rule and the audit trail.
+// The transaction function is idempotent, as the driver may retry it.
+func (s *Store) Load(ctx context.Context, g *domain.Graph) error {
+	stmts, err := loadStatements(g)
 	if err != nil {
 		return err
 	}
+	stmts = append(stmts, statement{"MATCH (a) WHERE a:AuditEntry OR a:AuditCounter DETACH DELETE a", nil})
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	_, err = sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		for _, st := range stmts {
-			res, err := tx.Run(ctx, st.cypher, st.params)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := res.Consume(ctx); err != nil {
+			if _, err := run(ctx, tx, st.cypher, st.params); err != nil {
 				return nil, err
 			}
 		}
 		return nil, nil
 	})
-	return wrap("seed", err)
-}
-
-// Load implements store.Loader: it replaces the database's contents with g,
-// audit trail included (a fresh store has none). Seed, even with Prune,
-// keeps the audit trail.
-func (s *Store) Load(ctx context.Context, g *domain.Graph) error {
-	if err := s.Seed(ctx, g, SeedOptions{Prune: true}); err != nil {
-		return err
-	}
-	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (a) WHERE a:AuditEntry OR a:AuditCounter DETACH DELETE a", nil,
-		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting())
 	return wrap("load", err)
 }
 
@@ -61,7 +44,8 @@ type statement struct {
 	params map[string]any
 }
 
-func seedStatements(g *domain.Graph, opts SeedOptions) ([]statement, error) {
+func loadStatements(g *domain.Graph) ([]statement, error) {
+	// The lock node, taken first, serialises concurrent loads.
 	stmts := []statement{{"MERGE (l:SeedLock {id: 'seed'}) SET l.at = datetime()", nil}}
 
 	nodeRows := map[domain.Kind][]map[string]any{}
@@ -110,19 +94,17 @@ func seedStatements(g *domain.Graph, opts SeedOptions) ([]statement, error) {
 		}
 	}
 
-	if opts.Prune {
-		stmts = append(stmts, statement{"MATCH (n:Node) WHERE NOT n.id IN $ids DETACH DELETE n", map[string]any{"ids": ids}})
-		var types []string
-		for _, spec := range domain.RelSpecs {
-			t := string(spec.Kind)
-			types = append(types, t)
-			stmts = append(stmts, statement{
-				"MATCH (a:Node)-[r:" + t + "]->(b:Node) WHERE NOT a.id + '|' + b.id IN $keys DELETE r",
-				map[string]any{"keys": append([]string{}, keys[spec.Kind]...)},
-			})
-		}
-		stmts = append(stmts, statement{"MATCH (:Node)-[r]-(:Node) WHERE NOT type(r) IN $types DELETE r", map[string]any{"types": types}})
+	stmts = append(stmts, statement{"MATCH (n:Node) WHERE NOT n.id IN $ids DETACH DELETE n", map[string]any{"ids": ids}})
+	var types []string
+	for _, spec := range domain.RelSpecs {
+		t := string(spec.Kind)
+		types = append(types, t)
+		stmts = append(stmts, statement{
+			"MATCH (a:Node)-[r:" + t + "]->(b:Node) WHERE NOT a.id + '|' + b.id IN $keys DELETE r",
+			map[string]any{"keys": append([]string{}, keys[spec.Kind]...)},
+		})
 	}
+	stmts = append(stmts, statement{"MATCH (:Node)-[r]-(:Node) WHERE NOT type(r) IN $types DELETE r", map[string]any{"types": types}})
 	return stmts, nil
 }
 
@@ -147,4 +129,225 @@ func (s *Store) Counts(ctx context.Context) (nodes, rels int64, err error) {
 	nodes, _ = m["nodes"].(int64)
 	rels, _ = m["rels"].(int64)
 	return nodes, rels, nil
+}
+
+var _ store.Reseeder = (*Store)(nil)
+
+// Reseed implements store.Reseeder in one transaction. It first takes the
+// audit counter's write lock, as every write does (see apply), so a
+// planner's write commits wholly before it or after it; then it reads the
+// stored graph, plans by domain.PlanReseed, and writes the changes in
+// UNWIND batches with an audit entry each. The transaction function reads
+// everything it decides on, so a retry decides afresh.
+func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.ReseedOptions) (domain.SeedReport, error) {
+	for _, n := range doc.Nodes {
+		if _, err := label(n.Kind); err != nil {
+			return domain.SeedReport{}, err
+		}
+	}
+	for _, r := range doc.Relationships {
+		if _, err := relType(r.Kind); err != nil {
+			return domain.SeedReport{}, err
+		}
+	}
+	at := time.Now().UTC()
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(ctx)
+	rep, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return reseed(ctx, tx, doc, opts, at)
+	})
+	if err != nil {
+		return domain.SeedReport{}, wrap("reseed", err)
+	}
+	return rep.(domain.SeedReport), nil
+}
+
+func reseed(ctx context.Context, tx neo4j.ManagedTransaction, doc *domain.Graph, opts domain.ReseedOptions, at time.Time) (domain.SeedReport, error) {
+	// A real change to the counter takes its lock; lastReseed is what changes.
+	if _, err := run(ctx, tx, `MERGE (c:AuditCounter {id: 'audit'}) ON CREATE SET c.seq = 0
+SET c.lastReseed = $at`, map[string]any{"at": at.Format(time.RFC3339Nano)}); err != nil {
+		return domain.SeedReport{}, err
+	}
+	cur, err := storedGraph(ctx, tx)
+	if err != nil {
+		return domain.SeedReport{}, err
+	}
+	deleted, err := plannerDeletions(ctx, tx, cur, doc)
+	if err != nil {
+		return domain.SeedReport{}, err
+	}
+	steps, rep := domain.PlanReseed(cur, doc, deleted, opts)
+	if len(steps) == 0 {
+		return rep, nil
+	}
+	recs, err := run(ctx, tx, "MATCH (c:AuditCounter {id: 'audit'}) SET c.seq = c.seq + $n RETURN c.seq AS top",
+		map[string]any{"n": int64(len(steps))})
+	if err != nil {
+		return domain.SeedReport{}, err
+	}
+	top, _ := recs[0].AsMap()["top"].(int64)
+	stmts, entries, err := reseedStatements(steps, top-int64(len(steps)), at)
+	if err != nil {
+		return domain.SeedReport{}, err
+	}
+	for _, st := range stmts {
+		if _, err := run(ctx, tx, st.cypher, st.params); err != nil {
+			return domain.SeedReport{}, err
+		}
+	}
+	for _, rows := range batches(entries) {
+		if _, err := run(ctx, tx, "UNWIND $rows AS row CREATE (a:AuditEntry) SET a = row", map[string]any{"rows": rows}); err != nil {
+			return domain.SeedReport{}, err
+		}
+	}
+	return rep, nil
+}
+
+// storedGraph reads every node and relationship inside tx.
+func storedGraph(ctx context.Context, tx neo4j.ManagedTransaction) (*domain.Graph, error) {
+	g := &domain.Graph{}
+	recs, err := run(ctx, tx, "MATCH (n:Node) RETURN properties(n) AS n", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		props, _ := rec.AsMap()["n"].(map[string]any)
+		n, err := decodeNode(props)
+		if err != nil {
+			return nil, err
+		}
+		g.Nodes = append(g.Nodes, n)
+	}
+	recs, err = run(ctx, tx, "MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS t, a.id AS from, b.id AS to, properties(r) AS r", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		m := rec.AsMap()
+		t, _ := m["t"].(string)
+		from, _ := m["from"].(string)
+		to, _ := m["to"].(string)
+		props, _ := m["r"].(map[string]any)
+		r, err := decodeRel(t, from, to, props)
+		if err != nil {
+			return nil, err
+		}
+		g.Relationships = append(g.Relationships, r)
+	}
+	return g, nil
+}
+
+// plannerDeletions reads the last audit entry of each of doc's targets the
+// store does not hold, for domain.PlannerDeletions.
+func plannerDeletions(ctx context.Context, tx neo4j.ManagedTransaction, cur, doc *domain.Graph) (map[string]domain.Provenance, error) {
+	held := map[string]bool{}
+	for _, n := range cur.Nodes {
+		held[string(n.ID)] = true
+	}
+	for _, r := range cur.Relationships {
+		held[r.Key()] = true
+	}
+	var missing []string
+	for _, n := range doc.Nodes {
+		if !held[string(n.ID)] {
+			missing = append(missing, string(n.ID))
+		}
+	}
+	for _, r := range doc.Relationships {
+		if !held[r.Key()] {
+			missing = append(missing, r.Key())
+		}
+	}
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	recs, err := run(ctx, tx, `UNWIND $targets AS t
+MATCH (a:AuditEntry {target: t})
+WITH t, a ORDER BY a.seq DESC
+WITH t, head(collect(a)) AS a
+RETURN t AS target, a.seq AS seq, a.actor AS actor, a.op AS op, a.before AS before`, map[string]any{"targets": missing})
+	if err != nil {
+		return nil, err
+	}
+	var entries []domain.AuditEntry
+	for i, rec := range recs {
+		m := rec.AsMap()
+		p := &props{m: m}
+		e := domain.AuditEntry{Target: p.str("target"), Actor: p.str("actor"), Op: domain.WriteOp(p.str("op")), Before: p.str("before")}
+		if v := p.int64p("seq"); v != nil {
+			e.Seq = *v
+		}
+		if p.err != nil {
+			return nil, fmt.Errorf("audit entry %d: %w", i, p.err)
+		}
+		entries = append(entries, e)
+	}
+	return domain.PlannerDeletions(entries), nil
+}
+
+// reseedStatements turns a re-seed's steps into UNWIND batches, in the
+// steps' order (nodes and links written, then links and nodes removed),
+// and its audit entries, numbered from after seq.
+func reseedStatements(steps []domain.SeedStep, seq int64, at time.Time) ([]statement, []map[string]any, error) {
+	type group struct {
+		cypher string
+		rows   []map[string]any
+	}
+	var order []string
+	groups := map[string]*group{}
+	add := func(cypher string, row map[string]any) {
+		g := groups[cypher]
+		if g == nil {
+			g = &group{cypher: cypher}
+			groups[cypher] = g
+			order = append(order, cypher)
+		}
+		g.rows = append(g.rows, row)
+	}
+	entries := make([]map[string]any, 0, len(steps))
+	for _, st := range steps {
+		w := st.Write
+		switch w.Op {
+		case domain.CreateNode, domain.UpdateNode:
+			l, err := label(w.Node.Kind)
+			if err != nil {
+				return nil, nil, err
+			}
+			p, err := nodeProps(w.Node)
+			if err != nil {
+				return nil, nil, fmt.Errorf("neo4jstore: reseed %s: %w", w.Node.ID, err)
+			}
+			add("UNWIND $rows AS row MERGE (n:Node {id: row.id}) SET n = row.props SET n:"+l,
+				map[string]any{"id": string(w.Node.ID), "props": p})
+		case domain.CreateLink, domain.UpdateLink, domain.DeleteLink:
+			t, err := relType(w.Rel.Kind)
+			if err != nil {
+				return nil, nil, err
+			}
+			row := map[string]any{"from": string(w.Rel.From), "to": string(w.Rel.To)}
+			if w.Op == domain.DeleteLink {
+				add("UNWIND $rows AS row MATCH (:Node {id: row.from})-[r:"+t+"]->(:Node {id: row.to}) DELETE r", row)
+				break
+			}
+			p, err := relProps(w.Rel)
+			if err != nil {
+				return nil, nil, fmt.Errorf("neo4jstore: reseed %s: %w", w.Rel.Key(), err)
+			}
+			row["props"] = p
+			add("UNWIND $rows AS row MATCH (a:Node {id: row.from}) MATCH (b:Node {id: row.to}) "+
+				"MERGE (a)-[r:"+t+"]->(b) SET r = row.props", row)
+		case domain.DeleteNode:
+			add("UNWIND $rows AS row MATCH (n:Node {id: row.id}) DELETE n", map[string]any{"id": string(w.Node.ID)})
+		}
+		seq++
+		e := st.Entry(seq, at)
+		entries = append(entries, auditProps(&e))
+	}
+	var stmts []statement
+	for _, c := range order {
+		for _, rows := range batches(groups[c].rows) {
+			stmts = append(stmts, statement{c, map[string]any{"rows": rows}})
+		}
+	}
+	return stmts, entries, nil
 }

@@ -93,20 +93,23 @@ SET c.seq = c.seq + 1 RETURN c.seq AS seq`, nil)
 	if err != nil {
 		return nil, err
 	}
-	_, err = run(ctx, tx, `CREATE (:AuditEntry {seq: $seq, at: $at, actor: $actor, op: $op, target: $target,
-  before: $before, after: $after, version: $version, idempotencyKey: $key, requestHash: $hash})`, map[string]any{
-		"seq": entry.Seq, "at": entry.At.Format(time.RFC3339Nano), "actor": entry.Actor, "op": string(entry.Op),
-		"target": entry.Target, "before": entry.Before, "after": entry.After, "version": entry.Version,
-		"key": orNull(entry.IdempotencyKey), "hash": orNull(entry.RequestHash)})
+	_, err = run(ctx, tx, "CREATE (a:AuditEntry) SET a = $props", map[string]any{"props": auditProps(entry)})
 	return entry, err
 }
 
-// orNull leaves an empty string out of a node's properties.
-func orNull(s string) any {
-	if s == "" {
-		return nil
+// auditProps is an audit entry as an AuditEntry node's properties; an
+// empty idempotency key or request hash is left out.
+func auditProps(e *domain.AuditEntry) map[string]any {
+	props := map[string]any{
+		"seq": e.Seq, "at": e.At.Format(time.RFC3339Nano), "actor": e.Actor, "op": string(e.Op),
+		"target": e.Target, "before": e.Before, "after": e.After, "version": e.Version}
+	if e.IdempotencyKey != "" {
+		props["idempotencyKey"] = e.IdempotencyKey
 	}
-	return s
+	if e.RequestHash != "" {
+		props["requestHash"] = e.RequestHash
+	}
+	return props
 }
 
 func applyNode(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, entry *domain.AuditEntry, stale func(int64) error) error {
@@ -147,9 +150,9 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 			return err
 		}
 		order, _ := recs[0].AsMap()["next"].(int64)
-		next.Version, next.Order = 1, int(order)
+		next.Version, next.Order, next.Provenance = 1, int(order), w.Provenance(domain.Provenance{}, "")
 	case domain.UpdateNode:
-		next.Version, next.Order = old.Version+1, old.Order
+		next.Version, next.Order, next.Provenance = old.Version+1, old.Order, w.Provenance(old.Provenance, old.Facts())
 	case domain.DeleteNode:
 		if links, _ := m["links"].(int64); links > 0 {
 			return fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, links)
@@ -220,9 +223,9 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 			return err
 		}
 		seq, _ := recs[0].AsMap()["next"].(int64)
-		next.Version, next.Seq = 1, int(seq)
+		next.Version, next.Seq, next.Provenance = 1, int(seq), w.Provenance(domain.Provenance{}, "")
 	case domain.UpdateLink:
-		next.Version, next.Seq = old.Version+1, old.Seq
+		next.Version, next.Seq, next.Provenance = old.Version+1, old.Seq, w.Provenance(old.Provenance, old.Facts())
 	case domain.DeleteLink:
 		_, err := run(ctx, tx, "MATCH (:Node {id: $from})-[r:"+t+"]->(:Node {id: $to}) DELETE r", params)
 		return err
