@@ -25,37 +25,122 @@ const (
 	wBody       = 3
 )
 
+// How a hit matched, best first. A hit ranks by its worst term: every
+// hit whose terms all match as typed comes before any that needed
+// forgiving, and a spelling without Danish letters before a typo.
+const (
+	Exact    = iota // every term as typed, ignoring case and diacritics as Fold does
+	Loosely         // some term only as Loose reads it: ø typed o, æ typed a, å typed a
+	OneTypo         // some term only with one edit
+	TwoTypos        // some term only with two
+)
+
 // Score rates how well a node's text matches the folded terms; 0 when some
 // term is missing.
 func Score(t Text, terms []string) float64 {
-	if !t.Matches(terms) {
-		return 0
+	s, _ := score(t, compile(terms))
+	return s
+}
+
+func compile(terms []string) []term {
+	out := make([]term, len(terms))
+	for i, t := range terms {
+		out[i] = newTerm(t)
 	}
-	query := strings.Join(terms, " ")
-	score := 0.0
-	switch {
-	case t.Name == query:
-		score += wExactName
-	case strings.HasPrefix(t.Name, query):
-		score += wNamePrefix
+	return out
+}
+
+// score is the score of t for the terms and how it matched (Exact …
+// TwoTypos); 0 when some term matches in no way.
+func score(t Text, terms []term) (float64, int) {
+	if len(terms) == 0 {
+		return 0, 0
 	}
-	nameWords := strings.Fields(t.Name)
+	all := t.All()
 	for _, term := range terms {
-		switch {
-		case slices.Contains(nameWords, term):
-			score += wNameWord
-		case strings.Contains(t.Name, term):
-			score += wNamePart
-		case strings.Contains(t.Label, term):
-			score += wLabel
-		default:
-			score += wBody
+		if !term.mayMatch(all) {
+			return 0, 0
 		}
-		// Each further mention in the body adds a little, capped, so a text
-		// about the term outranks one that names it in passing.
-		score += min(float64(strings.Count(t.Body, term)), 5) * 0.5
 	}
-	return score
+	var loose *Text // Loose of t, made when a term needs it
+	total, how := 0.0, Exact
+	for _, term := range terms {
+		if strings.Contains(all, term.exact) {
+			total += placed(t, term.exact)
+			continue
+		}
+		if loose == nil {
+			loose = &Text{Name: Loose(t.Name), Label: Loose(t.Label), Body: Loose(t.Body)}
+		}
+		if strings.Contains(loose.All(), term.loose) {
+			total += placed(*loose, term.loose)
+			how = max(how, Loosely)
+			continue
+		}
+		w, edits, ok := typoPlaced(*loose, term)
+		if !ok {
+			return 0, 0
+		}
+		total += w
+		how = max(how, Loosely+edits)
+	}
+	// A name that is the query, or starts with it, counts most; after a
+	// typo no name is the query.
+	name, query := t.Name, terms[0].exact
+	for _, term := range terms[1:] {
+		query += " " + term.exact
+	}
+	if how == Loosely {
+		name, query = loose.Name, Loose(query)
+	}
+	switch {
+	case how > Loosely:
+	case name == query:
+		total += wExactName
+	case strings.HasPrefix(name, query):
+		total += wNamePrefix
+	}
+	return total, how
+}
+
+// placed weighs a term that t holds by where it falls.
+func placed(t Text, term string) float64 {
+	w := 0.0
+	switch {
+	case slices.Contains(strings.Fields(t.Name), term):
+		w = wNameWord
+	case strings.Contains(t.Name, term):
+		w = wNamePart
+	case strings.Contains(t.Label, term):
+		w = wLabel
+	default:
+		w = wBody
+	}
+	// Each further mention in the body adds a little, capped, so a text
+	// about the term outranks one that names it in passing.
+	return w + min(float64(strings.Count(t.Body, term)), 5)*0.5
+}
+
+// typoPlaced weighs a term that a word of loose t is within the term's
+// edits of, by where the nearest such word falls first: a whole word of
+// the name, the start of one, the label, the body.
+func typoPlaced(loose Text, t term) (w float64, edits int, ok bool) {
+	if t.edits == 0 {
+		return 0, 0, false
+	}
+	if edits, whole, ok := t.nearestIn(loose.Name); ok {
+		if whole {
+			return wNameWord, edits, true
+		}
+		return wNamePart, edits, true
+	}
+	if edits, _, ok := t.nearestIn(loose.Label); ok {
+		return wLabel, edits, true
+	}
+	if edits, _, ok := t.nearestIn(loose.Body); ok {
+		return wBody, edits, true
+	}
+	return 0, 0, false
 }
 
 // Candidate is what ranking needs of a node: its folded text, and the
@@ -66,24 +151,29 @@ type Candidate struct {
 	Text  Text
 }
 
-// Scored is a candidate that matched, with its score.
+// Scored is a candidate that matched, with its score and how it matched
+// (Exact … TwoTypos).
 type Scored struct {
 	Candidate
 	Score float64
+	How   int
 }
 
 // Best scores candidates and returns those that match, best first, at most
-// first of them. Ties go to document order, then to ID, so every store
-// ranks identically.
+// first of them: those that match exactly first, then by score. Ties go
+// to document order, then to ID, so every store ranks identically.
 func Best(candidates []Candidate, terms []string, first int) []Scored {
 	out := make([]Scored, 0, min(len(candidates), first))
+	ts := compile(terms)
 	for _, c := range candidates {
-		if s := Score(c.Text, terms); s > 0 {
-			out = append(out, Scored{Candidate: c, Score: s})
+		if s, how := score(c.Text, ts); s > 0 {
+			out = append(out, Scored{Candidate: c, Score: s, How: how})
 		}
 	}
 	slices.SortFunc(out, func(a, b Scored) int {
 		switch {
+		case a.How != b.How:
+			return a.How - b.How
 		case a.Score != b.Score:
 			if a.Score > b.Score {
 				return -1

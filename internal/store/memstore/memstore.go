@@ -249,18 +249,17 @@ func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code 
 }
 
 // Search implements store.Traverser over the texts folded when the graph
-// was loaded.
+// was loaded: every node is a candidate, and search.Best, which forgives
+// how people type, decides.
 func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search.Hit, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sn := s.current()
-	var cs []search.Candidate
+	cs := make([]search.Candidate, 0, len(sn.text))
 	for _, ns := range sn.byKind {
 		for _, n := range ns {
-			if t := sn.text[n.ID]; t.Matches(terms) {
-				cs = append(cs, search.Candidate{ID: n.ID, Order: n.Order, Text: t})
-			}
+			cs = append(cs, search.Candidate{ID: n.ID, Order: n.Order, Text: sn.text[n.ID]})
 		}
 	}
 	best := search.Best(cs, terms, first)
