@@ -146,16 +146,27 @@ func (s *Store) NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.No
 	return slices.Clone(s.current().byKind[kind]), nil
 }
 
-// NodeByCode implements store.NodeReader.
+// NodeByCode implements store.NodeReader: a code as written, ignoring
+// case, else one typed plainly as search.FindCode reads it ("CDO" is CDØ).
 func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n, ok := s.current().byCode[kind][strings.ToLower(code)]
-	if !ok {
-		return nil, fmt.Errorf("memstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
+	sn := s.current()
+	if n, ok := sn.byCode[kind][strings.ToLower(code)]; ok {
+		return n, nil
 	}
-	return n, nil
+	var coded []*domain.Node
+	var codes []string
+	for _, n := range sn.byKind[kind] {
+		if n.Code != "" {
+			coded, codes = append(coded, n), append(codes, n.Code)
+		}
+	}
+	if i := search.FindCode(codes, code); i >= 0 {
+		return coded[i], nil
+	}
+	return nil, fmt.Errorf("memstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
 }
 
 // Links implements store.LinkReader.

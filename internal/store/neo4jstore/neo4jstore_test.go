@@ -8,6 +8,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
@@ -24,6 +25,19 @@ func TestContract(t *testing.T) {
 		}
 		return st
 	})
+}
+
+// The queries people type find what they mean in the top 3, as in the memstore.
+func TestTypedQueriesOnSeed(t *testing.T) {
+	st := connect(t)
+	g, err := seed.LoadDir("../../../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Load(context.Background(), g); err != nil {
+		t.Fatal(err)
+	}
+	storetest.TypedQueries(t, st, storetest.TypedQueriesFile)
 }
 
 func TestSeedIsIdempotent(t *testing.T) {
