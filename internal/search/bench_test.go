@@ -14,6 +14,10 @@ func BenchmarkRankSeed(b *testing.B) {
 	benchRank(b, []string{"fleksjob", "ressourceforløb", "Center for Beskæftigelse", "CDØ", "job"})
 }
 
+func BenchmarkRankSeedForgiving(b *testing.B) {
+	benchRank(b, []string{"flekslon", "ressourseforlob", "Center for Beskaftigelse", "CDO", "beskæftigelsesrefrom"})
+}
+
 func benchRank(b *testing.B, queries []string) {
 	g, err := seed.LoadDir("../../seed")
 	if err != nil {

@@ -50,6 +50,8 @@ type term struct {
 	loose  string   // Loose(exact)
 	edits  int      // typos forgiven, counted as optimal string alignment (a swap of neighbours is one)
 	pieces []string // of loose: a word within edits of it holds one of them whole
+	at     []int    // where each piece starts in loose, in bytes when loose is ASCII
+	ascii  bool     // whether loose is
 	// needles, of folded text: every text the term matches in any way holds
 	// one of them, so a store may fetch only such texts as candidates.
 	needles []string
@@ -59,6 +61,12 @@ func newTerm(folded string) term {
 	t := term{exact: folded, loose: Loose(folded)}
 	t.edits = editsFor(utf8.RuneCountInString(t.loose))
 	t.pieces = piecesOf(t.loose, t.edits)
+	t.ascii = isASCII(t.loose)
+	at := 0
+	for _, p := range t.pieces {
+		t.at = append(t.at, at)
+		at += len(p) + 1 // the letter left out
+	}
 	for _, p := range t.pieces {
 		t.needles = append(t.needles, needleOf(p))
 	}
@@ -120,9 +128,9 @@ func Needles(terms []string) [][]string {
 }
 
 // mayMatch is the needles' test, a cheap filter before scoring.
-func (t term) mayMatch(all string) bool {
+func (t term) mayMatch(text Text) bool {
 	for _, n := range t.needles {
-		if strings.Contains(all, n) {
+		if text.holds(n) {
 			return true
 		}
 	}
@@ -134,8 +142,7 @@ func (t term) mayMatch(all string) bool {
 // many make the whole word; ok is false when more than t.edits are needed.
 func (t term) nearest(word string) (edits int, whole, ok bool) {
 	n := utf8.RuneCountInString(t.loose)
-	window, _ := runePrefix(word, n+t.edits)
-	if !t.holdsPiece(window) {
+	if !t.holdsPiece(word) {
 		return 0, false, false
 	}
 	edits = t.edits + 1
@@ -153,13 +160,34 @@ func (t term) nearest(word string) (edits int, whole, ok bool) {
 	return edits, whole, edits <= t.edits
 }
 
-func (t term) holdsPiece(s string) bool {
-	for _, p := range t.pieces {
-		if strings.Contains(s, p) {
+// holdsPiece is the pigeonhole's test of a word: a prefix within t.edits
+// of t holds a piece unchanged, shifted by at most t.edits letters.
+func (t term) holdsPiece(word string) bool {
+	if !t.ascii || !isASCII(word) {
+		window, _ := runePrefix(word, utf8.RuneCountInString(t.loose)+t.edits)
+		for _, p := range t.pieces {
+			if strings.Contains(window, p) {
+				return true
+			}
+		}
+		return false
+	}
+	for i, p := range t.pieces {
+		from, to := max(0, t.at[i]-t.edits), min(len(word), t.at[i]+len(p)+t.edits)
+		if from < to && strings.Contains(word[from:to], p) {
 			return true
 		}
 	}
 	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // nearestIn is nearest over the words of text: the fewest edits, a whole

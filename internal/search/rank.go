@@ -38,7 +38,12 @@ const (
 // Score rates how well a node's text matches the folded terms; 0 when some
 // term is missing.
 func Score(t Text, terms []string) float64 {
-	s, _ := score(t, compile(terms))
+	ts := compile(terms)
+	if !mayMatch(t, ts) {
+		return 0
+	}
+	var loose *Text
+	s, _ := score(t, &loose, ts, TwoTypos)
 	return s
 }
 
@@ -50,35 +55,45 @@ func compile(terms []string) []term {
 	return out
 }
 
-// score is the score of t for the terms and how it matched (Exact …
-// TwoTypos); 0 when some term matches in no way.
-func score(t Text, terms []term) (float64, int) {
-	if len(terms) == 0 {
-		return 0, 0
-	}
-	all := t.All()
+// mayMatch reports whether t holds a needle of every term: a text that
+// does not can score nothing.
+func mayMatch(t Text, terms []term) bool {
 	for _, term := range terms {
-		if !term.mayMatch(all) {
-			return 0, 0
+		if !term.mayMatch(t) {
+			return false
 		}
 	}
-	var loose *Text // Loose of t, made when a term needs it
+	return len(terms) > 0
+}
+
+// score is the score of t for the terms and how it matched (Exact …
+// TwoTypos); 0 when some term matches in no way allowed, none worse than
+// upTo. *loose is Loose of t, made when a term first needs it and kept for
+// the next pass.
+func score(t Text, loose **Text, terms []term, upTo int) (float64, int) {
 	total, how := 0.0, Exact
 	for _, term := range terms {
-		if strings.Contains(all, term.exact) {
+		if t.holds(term.exact) {
 			total += placed(t, term.exact)
 			continue
 		}
-		if loose == nil {
-			loose = &Text{Name: Loose(t.Name), Label: Loose(t.Label), Body: Loose(t.Body)}
+		if upTo < Loosely {
+			return 0, 0
 		}
-		if strings.Contains(loose.All(), term.loose) {
-			total += placed(*loose, term.loose)
+		if *loose == nil {
+			*loose = &Text{Name: Loose(t.Name), Label: Loose(t.Label), Body: Loose(t.Body)}
+		}
+		lt := **loose
+		if lt.holds(term.loose) {
+			total += placed(lt, term.loose)
 			how = max(how, Loosely)
 			continue
 		}
-		w, edits, ok := typoPlaced(*loose, term)
-		if !ok {
+		if upTo < OneTypo {
+			return 0, 0
+		}
+		w, edits, ok := typoPlaced(lt, term)
+		if !ok || Loosely+edits > upTo {
 			return 0, 0
 		}
 		total += w
@@ -91,7 +106,7 @@ func score(t Text, terms []term) (float64, int) {
 		query += " " + term.exact
 	}
 	if how == Loosely {
-		name, query = loose.Name, Loose(query)
+		name, query = (*loose).Name, Loose(query)
 	}
 	switch {
 	case how > Loosely:
@@ -165,10 +180,29 @@ type Scored struct {
 func Best(candidates []Candidate, terms []string, first int) []Scored {
 	out := make([]Scored, 0, min(len(candidates), first))
 	ts := compile(terms)
-	for _, c := range candidates {
-		if s, how := score(c.Text, ts); s > 0 {
-			out = append(out, Scored{Candidate: c, Score: s, How: how})
+	// Hits that match better all rank first, so once first of them are
+	// found no worse match can make the cut: each pass forgives more, over
+	// the candidates not yet hit, while there is room.
+	var pending []int // candidates that may still match
+	for i, c := range candidates {
+		if mayMatch(c.Text, ts) {
+			pending = append(pending, i)
 		}
+	}
+	loose := make([]*Text, len(candidates))
+	for _, upTo := range []int{Exact, Loosely, TwoTypos} {
+		if len(out) >= first {
+			break
+		}
+		rest := pending[:0]
+		for _, i := range pending {
+			if s, how := score(candidates[i].Text, &loose[i], ts, upTo); s > 0 {
+				out = append(out, Scored{Candidate: candidates[i], Score: s, How: how})
+			} else {
+				rest = append(rest, i)
+			}
+		}
+		pending = rest
 	}
 	slices.SortFunc(out, func(a, b Scored) int {
 		switch {
