@@ -142,7 +142,7 @@ func (t term) mayMatch(text Text) bool {
 // many make the whole word; ok is false when more than t.edits are needed.
 func (t term) nearest(word string) (edits int, whole, ok bool) {
 	n := utf8.RuneCountInString(t.loose)
-	if !t.holdsPiece(word) {
+	if !t.holdsPiece(word) || t.tooManyMissing(word) {
 		return 0, false, false
 	}
 	edits = t.edits + 1
@@ -158,6 +158,16 @@ func (t term) nearest(word string) (edits int, whole, ok bool) {
 		}
 	}
 	return edits, whole, edits <= t.edits
+}
+
+// anyPiece is holdsPiece over a whole text, a quick test before its words.
+func (t term) anyPiece(text string) bool {
+	for _, p := range t.pieces {
+		if strings.Contains(text, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // holdsPiece is the pigeonhole's test of a word: a prefix within t.edits
@@ -181,6 +191,29 @@ func (t term) holdsPiece(word string) bool {
 	return false
 }
 
+// tooManyMissing reports whether more of t's letters than t.edits are
+// missing from the first letters of word that a match may use: each edit
+// supplies at most one missing letter, so no prefix is then near enough.
+// It spares the distance for most words; ASCII only, else false.
+func (t term) tooManyMissing(word string) bool {
+	if !t.ascii || !isASCII(word) {
+		return false
+	}
+	var have [utf8.RuneSelf]int8
+	for i := 0; i < len(word) && i < len(t.loose)+t.edits; i++ {
+		have[word[i]]++
+	}
+	missing := 0
+	for i := 0; i < len(t.loose); i++ {
+		if have[t.loose[i]]--; have[t.loose[i]] < 0 {
+			if missing++; missing > t.edits {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -194,12 +227,20 @@ func isASCII(s string) bool {
 // word winning a tie.
 func (t term) nearestIn(text string) (edits int, whole, ok bool) {
 	edits = t.edits + 1
+	if !t.anyPiece(text) {
+		return edits, false, false
+	}
+	shortest := utf8.RuneCountInString(t.loose) - t.edits
 	for text != "" {
 		word := text
 		if i := strings.IndexByte(text, ' '); i >= 0 {
 			word, text = text[:i], text[i+1:]
 		} else {
 			text = ""
+		}
+		// A word of fewer bytes has fewer letters than a match needs.
+		if len(word) < shortest {
+			continue
 		}
 		if d, w, found := t.nearest(word); found && (d < edits || d == edits && w && !whole) {
 			edits, whole = d, w

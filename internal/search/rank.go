@@ -72,6 +72,7 @@ func mayMatch(t Text, terms []term) bool {
 // the next pass.
 func score(t Text, loose **Text, terms []term, upTo int) (float64, int) {
 	total, how := 0.0, Exact
+	var typos []term // terms that only a typo may match
 	for _, term := range terms {
 		if t.holds(term.exact) {
 			total += placed(t, term.exact)
@@ -89,10 +90,15 @@ func score(t Text, loose **Text, terms []term, upTo int) (float64, int) {
 			how = max(how, Loosely)
 			continue
 		}
-		if upTo < OneTypo {
+		if upTo < OneTypo || term.edits == 0 {
 			return 0, 0
 		}
-		w, edits, ok := typoPlaced(lt, term)
+		typos = append(typos, term)
+	}
+	// Words are read for typos last, only when every other term matched:
+	// it is the slowest test.
+	for _, term := range typos {
+		w, edits, ok := typoPlaced(**loose, term)
 		if !ok || Loosely+edits > upTo {
 			return 0, 0
 		}
