@@ -257,31 +257,8 @@ func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search
 			return nil, fmt.Errorf("neo4jstore: %w: search term %q is not folded", domain.ErrInvalidInput, t)
 		}
 	}
-	// The text index answers CONTAINS, one seek for each of an OR's
-	// branches: the term whose shortest needle is longest narrows most,
-	// and the test of every term's needles decides.
-	needles := search.Needles(terms)
-	params := map[string]any{"needles": needles, "first": first}
-	narrow := needles[0]
-	for _, ns := range needles[1:] {
-		if shortest(ns) > shortest(narrow) {
-			narrow = ns
-		}
-	}
-	seeks := make([]string, len(narrow))
-	for i, n := range narrow {
-		name := "seek" + strconv.Itoa(i)
-		params[name] = n
-		seeks[i] = "node.searchAll CONTAINS $" + name
-	}
-	// A candidate need not be a hit (a needle is part of a term), so
-	// the nodes come whole at once only where there are few.
-	recs, err := s.read(ctx, op, `MATCH (node:Node) WHERE (`+strings.Join(seeks, " OR ")+`)
-  AND all(ns IN $needles WHERE any(n IN ns WHERE node.searchAll CONTAINS n))
-WITH collect(node) AS ns
-RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
-       CASE WHEN size(ns) <= $first THEN [n IN ns | `+nodeMap("n")+`] ELSE [] END AS nodes`,
-		params)
+	cypher, params := searchStatement(terms, first)
+	recs, err := s.read(ctx, op, cypher, params)
 	if err != nil {
 		return nil, err
 	}
@@ -330,6 +307,33 @@ RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
 		}
 	}
 	return hits, nil
+}
+
+// searchStatement is Search's one statement. The text index answers
+// CONTAINS, one seek for each of an OR's branches: the term whose shortest
+// needle is longest narrows most, and the test of every term's needles
+// decides. A candidate need not be a hit (a needle is part of a term), so
+// the nodes come whole at once only where there are few.
+func searchStatement(terms []string, first int) (string, map[string]any) {
+	needles := search.Needles(terms)
+	params := map[string]any{"needles": needles, "first": first}
+	narrow := needles[0]
+	for _, ns := range needles[1:] {
+		if shortest(ns) > shortest(narrow) {
+			narrow = ns
+		}
+	}
+	seeks := make([]string, len(narrow))
+	for i, n := range narrow {
+		name := "seek" + strconv.Itoa(i)
+		params[name] = n
+		seeks[i] = "node.searchAll CONTAINS $" + name
+	}
+	return `MATCH (node:Node) WHERE (` + strings.Join(seeks, " OR ") + `)
+  AND all(ns IN $needles WHERE any(n IN ns WHERE node.searchAll CONTAINS n))
+WITH collect(node) AS ns
+RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
+       CASE WHEN size(ns) <= $first THEN [n IN ns | ` + nodeMap("n") + `] ELSE [] END AS nodes`, params
 }
 
 // shortest is the length of the shortest of needles.

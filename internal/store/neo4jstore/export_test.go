@@ -1,0 +1,35 @@
+package neo4jstore
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// SearchPlan is, for tests, the operators of the plan Neo4j makes for
+// Search's statement.
+func (s *Store) SearchPlan(ctx context.Context, terms []string, first int) ([]string, error) {
+	cypher, params := searchStatement(terms, first)
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "EXPLAIN "+cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ops []string
+	var walk func(p neo4j.Plan)
+	walk = func(p neo4j.Plan) {
+		ops = append(ops, p.Operator())
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	if p := sum.Plan(); p != nil {
+		walk(p)
+	}
+	return ops, nil
+}
