@@ -223,6 +223,11 @@ func isASCII(s string) bool {
 	return true
 }
 
+// near reports whether word, whole, is within t's edits of it.
+func (t term) near(word string) bool {
+	return t.edits > 0 && edlib.OSADamerauLevenshteinDistance(t.loose, word) <= t.edits
+}
+
 // nearestIn is nearest over the words of text: the fewest edits, a whole
 // word winning a tie.
 func (t term) nearestIn(text string) (edits int, whole, ok bool) {

@@ -106,7 +106,8 @@ func score(t Text, loose **Text, terms []term, upTo int) (float64, int) {
 		how = max(how, Loosely+edits)
 	}
 	// A name that is the query, or starts with it, counts most; after a
-	// typo no name is the query.
+	// typo, a name whose words are the terms in turn, each within its
+	// edits, is the query.
 	name, query := t.Name, terms[0].exact
 	for _, term := range terms[1:] {
 		query += " " + term.exact
@@ -116,12 +117,33 @@ func score(t Text, loose **Text, terms []term, upTo int) (float64, int) {
 	}
 	switch {
 	case how > Loosely:
+		if nameIsNear((*loose).Name, terms) {
+			total += wExactName
+		}
 	case name == query:
 		total += wExactName
 	case strings.HasPrefix(name, query):
 		total += wNamePrefix
 	}
 	return total, how
+}
+
+// nameIsNear reports whether the words of a loose name are the terms in
+// turn, each as typed, loosened or within its edits.
+func nameIsNear(name string, terms []term) bool {
+	words := strings.Fields(name)
+	if len(words) != len(terms) {
+		return false
+	}
+	for i, t := range terms {
+		if words[i] == t.exact || words[i] == t.loose {
+			continue
+		}
+		if !t.near(words[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // placed weighs a term that t holds by where it falls.

@@ -95,3 +95,16 @@ func TestBestPutsExactHitsFirst(t *testing.T) {
 		t.Fatalf("the test means an exact hit that scores less: %v", hits)
 	}
 }
+
+// After a typo, a name that is the query but for it still outranks a name
+// that merely holds the word.
+func TestTypoInTheWholeNameRanksItFirst(t *testing.T) {
+	nodes := []*domain.Node{
+		{ID: "a:holds", Name: "Samarbejde med SOF og Psykiatrien", Order: 0},
+		{ID: "a:is", Name: "Psykiatrien", Order: 1},
+	}
+	hits := Rank(nodes, Terms("psykiatrein"), 10)
+	if len(hits) != 2 || hits[0].Node.ID != "a:is" {
+		t.Fatalf("hits %v", hits)
+	}
+}
