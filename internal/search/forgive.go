@@ -13,7 +13,7 @@ import (
 // text and the query are loosened, so "flekslon" finds "fleksløn" and "CDO"
 // finds "CDØ". It works on bytes: the pairs are ASCII, which UTF-8 never
 // uses inside another letter. Every letter it drops follows an o or an a it
-// keeps, which is what needlesOf relies on.
+// keeps, which is what needleOf relies on.
 func Loose(folded string) string {
 	if !strings.Contains(folded, "oe") && !strings.Contains(folded, "ae") && !strings.Contains(folded, "aa") {
 		return folded
@@ -31,8 +31,9 @@ func Loose(folded string) string {
 	return string(b)
 }
 
-// Typos forgiven in a word of so many letters: none in a short word, where
-// one edit makes another word, one from 5 letters, two from 9.
+// Typos forgiven in a word of so many letters (as Loose spells it): none
+// in a short word, where one edit makes another word, one from 5 letters,
+// two from 9.
 func editsFor(letters int) int {
 	switch {
 	case letters >= 9:
