@@ -9,6 +9,7 @@ require (
 	github.com/coreos/go-oidc/v3 v3.21.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/go-chi/cors v1.2.2
+	github.com/hbollon/go-edlib v1.7.0
 	github.com/neo4j/neo4j-go-driver/v5 v5.28.4
 	github.com/piprate/json-gold v0.9.1
 	github.com/prometheus/client_golang v1.25.0

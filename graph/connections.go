@@ -129,7 +129,11 @@ func linkedToCentre(ctx context.Context, code *string, kind domain.RelKind, dir 
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(centres, func(c *domain.Node) bool { return strings.ToLower(c.Code) == strings.ToLower(*code) })
+	codes := make([]string, len(centres))
+	for i, c := range centres {
+		codes[i] = c.Code
+	}
+	i := search.FindCode(codes, *code)
 	if i < 0 {
 		return nil, fmt.Errorf("%w: no centre has code %q", domain.ErrInvalidInput, *code)
 	}

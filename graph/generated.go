@@ -4348,7 +4348,7 @@ type SearchHit {
 }
 
 extend type Query {
-  "Ranked; matches names and descriptions, ignoring case and diacritics (ø = oe, å = aa, æ = ae)."
+  "Ranked; matches names and descriptions, ignoring case and diacritics (ø as o or oe, æ as a or ae, å as a or aa), forgiving one typo in a word of 5 letters or more and two from 9, and finding compounds by their start. Hits holding every word as typed come first, then those spelled without Danish letters, then those with typos; each group by score."
   search(text: String!, first: Int = 10): [SearchHit!]!
 }
 `, BuiltIn: false},

@@ -59,6 +59,8 @@ func TestCentreByCodeIgnoresCase(t *testing.T) {
 		{"cbe", "CBE"},
 		{"cdø", "CDØ"},
 		{"CDØ", "CDØ"},
+		{"CDO", "CDØ"}, // typed plainly
+		{"cdoe", "CDØ"},
 		{"ungecenteret", "Ungecenteret"},
 		{"UNGECENTERET", "Ungecenteret"},
 		{"Centralforvaltningen", "Centralforvaltningen"},

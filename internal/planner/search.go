@@ -16,7 +16,8 @@ type Hit = search.Hit
 const MaxSearchResults = 100
 
 // Search finds the nodes whose names and descriptions hold every word of
-// text, ignoring case and Danish diacritics, best first.
+// text, forgiving case, Danish letters typed without diacritics and typos
+// as internal/search does, best first.
 func Search(ctx context.Context, st store.Store, text string, first int) ([]Hit, error) {
 	if first < 1 || first > MaxSearchResults {
 		return nil, fmt.Errorf("%w: first must be between 1 and %d", domain.ErrInvalidInput, MaxSearchResults)

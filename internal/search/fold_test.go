@@ -52,3 +52,38 @@ func TestParseAllReadsBackAll(t *testing.T) {
 		t.Error("ParseAll took a text without its parts")
 	}
 }
+
+func TestFindCodeReadsCodesTypedPlainly(t *testing.T) {
+	codes := []string{"CBA", "CDØ", "Ungeløftet", "Welcome house", "AE", "Æ"}
+	tests := []struct {
+		code string
+		want int
+	}{
+		{"CDØ", 1}, {"cdø", 1}, {"CDO", 1}, {"cdoe", 1}, {"CDOE", 1},
+		{"ungeloftet", 2}, {"UNGELOEFTET", 2}, {"welcomehouse", 3}, {"Welcome  House", 3},
+		{"cba", 0},
+		{"AE", 4}, // exact beats the key it shares with Æ
+		{"a", -1}, // AE and Æ both read a: ambiguous
+		{"CDA", -1}, {"", -1}, {"–", -1},
+	}
+	for _, tt := range tests {
+		if got := FindCode(codes, tt.code); got != tt.want {
+			t.Errorf("FindCode(%q) = %d, want %d", tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestLoose(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{Fold("flekslønstilskud"), "flekslonstilskud"},
+		{Fold("Rådgivning"), "radgivning"},
+		{Fold("Anlæg"), "anlag"},
+		{"aae", "ae"}, // one letter dropped after each kept a or o
+		{"cdo", "cdo"},
+	}
+	for _, tt := range tests {
+		if got := Loose(tt.in); got != tt.want {
+			t.Errorf("Loose(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -25,37 +25,165 @@ const (
 	wBody       = 3
 )
 
+// How a hit matched, best first. A hit ranks by its worst term: every
+// hit whose terms all match as typed comes before any that needed
+// forgiving, and a spelling without Danish letters before a typo.
+const (
+	Exact    = iota // every term as typed, ignoring case and diacritics as Fold does
+	Loosely         // some term only as Loose reads it: ø typed o, æ typed a, å typed a
+	OneTypo         // some term only with one edit
+	TwoTypos        // some term only with two
+)
+
 // Score rates how well a node's text matches the folded terms; 0 when some
 // term is missing.
 func Score(t Text, terms []string) float64 {
-	if !t.Matches(terms) {
+	ts := compile(terms)
+	if !mayMatch(t, ts) {
 		return 0
 	}
-	query := strings.Join(terms, " ")
-	score := 0.0
-	switch {
-	case t.Name == query:
-		score += wExactName
-	case strings.HasPrefix(t.Name, query):
-		score += wNamePrefix
+	var loose *Text
+	s, _ := score(t, &loose, ts, TwoTypos)
+	return s
+}
+
+func compile(terms []string) []term {
+	out := make([]term, len(terms))
+	for i, t := range terms {
+		out[i] = newTerm(t)
 	}
-	nameWords := strings.Fields(t.Name)
+	return out
+}
+
+// mayMatch reports whether t holds a needle of every term: a text that
+// does not can score nothing.
+func mayMatch(t Text, terms []term) bool {
 	for _, term := range terms {
-		switch {
-		case slices.Contains(nameWords, term):
-			score += wNameWord
-		case strings.Contains(t.Name, term):
-			score += wNamePart
-		case strings.Contains(t.Label, term):
-			score += wLabel
-		default:
-			score += wBody
+		if !term.mayMatch(t) {
+			return false
 		}
-		// Each further mention in the body adds a little, capped, so a text
-		// about the term outranks one that names it in passing.
-		score += min(float64(strings.Count(t.Body, term)), 5) * 0.5
 	}
-	return score
+	return len(terms) > 0
+}
+
+// score is the score of t for the terms and how it matched (Exact …
+// TwoTypos); 0 when some term matches in no way allowed, none worse than
+// upTo. *loose is Loose of t, made when a term first needs it and kept for
+// the next pass.
+func score(t Text, loose **Text, terms []term, upTo int) (float64, int) {
+	total, how := 0.0, Exact
+	var typos []term // terms that only a typo may match
+	for _, term := range terms {
+		if t.holds(term.exact) {
+			total += placed(t, term.exact)
+			continue
+		}
+		if upTo < Loosely {
+			return 0, 0
+		}
+		if *loose == nil {
+			*loose = &Text{Name: Loose(t.Name), Label: Loose(t.Label), Body: Loose(t.Body)}
+		}
+		lt := **loose
+		if lt.holds(term.loose) {
+			total += placed(lt, term.loose)
+			how = max(how, Loosely)
+			continue
+		}
+		if upTo < OneTypo || term.edits == 0 {
+			return 0, 0
+		}
+		typos = append(typos, term)
+	}
+	// Words are read for typos last, only when every other term matched:
+	// it is the slowest test.
+	for _, term := range typos {
+		w, edits, ok := typoPlaced(**loose, term)
+		if !ok || Loosely+edits > upTo {
+			return 0, 0
+		}
+		total += w
+		how = max(how, Loosely+edits)
+	}
+	// A name that is the query, or starts with it, counts most; after a
+	// typo, a name whose words are the terms in turn, each within its
+	// edits, is the query.
+	name, query := t.Name, terms[0].exact
+	for _, term := range terms[1:] {
+		query += " " + term.exact
+	}
+	if how == Loosely {
+		name, query = (*loose).Name, Loose(query)
+	}
+	switch {
+	case how > Loosely:
+		if nameIsNear((*loose).Name, terms) {
+			total += wExactName
+		}
+	case name == query:
+		total += wExactName
+	case strings.HasPrefix(name, query):
+		total += wNamePrefix
+	}
+	return total, how
+}
+
+// nameIsNear reports whether the words of a loose name are the terms in
+// turn, each as typed, loosened or within its edits.
+func nameIsNear(name string, terms []term) bool {
+	words := strings.Fields(name)
+	if len(words) != len(terms) {
+		return false
+	}
+	for i, t := range terms {
+		if words[i] == t.exact || words[i] == t.loose {
+			continue
+		}
+		if !t.near(words[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// placed weighs a term that t holds by where it falls.
+func placed(t Text, term string) float64 {
+	w := 0.0
+	switch {
+	case slices.Contains(strings.Fields(t.Name), term):
+		w = wNameWord
+	case strings.Contains(t.Name, term):
+		w = wNamePart
+	case strings.Contains(t.Label, term):
+		w = wLabel
+	default:
+		w = wBody
+	}
+	// Each further mention in the body adds a little, capped, so a text
+	// about the term outranks one that names it in passing.
+	return w + min(float64(strings.Count(t.Body, term)), 5)*0.5
+}
+
+// typoPlaced weighs a term that a word of loose t is within the term's
+// edits of, by where the nearest such word falls first: a whole word of
+// the name, the start of one, the label, the body.
+func typoPlaced(loose Text, t term) (w float64, edits int, ok bool) {
+	if t.edits == 0 {
+		return 0, 0, false
+	}
+	if edits, whole, ok := t.nearestIn(loose.Name); ok {
+		if whole {
+			return wNameWord, edits, true
+		}
+		return wNamePart, edits, true
+	}
+	if edits, _, ok := t.nearestIn(loose.Label); ok {
+		return wLabel, edits, true
+	}
+	if edits, _, ok := t.nearestIn(loose.Body); ok {
+		return wBody, edits, true
+	}
+	return 0, 0, false
 }
 
 // Candidate is what ranking needs of a node: its folded text, and the
@@ -66,24 +194,48 @@ type Candidate struct {
 	Text  Text
 }
 
-// Scored is a candidate that matched, with its score.
+// Scored is a candidate that matched, with its score and how it matched
+// (Exact … TwoTypos).
 type Scored struct {
 	Candidate
 	Score float64
+	How   int
 }
 
 // Best scores candidates and returns those that match, best first, at most
-// first of them. Ties go to document order, then to ID, so every store
-// ranks identically.
+// first of them: those that match exactly first, then by score. Ties go
+// to document order, then to ID, so every store ranks identically.
 func Best(candidates []Candidate, terms []string, first int) []Scored {
 	out := make([]Scored, 0, min(len(candidates), first))
-	for _, c := range candidates {
-		if s := Score(c.Text, terms); s > 0 {
-			out = append(out, Scored{Candidate: c, Score: s})
+	ts := compile(terms)
+	// Hits that match better all rank first, so once first of them are
+	// found no worse match can make the cut: each pass forgives more, over
+	// the candidates not yet hit, while there is room.
+	var pending []int // candidates that may still match
+	for i, c := range candidates {
+		if mayMatch(c.Text, ts) {
+			pending = append(pending, i)
 		}
+	}
+	loose := make([]*Text, len(candidates))
+	for _, upTo := range []int{Exact, Loosely, TwoTypos} {
+		if len(out) >= first {
+			break
+		}
+		rest := pending[:0]
+		for _, i := range pending {
+			if s, how := score(candidates[i].Text, &loose[i], ts, upTo); s > 0 {
+				out = append(out, Scored{Candidate: candidates[i], Score: s, How: how})
+			} else {
+				rest = append(rest, i)
+			}
+		}
+		pending = rest
 	}
 	slices.SortFunc(out, func(a, b Scored) int {
 		switch {
+		case a.How != b.How:
+			return a.How - b.How
 		case a.Score != b.Score:
 			if a.Score > b.Score {
 				return -1

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -39,5 +40,71 @@ func TestScoreNeedsEveryTerm(t *testing.T) {
 	}
 	if Score(txt, Terms("ressourceforloeb revalidering")) != 0 {
 		t.Fatal("a missing term still scored")
+	}
+}
+
+func TestScoreForgivesTyposByWordLength(t *testing.T) {
+	tests := []struct {
+		name, query string
+		match       bool
+	}{
+		{"Revalidering", "revalidring", true},       // 11 letters, one dropped
+		{"Revalidering", "revaldring", true},        // two dropped
+		{"Revalidering", "rvaldring", false},        // three
+		{"Psykiatrien", "psykiatrein", true},        // two neighbours swapped: one edit
+		{"Mentorstøtte", "mentorstøte", true},       // 10 letters as typed
+		{"Fleksjob", "flexjob", false},              // two edits in 7 letters
+		{"Fleksjob", "fleksjbo", true},              // a swap in 8
+		{"sats", "sata", false},                     // no typo in 4 letters
+		{"flekslønstilskud", "fleks", true},         // the start of a compound
+		{"flekslønstilskud", "flaks", true},         // ... with a typo
+		{"flekslønstilskud", "flekslon", true},      // ø typed o
+		{"flekslønstilskud", "fleksloen", true},     // ø typed oe
+		{"Anlæg", "anlag", true},                    // æ typed a
+		{"Ensartet rådgivning", "radgivning", true}, // å typed a
+		{"Ensartet rådgivning", "raadgivning", true},
+		{"Ensartet rådgivning", "rodgivning", true}, // and a typo on top
+		{"Ensartet rådgivning", "ensartet xyzgivning", false},
+	}
+	for _, tt := range tests {
+		got := Score(TextOf(&domain.Node{Name: tt.name}), Terms(tt.query)) > 0
+		if got != tt.match {
+			t.Errorf("%q for %q: match %v, want %v", tt.query, tt.name, got, tt.match)
+		}
+	}
+}
+
+// Every hit that holds the words as typed ranks above every forgiven one,
+// whatever their scores, and a spelling without Danish letters above a typo.
+func TestBestPutsExactHitsFirst(t *testing.T) {
+	nodes := []*domain.Node{
+		{ID: "a:typo-in-name", Name: "Flaksjbo", Order: 0},
+		{ID: "a:loose-in-name", Name: "Flæksjob", Order: 1},
+		{ID: "a:exact-in-body", Name: "Other", Description: "om flaksjob", Order: 2},
+	}
+	hits := Rank(nodes, Terms("flaksjob"), 10)
+	var got []domain.ID
+	for _, h := range hits {
+		got = append(got, h.Node.ID)
+	}
+	want := []domain.ID{"a:exact-in-body", "a:loose-in-name", "a:typo-in-name"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if hits[0].Score >= hits[1].Score {
+		t.Fatalf("the test means an exact hit that scores less: %v", hits)
+	}
+}
+
+// After a typo, a name that is the query but for it still outranks a name
+// that merely holds the word.
+func TestTypoInTheWholeNameRanksItFirst(t *testing.T) {
+	nodes := []*domain.Node{
+		{ID: "a:holds", Name: "Samarbejde med SOF og Psykiatrien", Order: 0},
+		{ID: "a:is", Name: "Psykiatrien", Order: 1},
+	}
+	hits := Rank(nodes, Terms("psykiatrein"), 10)
+	if len(hits) != 2 || hits[0].Node.ID != "a:is" {
+		t.Fatalf("hits %v", hits)
 	}
 }

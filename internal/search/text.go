@@ -43,6 +43,12 @@ func ParseAll(all string) (Text, bool) {
 	return Text{Name: parts[0], Label: parts[1], Body: parts[2]}, true
 }
 
+// holds reports whether a part of the text holds s, which has no space:
+// the same as a test on All, without joining the parts.
+func (t Text) holds(s string) bool {
+	return strings.Contains(t.Name, s) || strings.Contains(t.Label, s) || strings.Contains(t.Body, s)
+}
+
 // Matches reports whether every term occurs somewhere in the text.
 func (t Text) Matches(terms []string) bool {
 	if len(terms) == 0 {

@@ -154,16 +154,27 @@ func (s *Store) NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.No
 	return slices.Clone(s.current().byKind[kind]), nil
 }
 
-// NodeByCode implements store.NodeReader.
+// NodeByCode implements store.NodeReader: a code as written, ignoring
+// case, else one typed plainly as search.FindCode reads it ("CDO" is CDØ).
 func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n, ok := s.current().byCode[kind][strings.ToLower(code)]
-	if !ok {
-		return nil, fmt.Errorf("memstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
+	sn := s.current()
+	if n, ok := sn.byCode[kind][strings.ToLower(code)]; ok {
+		return n, nil
 	}
-	return n, nil
+	var coded []*domain.Node
+	var codes []string
+	for _, n := range sn.byKind[kind] {
+		if n.Code != "" {
+			coded, codes = append(coded, n), append(codes, n.Code)
+		}
+	}
+	if i := search.FindCode(codes, code); i >= 0 {
+		return coded[i], nil
+	}
+	return nil, fmt.Errorf("memstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
 }
 
 // Links implements store.LinkReader.
@@ -257,18 +268,17 @@ func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code 
 }
 
 // Search implements store.Traverser over the texts folded when the graph
-// was loaded.
+// was loaded: every node is a candidate, and search.Best, which forgives
+// how people type, decides.
 func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search.Hit, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sn := s.current()
-	var cs []search.Candidate
+	cs := make([]search.Candidate, 0, len(sn.text))
 	for _, ns := range sn.byKind {
 		for _, n := range ns {
-			if t := sn.text[n.ID]; t.Matches(terms) {
-				cs = append(cs, search.Candidate{ID: n.ID, Order: n.Order, Text: t})
-			}
+			cs = append(cs, search.Candidate{ID: n.ID, Order: n.Order, Text: sn.text[n.ID]})
 		}
 	}
 	best := search.Best(cs, terms, first)

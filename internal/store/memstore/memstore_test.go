@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
@@ -82,4 +83,17 @@ func TestReseedContract(t *testing.T) {
 		t.Cleanup(func() { st.Close(context.Background()) })
 		return st
 	})
+}
+
+// The queries people type find what they mean in the top 3.
+func TestTypedQueriesOnSeed(t *testing.T) {
+	g, err := seed.LoadDir("../../../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.TypedQueries(t, st, storetest.TypedQueriesFile)
 }

@@ -1,9 +1,41 @@
 package neo4jstore
 
-import "context"
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
 
 // Bookmarks returns what the driver's bookmark manager holds, for tests of
 // read-your-writes.
 func Bookmarks(ctx context.Context, s *Store) ([]string, error) {
 	return s.driver.ExecuteQueryBookmarkManager().GetBookmarks(ctx)
+}
+
+// SearchPlan is, for tests, the operators of the plan Neo4j makes for
+// Search's statement.
+func (s *Store) SearchPlan(ctx context.Context, terms []string, first int) ([]string, error) {
+	cypher, params := searchStatement(terms, first)
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "EXPLAIN "+cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ops []string
+	var walk func(p neo4j.Plan)
+	walk = func(p neo4j.Plan) {
+		ops = append(ops, p.Operator())
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	if p := sum.Plan(); p != nil {
+		walk(p)
+	}
+	return ops, nil
 }

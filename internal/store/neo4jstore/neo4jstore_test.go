@@ -3,11 +3,14 @@ package neo4jstore_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/search"
+	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
@@ -24,6 +27,36 @@ func TestContract(t *testing.T) {
 		}
 		return st
 	})
+}
+
+// The queries people type find what they mean in the top 3, as in the memstore.
+func TestTypedQueriesOnSeed(t *testing.T) {
+	st := connect(t)
+	g, err := seed.LoadDir("../../../seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Load(context.Background(), g); err != nil {
+		t.Fatal(err)
+	}
+	storetest.TypedQueries(t, st, storetest.TypedQueriesFile)
+}
+
+// Search finds its candidates through the text index, for a term typed
+// exactly and for one that forgives typos (an OR of seeks), never by
+// reading every node.
+func TestSearchSeeksTheTextIndex(t *testing.T) {
+	st := connect(t)
+	for _, q := range []string{"fleksjob", "ressourseforlob afskaffelse", "CDO"} {
+		ops, err := st.SearchPlan(context.Background(), search.Terms(q), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := strings.Join(ops, " ")
+		if !strings.Contains(plan, "NodeIndexContainsScan") || strings.Contains(plan, "AllNodesScan") || strings.Contains(plan, "NodeByLabelScan") {
+			t.Errorf("%q: plan %s", q, plan)
+		}
+	}
 }
 
 func TestSeedIsIdempotent(t *testing.T) {

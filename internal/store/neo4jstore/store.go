@@ -13,6 +13,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -208,9 +209,38 @@ func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (
 		return nil, err
 	}
 	if len(nodes) == 0 {
+		if plain, ok, err := s.codeTypedPlainly(ctx, l, code); err != nil || ok {
+			if err != nil {
+				return nil, err
+			}
+			return s.NodeByCode(ctx, kind, plain)
+		}
 		return nil, fmt.Errorf("neo4jstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
 	}
 	return nodes[0], nil
+}
+
+// codeTypedPlainly is, for a code not found as written, the code of the
+// label's node that search.FindCode reads it as ("CDO" is CDØ), as the
+// memstore reads it; ok is false when there is none.
+func (s *Store) codeTypedPlainly(ctx context.Context, label, code string) (string, bool, error) {
+	const op = "node by code typed plainly"
+	recs, err := s.read(ctx, op, "MATCH (n:"+label+") WHERE n.code IS NOT NULL RETURN n.code AS code ORDER BY n.order, n.id", nil)
+	if err != nil {
+		return "", false, err
+	}
+	codes := make([]string, 0, len(recs))
+	for _, r := range recs {
+		c, _ := r.AsMap()["code"].(string)
+		codes = append(codes, c)
+	}
+	i := search.FindCode(codes, code)
+	// A code equal to the one asked for ignoring case was not found as
+	// written: taking it again would only loop.
+	if i < 0 || strings.ToLower(codes[i]) == strings.ToLower(code) {
+		return "", false, nil
+	}
+	return codes[i], true, nil
 }
 
 // Links implements store.LinkReader: a batch of one query.
@@ -501,6 +531,12 @@ func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code 
 		return nil, nil, err
 	}
 	if len(nodes) == 0 {
+		if plain, ok, err := s.codeTypedPlainly(ctx, l, code); err != nil || ok {
+			if err != nil {
+				return nil, nil, err
+			}
+			return s.NodeByCodeWithLinks(ctx, kind, plain, qs)
+		}
 		return nil, nil, fmt.Errorf("neo4jstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
 	}
 	out := make(map[store.LinkQuery][]domain.Link, len(qs))

@@ -239,36 +239,26 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Sha
 	return out, nodes, nil
 }
 
-// Search implements store.Traverser: the text index over the folded text
-// finds the nodes holding the longest term, the containment test, the same
-// as the memstore's, decides, returning of each only its id, order and
-// stored text; search.Best ranks those. Where there are more candidates than
-// first, a second statement reads only the nodes ranked whole.
+// Search implements store.Traverser: the candidates are the nodes whose
+// folded text holds, for every term, one of its needles (search.Needles:
+// every text the ranking can match holds one), returning of each only its
+// id, order and stored text; search.Best, the memstore's ranking, decides.
+// Where there are more candidates than first, a second statement reads
+// only the nodes ranked whole.
 func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search.Hit, error) {
 	const op = "search"
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	// The text index answers one CONTAINS; the longest term narrows most.
-	longest := ""
 	for _, t := range terms {
 		// Terms are parameters, but one that is not folded can match
 		// nothing the memstore would: refuse it.
 		if !folded(t) {
 			return nil, fmt.Errorf("neo4jstore: %w: search term %q is not folded", domain.ErrInvalidInput, t)
 		}
-		if len(t) > len(longest) {
-			longest = t
-		}
 	}
-	// Every candidate is a hit (a match scores above 0), so where there are
-	// no more than first of them they come whole at once.
-	recs, err := s.read(ctx, op, `MATCH (node:Node) WHERE node.searchAll CONTAINS $longest
-  AND all(t IN $terms WHERE node.searchAll CONTAINS t)
-WITH collect(node) AS ns
-RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
-       CASE WHEN size(ns) <= $first THEN [n IN ns | `+nodeMap("n")+`] ELSE [] END AS nodes`,
-		map[string]any{"longest": longest, "terms": terms, "first": first})
+	cypher, params := searchStatement(terms, first)
+	recs, err := s.read(ctx, op, cypher, params)
 	if err != nil {
 		return nil, err
 	}
@@ -317,6 +307,44 @@ RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
 		}
 	}
 	return hits, nil
+}
+
+// searchStatement is Search's one statement. The text index answers
+// CONTAINS, one seek for each of an OR's branches: the term whose shortest
+// needle is longest narrows most, and the test of every term's needles
+// decides. A candidate need not be a hit (a needle is part of a term), so
+// the nodes come whole at once only where there are few.
+func searchStatement(terms []string, first int) (string, map[string]any) {
+	needles := search.Needles(terms)
+	params := map[string]any{"needles": needles, "first": first}
+	narrow := needles[0]
+	for _, ns := range needles[1:] {
+		if shortest(ns) > shortest(narrow) {
+			narrow = ns
+		}
+	}
+	seeks := make([]string, len(narrow))
+	for i, n := range narrow {
+		name := "seek" + strconv.Itoa(i)
+		params[name] = n
+		seeks[i] = "node.searchAll CONTAINS $" + name
+	}
+	return `MATCH (node:Node) WHERE (` + strings.Join(seeks, " OR ") + `)
+  AND all(ns IN $needles WHERE any(n IN ns WHERE node.searchAll CONTAINS n))
+WITH collect(node) AS ns
+RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
+       CASE WHEN size(ns) <= $first THEN [n IN ns | ` + nodeMap("n") + `] ELSE [] END AS nodes`, params
+}
+
+// shortest is the length of the shortest of needles.
+func shortest(needles []string) int {
+	n := -1
+	for _, s := range needles {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
 }
 
 func folded(t string) bool {

@@ -70,8 +70,8 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
-	t.Run("NodeByCode ignores case", func(t *testing.T) {
-		for _, code := range []string{"CDØ", "cdø", "Cdø"} {
+	t.Run("NodeByCode ignores case and reads codes typed plainly", func(t *testing.T) {
+		for _, code := range []string{"CDØ", "cdø", "Cdø", "CDO", "cdoe", "CDOE"} {
 			n, err := st.NodeByCode(ctx, domain.KindCentre, code)
 			if err != nil || n.ID != "centre:cdoe" {
 				t.Fatalf("code %q: %v, %v", code, n, err)
@@ -79,6 +79,9 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		if _, err := st.NodeByCode(ctx, domain.KindCentre, "SOF"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("a code of another kind: want ErrNotFound, got %v", err)
+		}
+		if _, err := st.NodeByCode(ctx, domain.KindCentre, "CDA"); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("a code typed wrong: want ErrNotFound, got %v", err)
 		}
 		if _, err := st.NodeByCode(ctx, domain.KindCentre, "' OR 1=1"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("a hostile code: want ErrNotFound, got %v", err)
@@ -279,6 +282,9 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		if len(got[qs[0]]) == 0 || len(got[qs[1]]) == 0 {
 			t.Fatalf("CBA serves and has partners: %+v", got)
+		}
+		if cdoe, links, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "CDO", qs); err != nil || cdoe == nil || cdoe.ID != "centre:cdoe" || len(links) != len(got) {
+			t.Fatalf("a code typed plainly: %v, %d kinds of link, want %d; %v", cdoe, len(links), len(got), err)
 		}
 		if _, _, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "nowhere", qs); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("an unknown code: want ErrNotFound, got %v", err)
