@@ -2,12 +2,13 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // The answer ceiling is the second line behind the price a document is
@@ -59,7 +60,7 @@ func tallyFrom(ctx context.Context) *answerTally {
 
 // errRequestEnded is what a field answers when the request ended before
 // it was resolved; the error presenter codes it TIMEOUT and does not log it.
-var errRequestEnded = errors.New("graph: the request ended before the field was resolved")
+var errRequestEnded = apierr.New(apierr.Timeout, "the request ended before the field was resolved")
 
 // answerCeiling is the gqlgen extension that holds every operation to the
 // ceiling.
@@ -133,12 +134,12 @@ func (c answerCeiling) InterceptResponse(ctx context.Context, next graphql.Respo
 		return &graphql.Response{Errors: gqlerror.List{{
 			Message: fmt.Sprintf("the answer grew past %d values or %d bytes, the most one answer may hold; ask for less with first or a narrower selection",
 				t.maxValues, t.maxBytes),
-			Extensions: map[string]any{"code": CodeAnswerLimit, "values": t.maxValues, "bytes": t.maxBytes},
+			Extensions: map[string]any{"code": apierr.AnswerLimit, "values": t.maxValues, "bytes": t.maxBytes},
 		}}}
 	case ctx.Err() != nil:
 		return &graphql.Response{Errors: gqlerror.List{{
 			Message:    "the request ended before its answer was complete; try again later",
-			Extensions: map[string]any{"code": CodeTimeout},
+			Extensions: apierr.Extensions(apierr.Timeout),
 		}}}
 	}
 	return resp

@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
@@ -107,13 +108,13 @@ func wellFormed(metrics *observe.Metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if msg := malformed(r); msg != "" {
-				metrics.ErrorCoded(CodeBadRequest)
+				metrics.ErrorCoded(apierr.BadRequest)
 				w.Header().Set("Content-Type", "application/json")
 				w.Header().Set("Cache-Control", "no-store")
 				w.WriteHeader(http.StatusBadRequest)
 				body, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{
 					Message:    msg,
-					Extensions: map[string]any{"code": CodeBadRequest},
+					Extensions: apierr.Extensions(apierr.BadRequest),
 				}}})
 				_, _ = w.Write(body)
 				return

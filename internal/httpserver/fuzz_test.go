@@ -11,8 +11,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
@@ -25,7 +27,7 @@ var fuzzServer = sync.OnceValues(func() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}), nil
+	return servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}), nil
 })
 
 // FuzzGraphQLEndpoint sends arbitrary bodies, queries and content types to
