@@ -258,7 +258,7 @@ func (c *Checker) rootType(op ast.Operation) *ast.Definition {
 }
 
 func refuse(code, format string, args ...any) *gqlerror.Error {
-	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: apierr.Extensions(code)}
 }
 
 // shape is what a selection set amounts to once expanded.
