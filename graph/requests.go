@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -109,14 +108,7 @@ func wellFormed(metrics *observe.Metrics) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if msg := malformed(r); msg != "" {
 				metrics.ErrorCoded(apierr.BadRequest)
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Cache-Control", "no-store")
-				w.WriteHeader(http.StatusBadRequest)
-				body, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{
-					Message:    msg,
-					Extensions: apierr.Extensions(apierr.BadRequest),
-				}}})
-				_, _ = w.Write(body)
+				apierr.Write(w, apierr.BadRequest, msg)
 				return
 			}
 			next.ServeHTTP(w, r)
