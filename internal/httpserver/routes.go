@@ -43,6 +43,9 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		r.Get("/impact.csv", handleExportImpactCSV(logger, opts.Metrics, st))
 	})
 
+	if opts.GraphQL == nil {
+		return // a server of exports and pages only
+	}
 	// The schema as SDL, for code generators, also with introspection off.
 	r.With(authenticate).Get("/schema.graphql", handleSchemaSDL(opts.Schema))
 

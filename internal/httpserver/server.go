@@ -18,7 +18,7 @@ type Options struct {
 	// GraphQL is the GraphQL endpoint, served at /graphql behind the
 	// limits on bodies and requests (graph.NewHandler; cmd/orggraph wires
 	// it, with RequestLogger's logger), and Schema is its SDL, served at
-	// /schema.graphql (graph.SDL). Both are required.
+	// /schema.graphql (graph.SDL). Without GraphQL, neither is served.
 	GraphQL http.Handler
 	Schema  []byte
 	// MaxBodyBytes bounds a request body (DefaultMaxBodyBytes).
