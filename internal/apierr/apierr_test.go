@@ -283,3 +283,27 @@ func TestWrite(t *testing.T) {
 		}
 	}
 }
+
+// Everything may read the table, so it reads nothing of orggraph's but the
+// domain's errors: the arrows point one way.
+func TestImportsOnlyTheDomain(t *testing.T) {
+	names, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if strings.Contains(path, ".") && path != "github.com/bif-kk/orggraph/internal/domain" {
+				t.Errorf("%s imports %s", name, path)
+			}
+		}
+	}
+}
