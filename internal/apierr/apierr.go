@@ -53,9 +53,10 @@ const (
 	ComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED"
 	// AnswerLimit stops an answer that grew past the ceiling while it ran.
 	AnswerLimit = "ANSWER_LIMIT_EXCEEDED"
+	// MethodNotAllowed refuses a mutation sent over GET.
+	MethodNotAllowed = "METHOD_NOT_ALLOWED"
 
 	// The HTTP layer's, answered before GraphQL runs.
-	MethodNotAllowed     = "METHOD_NOT_ALLOWED"
 	UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	RequestTooLarge      = "REQUEST_TOO_LARGE"
 	RateLimited          = "RATE_LIMITED"
