@@ -2,12 +2,14 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/writes"
 )
 
 // The answer ceiling is the second line behind the price a document is
@@ -59,7 +61,7 @@ func tallyFrom(ctx context.Context) *answerTally {
 
 // errRequestEnded is what a field answers when the request ended before
 // it was resolved; the error presenter codes it TIMEOUT and does not log it.
-var errRequestEnded = errors.New("graph: the request ended before the field was resolved")
+var errRequestEnded = apierr.New(apierr.Timeout, "the request ended before the field was resolved")
 
 // answerCeiling is the gqlgen extension that holds every operation to the
 // ceiling.
@@ -95,7 +97,7 @@ func (c answerCeiling) InterceptOperation(ctx context.Context, next graphql.Oper
 // (from the audit entry, not the store), which a TIMEOUT would deny.
 func (c answerCeiling) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	t := tallyFrom(ctx)
-	if ctx.Err() != nil && !wroteIn(ctx) || t != nil && t.over.Load() {
+	if ctx.Err() != nil && !writes.Made(ctx) || t != nil && t.over.Load() {
 		return nil, errRequestEnded
 	}
 	res, err := next(ctx)
@@ -135,12 +137,12 @@ func (c answerCeiling) InterceptResponse(ctx context.Context, next graphql.Respo
 		return &graphql.Response{Errors: gqlerror.List{{
 			Message: fmt.Sprintf("the answer grew past %d values or %d bytes, the most one answer may hold; ask for less with first or a narrower selection",
 				t.maxValues, t.maxBytes),
-			Extensions: map[string]any{"code": CodeAnswerLimit, "values": t.maxValues, "bytes": t.maxBytes},
+			Extensions: map[string]any{"code": apierr.AnswerLimit, "values": t.maxValues, "bytes": t.maxBytes},
 		}}}
-	case ctx.Err() != nil && !wroteIn(ctx):
+	case ctx.Err() != nil && !writes.Made(ctx):
 		return &graphql.Response{Errors: gqlerror.List{{
 			Message:    "the request ended before its answer was complete; try again later",
-			Extensions: map[string]any{"code": CodeTimeout},
+			Extensions: apierr.Extensions(apierr.Timeout),
 		}}}
 	}
 	return resp
@@ -151,5 +153,5 @@ func (c answerCeiling) InterceptResponse(ctx context.Context, next graphql.Respo
 // extension answers the error.
 func stopped(ctx context.Context) bool {
 	t := tallyFrom(ctx)
-	return ctx.Err() != nil && !wroteIn(ctx) || t != nil && t.over.Load()
+	return ctx.Err() != nil && !writes.Made(ctx) || t != nil && t.over.Load()
 }

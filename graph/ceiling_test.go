@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
@@ -38,8 +39,8 @@ func TestAnswerCeilingStopsAnAnswerAsItGrows(t *testing.T) {
 			// Priced at a few hundred values, within the cost limit; it
 			// answers some 40 fields of 60 values, and 1,500 bytes.
 			_, body, resp := do(t, h, http.MethodPost, `{ centres { code name targetGroups { name } } }`, nil)
-			if got := codes(resp); len(got) != 1 || got[0] != graph.CodeAnswerLimit || string(resp.Data) != "null" {
-				t.Fatalf("codes %v, data %s; want one %s and no data:\n%.300s", got, resp.Data, graph.CodeAnswerLimit, body)
+			if got := codes(resp); len(got) != 1 || got[0] != apierr.AnswerLimit || string(resp.Data) != "null" {
+				t.Fatalf("codes %v, data %s; want one %s and no data:\n%.300s", got, resp.Data, apierr.AnswerLimit, body)
 			}
 			// A smaller answer passes.
 			_, body, resp = do(t, h, http.MethodPost, `{ centres { code } }`, nil)
@@ -103,8 +104,8 @@ func TestARequestPastItsDeadlineAnswersTimeoutAndStops(t *testing.T) {
 			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 				t.Fatalf("not JSON: %v\n%s", err, rec.Body)
 			}
-			if got := codes(resp); len(got) != 1 || got[0] != graph.CodeTimeout {
-				t.Fatalf("codes %v; want one %s:\n%.400s", got, graph.CodeTimeout, rec.Body)
+			if got := codes(resp); len(got) != 1 || got[0] != apierr.Timeout {
+				t.Fatalf("codes %v; want one %s:\n%.400s", got, apierr.Timeout, rec.Body)
 			}
 			time.Sleep(100 * time.Millisecond) // a loader's wait, many times over
 			if n := st.late.Load(); n > 0 {
@@ -115,10 +116,10 @@ func TestARequestPastItsDeadlineAnswersTimeoutAndStops(t *testing.T) {
 			}
 			// The operation's one error is TIMEOUT; the HTTP layer, which
 			// answers the timed-out request, counts it in errors_total.
-			if n := observetest.Value(t, m, "orggraph_graphql_errors_total", map[string]string{"code": graph.CodeTimeout}); n != 1 {
+			if n := observetest.Value(t, m, "orggraph_graphql_errors_total", map[string]string{"code": apierr.Timeout}); n != 1 {
 				t.Errorf("graphql errors coded TIMEOUT: %v, want 1", n)
 			}
-			for _, code := range []string{graph.CodeInternal, graph.CodeUnavailable} {
+			for _, code := range []string{apierr.Internal, apierr.Unavailable} {
 				if n := observetest.Value(t, m, "orggraph_graphql_errors_total", map[string]string{"code": code}) +
 					observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": code}); n != 0 {
 					t.Errorf("a timeout counted %v times as %s", n, code)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // connectionCase is one connection to walk: the query's field (with its
@@ -116,26 +116,26 @@ func TestConnectionsRefuseBadPaging(t *testing.T) {
 		query    string
 		wantCode string
 	}{
-		{"first 0", `{ targetGroupsConnection(first: 0) { totalCount } }`, graph.CodeBadUserInput},
-		{"first -1", `{ interventionsConnection(first: -1) { totalCount } }`, graph.CodeBadUserInput},
-		{"first 101", `{ benefitsConnection(first: 101) { totalCount } }`, graph.CodeBadUserInput},
+		{"first 0", `{ targetGroupsConnection(first: 0) { totalCount } }`, apierr.BadUserInput},
+		{"first -1", `{ interventionsConnection(first: -1) { totalCount } }`, apierr.BadUserInput},
+		{"first 101", `{ benefitsConnection(first: 101) { totalCount } }`, apierr.BadUserInput},
 		{"first 100", `{ benefitsConnection(first: 100) { totalCount } }`, ""},
 		{"first 1", `{ benefitsConnection(first: 1) { totalCount } }`, ""},
 		{"explicit null first takes the default", `{ benefitsConnection(first: null) { edges { cursor } } }`, ""},
-		{"garbled cursor", `{ targetGroupsConnection(after: "%%%") { totalCount } }`, graph.CodeBadUserInput},
-		{"cursor of another version", `{ targetGroupsConnection(after: "` + cursor("v2:targetgroup:fleksjob") + `") { totalCount } }`, graph.CodeBadUserInput},
-		{"empty cursor", `{ targetGroupsConnection(after: "") { totalCount } }`, graph.CodeBadUserInput},
-		{"cursor of an unknown node", `{ targetGroupsConnection(after: "` + cursor("v1:targetgroup:atlantis") + `") { totalCount } }`, graph.CodeBadUserInput},
-		{"cursor of another list", `{ interventionsConnection(after: "` + cursor("v1:targetgroup:fleksjob") + `") { totalCount } }`, graph.CodeBadUserInput},
-		{"cursor outside the filter", `{ targetGroupsConnection(after: "` + cursor("v1:targetgroup:a-dagpenge") + `", filter: { servedBy: "CBA" }) { totalCount } }`, graph.CodeBadUserInput},
+		{"garbled cursor", `{ targetGroupsConnection(after: "%%%") { totalCount } }`, apierr.BadUserInput},
+		{"cursor of another version", `{ targetGroupsConnection(after: "` + cursor("v2:targetgroup:fleksjob") + `") { totalCount } }`, apierr.BadUserInput},
+		{"empty cursor", `{ targetGroupsConnection(after: "") { totalCount } }`, apierr.BadUserInput},
+		{"cursor of an unknown node", `{ targetGroupsConnection(after: "` + cursor("v1:targetgroup:atlantis") + `") { totalCount } }`, apierr.BadUserInput},
+		{"cursor of another list", `{ interventionsConnection(after: "` + cursor("v1:targetgroup:fleksjob") + `") { totalCount } }`, apierr.BadUserInput},
+		{"cursor outside the filter", `{ targetGroupsConnection(after: "` + cursor("v1:targetgroup:a-dagpenge") + `", filter: { servedBy: "CBA" }) { totalCount } }`, apierr.BadUserInput},
 		{"a good cursor", `{ targetGroupsConnection(after: "` + cursor("v1:targetgroup:fleksjob") + `") { totalCount } }`, ""},
-		{"unknown centre code", `{ targetGroupsConnection(filter: { servedBy: "CXX" }) { totalCount } }`, graph.CodeBadUserInput},
-		{"text without letters", `{ organisationsConnection(filter: { text: " – " }) { totalCount } }`, graph.CodeBadUserInput},
-		{"text too long", `{ organisationsConnection(filter: { text: "` + strings.Repeat("a", 201) + `" }) { totalCount } }`, graph.CodeBadUserInput},
-		{"phase that is not a phase", `{ reformChangesConnection(filter: { phase: "centre:cbe" }) { totalCount } }`, graph.CodeBadUserInput},
-		{"unknown phase", `{ reformChangesConnection(filter: { phase: "reformphase:2030-01-01" }) { totalCount } }`, graph.CodeBadUserInput},
-		{"malformed phase", `{ reformChangesConnection(filter: { phase: "next year" }) { totalCount } }`, graph.CodeBadUserInput},
-		{"bad date in a filter", `{ targetGroupsConnection(filter: { asOf: "2026-13-01" }) { totalCount } }`, graph.CodeBadUserInput},
+		{"unknown centre code", `{ targetGroupsConnection(filter: { servedBy: "CXX" }) { totalCount } }`, apierr.BadUserInput},
+		{"text without letters", `{ organisationsConnection(filter: { text: " – " }) { totalCount } }`, apierr.BadUserInput},
+		{"text too long", `{ organisationsConnection(filter: { text: "` + strings.Repeat("a", 201) + `" }) { totalCount } }`, apierr.BadUserInput},
+		{"phase that is not a phase", `{ reformChangesConnection(filter: { phase: "centre:cbe" }) { totalCount } }`, apierr.BadUserInput},
+		{"unknown phase", `{ reformChangesConnection(filter: { phase: "reformphase:2030-01-01" }) { totalCount } }`, apierr.BadUserInput},
+		{"malformed phase", `{ reformChangesConnection(filter: { phase: "next year" }) { totalCount } }`, apierr.BadUserInput},
+		{"bad date in a filter", `{ targetGroupsConnection(filter: { asOf: "2026-13-01" }) { totalCount } }`, apierr.BadUserInput},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

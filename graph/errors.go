@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -11,52 +10,21 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/bif-kk/orggraph/internal/auth"
-	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
-	"github.com/bif-kk/orggraph/internal/querylimit"
-)
-
-// Error codes in extensions.code, beside gqlgen's GRAPHQL_PARSE_FAILED and
-// GRAPHQL_VALIDATION_FAILED. Every error a client sees carries one.
-const (
-	CodeBadRequest       = "BAD_REQUEST"
-	CodeBadUserInput     = "BAD_USER_INPUT"
-	CodeNotFound         = "NOT_FOUND"
-	CodeConflict         = "CONFLICT"
-	CodeUnavailable      = "UNAVAILABLE"
-	CodeInternal         = "INTERNAL"
-	CodeDepthLimit       = querylimit.CodeDepth
-	CodeComplexityLimit  = querylimit.CodeComplexity
-	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
-	CodeUnauthenticated  = "UNAUTHENTICATED"
-	CodeForbidden        = "FORBIDDEN"
-	CodeWritesDisabled   = "WRITES_DISABLED"
-	CodeKeyReused        = "IDEMPOTENCY_KEY_REUSED"
-	// CodeTimeout is the HTTP layer's code for a request past its deadline;
-	// an operation cut short by its request's end answers it too.
-	CodeTimeout = "TIMEOUT"
-	// CodeAnswerLimit refuses an answer that grew past the ceiling while it
-	// ran (ceiling.go).
-	CodeAnswerLimit = "ANSWER_LIMIT_EXCEEDED"
-)
-
-// Messages for errors whose own text may come from a driver or a bug.
-const (
-	msgInternal    = "internal error"
-	msgUnavailable = "the store is unavailable; try again later"
 )
 
 // presentError gives every error an extensions.code. Errors gqlgen coded
-// (parse, validation, limits) pass as they are; domain sentinel errors map to
-// their codes; anything else is an internal error: logged with its path, and
-// shown only as "internal error", since its text may be a driver's.
+// (parse, validation, limits) pass as they are; the others get the code
+// apierr.Of gives them, with their own text unless the code's errors may
+// not show it: an internal error is logged with its path and shown only as
+// "internal error", since its text may be a driver's.
 func presentError(logger *slog.Logger, metrics *observe.Metrics) graphql.ErrorPresenterFunc {
 	present := presentErrorText(logger)
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := present(ctx, err)
 		code, _ := e.Extensions["code"].(string)
-		if code != CodeTimeout { // counted once a request, where it is answered
+		if code != apierr.Timeout { // counted once a request, where it is answered
 			metrics.ErrorCoded(code)
 		}
 		return e
@@ -73,38 +41,26 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if gqlErr.Err == nil && len(gqlErr.Path) == 0 {
 			// gqlgen's transports report a body they cannot read or decode
 			// this way, in words requestMessage makes a client's.
-			return withCode(gqlErr, requestMessage(gqlErr.Message), CodeBadRequest)
+			return withCode(gqlErr, requestMessage(gqlErr.Message), apierr.BadRequest)
 		}
-		switch {
-		case ctx.Err() != nil || errors.Is(err, errRequestEnded) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		code := apierr.Of(err)
+		if ctx.Err() != nil {
 			// The request ended (its deadline, the client gone, or the
 			// answer ceiling): whatever failed failed for that. The
 			// operation answers one TIMEOUT for all (ceiling.go), and the
 			// HTTP layer logs the timeout once.
-			return withCode(gqlErr, "the request ended before this field was resolved", CodeTimeout)
-		case errors.Is(err, domain.ErrInvalidInput):
-			return withCode(gqlErr, gqlErr.Message, CodeBadUserInput)
-		case errors.Is(err, domain.ErrNotFound):
-			return withCode(gqlErr, gqlErr.Message, CodeNotFound)
-		case errors.Is(err, domain.ErrConflict):
-			return withCode(gqlErr, gqlErr.Message, CodeConflict)
-		case errors.Is(err, domain.ErrWritesDisabled):
-			return withCode(gqlErr, gqlErr.Message, CodeWritesDisabled)
-		case errors.Is(err, domain.ErrKeyReused):
-			return withCode(gqlErr, gqlErr.Message, CodeKeyReused)
-		case errors.Is(err, auth.ErrUnauthenticated):
-			return withCode(gqlErr, gqlErr.Message, CodeUnauthenticated)
-		case errors.Is(err, auth.ErrForbidden):
-			return withCode(gqlErr, gqlErr.Message, CodeForbidden)
-		case errors.Is(err, domain.ErrUnavailable):
+			code = apierr.Timeout
+		}
+		switch code {
+		case apierr.Unavailable:
 			// The store's decorator logs why, once per cause every few
 			// seconds (instrumented.LogOutages); one line per error here
 			// would be thousands a second during an outage.
 			logger.DebugContext(ctx, "graphql: store unavailable", "path", gqlErr.Path.String(), "err", err)
-			return withCode(gqlErr, msgUnavailable, CodeUnavailable)
+		case apierr.Internal:
+			logger.ErrorContext(ctx, "graphql: internal error", "path", gqlErr.Path.String(), "err", err)
 		}
-		logger.ErrorContext(ctx, "graphql: internal error", "path", gqlErr.Path.String(), "err", err)
-		return withCode(gqlErr, msgInternal, CodeInternal)
+		return withCode(gqlErr, apierr.Message(code, gqlErr.Message), code)
 	}
 }
 
@@ -130,7 +86,7 @@ func withCode(e *gqlerror.Error, message, code string) *gqlerror.Error {
 		Path:       e.Path,
 		Locations:  e.Locations,
 		Rule:       e.Rule,
-		Extensions: map[string]any{"code": code},
+		Extensions: apierr.Extensions(code),
 	}
 }
 
@@ -143,9 +99,9 @@ func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
 			"panic", fmt.Sprint(p),
 			"stack", string(debug.Stack()))
 		return &gqlerror.Error{
-			Message:    msgInternal,
+			Message:    apierr.Message(apierr.Internal, ""),
 			Path:       graphql.GetPath(ctx),
-			Extensions: map[string]any{"code": CodeInternal},
+			Extensions: apierr.Extensions(apierr.Internal),
 		}
 	}
 }

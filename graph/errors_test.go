@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/search"
@@ -231,7 +232,7 @@ func TestStoreFailuresArePresentedWithoutDetail(t *testing.T) {
 			name:     "driver error at the root",
 			store:    fakeStore{fail: func(string) error { return errors.New(driverText) }},
 			query:    `{ centres { name } }`,
-			wantCode: graph.CodeInternal,
+			wantCode: apierr.Internal,
 			wantMsg:  "internal error",
 		},
 		{
@@ -243,7 +244,7 @@ func TestStoreFailuresArePresentedWithoutDetail(t *testing.T) {
 				return nil
 			}},
 			query:    `{ centres { name targetGroups { name } } }`,
-			wantCode: graph.CodeInternal,
+			wantCode: apierr.Internal,
 			wantMsg:  "internal error",
 		},
 		{
@@ -252,28 +253,28 @@ func TestStoreFailuresArePresentedWithoutDetail(t *testing.T) {
 				return fmt.Errorf("neo4jstore: %w: %s", domain.ErrUnavailable, driverText)
 			}},
 			query:    `{ centres { name } }`,
-			wantCode: graph.CodeUnavailable,
+			wantCode: apierr.Unavailable,
 			wantMsg:  "the store is unavailable; try again later",
 		},
 		{
 			name:     "panic in a root resolver's store call",
 			store:    fakeStore{panic: "NodesByKind"},
 			query:    `{ centres { name } }`,
-			wantCode: graph.CodeInternal,
+			wantCode: apierr.Internal,
 			wantMsg:  "internal error",
 		},
 		{
 			name:     "panic while working out an impact",
 			store:    fakeStore{panic: "ImpactPaths"},
 			query:    `{ impact(of: "centre:cbe") { fullTimePersons } }`,
-			wantCode: graph.CodeInternal,
+			wantCode: apierr.Internal,
 			wantMsg:  "internal error",
 		},
 		{
 			name:     "panic inside a loader's batch",
 			store:    fakeStore{panic: "Links"},
 			query:    `{ centres { name targetGroups { name } } }`,
-			wantCode: graph.CodeInternal,
+			wantCode: apierr.Internal,
 			wantMsg:  "internal error",
 		},
 	}
@@ -335,20 +336,20 @@ func TestRefusedRequestsAreCoded(t *testing.T) {
 		{
 			"too deep", http.MethodPost,
 			`{ centres { targetGroups { servedBy { targetGroups { servedBy { name } } } } } }`,
-			http.StatusUnprocessableEntity, graph.CodeDepthLimit,
+			http.StatusUnprocessableEntity, apierr.DepthLimit,
 		},
 		{
 			"too deep through fragments", http.MethodPost,
 			`fragment F on TargetGroup { servedBy { targetGroups { servedBy { name } } } } { centres { targetGroups { ...F } } }`,
-			http.StatusUnprocessableEntity, graph.CodeDepthLimit,
+			http.StatusUnprocessableEntity, apierr.DepthLimit,
 		},
-		{"too costly", http.MethodPost, `{ impact(of: "centre:cba") { fullTimePersons } }`, http.StatusUnprocessableEntity, querylimit.CodeComplexity},
-		{"too costly over GET", http.MethodGet, `{ search(text: "x", first: 5) { score node { id } } }`, http.StatusUnprocessableEntity, querylimit.CodeComplexity},
-		{"too many aliases", http.MethodPost, aliases(4, "centres { code }"), http.StatusUnprocessableEntity, querylimit.CodeAliases},
-		{"too many fields in a selection", http.MethodPost, "{ centres { " + strings.Repeat("code ", 11) + "} }", http.StatusUnprocessableEntity, querylimit.CodeFields},
-		{"too many directives", http.MethodPost, `{ centres @include(if: true) @skip(if: false) @include(if: true) { code } }`, http.StatusUnprocessableEntity, querylimit.CodeDirectives},
-		{"too many tokens", http.MethodPost, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusUnprocessableEntity, querylimit.CodeTokens},
-		{"too many tokens over GET", http.MethodGet, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusUnprocessableEntity, querylimit.CodeTokens},
+		{"too costly", http.MethodPost, `{ impact(of: "centre:cba") { fullTimePersons } }`, http.StatusUnprocessableEntity, apierr.ComplexityLimit},
+		{"too costly over GET", http.MethodGet, `{ search(text: "x", first: 5) { score node { id } } }`, http.StatusUnprocessableEntity, apierr.ComplexityLimit},
+		{"too many aliases", http.MethodPost, aliases(4, "centres { code }"), http.StatusUnprocessableEntity, apierr.AliasLimit},
+		{"too many fields in a selection", http.MethodPost, "{ centres { " + strings.Repeat("code ", 11) + "} }", http.StatusUnprocessableEntity, apierr.FieldLimit},
+		{"too many directives", http.MethodPost, `{ centres @include(if: true) @skip(if: false) @include(if: true) { code } }`, http.StatusUnprocessableEntity, apierr.DirectiveLimit},
+		{"too many tokens", http.MethodPost, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusUnprocessableEntity, apierr.TokenLimit},
+		{"too many tokens over GET", http.MethodGet, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusUnprocessableEntity, apierr.TokenLimit},
 		{"at the depth limit", http.MethodPost, `{ centres { targetGroups { servedBy { name } } } }`, http.StatusOK, ""},
 		{"query over GET", http.MethodGet, `{ centres { name } }`, http.StatusOK, ""},
 	}

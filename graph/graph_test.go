@@ -14,6 +14,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/graph/graphtest"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -147,22 +148,22 @@ func TestBadInput(t *testing.T) {
 		wantData string // the data, when it matters
 	}{
 		{"unknown but well-formed id is null", `{ node(id: "centre:atlantis") { id } }`, nil, "", `{"node":null}`},
-		{"id without a kind", `{ node(id: "cbe") { id } }`, nil, graph.CodeBadUserInput, ""},
-		{"id of an unknown kind", `{ node(id: "planet:mars") { id } }`, nil, graph.CodeBadUserInput, ""},
-		{"id with a bad key", `{ node(id: "centre:CBE!") { id } }`, nil, graph.CodeBadUserInput, ""},
-		{"impact of an unknown id", `{ impact(of: "reformchange:atlantis") { fullTimePersons } }`, nil, graph.CodeNotFound, ""},
-		{"impact of a malformed id", `{ impact(of: "atlantis") { fullTimePersons } }`, nil, graph.CodeBadUserInput, ""},
-		{"impossible date", `{ reformChanges(from: "2026-02-30") { id } }`, nil, graph.CodeBadUserInput, ""},
-		{"date in another format", `{ reformChanges(to: "1/7/2026") { id } }`, nil, graph.CodeBadUserInput, ""},
-		{"date as a number", `{ reformChanges(to: 20260701) { id } }`, nil, graph.CodeBadUserInput, ""},
-		{"bad date in a variable", `query($d: Date) { reformChanges(from: $d) { id } }`, map[string]any{"d": "2026-7-1"}, graph.CodeBadUserInput, ""},
-		{"empty search", `{ search(text: "  ") { score } }`, nil, graph.CodeBadUserInput, ""},
-		{"search asking for too many", `{ search(text: "fleksjob", first: 1000) { score } }`, nil, graph.CodeBadUserInput, ""},
-		{"search asking for none", `{ search(text: "fleksjob", first: 0) { score } }`, nil, graph.CodeBadUserInput, ""},
+		{"id without a kind", `{ node(id: "cbe") { id } }`, nil, apierr.BadUserInput, ""},
+		{"id of an unknown kind", `{ node(id: "planet:mars") { id } }`, nil, apierr.BadUserInput, ""},
+		{"id with a bad key", `{ node(id: "centre:CBE!") { id } }`, nil, apierr.BadUserInput, ""},
+		{"impact of an unknown id", `{ impact(of: "reformchange:atlantis") { fullTimePersons } }`, nil, apierr.NotFound, ""},
+		{"impact of a malformed id", `{ impact(of: "atlantis") { fullTimePersons } }`, nil, apierr.BadUserInput, ""},
+		{"impossible date", `{ reformChanges(from: "2026-02-30") { id } }`, nil, apierr.BadUserInput, ""},
+		{"date in another format", `{ reformChanges(to: "1/7/2026") { id } }`, nil, apierr.BadUserInput, ""},
+		{"date as a number", `{ reformChanges(to: 20260701) { id } }`, nil, apierr.BadUserInput, ""},
+		{"bad date in a variable", `query($d: Date) { reformChanges(from: $d) { id } }`, map[string]any{"d": "2026-7-1"}, apierr.BadUserInput, ""},
+		{"empty search", `{ search(text: "  ") { score } }`, nil, apierr.BadUserInput, ""},
+		{"search asking for too many", `{ search(text: "fleksjob", first: 1000) { score } }`, nil, apierr.BadUserInput, ""},
+		{"search asking for none", `{ search(text: "fleksjob", first: 0) { score } }`, nil, apierr.BadUserInput, ""},
 		{"unknown relationship kind", `{ centres { links(relationship: EMPLOYS) { note } } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"unknown field", `{ centres { headcount } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"malformed query", `{ centres { code }`, nil, "GRAPHQL_PARSE_FAILED", ""},
-		{"impact repeated under aliases", aliases(20, `impact(of: "reformchange:afskaffelse-af-ressourceforloeb") { fullTimePersons }`), nil, graph.CodeComplexityLimit, ""},
+		{"impact repeated under aliases", aliases(20, `impact(of: "reformchange:afskaffelse-af-ressourceforloeb") { fullTimePersons }`), nil, apierr.ComplexityLimit, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -84,8 +85,10 @@ var registerOnce sync.Once
 // table in a package variable, so it is written once.
 func registerErrorKinds() {
 	registerOnce.Do(func() {
-		for _, code := range append([]string{CodeMethodNotAllowed}, querylimit.Codes...) {
-			errcode.RegisterErrorType(code, errcode.KindProtocol)
+		for _, e := range apierr.Table() {
+			if e.Refused() {
+				errcode.RegisterErrorType(e.Code, errcode.KindProtocol)
+			}
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/search"
@@ -69,7 +70,7 @@ func TestHostileDocumentsAreRefusedBeforeTheyRun(t *testing.T) {
 			if n := st.reads.Load() - before; n != 0 {
 				t.Fatalf("the store was read %d times for a refused document", n)
 			}
-			if q.Code == loadtest.CodeComplexity {
+			if q.Code == apierr.ComplexityLimit {
 				ext := resp.Errors[0].Extensions
 				if ext["cost"] == nil || ext["limit"] == nil || ext["path"] == "" || ext["path"] == nil {
 					t.Fatalf("the refusal does not give the cost, the limit and the path: %v", ext)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 func TestPaths(t *testing.T) {
@@ -41,14 +41,14 @@ func TestPaths(t *testing.T) {
 		{"one step: SOF works with CBA", "organisation:sof", "centre:cba", 1, nil, "", 1, 1, 1},
 		{"none within one step", "organisation:sof", "centre:ydelsesservice", 1, nil, "", 0, 0, 1},
 		{"explicit nulls take the defaults", "organisation:sof", "centre:ydelsesservice", nil, nil, "", 5, 10, 4},
-		{"maxLength 0", "organisation:sof", "centre:cba", 0, nil, graph.CodeBadUserInput, 0, 0, 0},
-		{"maxLength 6", "organisation:sof", "centre:cba", 6, nil, graph.CodeBadUserInput, 0, 0, 0},
-		{"first 0", "organisation:sof", "centre:cba", nil, 0, graph.CodeBadUserInput, 0, 0, 0},
-		{"first 101", "organisation:sof", "centre:cba", nil, 101, graph.CodeBadUserInput, 0, 0, 0},
-		{"unknown from", "organisation:atlantis", "centre:cba", nil, nil, graph.CodeNotFound, 0, 0, 0},
-		{"unknown to", "organisation:sof", "centre:atlantis", nil, nil, graph.CodeNotFound, 0, 0, 0},
-		{"malformed id", "sof", "centre:cba", nil, nil, graph.CodeBadUserInput, 0, 0, 0},
-		{"the same node", "centre:cba", "centre:cba", nil, nil, graph.CodeBadUserInput, 0, 0, 0},
+		{"maxLength 0", "organisation:sof", "centre:cba", 0, nil, apierr.BadUserInput, 0, 0, 0},
+		{"maxLength 6", "organisation:sof", "centre:cba", 6, nil, apierr.BadUserInput, 0, 0, 0},
+		{"first 0", "organisation:sof", "centre:cba", nil, 0, apierr.BadUserInput, 0, 0, 0},
+		{"first 101", "organisation:sof", "centre:cba", nil, 101, apierr.BadUserInput, 0, 0, 0},
+		{"unknown from", "organisation:atlantis", "centre:cba", nil, nil, apierr.NotFound, 0, 0, 0},
+		{"unknown to", "organisation:sof", "centre:atlantis", nil, nil, apierr.NotFound, 0, 0, 0},
+		{"malformed id", "sof", "centre:cba", nil, nil, apierr.BadUserInput, 0, 0, 0},
+		{"the same node", "centre:cba", "centre:cba", nil, nil, apierr.BadUserInput, 0, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,11 +174,11 @@ func TestImpactOfAllCountsNothingTwice(t *testing.T) {
 		ids      []string
 		wantCode string
 	}{
-		{"none", []string{}, graph.CodeBadUserInput},
-		{"too many", many, graph.CodeBadUserInput},
+		{"none", []string{}, apierr.BadUserInput},
+		{"too many", many, apierr.BadUserInput},
 		{"a hundred", many[:100], ""},
-		{"an unknown id", []string{"reformphase:2026-07-01", "reformchange:atlantis"}, graph.CodeNotFound},
-		{"a malformed id", []string{"reformphase:2026-07-01", "atlantis"}, graph.CodeBadUserInput},
+		{"an unknown id", []string{"reformphase:2026-07-01", "reformchange:atlantis"}, apierr.NotFound},
+		{"a malformed id", []string{"reformphase:2026-07-01", "atlantis"}, apierr.BadUserInput},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
@@ -187,7 +187,7 @@ func TestImpactOfAllCountsNothingTwice(t *testing.T) {
 			if tt.wantCode == "" && len(got) > 0 || tt.wantCode != "" && !slices.Equal(got, []string{tt.wantCode}) {
 				t.Errorf("codes %v, want [%s]:\n%s", got, tt.wantCode, body)
 			}
-			if tt.wantCode == graph.CodeNotFound && !strings.Contains(body, `no node has id \"reformchange:atlantis\"`) {
+			if tt.wantCode == apierr.NotFound && !strings.Contains(body, `no node has id \"reformchange:atlantis\"`) {
 				t.Errorf("the message does not name the unknown id:\n%s", body)
 			}
 		})

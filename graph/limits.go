@@ -7,6 +7,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // queriesOnlyOverGET refuses a mutation or subscription sent with GET, as the
@@ -23,7 +25,7 @@ func (queriesOnlyOverGET) MutateOperationContext(ctx context.Context, opCtx *gra
 	}
 	return &gqlerror.Error{
 		Message:    "a " + string(opCtx.Operation.Operation) + " must be sent with POST",
-		Extensions: map[string]any{"code": CodeMethodNotAllowed},
+		Extensions: apierr.Extensions(apierr.MethodNotAllowed),
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // The schema has no mutations yet, so over HTTP a mutation fails validation
@@ -31,7 +33,7 @@ func TestQueriesOnlyOverGET(t *testing.T) {
 			if (err != nil) != tt.refused {
 				t.Fatalf("refused = %v, want %v", err != nil, tt.refused)
 			}
-			if err != nil && err.Extensions["code"] != CodeMethodNotAllowed {
+			if err != nil && err.Extensions["code"] != apierr.MethodNotAllowed {
 				t.Errorf("code = %v", err.Extensions["code"])
 			}
 		})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -102,17 +103,17 @@ func TestMutations(t *testing.T) {
 	h, tok := writable(t, t.TempDir())
 
 	t.Run("a write without a token is refused and changes nothing", func(t *testing.T) {
-		if c := code(post(t, h, "", createUnge)); c != graph.CodeUnauthenticated {
+		if c := code(post(t, h, "", createUnge)); c != apierr.Unauthenticated {
 			t.Fatalf("code %q", c)
 		}
-		if c := code(post(t, h, tok["widget"], createUnge)); c != graph.CodeForbidden {
+		if c := code(post(t, h, tok["widget"], createUnge)); c != apierr.Forbidden {
 			t.Fatalf("reader: code %q", c)
 		}
 		r := post(t, h, "", `{ node(id: "targetgroup:nye-unge") { id } }`)
 		if string(r.Data["node"]) != "null" {
 			t.Fatalf("a refused write took effect: %s", r.Data["node"])
 		}
-		if c := code(post(t, h, tok["widget"], `{ audit { seq } }`)); c != graph.CodeForbidden {
+		if c := code(post(t, h, tok["widget"], `{ audit { seq } }`)); c != apierr.Forbidden {
 			t.Fatalf("a reader read the audit trail: %q", c)
 		}
 	})
@@ -144,14 +145,14 @@ func TestMutations(t *testing.T) {
 
 	t.Run("invalid writes are refused with their codes", func(t *testing.T) {
 		for q, want := range map[string]string{
-			`mutation { createLink(input: {relationship: SERVES, from: "centre:cba", to: "targetgroup:nowhere", basis: EXPLICIT, sources: [{document: "d", section: "s"}]}) { audit { seq } } }`:    graph.CodeBadUserInput,
-			`mutation { createLink(input: {relationship: SERVES, from: "centre:cba", to: "targetgroup:nye-unge", basis: INFERRED, sources: [{document: "d", section: "s"}]}) { audit { seq } } }`:   graph.CodeBadUserInput,
-			`mutation { createLink(input: {relationship: PAYS, from: "centre:cba", to: "targetgroup:nye-unge", basis: EXPLICIT, sources: [{document: "d", section: "s"}]}) { audit { seq } } }`:     graph.CodeBadUserInput,
+			`mutation { createLink(input: {relationship: SERVES, from: "centre:cba", to: "targetgroup:nowhere", basis: EXPLICIT, sources: [{document: "d", section: "s"}]}) { audit { seq } } }`:    apierr.BadUserInput,
+			`mutation { createLink(input: {relationship: SERVES, from: "centre:cba", to: "targetgroup:nye-unge", basis: INFERRED, sources: [{document: "d", section: "s"}]}) { audit { seq } } }`:   apierr.BadUserInput,
+			`mutation { createLink(input: {relationship: PAYS, from: "centre:cba", to: "targetgroup:nye-unge", basis: EXPLICIT, sources: [{document: "d", section: "s"}]}) { audit { seq } } }`:     apierr.BadUserInput,
 			`mutation { createLink(input: {relationship: SERVICES, from: "centre:cba", to: "targetgroup:nye-unge", basis: EXPLICIT, sources: [{document: "d", section: "s"}]}) { audit { seq } } }`: "GRAPHQL_VALIDATION_FAILED",
-			`mutation { createNode(input: {id: "planet:earth", name: "x", sources: [{document: "d", section: "s"}]}) { audit { seq } } }`:                                                           graph.CodeBadUserInput,
-			`mutation { createNode(input: {id: "targetgroup:uden-kilde", name: "x", sources: []}) { audit { seq } } }`:                                                                              graph.CodeBadUserInput,
-			`mutation { deleteNode(id: "targetgroup:nye-unge", expectedVersion: 3) { audit { seq } } }`:                                                                                             graph.CodeBadUserInput,
-			`mutation { updateNode(id: "targetgroup:nowhere", expectedVersion: 1, input: {name: "x"}) { audit { seq } } }`:                                                                          graph.CodeNotFound,
+			`mutation { createNode(input: {id: "planet:earth", name: "x", sources: [{document: "d", section: "s"}]}) { audit { seq } } }`:                                                           apierr.BadUserInput,
+			`mutation { createNode(input: {id: "targetgroup:uden-kilde", name: "x", sources: []}) { audit { seq } } }`:                                                                              apierr.BadUserInput,
+			`mutation { deleteNode(id: "targetgroup:nye-unge", expectedVersion: 3) { audit { seq } } }`:                                                                                             apierr.BadUserInput,
+			`mutation { updateNode(id: "targetgroup:nowhere", expectedVersion: 1, input: {name: "x"}) { audit { seq } } }`:                                                                          apierr.NotFound,
 		} {
 			if c := code(post(t, h, tok["anna"], q)); c != want {
 				t.Errorf("%.90s…: code %q, want %q", q, c, want)
@@ -177,7 +178,7 @@ func TestMutations(t *testing.T) {
 			switch code(r) {
 			case "":
 				winner = who
-			case graph.CodeConflict:
+			case apierr.Conflict:
 				conflicts++
 			default:
 				t.Fatalf("%s: %+v", who, r.Errors)
@@ -227,7 +228,7 @@ func TestMutations(t *testing.T) {
 	t.Run("with no data folder, writes are refused plainly", func(t *testing.T) {
 		h0, tok0 := writable(t, "")
 		r := post(t, h0, tok0["anna"], createUnge)
-		if code(r) != graph.CodeWritesDisabled || !strings.Contains(r.Errors[0].Message, "data folder") {
+		if code(r) != apierr.WritesDisabled || !strings.Contains(r.Errors[0].Message, "data folder") {
 			t.Fatalf("%+v", r.Errors)
 		}
 	})

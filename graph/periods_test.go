@@ -3,7 +3,7 @@ package graph_test
 import (
 	"testing"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // A period that ends before it begins, on a node, a task or a link, is the
@@ -24,8 +24,8 @@ func TestBackwardPeriodsAreBadUserInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := post(t, h, tok["anna"], tt.mutation)
-			if c := code(r); c != graph.CodeBadUserInput {
-				t.Fatalf("code %q, want %s: %+v", c, graph.CodeBadUserInput, r.Errors)
+			if c := code(r); c != apierr.BadUserInput {
+				t.Fatalf("code %q, want %s: %+v", c, apierr.BadUserInput, r.Errors)
 			}
 		})
 	}

@@ -6,10 +6,10 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
@@ -107,15 +107,8 @@ func wellFormed(metrics *observe.Metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if msg := malformed(r); msg != "" {
-				metrics.ErrorCoded(CodeBadRequest)
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Cache-Control", "no-store")
-				w.WriteHeader(http.StatusBadRequest)
-				body, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{
-					Message:    msg,
-					Extensions: map[string]any{"code": CodeBadRequest},
-				}}})
-				_, _ = w.Write(body)
+				metrics.ErrorCoded(apierr.BadRequest)
+				apierr.Write(w, apierr.BadRequest, msg)
 				return
 			}
 			next.ServeHTTP(w, r)

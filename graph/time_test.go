@@ -12,7 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
@@ -290,7 +290,7 @@ func TestTimelineOrder(t *testing.T) {
 	}
 	t.Run("to before from", func(t *testing.T) {
 		_, body, resp := do(t, h, http.MethodPost, `{ timeline(from: "2027-01-01", to: "2026-01-01") { date } }`, nil)
-		if got := codes(resp); !slices.Equal(got, []string{graph.CodeBadUserInput}) {
+		if got := codes(resp); !slices.Equal(got, []string{apierr.BadUserInput}) {
 			t.Errorf("codes %v:\n%s", got, body)
 		}
 	})

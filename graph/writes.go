@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -15,13 +14,8 @@ import (
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/writes"
 )
-
-// IdempotencyKeyHeader names a client's key for the writes of one request.
-// A retry that sends the same document with the same key is answered with
-// the first attempt's results and writes nothing again (README, "Changing
-// the graph: planners' writes").
-const IdempotencyKeyHeader = "Idempotency-Key"
 
 // write checks the caller may write, applies w, and forgets every read the
 // request made before it, so the answer shows the graph as written.
@@ -43,7 +37,7 @@ func write(ctx context.Context, st store.Store, w domain.Write) (*model.WriteRes
 	if err != nil {
 		return nil, err
 	}
-	noteWrite(ctx)
+	writes.Saved(ctx)
 	forgetReads(ctx)
 	res := &model.WriteResult{Audit: &model.AuditEntry{E: *entry}}
 	if w.Node != nil && entry.After != "" {
@@ -67,12 +61,12 @@ func withIdempotencyKey(ctx context.Context, w *domain.Write) error {
 	if !graphql.HasOperationContext(ctx) {
 		return nil
 	}
-	key := graphql.GetOperationContext(ctx).Headers.Get(IdempotencyKeyHeader)
+	key := graphql.GetOperationContext(ctx).Headers.Get(writes.IdempotencyKeyHeader)
 	if key == "" {
 		return nil
 	}
 	if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
-		return fmt.Errorf("%w: the %s header has 1 to %d printable ASCII characters", domain.ErrInvalidInput, IdempotencyKeyHeader, maxIdempotencyKey)
+		return fmt.Errorf("%w: the %s header has 1 to %d printable ASCII characters", domain.ErrInvalidInput, writes.IdempotencyKeyHeader, maxIdempotencyKey)
 	}
 	fc := graphql.GetFieldContext(ctx)
 	asked, err := json.Marshal(struct {
@@ -91,30 +85,6 @@ func withIdempotencyKey(ctx context.Context, w *domain.Write) error {
 
 // maxIdempotencyKey leaves room in domain.MaxIdempotencyKey for the alias.
 const maxIdempotencyKey = 128
-
-var wroteKey = &contextKey{"writes committed"}
-
-// WatchWrites returns ctx with a record of the writes committed under it,
-// and a function that reports whether there was one. The request timeout
-// asks it: an answer that reports a saved write is sent even after the
-// deadline, so a client never reads TIMEOUT for a write that was made.
-func WatchWrites(ctx context.Context) (context.Context, func() bool) {
-	var wrote atomic.Bool
-	return context.WithValue(ctx, wroteKey, &wrote), wrote.Load
-}
-
-// wroteIn says whether a write was committed under ctx: the rest of its
-// answer is then resolved, and sent, past the request's end.
-func wroteIn(ctx context.Context) bool {
-	wrote, ok := ctx.Value(wroteKey).(*atomic.Bool)
-	return ok && wrote.Load()
-}
-
-func noteWrite(ctx context.Context) {
-	if wrote, ok := ctx.Value(wroteKey).(*atomic.Bool); ok {
-		wrote.Store(true)
-	}
-}
 
 // current reads a node afresh from the store, for an update to start from.
 func current(ctx context.Context, st store.Store, id domain.ID) (*domain.Node, error) {

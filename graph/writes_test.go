@@ -10,12 +10,13 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/writes"
 )
 
 // writableStores gives each test of how writes are answered a fresh
@@ -52,7 +53,7 @@ func postKeyed(t *testing.T, h http.Handler, token, key, query string) writeResp
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
 	if key != "" {
-		req.Header.Set(graph.IdempotencyKeyHeader, key)
+		req.Header.Set(writes.IdempotencyKeyHeader, key)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -151,7 +152,7 @@ func TestWritesReportTruly(t *testing.T) {
 			t.Run("a lost answer, retried under the idempotency key: the first write, once", func(t *testing.T) {
 				st := &ackLost{Store: open(t)}
 				h, tok := writableOver(t, st)
-				if c := code(postKeyed(t, h, tok["anna"], "retry-1", createUnge)); c != graph.CodeUnavailable {
+				if c := code(postKeyed(t, h, tok["anna"], "retry-1", createUnge)); c != apierr.Unavailable {
 					t.Fatalf("first attempt: code %q, want the lost answer's UNAVAILABLE", c)
 				}
 				r := postKeyed(t, h, tok["anna"], "retry-1", createUnge)
@@ -164,17 +165,17 @@ func TestWritesReportTruly(t *testing.T) {
 				if n := auditCount(t, st.Store, "targetgroup:nye-unge"); n != 1 {
 					t.Fatalf("%d audit entries, want 1", n)
 				}
-				if c := code(post(t, h, tok["anna"], createUnge)); c != graph.CodeConflict {
+				if c := code(post(t, h, tok["anna"], createUnge)); c != apierr.Conflict {
 					t.Fatalf("a retry without the key: code %q, want CONFLICT", c)
 				}
 				other := strings.Replace(createUnge, `name: "Nye unge"`, `name: "Andre unge"`, 1)
-				if c := code(postKeyed(t, h, tok["anna"], "retry-1", other)); c != graph.CodeKeyReused {
+				if c := code(postKeyed(t, h, tok["anna"], "retry-1", other)); c != apierr.KeyReused {
 					t.Fatalf("the key for another write: code %q", c)
 				}
-				if c := code(postKeyed(t, h, tok["bo"], "retry-1", createUnge)); c != graph.CodeKeyReused {
+				if c := code(postKeyed(t, h, tok["bo"], "retry-1", createUnge)); c != apierr.KeyReused {
 					t.Fatalf("another planner's key: code %q", c)
 				}
-				if c := code(postKeyed(t, h, tok["anna"], strings.Repeat("k", 200), createUnge)); c != graph.CodeBadUserInput {
+				if c := code(postKeyed(t, h, tok["anna"], strings.Repeat("k", 200), createUnge)); c != apierr.BadUserInput {
 					t.Fatalf("an overlong key: code %q", c)
 				}
 			})
@@ -189,7 +190,7 @@ func TestWritesReportTruly(t *testing.T) {
 				if !strings.Contains(string(r.Data["first"]), `"name":"Nye unge"`) || string(r.Data["second"]) != "null" {
 					t.Fatalf("data: first %s, second %s", r.Data["first"], r.Data["second"])
 				}
-				if len(r.Errors) != 1 || code(r) != graph.CodeConflict {
+				if len(r.Errors) != 1 || code(r) != apierr.Conflict {
 					t.Fatalf("errors: %+v", r.Errors)
 				}
 				if n := auditCount(t, st, "targetgroup:nye-unge"); n != 1 {

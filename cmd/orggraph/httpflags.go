@@ -22,8 +22,8 @@ const (
 
 // httpFlags registers the HTTP surface's settings. Each flag defaults to
 // its environment variable; the returned func checks them all and builds
-// the server's options.
-func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.Options, error) {
+// the server's options and its GraphQL endpoint's.
+func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.Options, graph.Options, error) {
 	env := &envDefaults{getenv: getenv}
 	playground := fs.Bool("playground", env.bool("ORGGRAPH_PLAYGROUND", true), "serve the GraphQL playground at / (env ORGGRAPH_PLAYGROUND)")
 	introspection := fs.Bool("introspection", env.bool("ORGGRAPH_INTROSPECTION", true), "allow schema introspection (env ORGGRAPH_INTROSPECTION)")
@@ -36,7 +36,7 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	requestTimeout := fs.Duration("request-timeout", env.duration("ORGGRAPH_REQUEST_TIMEOUT", httpserver.DefaultRequestTimeout), "bound on each request; 0: none but the server's own (env ORGGRAPH_REQUEST_TIMEOUT)")
 	maxInFlight := fs.Int("max-in-flight", env.int("ORGGRAPH_MAX_IN_FLIGHT", httpserver.DefaultMaxInFlight()), "how many GraphQL requests run at once; the rest queue, first come first served, within --request-timeout; 0: no limit (env ORGGRAPH_MAX_IN_FLIGHT)")
 	loaderWait := fs.Duration("loader-wait", env.duration("ORGGRAPH_LOADER_WAIT", 0), "how long each GraphQL loader collects keys before one store call; 0: "+graph.MemoryLoaderWait.String()+" on the memory store, "+graph.DefaultLoaderWait.String()+" on Neo4j (env ORGGRAPH_LOADER_WAIT)")
-	return func() (httpserver.Options, error) {
+	return func() (httpserver.Options, graph.Options, error) {
 		errs := env.errs
 		if *loaderWait < 0 {
 			errs = append(errs, fmt.Errorf("--loader-wait %s is negative", *loaderWait))
@@ -59,12 +59,10 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 			errs = append(errs, fmt.Errorf("--max-in-flight %d is negative", *maxInFlight))
 		}
 		if err := errors.Join(errs...); err != nil {
-			return httpserver.Options{}, err
+			return httpserver.Options{}, graph.Options{}, err
 		}
 		return httpserver.Options{
 			Playground:     *playground,
-			Introspection:  *introspection,
-			Suggestions:    *suggestions,
 			TrustProxy:     *trustProxy,
 			CORSOrigins:    origins,
 			CacheMaxAge:    zeroMeansNone(*cacheMaxAge),
@@ -72,8 +70,7 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 			RateBurst:      *rateBurst,
 			RequestTimeout: zeroMeansNone(*requestTimeout),
 			MaxInFlight:    zeroMeansNoLimit(*maxInFlight),
-			GraphQL:        graph.Options{LoaderWait: *loaderWait},
-		}, nil
+		}, graph.Options{LoaderWait: *loaderWait, NoIntrospection: !*introspection, NoSuggestions: !*suggestions}, nil
 	}
 }
 

@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 )
 
 func TestHTTPFlags(t *testing.T) {
 	defaults := httpserver.Options{
-		Playground: true, Introspection: true, Suggestions: true,
+		Playground:  true,
 		CacheMaxAge: -1, RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second, // -1: revalidate every time, planners write
 		MaxInFlight: httpserver.DefaultMaxInFlight(),
 	}
@@ -31,7 +32,7 @@ func TestHTTPFlags(t *testing.T) {
 	}{
 		{"defaults", nil, nil, defaults, ""},
 		{"production lock-down", []string{"--playground=false", "--introspection=false", "--suggestions=false"}, nil,
-			with(func(o *httpserver.Options) { o.Playground, o.Introspection, o.Suggestions = false, false, false }), ""},
+			with(func(o *httpserver.Options) { o.Playground = false }), ""},
 		{"from the environment", nil, map[string]string{
 			"ORGGRAPH_PLAYGROUND": "false", "ORGGRAPH_INTROSPECTION": "0", "ORGGRAPH_SUGGESTIONS": "false",
 			"ORGGRAPH_CORS_ORIGINS": "https://intranet.kk.dk, http://localhost:3000/", "ORGGRAPH_CACHE_MAX_AGE": "5m",
@@ -68,7 +69,7 @@ func TestHTTPFlags(t *testing.T) {
 			if err := fs.Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}
-			got, err := config()
+			got, _, err := config()
 			switch {
 			case tt.wantErr != "":
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -140,7 +141,7 @@ func TestLoaderWaitFlag(t *testing.T) {
 		if err := fs.Parse(tt.args); err != nil {
 			t.Fatal(err)
 		}
-		opts, err := build()
+		_, opts, err := build()
 		if tt.bad {
 			if err == nil {
 				t.Errorf("%v: no error", tt.args)
@@ -150,8 +151,36 @@ func TestLoaderWaitFlag(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v %v: %v", tt.args, tt.env, err)
 		}
-		if opts.GraphQL.LoaderWait != tt.want {
-			t.Errorf("%v %v: loader wait %s, want %s", tt.args, tt.env, opts.GraphQL.LoaderWait, tt.want)
+		if opts.LoaderWait != tt.want {
+			t.Errorf("%v %v: loader wait %s, want %s", tt.args, tt.env, opts.LoaderWait, tt.want)
+		}
+	}
+}
+
+// The GraphQL endpoint's switches reach graph.Options, which the HTTP
+// layer never sees.
+func TestGraphQLSwitchFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want graph.Options
+	}{
+		{want: graph.Options{}},
+		{args: []string{"--introspection=false"}, want: graph.Options{NoIntrospection: true}},
+		{args: []string{"--suggestions=false"}, want: graph.Options{NoSuggestions: true}},
+		{env: map[string]string{"ORGGRAPH_INTROSPECTION": "0", "ORGGRAPH_SUGGESTIONS": "false"}, want: graph.Options{NoIntrospection: true, NoSuggestions: true}},
+	} {
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		build := httpFlags(fs, func(k string) string { return tt.env[k] })
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := build()
+		if err != nil {
+			t.Fatalf("%v %v: %v", tt.args, tt.env, err)
+		}
+		if got != tt.want {
+			t.Errorf("%v %v: %+v, want %+v", tt.args, tt.env, got, tt.want)
 		}
 	}
 }

@@ -52,18 +52,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	opts, err := httpConfig()
+	opts, gqlOpts, err := httpConfig()
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	gcPercent := setGCPercent(getenv)
-	if opts.GraphQL.LoaderWait == 0 && *storeName == "memory" {
-		opts.GraphQL.LoaderWait = graph.MemoryLoaderWait
+	if gqlOpts.LoaderWait == 0 && *storeName == "memory" {
+		gqlOpts.LoaderWait = graph.MemoryLoaderWait
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	logger := httpserver.RequestLogger(slog.New(slog.NewJSONHandler(stderr, nil)))
 	if opts.Tokens, opts.ReadsNeedToken, err = authConfig(ctx, logger); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -78,6 +78,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		_ = tel.shutdown(flushCtx)
 	}()
 	opts.Metrics, opts.TracerProvider = tel.metrics, tel.tracing
+	gqlOpts.Metrics = tel.metrics
 
 	st, err := openStore(ctx, *storeName, *seedDir, *dataDir, *seedOverwrite, neo4jConfig, logger)
 	if err != nil {
@@ -95,6 +96,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	// The GraphQL endpoint is built here and handed to the HTTP layer,
+	// which knows it only as a handler.
+	opts.GraphQL, opts.Schema = graph.NewHandler(logger, st, gqlOpts), graph.SDL()
 	srv := &http.Server{
 		Handler:           httpserver.NewServer(logger, st, opts),
 		ReadHeaderTimeout: 10 * time.Second,

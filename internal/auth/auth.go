@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // Role is what a token may do; each role may do what the ones below it may.
@@ -40,14 +42,15 @@ type Principal struct {
 	Role    Role
 }
 
-// Errors a caller maps to UNAUTHENTICATED, FORBIDDEN and UNAVAILABLE.
-// ErrExpired and ErrNoRole wrap ErrUnauthenticated and ErrForbidden.
+// Errors with the codes UNAUTHENTICATED, FORBIDDEN and UNAVAILABLE
+// (apierr.Of reads them). ErrExpired and ErrNoRole wrap ErrUnauthenticated
+// and ErrForbidden.
 var (
-	ErrUnauthenticated = errors.New("a valid bearer token is required")
+	ErrUnauthenticated = apierr.New(apierr.Unauthenticated, "a valid bearer token is required")
 	ErrExpired         = fmt.Errorf("%w: the bearer token has expired", ErrUnauthenticated)
-	ErrForbidden       = errors.New("the token's role does not allow this")
+	ErrForbidden       = apierr.New(apierr.Forbidden, "the token's role does not allow this")
 	ErrNoRole          = fmt.Errorf("%w: the token carries no orggraph role", ErrForbidden)
-	ErrUnavailable     = errors.New("the identity provider cannot be reached yet; try again shortly")
+	ErrUnavailable     = apierr.New(apierr.Unavailable, "the identity provider cannot be reached yet; try again shortly")
 )
 
 // Authenticator tells whose a bearer token is: a Principal, or an error
@@ -118,7 +121,7 @@ func Middleware(a Authenticator, readsNeedToken bool) func(http.Handler) http.Ha
 			header := r.Header.Get("Authorization")
 			if header == "" {
 				if readsNeedToken {
-					refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED", "a bearer token is required")
+					refuse(w, apierr.Unauthenticated, "a bearer token is required")
 					return
 				}
 				next.ServeHTTP(w, r)
@@ -126,7 +129,7 @@ func Middleware(a Authenticator, readsNeedToken bool) func(http.Handler) http.Ha
 			}
 			token, ok := strings.CutPrefix(header, "Bearer ")
 			if !ok {
-				refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the bearer token is not valid")
+				refuse(w, apierr.Unauthenticated, "the bearer token is not valid")
 				return
 			}
 			p, err := a.Authenticate(r.Context(), strings.TrimSpace(token))
@@ -134,24 +137,22 @@ func Middleware(a Authenticator, readsNeedToken bool) func(http.Handler) http.Ha
 			case err == nil:
 				next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 			case errors.Is(err, ErrExpired):
-				refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the bearer token has expired")
+				refuse(w, apierr.Unauthenticated, "the bearer token has expired")
 			case errors.Is(err, ErrNoRole):
-				refuse(w, http.StatusForbidden, "FORBIDDEN", "the bearer token carries no orggraph role")
+				refuse(w, apierr.Forbidden, "the bearer token carries no orggraph role")
 			case errors.Is(err, ErrUnavailable):
 				w.Header().Set("Retry-After", "5")
-				refuse(w, http.StatusServiceUnavailable, "UNAVAILABLE", ErrUnavailable.Error())
+				refuse(w, apierr.Unavailable, ErrUnavailable.Error())
 			default:
-				refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the bearer token is not valid")
+				refuse(w, apierr.Unauthenticated, "the bearer token is not valid")
 			}
 		})
 	}
 }
 
-func refuse(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	if status == http.StatusUnauthorized {
+func refuse(w http.ResponseWriter, code, msg string) {
+	if code == apierr.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="orggraph"`)
 	}
-	w.WriteHeader(status)
-	fmt.Fprintf(w, `{"errors":[{"message":%q,"extensions":{"code":%q}}]}`+"\n", msg, code)
+	apierr.Write(w, code, msg)
 }

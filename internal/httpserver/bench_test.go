@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -67,7 +68,7 @@ func BenchmarkWidgetPOST(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := quietServer(st, Options{GraphQL: graph.Options{LoaderWait: graph.MemoryLoaderWait}})
+	h := serverWith(slog.New(slog.DiscardHandler), st, Options{}, graph.Options{LoaderWait: graph.MemoryLoaderWait})
 	body := `{"query":"query Widget($code: String!) { centre(code: $code) { code name employees budget { display } fullTimePersons targetGroups { name } } }","variables":{"code":"CBE"}}`
 	if rec := send(h, http.MethodPost, "/graphql", body, "Content-Type", "application/json"); rec.Code != http.StatusOK {
 		b.Fatalf("%d %s", rec.Code, rec.Body)

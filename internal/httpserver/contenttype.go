@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
@@ -17,8 +18,7 @@ func requireJSON(m *observe.Metrics) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost && !isJSON(r.Header.Get("Content-Type")) {
 				w.Header().Set("Accept-Post", "application/json")
-				writeError(w, m, http.StatusUnsupportedMediaType, CodeUnsupportedMediaType,
-					`a POST body must be JSON, sent with Content-Type: application/json`)
+				writeError(w, m, apierr.UnsupportedMediaType, "")
 				return
 			}
 			next.ServeHTTP(w, r)

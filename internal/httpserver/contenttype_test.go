@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // POST takes JSON only: the bodies a browser may send cross-site without a
@@ -43,7 +45,7 @@ func TestPOSTTakesJSONOnly(t *testing.T) {
 				}
 				return
 			}
-			if code := onlyCode(t, rec.Body.Bytes()); code != CodeUnsupportedMediaType {
+			if code := onlyCode(t, rec.Body.Bytes()); code != apierr.UnsupportedMediaType {
 				t.Errorf("code = %q", code)
 			}
 			if got := rec.Header().Get("Content-Type"); got != "application/json" {

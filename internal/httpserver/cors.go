@@ -5,7 +5,7 @@ import (
 
 	"github.com/go-chi/cors"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/writes"
 )
 
 // corsMaxAge is how long, in seconds, a browser may reuse a preflight's
@@ -20,7 +20,7 @@ func allowOrigins(origins []string) func(http.Handler) http.Handler {
 	return cors.Handler(cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization", "If-None-Match", RequestIDHeader, graph.IdempotencyKeyHeader},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "If-None-Match", RequestIDHeader, writes.IdempotencyKeyHeader},
 		ExposedHeaders: []string{
 			"ETag", RequestIDHeader, "Retry-After",
 			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",

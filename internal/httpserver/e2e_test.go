@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
@@ -75,7 +76,7 @@ func TestOverTheWire(t *testing.T) {
 		t.Errorf("last token: %d", resp.StatusCode)
 	}
 	limited, body := get(t, "Origin", origin)
-	if limited.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, CodeRateLimited) {
+	if limited.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, apierr.RateLimited) {
 		t.Errorf("over the limit: %d %s", limited.StatusCode, body)
 	}
 	if limited.Header.Get("Access-Control-Allow-Origin") != origin || limited.Header.Get("Retry-After") == "" {

@@ -2,56 +2,56 @@ package httpserver
 
 import (
 	"bytes"
-	"context"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/export"
+	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // handleExportGraph serves the whole graph, read with one Snapshot, as
 // write writes it.
-func handleExportGraph(logger *slog.Logger, st store.Snapshotter, contentType, disposition string, write func(io.Writer, *domain.Graph) error) http.HandlerFunc {
+func handleExportGraph(logger *slog.Logger, m *observe.Metrics, st store.Snapshotter, contentType, disposition string, write func(io.Writer, *domain.Graph) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		g, err := st.Snapshot(r.Context())
 		if err != nil {
-			exportFailed(w, r, logger, err, "")
+			exportFailed(w, r, logger, m, err, "")
 			return
 		}
-		serveExport(w, r, logger, contentType, disposition, func(w io.Writer) error { return write(w, g) })
+		serveExport(w, r, logger, m, contentType, disposition, func(w io.Writer) error { return write(w, g) })
 	}
 }
 
 // handleExportImpactCSV serves the impact of ?of= (a node, a reform phase
 // or the reform) as a spreadsheet, one row per centre and path.
-func handleExportImpactCSV(logger *slog.Logger, st store.Store) http.HandlerFunc {
+func handleExportImpactCSV(logger *slog.Logger, m *observe.Metrics, st store.Store) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		of := r.URL.Query().Get("of")
 		if of == "" {
-			writeExportError(w, http.StatusBadRequest, graph.CodeBadUserInput,
+			writeError(w, m, apierr.BadUserInput,
 				`the query parameter "of" is required: a node id such as reformchange:afskaffelse-af-ressourceforloeb`)
 			return
 		}
 		if _, _, err := domain.ParseID(of); err != nil {
-			writeExportError(w, http.StatusBadRequest, graph.CodeBadUserInput,
+			writeError(w, m, apierr.BadUserInput,
 				`"of" is not a node id: want kind:key, the key of a-z, 0-9 and '-', such as reformchange:afskaffelse-af-ressourceforloeb`)
 			return
 		}
 		sheet, err := export.LoadImpactSheet(r.Context(), st, domain.ID(of))
 		if err != nil {
-			exportFailed(w, r, logger, err, "no node has the id "+of)
+			exportFailed(w, r, logger, m, err, "no node has the id "+of)
 			return
 		}
-		serveExport(w, r, logger, export.CSVContentType, attachment(impactFilename(of)), sheet.WriteCSV)
+		serveExport(w, r, logger, m, export.CSVContentType, attachment(impactFilename(of)), sheet.WriteCSV)
 	}
 }
 
@@ -60,10 +60,10 @@ func handleExportImpactCSV(logger *slog.Logger, st store.Store) http.HandlerFunc
 // sends the ETag back (If-None-Match) gets 304 while the graph is unchanged;
 // and a failure while writing is still an error status, never a 200 with a
 // truncated file. The exports are small (the whole graph is a few hundred KB).
-func serveExport(w http.ResponseWriter, r *http.Request, logger *slog.Logger, contentType, disposition string, write func(io.Writer) error) {
+func serveExport(w http.ResponseWriter, r *http.Request, logger *slog.Logger, m *observe.Metrics, contentType, disposition string, write func(io.Writer) error) {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
-		exportFailed(w, r, logger, err, "")
+		exportFailed(w, r, logger, m, err, "")
 		return
 	}
 	sum := sha256.Sum256(buf.Bytes())
@@ -77,27 +77,22 @@ func serveExport(w http.ResponseWriter, r *http.Request, logger *slog.Logger, co
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(buf.Bytes()))
 }
 
-// exportFailed answers an export's error as JSON with a code, as the
-// GraphQL error presenter codes errors: the text of a store's error may be
-// a driver's, so it is logged, never shown. notFound is the message for
-// domain.ErrNotFound.
-func exportFailed(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error, notFound string) {
-	switch {
-	case errors.Is(err, domain.ErrNotFound) && notFound != "":
-		writeExportError(w, http.StatusNotFound, graph.CodeNotFound, notFound)
-	case errors.Is(err, domain.ErrInvalidInput):
-		writeExportError(w, http.StatusBadRequest, graph.CodeBadUserInput, "the request is not valid")
-	case errors.Is(err, domain.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+// exportFailed answers an export's error with its code (apierr.Of) and
+// the table's status, as the GraphQL error presenter codes errors: the text
+// of a store's error may be a driver's, so for such codes it is logged,
+// never shown. notFound is the message for domain.ErrNotFound.
+func exportFailed(w http.ResponseWriter, r *http.Request, logger *slog.Logger, m *observe.Metrics, err error, notFound string) {
+	code := apierr.Of(err)
+	msg := apierr.Message(code, err.Error())
+	switch code {
+	case apierr.NotFound:
+		msg = cmp.Or(notFound, msg)
+	case apierr.Unavailable, apierr.Timeout:
 		logger.WarnContext(r.Context(), "export: store unavailable", "path", r.URL.Path, "err", err)
-		writeExportError(w, http.StatusServiceUnavailable, graph.CodeUnavailable, "the store is unavailable; try again later")
-	default:
+	case apierr.Internal:
 		logger.ErrorContext(r.Context(), "export: internal error", "path", r.URL.Path, "err", err)
-		writeExportError(w, http.StatusInternalServerError, graph.CodeInternal, "internal error")
 	}
-}
-
-func writeExportError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg, "code": code})
+	writeError(w, m, code, msg)
 }
 
 func attachment(filename string) string { return `attachment; filename="` + filename + `"` }

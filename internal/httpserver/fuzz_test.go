@@ -11,8 +11,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
@@ -25,13 +28,13 @@ var fuzzServer = sync.OnceValues(func() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}), nil
+	return servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}), nil
 })
 
 // FuzzGraphQLEndpoint sends arbitrary bodies, queries and content types to
 // /graphql. Whatever arrives, the server answers without a 5xx (a panic
 // would be one), and every GraphQL error it returns carries
-// extensions.code and no Go text (goText).
+// extensions.code, one of the error table's, and no Go text (goText).
 //
 //	go test ./internal/httpserver -run '^$' -fuzz FuzzGraphQLEndpoint -fuzztime 5m
 func FuzzGraphQLEndpoint(f *testing.F) {
@@ -81,8 +84,12 @@ func FuzzGraphQLEndpoint(f *testing.F) {
 			return // 405s and the like answer without a GraphQL body
 		}
 		for _, e := range resp.Errors {
-			if code, _ := e.Extensions["code"].(string); code == "" {
+			code, _ := e.Extensions["code"].(string)
+			if code == "" {
 				t.Fatalf("%s %q: an error without extensions.code: %s", method, body, rec.Body.String())
+			}
+			if _, ok := apierr.Lookup(code); !ok {
+				t.Fatalf("%s %q: the code %q is not in the error table: %s", method, body, code, rec.Body.String())
 			}
 			if word := goWord(e.Message); word != "" {
 				t.Fatalf("%s %q: a message speaking Go (%q): %s", method, body, word, rec.Body.String())

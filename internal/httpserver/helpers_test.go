@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
@@ -26,7 +27,7 @@ func fixtureStore(t testing.TB) store.Store {
 
 // quietServer is NewServer over st with logs discarded.
 func quietServer(st store.Store, opts Options) http.Handler {
-	return NewServer(slog.New(slog.DiscardHandler), st, opts)
+	return testServer(slog.New(slog.DiscardHandler), st, opts)
 }
 
 // send serves one request; headers are name, value pairs.
@@ -74,4 +75,19 @@ func onlyCode(t testing.TB, body []byte) string {
 		t.Fatalf("want one error, got %v: %s", codes, body)
 	}
 	return codes[0]
+}
+
+// testServer is NewServer with the GraphQL endpoint wired in as
+// cmd/orggraph wires it (internal/servertest does the same for other
+// packages' tests; this package's cannot import it).
+func testServer(logger *slog.Logger, st store.Store, opts Options) http.Handler {
+	return serverWith(logger, st, opts, graph.Options{})
+}
+
+// serverWith is testServer with the GraphQL endpoint's options.
+func serverWith(logger *slog.Logger, st store.Store, opts Options, gql graph.Options) http.Handler {
+	logger = RequestLogger(logger)
+	gql.Metrics = opts.Metrics
+	opts.GraphQL, opts.Schema = graph.NewHandler(logger, st, gql), graph.SDL()
+	return NewServer(logger, st, opts)
 }

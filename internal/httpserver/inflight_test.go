@@ -36,7 +36,7 @@ func TestInFlightLimitQueues(t *testing.T) {
 		wantEntered int32
 	}{{1, 1}, {2, 2}, {-1, 2}} {
 		st := &heldStore{Store: fixtureStore(t), release: make(chan struct{})}
-		h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), st,
+		h := testServer(slog.New(slog.NewTextHandler(io.Discard, nil)), st,
 			Options{MaxInFlight: tt.limit, RequestTimeout: 300 * time.Millisecond})
 		var wg sync.WaitGroup
 		codes := make([]int, 2)

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // goText is what a client must never read: Go's and encoding/json's words
@@ -25,7 +27,7 @@ func goWord(message string) string {
 }
 
 // checkErrors fails unless every error in a GraphQL-shaped body carries
-// extensions.code and no Go text; it reports whether the body held errors.
+// extensions.code, one of the error table's with its status, and no Go text; it reports whether the body held errors.
 func checkErrors(t testing.TB, what string, rec *httptest.ResponseRecorder) bool {
 	t.Helper()
 	body := rec.Body.Bytes()
@@ -48,6 +50,14 @@ func checkErrors(t testing.TB, what string, rec *httptest.ResponseRecorder) bool
 		}
 		if e.Extensions["code"] == "INTERNAL" {
 			t.Errorf("%s: a client's mistake answered as the server's: %s", what, body)
+		}
+		code, _ := e.Extensions["code"].(string)
+		entry, ok := apierr.Lookup(code)
+		switch {
+		case !ok:
+			t.Errorf("%s: the code %q is not in the error table: %s", what, code, body)
+		case rec.Code != http.StatusOK && rec.Code != entry.Status:
+			t.Errorf("%s: %s answered %d; the error table says %d", what, code, rec.Code, entry.Status)
 		}
 	}
 	return len(resp.Errors) > 0

@@ -13,7 +13,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
@@ -65,7 +65,7 @@ func recoverPanics(logger *slog.Logger) func(http.Handler) http.Handler {
 					panic(p)
 				}
 				logger.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+				apierr.Write(w, apierr.Internal, "")
 			}()
 			next.ServeHTTP(w, r)
 		})
@@ -81,7 +81,7 @@ func limitBody(max int64, m *observe.Metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > max {
-				writeError(w, m, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, msgRequestTooLarge)
+				writeError(w, m, apierr.RequestTooLarge, "")
 				return
 			}
 			body := http.MaxBytesReader(w, r.Body, max)
@@ -92,11 +92,11 @@ func limitBody(max int64, m *observe.Metrics) func(http.Handler) http.Handler {
 			}
 			read, err := io.ReadAll(body)
 			if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
-				writeError(w, m, http.StatusRequestEntityTooLarge, CodeRequestTooLarge, msgRequestTooLarge)
+				writeError(w, m, apierr.RequestTooLarge, "")
 				return
 			}
 			if err != nil {
-				writeError(w, m, http.StatusBadRequest, graph.CodeBadRequest, "the request body could not be read")
+				writeError(w, m, apierr.BadRequest, "the request body could not be read")
 				return
 			}
 			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(read)), int64(len(read))

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
@@ -57,7 +58,7 @@ func TestRequestsAreCounted(t *testing.T) {
 		{"POST query", http.MethodPost, "/graphql", `{"query":"{ centres { code } }"}`, "application/json",
 			map[string]string{"route": "/graphql", "method": "POST", "status": "200"}, ""},
 		{"form POST", http.MethodPost, "/graphql", `query=x`, "application/x-www-form-urlencoded",
-			map[string]string{"route": "/graphql", "method": "POST", "status": "415"}, CodeUnsupportedMediaType},
+			map[string]string{"route": "/graphql", "method": "POST", "status": "415"}, apierr.UnsupportedMediaType},
 		{"an unknown path", http.MethodGet, "/wp-admin/secret-1234", "", "",
 			map[string]string{"route": "unmatched", "status": "404"}, ""},
 		{"an export", http.MethodGet, "/export/impact.csv", "", "",
@@ -108,7 +109,7 @@ func TestTracing(t *testing.T) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	st := instrumented.New(fixtureStore(t), nil, tp.Tracer(observe.ScopeName))
 	var logs bytes.Buffer
-	h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), st, Options{TracerProvider: tp})
+	h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), st, Options{TracerProvider: tp})
 
 	// employees takes the listing through gqlgen (the direct path would read
 	// it in one call): a root read and a batch of links.
@@ -160,7 +161,7 @@ func TestTracing(t *testing.T) {
 func TestTracingOff(t *testing.T) {
 	spy := &spanSpy{Store: fixtureStore(t)}
 	var logs bytes.Buffer
-	h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), instrumented.New(spy, nil, nil), Options{})
+	h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), instrumented.New(spy, nil, nil), Options{})
 	resp := send(h, http.MethodPost, "/graphql", `{"query":"{ centres { code } }"}`,
 		"Content-Type", "application/json", "traceparent", traceparent)
 	if resp.Code != http.StatusOK {
@@ -188,7 +189,7 @@ func TestRequestLogNamesTheClient(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), fixtureStore(t), Options{TrustProxy: tt.trustProxy})
+			h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), fixtureStore(t), Options{TrustProxy: tt.trustProxy})
 			rec := fromClient(h, "192.0.2.1:1234", getQuery(`{ centres { code } }`), "X-Forwarded-For", tt.xff)
 			var line map[string]any
 			if err := json.Unmarshal(logs.Bytes(), &line); err != nil {

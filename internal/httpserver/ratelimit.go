@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
@@ -143,7 +144,7 @@ func limitRate(l *rateLimiter, m *observe.Metrics) func(http.Handler) http.Handl
 			if !v.allowed {
 				retry := max(1, ceilSeconds(v.retryAfter))
 				h.Set("Retry-After", strconv.Itoa(retry))
-				writeError(w, m, http.StatusTooManyRequests, CodeRateLimited,
+				writeError(w, m, apierr.RateLimited,
 					"too many requests; try again in "+strconv.Itoa(retry)+" s")
 				return
 			}

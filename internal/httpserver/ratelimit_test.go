@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
 )
@@ -48,7 +49,7 @@ func TestRateLimit(t *testing.T) {
 	if refused.Code != http.StatusTooManyRequests {
 		t.Fatalf("status %d, want 429", refused.Code)
 	}
-	if code := onlyCode(t, refused.Body.Bytes()); code != CodeRateLimited {
+	if code := onlyCode(t, refused.Body.Bytes()); code != apierr.RateLimited {
 		t.Errorf("code %q", code)
 	}
 	checkHeader(t, refused, "RateLimit-Remaining", "0")
@@ -59,7 +60,7 @@ func TestRateLimit(t *testing.T) {
 	if s, _ := strconv.Atoi(refused.Header().Get("RateLimit-Reset")); s < 2999 || s > 3000 {
 		t.Errorf("RateLimit-Reset = %q, want about 3000 s", refused.Header().Get("RateLimit-Reset"))
 	}
-	if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": CodeRateLimited}); got != 1 {
+	if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": apierr.RateLimited}); got != 1 {
 		t.Errorf("RATE_LIMITED counted %v times, want 1", got)
 	}
 

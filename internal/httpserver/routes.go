@@ -6,7 +6,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/export"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -39,17 +38,18 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 
 	r.Route("/export", func(r chi.Router) {
 		r.Use(authenticate)
-		r.Get("/graph.jsonld", handleExportGraph(logger, st, export.JSONLDContentType, "", export.WriteJSONLD))
-		r.Get("/graph.graphml", handleExportGraph(logger, st, export.GraphMLContentType, attachment("graph.graphml"), export.WriteGraphML))
-		r.Get("/impact.csv", handleExportImpactCSV(logger, st))
+		r.Get("/graph.jsonld", handleExportGraph(logger, opts.Metrics, st, export.JSONLDContentType, "", export.WriteJSONLD))
+		r.Get("/graph.graphml", handleExportGraph(logger, opts.Metrics, st, export.GraphMLContentType, attachment("graph.graphml"), export.WriteGraphML))
+		r.Get("/impact.csv", handleExportImpactCSV(logger, opts.Metrics, st))
 	})
 
+	if opts.GraphQL == nil {
+		return // a server of exports and pages only
+	}
 	// The schema as SDL, for code generators, also with introspection off.
-	r.With(authenticate).Get("/schema.graphql", handleSchemaSDL())
+	r.With(authenticate).Get("/schema.graphql", handleSchemaSDL(opts.Schema))
 
-	gqlOpts := opts.GraphQL
-	gqlOpts.NoIntrospection, gqlOpts.NoSuggestions, gqlOpts.Metrics = !opts.Introspection, !opts.Suggestions, opts.Metrics
-	gql := graph.NewHandler(logger, st, gqlOpts)
+	gql := opts.GraphQL
 	r.Route("/graphql", func(r chi.Router) {
 		r.Use(limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), cacheQueries(opts.CacheMaxAge), authenticate)
 		if opts.MaxInFlight > 0 {

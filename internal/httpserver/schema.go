@@ -6,16 +6,13 @@ import (
 	"encoding/hex"
 	"net/http"
 	"time"
-
-	"github.com/bif-kk/orggraph/graph"
 )
 
-// handleSchemaSDL serves the schema as SDL at /schema.graphql, whatever the
+// handleSchemaSDL serves sdl, the schema, at /schema.graphql, whatever the
 // introspection switch says: the schema is the API's published contract,
 // and introspection off only spares the endpoint the introspection queries.
 // The SDL changes with each release of the binary, so clients revalidate.
-func handleSchemaSDL() http.HandlerFunc {
-	sdl := graph.SDL()
+func handleSchemaSDL(sdl []byte) http.HandlerFunc {
 	sum := sha256.Sum256(sdl)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	return func(w http.ResponseWriter, r *http.Request) {

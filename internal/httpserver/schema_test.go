@@ -3,6 +3,7 @@ package httpserver
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
@@ -19,7 +20,7 @@ import (
 const dateSpec = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
 
 func TestSchemaSDL(t *testing.T) {
-	h := quietServer(fixtureStore(t), Options{Introspection: false})
+	h := serverWith(slog.New(slog.DiscardHandler), fixtureStore(t), Options{}, graph.Options{NoIntrospection: true})
 
 	rec := send(h, http.MethodGet, "/schema.graphql", "")
 	if rec.Code != http.StatusOK {
@@ -74,7 +75,7 @@ func TestSchemaSDL(t *testing.T) {
 		if d == nil || d.Arguments.ForName("url") == nil || d.Arguments.ForName("url").Value.Raw != dateSpec {
 			t.Errorf("scalar Date's @specifiedBy in the SDL: %v", d)
 		}
-		on := quietServer(fixtureStore(t), Options{Introspection: true})
+		on := quietServer(fixtureStore(t), Options{})
 		rec := send(on, http.MethodPost, "/graphql", `{"query":"{ __type(name: \"Date\") { specifiedByURL } }"}`, "Content-Type", "application/json")
 		var resp struct {
 			Data struct {

@@ -8,7 +8,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -16,8 +15,12 @@ import (
 
 // Options tunes the server; zero values take the defaults.
 type Options struct {
-	// GraphQL tunes the GraphQL endpoint's limits and loaders.
-	GraphQL graph.Options
+	// GraphQL is the GraphQL endpoint, served at /graphql behind the
+	// limits on bodies and requests (graph.NewHandler; cmd/orggraph wires
+	// it, with RequestLogger's logger), and Schema is its SDL, served at
+	// /schema.graphql (graph.SDL). Without GraphQL, neither is served.
+	GraphQL http.Handler
+	Schema  []byte
 	// MaxBodyBytes bounds a request body (DefaultMaxBodyBytes).
 	MaxBodyBytes int64
 
@@ -25,11 +28,6 @@ type Options struct {
 
 	// Playground serves the GraphQL playground at /.
 	Playground bool
-	// Introspection lets clients query the schema (__schema, __type), and
-	// Suggestions lets validation errors suggest field names ("did you
-	// mean …"): both for the GraphQL endpoint to read.
-	Introspection bool
-	Suggestions   bool
 	// TrustProxy takes the client's address from the last entry of
 	// X-Forwarded-For rather than the connection's peer: set it only behind
 	// a proxy of one's own that appends to that header.
@@ -68,11 +66,19 @@ type Options struct {
 // DefaultMaxBodyBytes is far above any real query and far below harm.
 const DefaultMaxBodyBytes = 1 << 20
 
+// RequestLogger returns logger with the id of the request it logs for in
+// every line; the GraphQL endpoint logs through it too.
+func RequestLogger(logger *slog.Logger) *slog.Logger {
+	if _, ok := logger.Handler().(requestIDHandler); ok {
+		return logger
+	}
+	return slog.New(withRequestID(logger.Handler()))
+}
+
 // NewServer returns orggraph's HTTP handler over st.
 func NewServer(logger *slog.Logger, st store.Store, opts Options) http.Handler {
 	opts = withDefaults(opts)
-	// Everything logged while serving a request carries its id.
-	logger = slog.New(withRequestID(logger.Handler()))
+	logger = RequestLogger(logger)
 	r := chi.NewRouter()
 	addRoutes(r, logger, st, opts)
 	return r

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/store"
 )
@@ -60,7 +61,7 @@ func TestRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewServer(slog.New(slog.DiscardHandler), tt.store, Options{Playground: true})
+			h := testServer(slog.New(slog.DiscardHandler), tt.store, Options{Playground: true})
 			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(tt.body))
 			if tt.body != "" {
 				req.Header.Set("Content-Type", "application/json")
@@ -84,7 +85,7 @@ func TestRoutes(t *testing.T) {
 // 413 as a declared one once it passes the limit, over a real connection;
 // one under the limit still runs.
 func TestChunkedBodyOverTheLimitIs413(t *testing.T) {
-	h := NewServer(slog.New(slog.DiscardHandler), pingStore{}, Options{MaxBodyBytes: 64})
+	h := testServer(slog.New(slog.DiscardHandler), pingStore{}, Options{MaxBodyBytes: 64})
 	var declared atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		declared.Store(r.ContentLength)
@@ -97,7 +98,7 @@ func TestChunkedBodyOverTheLimitIs413(t *testing.T) {
 		wantStatus int
 		wantCode   string
 	}{
-		{"over", `{"query":"{__typename}","variables":{"x":"` + strings.Repeat("x", 100) + `"}}`, http.StatusRequestEntityTooLarge, CodeRequestTooLarge},
+		{"over", `{"query":"{__typename}","variables":{"x":"` + strings.Repeat("x", 100) + `"}}`, http.StatusRequestEntityTooLarge, apierr.RequestTooLarge},
 		{"under", `{"query":"{__typename}"}`, http.StatusOK, ""},
 	}
 	for _, tt := range tests {
@@ -149,7 +150,7 @@ func TestOneLogLinePerRequestWithItsID(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), pingStore{}, Options{})
+			h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), pingStore{}, Options{})
 			req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
 			if tt.sent != "" {
 				req.Header.Set(RequestIDHeader, tt.sent)

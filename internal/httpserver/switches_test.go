@@ -1,9 +1,12 @@
 package httpserver
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/bif-kk/orggraph/graph"
 )
 
 func TestPlaygroundSwitch(t *testing.T) {
@@ -45,7 +48,7 @@ func TestIntrospectionAndSuggestionSwitches(t *testing.T) {
 		{false, http.StatusUnprocessableEntity, false},
 	}
 	for _, tt := range tests {
-		h := quietServer(fixtureStore(t), Options{Introspection: tt.on, Suggestions: tt.on})
+		h := serverWith(slog.New(slog.DiscardHandler), fixtureStore(t), Options{}, graph.Options{NoIntrospection: !tt.on, NoSuggestions: !tt.on})
 		rec := send(h, http.MethodGet, "/graphql?query=%7B__schema%7BqueryType%7Bname%7D%7D%7D", "")
 		if rec.Code != tt.wantStatus {
 			t.Errorf("introspection %t: status %d, want %d: %s", tt.on, rec.Code, tt.wantStatus, rec.Body)

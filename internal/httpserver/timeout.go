@@ -9,8 +9,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/writes"
 )
 
 // DefaultRequestTimeout bounds a request's handling.
@@ -23,7 +24,7 @@ const DefaultRequestTimeout = 10 * time.Second
 // it is dropped and the client gets 503 with code TIMEOUT instead: whatever
 // the handler made of its cancelled calls, the request took too long. A
 // handler that flushes (streams) has sent its answer on its way, and keeps
-// it. So does a request that saved a write (graph.WatchWrites): its answer
+// it. So does a request that saved a write (writes.Watch): its answer
 // tells the client the write was made, which a TIMEOUT would deny.
 //
 // Unlike http.TimeoutHandler, the handler runs in the request's goroutine:
@@ -36,7 +37,7 @@ func timeoutRequests(d time.Duration, logger *slog.Logger, m *observe.Metrics) f
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
-			ctx, wrote := graph.WatchWrites(ctx)
+			ctx, wrote := writes.Watch(ctx)
 			tw := &timeoutWriter{w: w, header: http.Header{}}
 			next.ServeHTTP(tw, r.WithContext(ctx))
 			late := errors.Is(ctx.Err(), context.DeadlineExceeded) && !tw.flushed
@@ -47,7 +48,7 @@ func timeoutRequests(d time.Duration, logger *slog.Logger, m *observe.Metrics) f
 			}
 			if late {
 				logger.WarnContext(r.Context(), "request timed out", "timeout", d.String())
-				writeError(w, m, http.StatusServiceUnavailable, CodeTimeout,
+				writeError(w, m, apierr.Timeout,
 					fmt.Sprintf("the request took longer than %s; try again later", d))
 				return
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/observe"
@@ -47,13 +48,13 @@ func TestRequestTimeout(t *testing.T) {
 		t.Run(tt.method, func(t *testing.T) {
 			m := observe.NewMetrics()
 			var logs bytes.Buffer
-			h := NewServer(slog.New(slog.NewJSONHandler(&logs, nil)), slowStore{Store: fixtureStore(t)},
+			h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), slowStore{Store: fixtureStore(t)},
 				Options{RequestTimeout: 20 * time.Millisecond, Metrics: m})
 			rec := send(h, tt.method, tt.target, tt.body, "Content-Type", "application/json")
 			if rec.Code != http.StatusServiceUnavailable {
 				t.Fatalf("status %d, want 503: %s", rec.Code, rec.Body)
 			}
-			if code := onlyCode(t, rec.Body.Bytes()); code != CodeTimeout {
+			if code := onlyCode(t, rec.Body.Bytes()); code != apierr.Timeout {
 				t.Errorf("code %q", code)
 			}
 			if cc := rec.Header().Get("Cache-Control"); cc != "no-store" || rec.Header().Get("ETag") != "" {
@@ -62,7 +63,7 @@ func TestRequestTimeout(t *testing.T) {
 			if rec.Header().Get(RequestIDHeader) == "" {
 				t.Error("the timeout's answer lost the request id")
 			}
-			if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": CodeTimeout}); got != 1 {
+			if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": apierr.Timeout}); got != 1 {
 				t.Errorf("TIMEOUT counted %v times", got)
 			}
 			if got := observetest.Value(t, m, "orggraph_http_requests_total", map[string]string{"route": "/graphql", "status": "503"}); got != 1 {
@@ -194,7 +195,7 @@ func TestASavedWriteOutlivesTheTimeout(t *testing.T) {
 	// A request that made no write still times out.
 	rec = send(h, http.MethodPost, "/graphql", `{"query":"mutation { deleteNode(id: \"targetgroup:nowhere\", expectedVersion: 1) { audit { seq } } }"}`,
 		"Content-Type", "application/json", "Authorization", "Bearer "+tok)
-	if rec.Code != http.StatusServiceUnavailable || onlyCode(t, rec.Body.Bytes()) != CodeTimeout {
+	if rec.Code != http.StatusServiceUnavailable || onlyCode(t, rec.Body.Bytes()) != apierr.Timeout {
 		t.Fatalf("a failed write past the deadline: status %d: %s", rec.Code, rec.Body)
 	}
 }

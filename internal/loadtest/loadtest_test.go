@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
@@ -28,7 +30,7 @@ func seededServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
+	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -3,8 +3,9 @@ package observe
 import "sync"
 
 // boundedLabels caps how many distinct values a label may take, so a label
-// fed from the outside (an operation name, an error code) cannot grow the
-// number of series without bound: past max, new values become overflow.
+// fed from the outside (an operation name) cannot grow the number of series
+// without bound: past max, new values become overflow. Error codes need no
+// cap: only the error table's get a series (codeLabel).
 type boundedLabels struct {
 	mu       sync.Mutex
 	seen     map[string]struct{}

@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // Metrics holds every Prometheus metric orggraph exports, on its own
@@ -24,23 +26,19 @@ type Metrics struct {
 	storeInFlight *prometheus.GaugeVec
 
 	errors    *prometheus.CounterVec
-	codes     *boundedLabels
 	gqlOps    *boundedLabels
 	gqlCalls  *prometheus.CounterVec
 	gqlTime   *prometheus.HistogramVec
 	gqlErrors *prometheus.CounterVec
 }
 
-// Label caps: far above what orggraph's own clients use, far below what
+// Label cap: far above what orggraph's own clients use, far below what
 // would hurt Prometheus.
-const (
-	maxCodes      = 64
-	maxOperations = 200
-)
+const maxOperations = 200
 
 // Label values for what is not a code or name of its own.
 const (
-	labelOther     = "other"     // past a cap, or not label-safe
+	labelOther     = "other"     // past a cap, not label-safe, or not a code of the table
 	labelAnonymous = "anonymous" // an operation without a name
 	labelInvalid   = "invalid"   // a request that never became an operation
 	labelUnmatched = "unmatched" // a path no route matches
@@ -66,7 +64,7 @@ func NewMetrics() *Metrics {
 		}, []string{"route", "method", "status"}),
 		storeCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "orggraph_store_calls_total",
-			Help: "Store calls made, by store, operation and outcome (ok, not_found, invalid, conflict, unavailable, disabled, timeout, canceled, error).",
+			Help: "Store calls made, by store, operation and outcome (ok, canceled, or the error's code in lower case: not_found, bad_user_input, conflict, unavailable, writes_disabled, timeout, internal, …).",
 		}, []string{"store", "op", "outcome"}),
 		storeDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "orggraph_store_call_duration_seconds",
@@ -79,9 +77,8 @@ func NewMetrics() *Metrics {
 		}, []string{"store", "op"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "orggraph_errors_total",
-			Help: "Errors sent to clients, by extensions.code: GraphQL errors as the error presenter codes them, and the HTTP layer's own (UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TIMEOUT).",
+			Help: "Errors sent to clients, by extensions.code: GraphQL errors as the error presenter codes them, the HTTP layer's own (UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TIMEOUT, …) and the exports'.",
 		}, []string{"code"}),
-		codes:  newBoundedLabels(maxCodes, labelOther),
 		gqlOps: newBoundedLabels(maxOperations, labelOther),
 		gqlCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "orggraph_graphql_requests_total",
@@ -152,11 +149,13 @@ func (m *Metrics) ErrorCoded(code string) {
 	m.errors.WithLabelValues(m.codeLabel(code)).Inc()
 }
 
+// codeLabel keeps the codes of the error table (internal/apierr), which
+// bound the label's values, and folds anything else into one.
 func (m *Metrics) codeLabel(code string) string {
-	if !labelSafe(code) {
+	if _, ok := apierr.Lookup(code); !ok {
 		return labelOther
 	}
-	return m.codes.value(code)
+	return code
 }
 
 // StoreCallStarted marks a store call as under way; StoreCallEnded must

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
 )
@@ -41,8 +42,9 @@ func TestErrorCoded(t *testing.T) {
 	tests := []struct {
 		code, label string
 	}{
-		{"RATE_LIMITED", "RATE_LIMITED"},
-		{"PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_FOUND"},
+		{apierr.RateLimited, apierr.RateLimited},
+		{apierr.PersistedQueryUnknown, apierr.PersistedQueryUnknown},
+		{"NOT_OURS", "other"},
 		{"", "other"},
 		{"not a code {}", "other"},
 		{strings.Repeat("X", 65), "other"},
@@ -58,18 +60,23 @@ func TestErrorCoded(t *testing.T) {
 	}
 }
 
-// Codes come from the outside too (gqlgen's, a future extension's): past a
-// cap they share one series.
+// Codes come from the outside too (a future extension's): only the error
+// table's codes get a series of their own, so there is one per code.
 func TestErrorCodesAreBounded(t *testing.T) {
 	m := observe.NewMetrics()
 	for i := range 100 {
 		m.ErrorCoded(fmt.Sprintf("CODE_%d", i))
 	}
-	if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": "CODE_0"}); got != 1 {
-		t.Errorf("first code = %v, want 1", got)
+	for _, e := range apierr.Table() {
+		m.ErrorCoded(e.Code)
 	}
-	if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": "other"}); got != 100-64 {
-		t.Errorf("overflow = %v, want %d", got, 100-64)
+	if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": "other"}); got != 100 {
+		t.Errorf("other = %v, want 100", got)
+	}
+	for _, e := range apierr.Table() {
+		if got := observetest.Value(t, m, "orggraph_errors_total", map[string]string{"code": e.Code}); got != 1 {
+			t.Errorf("errors{code=%q} = %v, want 1", e.Code, got)
+		}
 	}
 }
 

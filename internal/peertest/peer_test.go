@@ -23,10 +23,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
@@ -48,7 +50,7 @@ func TestPeerAnswersTheMixAlike(t *testing.T) {
 		t.Fatal(err)
 	}
 	env, st := neo4jtest.EnvAndStore(t)
-	orggraph := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
+	orggraph := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
 	defer orggraph.Close()
 	peer := startPeer(t, node, env)
 

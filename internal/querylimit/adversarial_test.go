@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
@@ -125,19 +126,19 @@ func adversarial() map[string]string {
 func TestAdversarialDocumentsAreRefused(t *testing.T) {
 	c := querylimit.New(loadSchema(t), querylimit.Limits{}, querylimit.Pricing{})
 	want := map[string]string{
-		"fragment fan-out, 20 levels (2 KB)":    querylimit.CodeFields,
-		"fragment fan-out, 60 levels":           querylimit.CodeFields,
-		"nested fragment fan-out, 40 levels":    querylimit.CodeDepth,
-		"repeated fields, 64 KB":                querylimit.CodeTokens,
-		"conflicting aliases, 64 KB":            querylimit.CodeTokens,
-		"aliases, 64 KB":                        querylimit.CodeTokens,
-		"aliased traversals, 64 KB":             querylimit.CodeTokens,
-		"directives on one field, 64 KB":        querylimit.CodeTokens,
-		"many fragments, 64 KB":                 querylimit.CodeTokens,
-		"deep nesting, 64 KB":                   querylimit.CodeDepth,
-		"spread one fragment many times, 64 KB": querylimit.CodeTokens,
-		"wide nested selections, 64 KB":         querylimit.CodeTokens,
-		"repeated fields within the limits":     querylimit.CodeComplexity,
+		"fragment fan-out, 20 levels (2 KB)":    apierr.FieldLimit,
+		"fragment fan-out, 60 levels":           apierr.FieldLimit,
+		"nested fragment fan-out, 40 levels":    apierr.DepthLimit,
+		"repeated fields, 64 KB":                apierr.TokenLimit,
+		"conflicting aliases, 64 KB":            apierr.TokenLimit,
+		"aliases, 64 KB":                        apierr.TokenLimit,
+		"aliased traversals, 64 KB":             apierr.TokenLimit,
+		"directives on one field, 64 KB":        apierr.TokenLimit,
+		"many fragments, 64 KB":                 apierr.TokenLimit,
+		"deep nesting, 64 KB":                   apierr.DepthLimit,
+		"spread one fragment many times, 64 KB": apierr.TokenLimit,
+		"wide nested selections, 64 KB":         apierr.TokenLimit,
+		"repeated fields within the limits":     apierr.ComplexityLimit,
 	}
 	for name, doc := range adversarial() {
 		t.Run(name, func(t *testing.T) {

@@ -18,20 +18,12 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
-)
 
-// Error codes, one per limit, as extensions.code.
-const (
-	CodeTokens     = "TOKEN_LIMIT_EXCEEDED"
-	CodeDepth      = "DEPTH_LIMIT_EXCEEDED"
-	CodeAliases    = "ALIAS_LIMIT_EXCEEDED"
-	CodeFields     = "FIELD_LIMIT_EXCEEDED"
-	CodeDirectives = "DIRECTIVE_LIMIT_EXCEEDED"
-	CodeComplexity = "COMPLEXITY_LIMIT_EXCEEDED"
+	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
 // Codes lists every code this package answers with.
-var Codes = []string{CodeTokens, CodeDepth, CodeAliases, CodeFields, CodeDirectives, CodeComplexity}
+var Codes = []string{apierr.TokenLimit, apierr.DepthLimit, apierr.AliasLimit, apierr.FieldLimit, apierr.DirectiveLimit, apierr.ComplexityLimit}
 
 // Limits bound a document. A zero field takes its default.
 type Limits struct {
@@ -170,7 +162,7 @@ func (c *Checker) Check(query, operationName string, vars map[string]any) *gqler
 	}
 	if op := pick(ch.doc, operationName); op != nil {
 		if p := c.walkPrice(ch.doc, op, vars); p.total() > c.limits.MaxComplexity {
-			e := refuse(CodeComplexity, "the operation may return %s values (at %s), more than the limit of %d; ask for fewer with first or a narrower selection",
+			e := refuse(apierr.ComplexityLimit, "the operation may return %s values (at %s), more than the limit of %d; ask for fewer with first or a narrower selection",
 				costText(p.total()), p.path, c.limits.MaxComplexity)
 			e.Extensions["cost"] = p.total()
 			e.Extensions["limit"] = c.limits.MaxComplexity
@@ -217,9 +209,9 @@ func (c *Checker) shapeCheck(query string) *checked {
 	if err != nil {
 		switch msg := err.Error(); {
 		case strings.Contains(msg, "exceeded token limit"):
-			return &checked{err: refuse(CodeTokens, "the document has more than %d tokens", c.limits.MaxTokens)}
+			return &checked{err: refuse(apierr.TokenLimit, "the document has more than %d tokens", c.limits.MaxTokens)}
 		case strings.Contains(msg, "exceeded maximum nesting depth"): // gqlparser's own guard
-			return &checked{err: refuse(CodeDepth, "the document nests deeper than the parser allows")}
+			return &checked{err: refuse(apierr.DepthLimit, "the document nests deeper than the parser allows")}
 		}
 		return &checked{}
 	}
@@ -233,10 +225,10 @@ func (c *Checker) shapeCheck(query string) *checked {
 			return &checked{err: e}
 		}
 		if s.depth > c.limits.MaxDepth {
-			return &checked{err: refuse(CodeDepth, "the operation nests fields %d deep, more than the limit of %d", s.depth, c.limits.MaxDepth)}
+			return &checked{err: refuse(apierr.DepthLimit, "the operation nests fields %d deep, more than the limit of %d", s.depth, c.limits.MaxDepth)}
 		}
 		if s.aliases > c.limits.MaxAliases {
-			return &checked{err: refuse(CodeAliases, "the operation selects more than %d aliased fields", c.limits.MaxAliases)}
+			return &checked{err: refuse(apierr.AliasLimit, "the operation selects more than %d aliased fields", c.limits.MaxAliases)}
 		}
 	}
 	for _, f := range doc.Fragments {
@@ -266,7 +258,7 @@ func (c *Checker) rootType(op ast.Operation) *ast.Definition {
 }
 
 func refuse(code, format string, args ...any) *gqlerror.Error {
-	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: apierr.Extensions(code)}
 }
 
 // shape is what a selection set amounts to once expanded.
@@ -332,7 +324,7 @@ func mul(a, b int) int {
 
 func (w *walk) directives(ds ast.DirectiveList) *gqlerror.Error {
 	if len(ds) > w.c.limits.MaxDirectives {
-		return refuse(CodeDirectives, "%d directives in one place, more than the limit of %d", len(ds), w.c.limits.MaxDirectives)
+		return refuse(apierr.DirectiveLimit, "%d directives in one place, more than the limit of %d", len(ds), w.c.limits.MaxDirectives)
 	}
 	return nil
 }
@@ -400,7 +392,7 @@ func (w *walk) shapeOf(set ast.SelectionSet) (*shape, *gqlerror.Error) {
 			out.merge(child)
 		}
 		if out.fields > w.c.limits.MaxFields {
-			return nil, refuse(CodeFields, "a selection holds more than %d fields, fragments included", w.c.limits.MaxFields)
+			return nil, refuse(apierr.FieldLimit, "a selection holds more than %d fields, fragments included", w.c.limits.MaxFields)
 		}
 	}
 	return out, nil

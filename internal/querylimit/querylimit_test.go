@@ -6,6 +6,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
@@ -22,22 +23,22 @@ func TestEachLimitAnswersWithItsCode(t *testing.T) {
 		code        string // "" passes
 	}{
 		{"a small query passes", `{ centres { code name } }`, nil, ""},
-		{"tokens", "{ centres { " + strings.Repeat("code ", 200) + "} }", nil, querylimit.CodeTokens},
-		{"depth", `{ centres { units { centre { units { name } } } } }`, nil, querylimit.CodeDepth},
-		{"depth through a fragment", `{ centres { ...U } } fragment U on Centre { units { centre { units { name } } } }`, nil, querylimit.CodeDepth},
-		{"aliases", `{ a: centres { code } b: centres { code } c: centres { code } }`, nil, querylimit.CodeAliases},
-		{"aliases through a fragment spread twice", `{ centres { ...A ...A } } fragment A on Centre { x: code y: name }`, nil, querylimit.CodeAliases},
-		{"fields per selection", `{ centres { code name description employees fullTimePersons } }`, nil, querylimit.CodeFields},
-		{"fields per selection through fragments", `{ centres { code ...F ...F } } fragment F on Centre { name description }`, nil, querylimit.CodeFields},
-		{"directives", `{ centres @include(if: true) @skip(if: false) @include(if: true) { code } }`, nil, querylimit.CodeDirectives},
+		{"tokens", "{ centres { " + strings.Repeat("code ", 200) + "} }", nil, apierr.TokenLimit},
+		{"depth", `{ centres { units { centre { units { name } } } } }`, nil, apierr.DepthLimit},
+		{"depth through a fragment", `{ centres { ...U } } fragment U on Centre { units { centre { units { name } } } }`, nil, apierr.DepthLimit},
+		{"aliases", `{ a: centres { code } b: centres { code } c: centres { code } }`, nil, apierr.AliasLimit},
+		{"aliases through a fragment spread twice", `{ centres { ...A ...A } } fragment A on Centre { x: code y: name }`, nil, apierr.AliasLimit},
+		{"fields per selection", `{ centres { code name description employees fullTimePersons } }`, nil, apierr.FieldLimit},
+		{"fields per selection through fragments", `{ centres { code ...F ...F } } fragment F on Centre { name description }`, nil, apierr.FieldLimit},
+		{"directives", `{ centres @include(if: true) @skip(if: false) @include(if: true) { code } }`, nil, apierr.DirectiveLimit},
 		{"complexity of a priced field", `{ impact(of: "centre:cba") { centres { basis } } }`, nil, ""},
-		{"complexity passed by a second traversal", `{ a: impact(of: "centre:cba") { fullTimePersons } b: impact(of: "centre:cbe") { fullTimePersons } }`, nil, querylimit.CodeComplexity},
-		{"complexity from a literal argument", `{ search(text: "x", first: 20) { score node { id name } } }`, nil, querylimit.CodeComplexity},
-		{"complexity from a variable", `query($n: Int) { search(text: "x", first: $n) { score node { id name } } }`, map[string]any{"n": float64(20)}, querylimit.CodeComplexity},
-		{"complexity from a huge variable", `query($n: Int) { search(text: "x", first: $n) { score } }`, map[string]any{"n": float64(1e300)}, querylimit.CodeComplexity},
-		{"complexity from the schema's default first", `{ search(text: "x") { score node { id name description } } }`, nil, querylimit.CodeComplexity},
+		{"complexity passed by a second traversal", `{ a: impact(of: "centre:cba") { fullTimePersons } b: impact(of: "centre:cbe") { fullTimePersons } }`, nil, apierr.ComplexityLimit},
+		{"complexity from a literal argument", `{ search(text: "x", first: 20) { score node { id name } } }`, nil, apierr.ComplexityLimit},
+		{"complexity from a variable", `query($n: Int) { search(text: "x", first: $n) { score node { id name } } }`, map[string]any{"n": float64(20)}, apierr.ComplexityLimit},
+		{"complexity from a huge variable", `query($n: Int) { search(text: "x", first: $n) { score } }`, map[string]any{"n": float64(1e300)}, apierr.ComplexityLimit},
+		{"complexity from the schema's default first", `{ search(text: "x") { score node { id name description } } }`, nil, apierr.ComplexityLimit},
 		{"complexity of a list at the default bound", `{ centres { units { code } } }`, nil, ""},
-		{"complexity of lists multiplied", `{ centres { units { centre { code } } } }`, nil, querylimit.CodeDepth},
+		{"complexity of lists multiplied", `{ centres { units { centre { code } } } }`, nil, apierr.DepthLimit},
 		{"the same with a small variable passes", `query($n: Int) { search(text: "x", first: $n) { score node { id name } } }`, map[string]any{"n": float64(2)}, ""},
 		{"a syntax error is left to gqlgen", `{ centres { code `, nil, ""},
 		{"a fragment cycle is left to validation", `{ centres { ...A } } fragment A on Centre { ...B } fragment B on Centre { ...A }`, nil, ""},
@@ -72,7 +73,7 @@ func TestARememberedRefusalIsACopy(t *testing.T) {
 	first.Extensions["code"] = "CHANGED"
 	first.Message = "changed"
 	again := c.Check(doc, "", nil)
-	if again == nil || again.Extensions["code"] != querylimit.CodeDepth || again.Message == "changed" {
+	if again == nil || again.Extensions["code"] != apierr.DepthLimit || again.Message == "changed" {
 		t.Fatalf("the second answer shares the first's error: %+v", again)
 	}
 }
@@ -85,7 +86,7 @@ func TestOnlyTheChosenOperationIsCosted(t *testing.T) {
 	if err := c.Check(doc, "Cheap", nil); err != nil {
 		t.Fatalf("Cheap: %v", err)
 	}
-	if err := c.Check(doc, "Dear", nil); err == nil || err.Extensions["code"] != querylimit.CodeComplexity {
+	if err := c.Check(doc, "Dear", nil); err == nil || err.Extensions["code"] != apierr.ComplexityLimit {
 		t.Fatalf("Dear: %v", err)
 	}
 }
@@ -118,7 +119,7 @@ func TestCostMultipliesListBoundsThroughNesting(t *testing.T) {
 		if err == nil {
 			t.Fatalf("passed: %s", doc)
 		}
-		if err.Extensions["code"] != querylimit.CodeComplexity || err.Extensions["limit"] != 10_000 {
+		if err.Extensions["code"] != apierr.ComplexityLimit || err.Extensions["limit"] != 10_000 {
 			t.Fatalf("extensions %v", err.Extensions)
 		}
 		if got := err.Extensions["path"]; got != "centres.links.node.links.node.links.node.id" {

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
@@ -40,7 +42,7 @@ func TestWriteTenfold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{})
+	h := servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{})
 	body := `{"query":"{ impact(of: \"reformchange:afskaffelse-af-ressourceforloeb-m003\") { centres { centre { id } basis } } }"}`
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")

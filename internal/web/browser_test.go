@@ -16,8 +16,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
@@ -91,7 +93,7 @@ func apiServer(t *testing.T, corsOrigins ...string) (*httptest.Server, func() []
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{CORSOrigins: corsOrigins})
+	h := servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{CORSOrigins: corsOrigins}, graph.Options{})
 	var mu sync.Mutex
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

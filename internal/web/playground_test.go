@@ -18,8 +18,10 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
@@ -175,8 +177,8 @@ func playgroundServer(t *testing.T, introspection bool) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st,
-		httpserver.Options{Playground: true, Introspection: introspection, Suggestions: true}))
+	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st,
+		httpserver.Options{Playground: true}, graph.Options{NoIntrospection: !introspection}))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -9,13 +9,14 @@ import (
 	"errors"
 	"path"
 	"reflect"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/store"
 )
@@ -54,41 +55,30 @@ func nameOf(st store.Store) string {
 	return t.String()
 }
 
-// Outcomes of a store call, as the metrics and spans label them.
-const (
+// Outcomes of a store call, as the metrics and spans label them: ok,
+// canceled, or the code of the error table (apierr.Of) in lower case.
+var (
 	OutcomeOK          = "ok"
-	OutcomeNotFound    = "not_found"
-	OutcomeInvalid     = "invalid"
-	OutcomeConflict    = "conflict"
-	OutcomeUnavailable = "unavailable"
-	OutcomeDisabled    = "disabled"
-	OutcomeTimeout     = "timeout"
 	OutcomeCanceled    = "canceled"
-	OutcomeError       = "error"
+	OutcomeNotFound    = outcomeOf(apierr.NotFound)
+	OutcomeUnavailable = outcomeOf(apierr.Unavailable)
+	OutcomeTimeout     = outcomeOf(apierr.Timeout)
+	OutcomeInternal    = outcomeOf(apierr.Internal)
 )
 
-// Outcome classifies a store call's error by the domain's sentinels, then by
-// the context's; anything else is an error.
+func outcomeOf(code string) string { return strings.ToLower(code) }
+
+// Outcome labels a store call's error by the code a client would read for
+// it. A cancelled call stays apart from one that timed out: its caller
+// left, which is no fault of the store.
 func Outcome(err error) string {
 	switch {
 	case err == nil:
 		return OutcomeOK
-	case errors.Is(err, domain.ErrNotFound):
-		return OutcomeNotFound
-	case errors.Is(err, domain.ErrInvalidInput):
-		return OutcomeInvalid
-	case errors.Is(err, domain.ErrConflict):
-		return OutcomeConflict
-	case errors.Is(err, domain.ErrUnavailable):
-		return OutcomeUnavailable
-	case errors.Is(err, domain.ErrWritesDisabled):
-		return OutcomeDisabled
-	case errors.Is(err, context.DeadlineExceeded):
-		return OutcomeTimeout
 	case errors.Is(err, context.Canceled):
 		return OutcomeCanceled
 	}
-	return OutcomeError
+	return outcomeOf(apierr.Of(err))
 }
 
 // failed says which outcomes mark a span as an error: those the caller did
@@ -96,7 +86,7 @@ func Outcome(err error) string {
 // stale, is an answer, not a failure.
 func failed(outcome string) bool {
 	switch outcome {
-	case OutcomeUnavailable, OutcomeTimeout, OutcomeError:
+	case OutcomeUnavailable, OutcomeTimeout, OutcomeInternal:
 		return true
 	}
 	return false

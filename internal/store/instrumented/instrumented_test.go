@@ -219,13 +219,14 @@ func TestOutcomes(t *testing.T) {
 	}{
 		{nil, "ok", false},
 		{fmt.Errorf("memstore: centre XYZ: %w", domain.ErrNotFound), "not_found", false},
-		{fmt.Errorf("write: %w", domain.ErrInvalidInput), "invalid", false},
+		{fmt.Errorf("write: %w", domain.ErrInvalidInput), "bad_user_input", false},
 		{fmt.Errorf("write: %w", domain.ErrConflict), "conflict", false},
 		{fmt.Errorf("neo4jstore: %w: connection refused", domain.ErrUnavailable), "unavailable", true},
-		{domain.ErrWritesDisabled, "disabled", false},
+		{domain.ErrWritesDisabled, "writes_disabled", false},
+		{fmt.Errorf("write: %w", domain.ErrKeyReused), "idempotency_key_reused", false},
 		{fmt.Errorf("read: %w", context.DeadlineExceeded), "timeout", true},
 		{context.Canceled, "canceled", false},
-		{errors.New("boom"), "error", true},
+		{errors.New("boom"), "internal", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.outcome, func(t *testing.T) {
