@@ -86,7 +86,7 @@ func (s *ImpactSheet) Rows() [][]string {
 			statements := make([]string, len(p.Steps))
 			var rationales []string
 			for i, step := range p.Steps {
-				statements[i] = s.statement(step.Rel)
+				statements[i] = step.Rel.Statement(s.nodes[step.Rel.From].Name, s.nodes[step.Rel.To].Name)
 				if step.Rel.Basis != domain.Explicit {
 					rationales = append(rationales, fmt.Sprintf("step %d: %s", i+1, step.Rel.Rationale))
 				}
@@ -103,12 +103,6 @@ func (s *ImpactSheet) Rows() [][]string {
 		}
 	}
 	return rows
-}
-
-// statement reads a relationship as the API's statement field does,
-// stored direction and kind name: "CBA SERVES Ressourceforløb".
-func (s *ImpactSheet) statement(r *domain.Relationship) string {
-	return s.nodes[r.From].Name + " " + string(r.Kind) + " " + s.nodes[r.To].Name
 }
 
 // WriteCSV writes the sheet as RFC 4180 CSV (CRLF line ends), header first.
