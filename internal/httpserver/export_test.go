@@ -160,6 +160,10 @@ func (s failingStore) NodesByID(context.Context, []domain.ID) (map[domain.ID]*do
 	return nil, s.err
 }
 
+func (s failingStore) ImpactPaths(context.Context, []domain.ID, int) (map[domain.ID][]domain.Path, error) {
+	return nil, s.err
+}
+
 // A store that fails gives every export an error code and nothing of the
 // store's own text, which is logged instead.
 func TestExportsWhenTheStoreFails(t *testing.T) {
