@@ -13,7 +13,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/auth"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
@@ -22,11 +22,9 @@ import (
 // bearer tokens for a reader and two planners.
 func writable(t *testing.T, dataDir string) (http.Handler, map[string]string) {
 	t.Helper()
-	g, err := seed.LoadDir("../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	var st store.Store
+	var err error
 	if dataDir == "" {
 		st, err = memstore.New(g)
 	} else {

@@ -13,7 +13,7 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
@@ -22,10 +22,7 @@ import (
 // writable store holding the seed, of each kind: the memstore with a data
 // folder and the test Neo4j.
 func writableStores(t *testing.T) map[string]func(t *testing.T) store.Store {
-	g, err := seed.LoadDir("../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	return map[string]func(t *testing.T) store.Store{
 		"memory": func(t *testing.T) store.Store {
 			st, err := memstore.Open(g, t.TempDir())

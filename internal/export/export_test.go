@@ -11,17 +11,14 @@ import (
 	"github.com/bif-kk/orggraph/internal/export"
 	"github.com/bif-kk/orggraph/internal/export/exporttest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 )
 
 func realSeed(t testing.TB) (*domain.Graph, *memstore.Store) {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	st, err := memstore.New(g)
 	if err != nil {
 		t.Fatal(err)

@@ -13,11 +13,12 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 var fuzzServer = sync.OnceValues(func() (http.Handler, error) {
-	g, err := seed.LoadDir("../../seed")
+	g, err := seed.LoadDir(seedtest.Dir())
 	if err != nil {
 		return nil, err
 	}

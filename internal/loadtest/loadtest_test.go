@@ -13,22 +13,13 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/httpserver"
-	"github.com/bif-kk/orggraph/internal/seed"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 )
 
 // seededServer is the real API over the real seed, in process.
 func seededServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{}))
+	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), seedtest.Store(t), httpserver.Options{}))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -17,8 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bif-kk/orggraph/internal/httpserver"
-	"github.com/bif-kk/orggraph/internal/seed"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -83,15 +82,7 @@ func consoleErrors(ctx context.Context) func() []string {
 // records each /graphql request as "STATUS hash-only|with-query".
 func apiServer(t *testing.T, corsOrigins ...string) (*httptest.Server, func() []string) {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := httpserver.NewServer(slog.New(slog.DiscardHandler), st, httpserver.Options{CORSOrigins: corsOrigins})
+	h := httpserver.NewServer(slog.New(slog.DiscardHandler), seedtest.Store(t), httpserver.Options{CORSOrigins: corsOrigins})
 	var mu sync.Mutex
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

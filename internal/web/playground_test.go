@@ -19,8 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bif-kk/orggraph/internal/httpserver"
-	"github.com/bif-kk/orggraph/internal/seed"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 )
 
 // offline lets the tab reach 127.0.0.1 only: every other request the page
@@ -167,15 +166,7 @@ func playgroundOffline(t *testing.T, introspection bool, shot string) {
 // does by default (playground on), introspection on or off.
 func playgroundServer(t *testing.T, introspection bool) *httptest.Server {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), st,
+	srv := httptest.NewServer(httpserver.NewServer(slog.New(slog.DiscardHandler), seedtest.Store(t),
 		httpserver.Options{Playground: true, Introspection: introspection, Suggestions: true}))
 	t.Cleanup(srv.Close)
 	return srv
