@@ -105,52 +105,44 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 	cur := s.current()
 	g := &domain.Graph{Nodes: slices.Clone(cur.graph.Nodes), Relationships: slices.Clone(cur.graph.Relationships)}
 	entry := w.NewEntry(seq, at)
-	stale := w.CheckVersion
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
 		i := slices.IndexFunc(g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
-		switch {
-		case w.Op == domain.CreateNode && i >= 0:
-			return nil, nil, fmt.Errorf("%s: %w: it exists already", w.Node.ID, domain.ErrConflict)
-		case w.Op != domain.CreateNode && i < 0:
-			return nil, nil, fmt.Errorf("%s: %w", w.Node.ID, domain.ErrNotFound)
+		var old *domain.Node
+		if i >= 0 {
+			old = g.Nodes[i]
+		}
+		version, err := w.NextVersion(versionOf(old), old != nil)
+		if err != nil {
+			return nil, nil, err
 		}
 		next := clone(w.Node)
+		next.Version = version
 		switch w.Op {
 		case domain.CreateNode:
-			next.Version, next.Order = 1, nextOrder(g.Nodes)
+			next.Order = cur.nextOrder
 			g.Nodes = append(g.Nodes, next)
 		case domain.UpdateNode:
-			old := g.Nodes[i]
-			if err := stale(old.Version); err != nil {
-				return nil, nil, err
-			}
-			next.Version, next.Order = old.Version+1, old.Order
-			entry.Before = mustJSON(old)
+			next.Order = old.Order
 			g.Nodes[i] = next
 		case domain.DeleteNode:
-			old := g.Nodes[i]
-			if err := stale(old.Version); err != nil {
-				return nil, nil, err
-			}
 			if n := len(cur.out[old.ID]) + len(cur.in[old.ID]); n > 0 {
 				return nil, nil, fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
 			}
-			entry.Before = mustJSON(old)
 			g.Nodes = slices.Delete(g.Nodes, i, i+1)
 			next = nil
 		}
-		if next != nil {
-			entry.After, entry.Version = mustJSON(next), next.Version
-		}
+		record(entry, old, next)
 	default:
 		key := w.Rel.Key()
 		i := slices.IndexFunc(g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
-		switch {
-		case w.Op == domain.CreateLink && i >= 0:
-			return nil, nil, fmt.Errorf("%s: %w: it exists already", key, domain.ErrConflict)
-		case w.Op != domain.CreateLink && i < 0:
-			return nil, nil, fmt.Errorf("%s: %w", key, domain.ErrNotFound)
+		var old *domain.Relationship
+		if i >= 0 {
+			old = g.Relationships[i]
+		}
+		version, err := w.NextVersion(versionOf(old), old != nil)
+		if err != nil {
+			return nil, nil, err
 		}
 		if w.Op != domain.DeleteLink {
 			for _, end := range []domain.ID{w.Rel.From, w.Rel.To} {
@@ -160,30 +152,19 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 			}
 		}
 		next := cloneRel(w.Rel)
+		next.Version = version
 		switch w.Op {
 		case domain.CreateLink:
-			next.Version, next.Seq = 1, nextSeq(g.Relationships)
+			next.Seq = cur.nextSeq
 			g.Relationships = append(g.Relationships, next)
 		case domain.UpdateLink:
-			old := g.Relationships[i]
-			if err := stale(old.Version); err != nil {
-				return nil, nil, err
-			}
-			next.Version, next.Seq = old.Version+1, old.Seq
-			entry.Before = mustJSON(old)
+			next.Seq = old.Seq
 			g.Relationships[i] = next
 		case domain.DeleteLink:
-			old := g.Relationships[i]
-			if err := stale(old.Version); err != nil {
-				return nil, nil, err
-			}
-			entry.Before = mustJSON(old)
 			g.Relationships = slices.Delete(g.Relationships, i, i+1)
 			next = nil
 		}
-		if next != nil {
-			entry.After, entry.Version = mustJSON(next), next.Version
-		}
+		record(entry, old, next)
 	}
 	snap, err := index(g)
 	if err != nil {
@@ -192,25 +173,40 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 	return snap, entry, nil
 }
 
+// versioned is a stored node or relationship.
+type versioned interface {
+	*domain.Node | *domain.Relationship
+}
+
+// versionOf is v's stored version, 0 for none.
+func versionOf[T versioned](v T) int64 {
+	switch v := any(v).(type) {
+	case *domain.Node:
+		if v != nil {
+			return v.Version
+		}
+	case *domain.Relationship:
+		if v != nil {
+			return v.Version
+		}
+	}
+	return 0
+}
+
+// record puts the states before and after a write into its audit entry:
+// none before a creation, none after a deletion.
+func record[T versioned](entry *domain.AuditEntry, old, next T) {
+	if old != nil {
+		entry.Before = mustJSON(old)
+	}
+	if next != nil {
+		entry.After, entry.Version = mustJSON(next), versionOf(next)
+	}
+}
+
 func clone(n *domain.Node) *domain.Node { c := *n; return &c }
 
 func cloneRel(r *domain.Relationship) *domain.Relationship { c := *r; return &c }
-
-func nextOrder(ns []*domain.Node) int {
-	top := -1
-	for _, n := range ns {
-		top = max(top, n.Order)
-	}
-	return top + 1
-}
-
-func nextSeq(rs []*domain.Relationship) int {
-	top := -1
-	for _, r := range rs {
-		top = max(top, r.Seq)
-	}
-	return top + 1
-}
 
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)
