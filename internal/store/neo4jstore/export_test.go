@@ -1,9 +1,51 @@
 package neo4jstore
 
-import "context"
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+)
 
 // Bookmarks returns what the driver's bookmark manager holds, for tests of
 // read-your-writes.
 func Bookmarks(ctx context.Context, s *Store) ([]string, error) {
 	return s.driver.ExecuteQueryBookmarkManager().GetBookmarks(ctx)
+}
+
+// NextOrder and NextSeq are the statements a creation reads its order and
+// seq with.
+const NextOrder = nextOrder
+
+var NextSeq = nextSeq
+
+// TopSeq is the part of NextSeq that reads one kind's highest seq.
+func TopSeq(k domain.RelKind) string { return topSeq(k) }
+
+// PlanOperators returns the operators of the plan Neo4j makes for cypher,
+// from EXPLAIN, which runs nothing.
+func PlanOperators(ctx context.Context, s *Store, cypher string) ([]string, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "EXPLAIN "+cypher, nil)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ops []string
+	var walk func(p neo4j.Plan)
+	walk = func(p neo4j.Plan) {
+		ops = append(ops, p.Operator())
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	if p := sum.Plan(); p != nil {
+		walk(p)
+	}
+	return ops, nil
 }

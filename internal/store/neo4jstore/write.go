@@ -136,12 +136,15 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 	}
 	switch w.Op {
 	case domain.CreateNode:
-		recs, err := run(ctx, tx, "MATCH (m:Node) RETURN coalesce(max(m.order), -1) + 1 AS next", nil)
+		recs, err := run(ctx, tx, nextOrder, nil)
 		if err != nil {
 			return err
 		}
-		order, _ := recs[0].AsMap()["next"].(int64)
-		next.Order = int(order)
+		next.Order = 0 // the first node of an empty database
+		if len(recs) > 0 {
+			order, _ := recs[0].AsMap()["next"].(int64)
+			next.Order = int(order)
+		}
 	case domain.UpdateNode:
 		next.Order = old.Order
 	case domain.DeleteNode:
@@ -204,7 +207,7 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 	}
 	switch w.Op {
 	case domain.CreateLink:
-		recs, err := run(ctx, tx, "MATCH (:Node)-[r]->(:Node) RETURN coalesce(max(r.seq), -1) + 1 AS next", nil)
+		recs, err := run(ctx, tx, nextSeq, nil)
 		if err != nil {
 			return err
 		}
