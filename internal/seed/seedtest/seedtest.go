@@ -3,6 +3,7 @@
 package seedtest
 
 import (
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -35,9 +36,19 @@ func Graph(t testing.TB) *domain.Graph {
 // Store is the real seed in a fresh memstore of its own.
 func Store(t testing.TB) *memstore.Store {
 	t.Helper()
-	st, err := memstore.New(Graph(t))
+	st, err := Load()
 	if err != nil {
-		t.Fatalf("seedtest: the seed in a memstore: %v", err)
+		t.Fatal(err)
 	}
 	return st
+}
+
+// Load is Store for a caller with no test at hand, such as a store shared by
+// a test binary's tests through sync.OnceValues.
+func Load() (*memstore.Store, error) {
+	g, err := seed.LoadDir(Dir())
+	if err != nil {
+		return nil, fmt.Errorf("seedtest: loading %s: %w", Dir(), err)
+	}
+	return memstore.New(g)
 }
