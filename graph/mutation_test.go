@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -22,17 +23,14 @@ import (
 // bearer tokens for a reader and two planners.
 func writable(t *testing.T, dataDir string) (http.Handler, map[string]string) {
 	t.Helper()
-	g := seedtest.Graph(t)
-	var st store.Store
-	var err error
 	if dataDir == "" {
-		st, err = memstore.New(g)
-	} else {
-		st, err = memstore.Open(g, dataDir)
+		return writableOver(t, seedtest.Store(t))
 	}
+	st, err := memstore.Open(seedtest.Graph(t), dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { st.Close(context.Background()) })
 	return writableOver(t, st)
 }
 
@@ -199,10 +197,12 @@ func TestMutations(t *testing.T) {
 
 	t.Run("writes survive a restart", func(t *testing.T) {
 		dir := t.TempDir()
-		h1, tok1 := writable(t, dir)
-		if r := post(t, h1, tok1["anna"], createUnge); len(r.Errors) > 0 {
-			t.Fatal(r.Errors)
-		}
+		t.Run("the first server writes and stops", func(t *testing.T) { // its cleanup closes the store, freeing dir
+			h1, tok1 := writable(t, dir)
+			if r := post(t, h1, tok1["anna"], createUnge); len(r.Errors) > 0 {
+				t.Fatal(r.Errors)
+			}
+		})
 		h2, _ := writable(t, dir)
 		if r := post(t, h2, "", `{ node(id: "targetgroup:nye-unge") { name version } }`); !strings.Contains(string(r.Data["node"]), `"Nye unge"`) {
 			t.Fatalf("after restart: %s", r.Data["node"])
