@@ -29,7 +29,7 @@ func TestAWriteTheJournalCannotTakeChangesNothing(t *testing.T) {
 	st.journal.f.Close()
 	st.journal.f = ro
 
-	n := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{{Document: "doc.txt", Section: "CBA"}}}
+	n := storetest.NewTargetGroup()
 	w := domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}
 	for range 2 { // the first fails, the second is refused: the journal is broken
 		if _, err := st.Apply(ctx, w); !errors.Is(err, domain.ErrUnavailable) {

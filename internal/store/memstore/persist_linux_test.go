@@ -29,7 +29,7 @@ func TestAFailedAppendIsCutBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close(ctx)
-	n := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{{Document: "doc.txt", Section: "CBA"}}}
+	n := storetest.NewTargetGroup()
 	if _, err := st.Apply(ctx, domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
 		t.Fatal(err)
 	}

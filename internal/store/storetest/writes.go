@@ -66,7 +66,7 @@ func RunWrites(t *testing.T, newStore NewStore) {
 		}
 		return order, seq
 	}
-	newNode := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: src}
+	newNode := NewTargetGroup()
 
 	t.Run("create a node", func(t *testing.T) {
 		order, _ := next()
