@@ -107,40 +107,26 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 	entry := w.NewEntry(seq, at)
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
-		i := slices.IndexFunc(g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
-		var old *domain.Node
-		if i >= 0 {
-			old = g.Nodes[i]
-		}
-		version, err := w.NextVersion(versionOf(old), old != nil)
+		i, old, version, err := target(w, g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
 		if err != nil {
 			return nil, nil, err
 		}
 		next := clone(w.Node)
-		next.Version = version
-		switch w.Op {
-		case domain.CreateNode:
-			next.Order = cur.nextOrder
-			g.Nodes = append(g.Nodes, next)
-		case domain.UpdateNode:
+		next.Version, next.Order = version, cur.nextOrder
+		if old != nil {
 			next.Order = old.Order
-			g.Nodes[i] = next
-		case domain.DeleteNode:
+		}
+		if w.Op == domain.DeleteNode {
 			if n := len(cur.out[old.ID]) + len(cur.in[old.ID]); n > 0 {
 				return nil, nil, fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
 			}
-			g.Nodes = slices.Delete(g.Nodes, i, i+1)
 			next = nil
 		}
+		g.Nodes = put(g.Nodes, i, next)
 		record(entry, old, next)
 	default:
 		key := w.Rel.Key()
-		i := slices.IndexFunc(g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
-		var old *domain.Relationship
-		if i >= 0 {
-			old = g.Relationships[i]
-		}
-		version, err := w.NextVersion(versionOf(old), old != nil)
+		i, old, version, err := target(w, g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
 		if err != nil {
 			return nil, nil, err
 		}
@@ -152,18 +138,14 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 			}
 		}
 		next := cloneRel(w.Rel)
-		next.Version = version
-		switch w.Op {
-		case domain.CreateLink:
-			next.Seq = cur.nextSeq
-			g.Relationships = append(g.Relationships, next)
-		case domain.UpdateLink:
+		next.Version, next.Seq = version, cur.nextSeq
+		if old != nil {
 			next.Seq = old.Seq
-			g.Relationships[i] = next
-		case domain.DeleteLink:
-			g.Relationships = slices.Delete(g.Relationships, i, i+1)
+		}
+		if w.Op == domain.DeleteLink {
 			next = nil
 		}
+		g.Relationships = put(g.Relationships, i, next)
 		record(entry, old, next)
 	}
 	snap, err := index(g)
@@ -176,6 +158,34 @@ func (s *Store) plan(w domain.Write, at time.Time, seq int64) (*snapshot, *domai
 // versioned is a stored node or relationship.
 type versioned interface {
 	*domain.Node | *domain.Relationship
+}
+
+// target finds w's target among stored: its place (-1 for none), itself
+// (nil for none), and the version w makes of it (domain.Write.NextVersion).
+func target[T versioned](w domain.Write, stored []T, match func(T) bool) (int, T, int64, error) {
+	i := slices.IndexFunc(stored, match)
+	var old T
+	if i >= 0 {
+		old = stored[i]
+	}
+	version, err := w.NextVersion(versionOf(old), i >= 0)
+	return i, old, version, err
+}
+
+// put makes next the target's state in stored, where target found it at i:
+// added at the end by a creation (i < 0), in place by an update, removed by
+// a delete (next nil). A creation's order or seq is the highest, so the end
+// keeps stored sorted.
+func put[T versioned](stored []T, i int, next T) []T {
+	switch {
+	case next == nil:
+		return slices.Delete(stored, i, i+1)
+	case i < 0:
+		return append(stored, next)
+	default:
+		stored[i] = next
+		return stored
+	}
 }
 
 // versionOf is v's stored version, 0 for none.
