@@ -26,14 +26,22 @@ func openFixture(t *testing.T, dir string) *memstore.Store {
 	return st
 }
 
+// openWithNewTargetGroup opens the store fixture journalled in dir and
+// creates storetest.NewTargetGroup in it, its journal's first line.
+func openWithNewTargetGroup(t *testing.T, dir string) (*memstore.Store, *domain.Node) {
+	t.Helper()
+	st := openFixture(t, dir)
+	n := storetest.NewTargetGroup()
+	if _, err := st.Apply(context.Background(), domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
+		t.Fatal(err)
+	}
+	return st, n
+}
+
 func TestWritesSurviveARestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	st := openFixture(t, dir)
-	n := storetest.NewTargetGroup()
-	if _, err := st.Apply(ctx, domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
-		t.Fatal(err)
-	}
+	st, n := openWithNewTargetGroup(t, dir)
 	upd := *n
 	upd.Description = "opdateret"
 	if _, err := st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &upd, ExpectedVersion: 1}); err != nil {
@@ -184,11 +192,7 @@ func TestATornLastWriteIsCutWithAWarning(t *testing.T) {
 func TestDamageBeforeWholeLinesStopsTheStart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	st := openFixture(t, dir)
-	n := storetest.NewTargetGroup()
-	if _, err := st.Apply(ctx, domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := openWithNewTargetGroup(t, dir)
 	st.Close(ctx)
 	good, _ := os.ReadFile(journalOf(dir))
 	// A crash cannot leave this: a synced write after a damaged one.
