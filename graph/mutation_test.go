@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -63,21 +62,10 @@ type writeResponse struct {
 	}
 }
 
+// post posts query with token (none when token is "").
 func post(t *testing.T, h http.Handler, token, query string) writeResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"query": query})
-	req, _ := http.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var resp writeResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("status %d, not JSON: %s", rec.Code, rec.Body.String())
-	}
-	return resp
+	return postKeyed(t, h, token, "", query)
 }
 
 func code(r writeResponse) string {

@@ -41,13 +41,16 @@ func writableStores(t *testing.T) map[string]func(t *testing.T) store.Store {
 	}
 }
 
-// postKeyed posts query with an Idempotency-Key header (none when key is "").
+// postKeyed posts query with token and an Idempotency-Key header (none when
+// either is "").
 func postKeyed(t *testing.T, h http.Handler, token, key, query string) writeResponse {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"query": query})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	if key != "" {
 		req.Header.Set(graph.IdempotencyKeyHeader, key)
 	}
