@@ -171,7 +171,7 @@ func sharedStatement(ctx context.Context, s domain.Shared) (string, error) {
 	first := rels[0]
 	subject, last := first.From, first.To
 	var b strings.Builder
-	b.WriteString(name(first.From) + " " + string(first.Kind) + " " + name(first.To))
+	b.WriteString(first.Statement(name(first.From), name(first.To)))
 	for _, r := range rels[1:] {
 		switch {
 		case r.From == last: // the chain goes on: ... PAID_TO <group>
@@ -183,7 +183,7 @@ func sharedStatement(ctx context.Context, s domain.Shared) (string, error) {
 			b.WriteString(" and " + string(r.Kind) + " " + name(r.To))
 			last = r.To
 		default:
-			b.WriteString("; " + name(r.From) + " " + string(r.Kind) + " " + name(r.To))
+			b.WriteString("; " + r.Statement(name(r.From), name(r.To)))
 			last = r.To
 		}
 	}

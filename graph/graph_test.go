@@ -16,25 +16,18 @@ import (
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // seeded is the real seed in the embedded store, loaded once per test binary.
-var seeded = sync.OnceValues(func() (store.Store, error) {
-	g, err := seed.LoadDir("../seed")
-	if err != nil {
-		return nil, err
-	}
-	return memstore.New(g)
-})
+var seeded = sync.OnceValues(seedtest.Load)
 
 func seededStore(t testing.TB) store.Store {
 	t.Helper()
 	st, err := seeded()
 	if err != nil {
-		t.Fatalf("loading ../seed: %v", err)
+		t.Fatal(err)
 	}
 	return st
 }

@@ -45,8 +45,7 @@ func nodeLinks(ctx context.Context, n *domain.Node, kind *domain.RelKind, dir *d
 	return out, nil
 }
 
-// statement reads a relationship as a sentence, start to end:
-// "CBA SERVES Ressourceforløb".
+// statement reads a relationship as a sentence (domain.Relationship.Statement).
 func statement(ctx context.Context, rel *domain.Relationship) (string, error) {
 	ends, err := loadNodes(ctx, []domain.ID{rel.From, rel.To})
 	if err != nil {
@@ -55,7 +54,7 @@ func statement(ctx context.Context, rel *domain.Relationship) (string, error) {
 	if len(ends) != 2 {
 		return "", fmt.Errorf("graph: relationship %s has a missing end", rel.Key())
 	}
-	return ends[0].Name + " " + string(rel.Kind) + " " + ends[1].Name, nil
+	return rel.Statement(ends[0].Name, ends[1].Name), nil
 }
 
 // wrapped loads the node with id as the GraphQL Node; a dangling id, which a

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +14,7 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/auth"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
@@ -24,19 +23,14 @@ import (
 // bearer tokens for a reader and two planners.
 func writable(t *testing.T, dataDir string) (http.Handler, map[string]string) {
 	t.Helper()
-	g, err := seed.LoadDir("../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st store.Store
 	if dataDir == "" {
-		st, err = memstore.New(g)
-	} else {
-		st, err = memstore.Open(g, dataDir)
+		return writableOver(t, seedtest.Store(t))
 	}
+	st, err := memstore.Open(seedtest.Graph(t), dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { st.Close(context.Background()) })
 	return writableOver(t, st)
 }
 
@@ -69,21 +63,10 @@ type writeResponse struct {
 	}
 }
 
+// post posts query with token (none when token is "").
 func post(t *testing.T, h http.Handler, token, query string) writeResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"query": query})
-	req, _ := http.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var resp writeResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("status %d, not JSON: %s", rec.Code, rec.Body.String())
-	}
-	return resp
+	return postKeyed(t, h, token, "", query)
 }
 
 func code(r writeResponse) string {
@@ -203,22 +186,12 @@ func TestMutations(t *testing.T) {
 
 	t.Run("writes survive a restart", func(t *testing.T) {
 		dir := t.TempDir()
-		g, err := seed.LoadDir("../seed")
-		if err != nil {
-			t.Fatal(err)
-		}
-		first, err := memstore.Open(g, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h1, tok1 := writableOver(t, first)
-		if r := post(t, h1, tok1["anna"], createUnge); len(r.Errors) > 0 {
-			t.Fatal(r.Errors)
-		}
-		// The server stops, letting its data folder go, and starts again.
-		if err := first.Close(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		t.Run("the first server writes and stops", func(t *testing.T) { // its cleanup closes the store, freeing dir
+			h1, tok1 := writable(t, dir)
+			if r := post(t, h1, tok1["anna"], createUnge); len(r.Errors) > 0 {
+				t.Fatal(r.Errors)
+			}
+		})
 		h2, _ := writable(t, dir)
 		if r := post(t, h2, "", `{ node(id: "targetgroup:nye-unge") { name version } }`); !strings.Contains(string(r.Data["node"]), `"Nye unge"`) {
 			t.Fatalf("after restart: %s", r.Data["node"])

@@ -14,7 +14,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
@@ -87,10 +87,7 @@ func TestCentreAsOf(t *testing.T) {
 // TestCentreTasksAsOf dates two of CDØ's tasks in a copy of the seed (the
 // document dates none of a centre's own) and reads them on either side.
 func TestCentreTasksAsOf(t *testing.T) {
-	g, err := seed.LoadDir("../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	day := domain.Date("2026-01-01")
 	var tasks []domain.Task
 	for _, n := range g.Nodes {

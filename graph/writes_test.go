@@ -13,7 +13,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/writes"
@@ -23,10 +23,7 @@ import (
 // writable store holding the seed, of each kind: the memstore with a data
 // folder and the test Neo4j.
 func writableStores(t *testing.T) map[string]func(t *testing.T) store.Store {
-	g, err := seed.LoadDir("../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	return map[string]func(t *testing.T) store.Store{
 		"memory": func(t *testing.T) store.Store {
 			st, err := memstore.Open(g, t.TempDir())
@@ -45,13 +42,16 @@ func writableStores(t *testing.T) map[string]func(t *testing.T) store.Store {
 	}
 }
 
-// postKeyed posts query with an Idempotency-Key header (none when key is "").
+// postKeyed posts query with token and an Idempotency-Key header (none when
+// either is "").
 func postKeyed(t *testing.T, h http.Handler, token, key, query string) writeResponse {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"query": query})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	if key != "" {
 		req.Header.Set(writes.IdempotencyKeyHeader, key)
 	}

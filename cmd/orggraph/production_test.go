@@ -1,31 +1,20 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 )
 
 // serve with the production settings, end to end on 127.0.0.1: the
 // playground off, CORS for one origin, a tight rate limit, and the
 // metrics, the store's included, at /metrics.
 func TestServeInProduction(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	addr := freeAddr(t)
-	var stderr syncBuffer
-	done := make(chan error, 1)
 	env := map[string]string{"ORGGRAPH_CORS_ORIGINS": "https://intranet.kk.dk", "ORGGRAPH_PLAYGROUND": "false"}
-	go func() {
-		done <- run(ctx, []string{"orggraph", "serve", "--addr", addr, "--seed-dir", "../../seed", "--rate-limit", "0.001", "--rate-burst", "3"},
-			func(k string) string { return env[k] }, io.Discard, &stderr)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done) // exempt: does not spend a token
+	// Its health checks are exempt: they spend no token.
+	base, stderr, stop := startServe(t, env, "--seed-dir", "../../seed", "--rate-limit", "0.001", "--rate-burst", "3")
 
 	query := base + "/graphql?query=" + url.QueryEscape(`{ centres { code } }`)
 	fetch := func(t *testing.T, u string, headers ...string) *http.Response {
@@ -82,15 +71,7 @@ func TestServeInProduction(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after cancel = %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
+	stop()
 	if !strings.Contains(stderr.String(), `"client":"127.0.0.1"`) {
 		t.Errorf("request logs name no client:\n%s", stderr.String())
 	}

@@ -83,16 +83,8 @@ func get(t *testing.T, u string) (int, string) {
 }
 
 func TestServeEndToEnd(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	addr := freeAddr(t)
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"orggraph", "serve", "--addr", addr, "--seed-dir", "../../seed"}, noEnv, io.Discard, &stderr)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done)
+	base, stderr, stop := startServe(t, nil, "--seed-dir", "../../seed")
+	addr := strings.TrimPrefix(base, "http://")
 
 	t.Run("ready", func(t *testing.T) {
 		if status, body := get(t, base+"/readyz"); status != http.StatusOK {
@@ -124,15 +116,7 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 	})
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after cancel = %v, want nil (graceful shutdown)", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
+	stop()
 	logs := stderr.String()
 	for _, want := range []string{`"msg":"orggraph listening"`, `"addr":"` + addr + `"`, `"msg":"request"`, `"msg":"orggraph shutting down"`} {
 		if !strings.Contains(logs, want) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -37,20 +36,10 @@ func siegeFor(t *testing.T) time.Duration {
 // scripts/benchmarks measures the ordinary client's latency and the
 // server's memory under the same load.
 func TestServeUnderSiege(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	addr := freeAddr(t)
-	var stderr syncBuffer
-	done := make(chan error, 1)
 	const deadline = 2 * time.Second
-	go func() {
-		done <- run(ctx, []string{"orggraph", "serve", "--addr", addr, "--seed-dir", "../../seed",
-			"--rate-limit", "0", "--request-timeout", deadline.String()}, noEnv, io.Discard, &stderr)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done)
+	base, stderr, stop := startServe(t, nil, "--seed-dir", "../../seed", "--rate-limit", "0", "--request-timeout", deadline.String())
 
-	r, err := loadtest.Siege(ctx, loadtest.SiegeConfig{
+	r, err := loadtest.Siege(context.Background(), loadtest.SiegeConfig{
 		URL: base + "/graphql", Hostile: loadtest.HostileMix(), Ordinary: loadtest.DefaultMix(),
 		Attackers: 8, Duration: siegeFor(t), Deadline: deadline,
 	})
@@ -71,15 +60,7 @@ func TestServeUnderSiege(t *testing.T) {
 		t.Errorf("%d answers came after the %s deadline", r.Late, deadline)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after cancel = %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
+	stop()
 	if logs := stderr.String(); strings.Contains(logs, `"level":"ERROR"`) {
 		t.Errorf("errors logged under siege:\n%.2000s", logs)
 	}

@@ -11,32 +11,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // serveWith runs `orggraph serve` with extra flags and returns its base URL
 // and a function that stops it and waits for a graceful return.
 func serveWith(t *testing.T, args ...string) (string, func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := freeAddr(t)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"orggraph", "serve", "--addr", addr, "--seed-dir", "../../seed", "--rate-limit", "0"}, args...), noEnv, io.Discard, io.Discard)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done)
-	return base, func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	}
+	base, _, stop := startServe(t, nil, append([]string{"--seed-dir", "../../seed", "--rate-limit", "0"}, args...)...)
+	return base, stop
 }
 
 func graphql(t *testing.T, base, token, query string) (int, string) {

@@ -176,6 +176,14 @@ func (r *Relationship) Key() string {
 	return string(r.From) + "|" + string(r.Kind) + "|" + string(r.To)
 }
 
+// Statement reads r as a sentence, in its stored direction with its kind's
+// name, given the names of its start and its end: "CBA SERVES
+// Ressourceforløb". The API's statement fields and the exports all read a
+// relationship this way.
+func (r *Relationship) Statement(fromName, toName string) string {
+	return fromName + " " + string(r.Kind) + " " + toName
+}
+
 // Direction selects which end of a relationship a lookup starts from.
 type Direction int
 

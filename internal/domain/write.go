@@ -65,13 +65,28 @@ func (w Write) Target() string {
 	return ""
 }
 
-// CheckVersion refuses a write whose expected version is not the stored
-// one: someone wrote in between.
-func (w Write) CheckVersion(stored int64) error {
-	if stored != w.ExpectedVersion {
-		return fmt.Errorf("%s: %w: version %d was read, %d is current", w.Target(), ErrConflict, w.ExpectedVersion, stored)
+// NextVersion is the versioning rule every store applies, given the stored
+// version of w's target (exists is false when there is none). A creation
+// makes version 1 and conflicts with a target that exists; an update or a
+// delete needs the target (ErrNotFound), and conflicts when the version the
+// writer read (ExpectedVersion) is not the stored one, as someone wrote in
+// between. An update makes the next version; a delete leaves none (0).
+func (w Write) NextVersion(stored int64, exists bool) (int64, error) {
+	switch {
+	case w.Op == CreateNode || w.Op == CreateLink:
+		if exists {
+			return 0, fmt.Errorf("%s: %w: it exists already", w.Target(), ErrConflict)
+		}
+		return 1, nil
+	case !exists:
+		return 0, fmt.Errorf("%s: %w", w.Target(), ErrNotFound)
+	case stored != w.ExpectedVersion:
+		return 0, fmt.Errorf("%s: %w: version %d was read, %d is current", w.Target(), ErrConflict, w.ExpectedVersion, stored)
+	case w.Op == DeleteNode || w.Op == DeleteLink:
+		return 0, nil
+	default:
+		return stored + 1, nil
 	}
-	return nil
 }
 
 // AuditEntry records one write that happened: who, when, what, and the

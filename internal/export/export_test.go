@@ -11,17 +11,14 @@ import (
 	"github.com/bif-kk/orggraph/internal/export"
 	"github.com/bif-kk/orggraph/internal/export/exporttest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 )
 
 func realSeed(t testing.TB) (*domain.Graph, *memstore.Store) {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	st, err := memstore.New(g)
 	if err != nil {
 		t.Fatal(err)
@@ -129,33 +126,27 @@ func TestAwkwardTextRoundTrips(t *testing.T) {
 	})
 }
 
-func BenchmarkJSONLD(b *testing.B) {
+// BenchmarkGraphExports writes the real seed's snapshot in each whole-graph
+// format.
+func BenchmarkGraphExports(b *testing.B) {
 	_, st := realSeed(b)
 	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		g, err := st.Snapshot(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := export.WriteJSONLD(io.Discard, g); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkGraphML(b *testing.B) {
-	_, st := realSeed(b)
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		g, err := st.Snapshot(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := export.WriteGraphML(io.Discard, g); err != nil {
-			b.Fatal(err)
-		}
+	for _, format := range []struct {
+		name  string
+		write func(io.Writer, *domain.Graph) error
+	}{{"json-ld", export.WriteJSONLD}, {"graphml", export.WriteGraphML}} {
+		b.Run(format.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				g, err := st.Snapshot(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := format.write(io.Discard, g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

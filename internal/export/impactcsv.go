@@ -39,42 +39,25 @@ type ImpactSheet struct {
 }
 
 // LoadImpactSheet works out the impact of id (planner.ImpactOf, which
-// expands a reform phase or the reform into their items) and reads the names
-// of every node its paths pass, in one more store call. The errors are
-// ImpactOf's: domain.ErrInvalidInput for a malformed id, domain.ErrNotFound
-// for an unknown one, and the store's.
+// expands a reform phase or the reform into their items). The names its rows
+// give are those of the nodes ImpactOf read along its paths (Impact.Nodes):
+// no second store call. The errors are ImpactOf's: domain.ErrInvalidInput
+// for a malformed id, domain.ErrNotFound for an unknown one, and the store's.
 func LoadImpactSheet(ctx context.Context, st store.Store, id domain.ID) (*ImpactSheet, error) {
 	imp, err := planner.ImpactOf(ctx, st, id)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[domain.ID]bool{}
-	var ids []domain.ID
-	note := func(id domain.ID) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
 	for _, c := range imp.Centres {
-		note(c.Centre)
 		for _, p := range c.Paths {
 			for _, s := range p.Steps {
-				note(s.Rel.From)
-				note(s.Rel.To)
+				if imp.Nodes[s.Rel.From] == nil || imp.Nodes[s.Rel.To] == nil {
+					return nil, fmt.Errorf("export: impact sheet: relationship %s is on a path but an end is missing", s.Rel.Key())
+				}
 			}
 		}
 	}
-	nodes, err := st.NodesByID(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("export: impact sheet: %w", err)
-	}
-	for _, id := range ids {
-		if nodes[id] == nil {
-			return nil, fmt.Errorf("export: impact sheet: node %s is on a path but missing", id)
-		}
-	}
-	return &ImpactSheet{Impact: imp, nodes: nodes}, nil
+	return &ImpactSheet{Impact: imp, nodes: imp.Nodes}, nil
 }
 
 // Rows returns the sheet's rows, header first.
@@ -86,7 +69,7 @@ func (s *ImpactSheet) Rows() [][]string {
 			statements := make([]string, len(p.Steps))
 			var rationales []string
 			for i, step := range p.Steps {
-				statements[i] = s.statement(step.Rel)
+				statements[i] = step.Rel.Statement(s.nodes[step.Rel.From].Name, s.nodes[step.Rel.To].Name)
 				if step.Rel.Basis != domain.Explicit {
 					rationales = append(rationales, fmt.Sprintf("step %d: %s", i+1, step.Rel.Rationale))
 				}
@@ -103,12 +86,6 @@ func (s *ImpactSheet) Rows() [][]string {
 		}
 	}
 	return rows
-}
-
-// statement reads a relationship as the API's statement field does,
-// stored direction and kind name: "CBA SERVES Ressourceforløb".
-func (s *ImpactSheet) statement(r *domain.Relationship) string {
-	return s.nodes[r.From].Name + " " + string(r.Kind) + " " + s.nodes[r.To].Name
 }
 
 // WriteCSV writes the sheet as RFC 4180 CSV (CRLF line ends), header first.

@@ -10,8 +10,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/observe"
-	"github.com/bif-kk/orggraph/internal/seed"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 )
 
 // What the production middleware adds to a cached GET query, and to a
@@ -60,15 +59,7 @@ func BenchmarkGETQuery(b *testing.B) {
 //
 //	go test -run '^$' -bench WidgetPOST -cpuprofile cpu.out ./internal/httpserver
 func BenchmarkWidgetPOST(b *testing.B) {
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := serverWith(slog.New(slog.DiscardHandler), st, Options{}, graph.Options{LoaderWait: graph.MemoryLoaderWait})
+	h := serverWith(slog.New(slog.DiscardHandler), seedtest.Store(b), Options{}, graph.Options{LoaderWait: graph.MemoryLoaderWait})
 	body := `{"query":"query Widget($code: String!) { centre(code: $code) { code name employees budget { display } fullTimePersons targetGroups { name } } }","variables":{"code":"CBE"}}`
 	if rec := send(h, http.MethodPost, "/graphql", body, "Content-Type", "application/json"); rec.Code != http.StatusOK {
 		b.Fatalf("%d %s", rec.Code, rec.Body)

@@ -13,17 +13,14 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/export/exporttest"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 func seededServer(t *testing.T) (http.Handler, *domain.Graph, store.Store) {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	st, err := memstore.New(g)
 	if err != nil {
 		t.Fatal(err)
@@ -152,6 +149,10 @@ type failingStore struct {
 func (s failingStore) Snapshot(context.Context) (*domain.Graph, error) { return nil, s.err }
 
 func (s failingStore) NodesByID(context.Context, []domain.ID) (map[domain.ID]*domain.Node, error) {
+	return nil, s.err
+}
+
+func (s failingStore) ImpactPaths(context.Context, []domain.ID, int) (map[domain.ID][]domain.Path, error) {
 	return nil, s.err
 }
 

@@ -14,17 +14,12 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/httpserver"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 var fuzzServer = sync.OnceValues(func() (http.Handler, error) {
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		return nil, err
-	}
-	st, err := memstore.New(g)
+	st, err := seedtest.Load()
 	if err != nil {
 		return nil, err
 	}

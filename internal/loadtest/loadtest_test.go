@@ -14,23 +14,14 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // seededServer is the real API over the real seed, in process.
 func seededServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
+	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), seedtest.Store(t), httpserver.Options{}, graph.Options{}))
 	t.Cleanup(srv.Close)
 	return srv
 }

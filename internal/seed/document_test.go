@@ -8,17 +8,14 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 )
 
 // These tests hold seed/ to the document's own arithmetic and shape.
 
 func loadReal(t *testing.T) (*domain.Graph, map[domain.ID]*domain.Node) {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	byID := map[domain.ID]*domain.Node{}
 	for _, n := range g.Nodes {
 		byID[n.ID] = n

@@ -18,9 +18,8 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -85,15 +84,7 @@ func consoleErrors(ctx context.Context) func() []string {
 // records each /graphql request as "STATUS hash-only|with-query".
 func apiServer(t *testing.T, corsOrigins ...string) (*httptest.Server, func() []string) {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{CORSOrigins: corsOrigins}, graph.Options{})
+	h := servertest.New(slog.New(slog.DiscardHandler), seedtest.Store(t), httpserver.Options{CORSOrigins: corsOrigins}, graph.Options{})
 	var mu sync.Mutex
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -20,9 +20,8 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // offline lets the tab reach 127.0.0.1 only: every other request the page
@@ -169,15 +168,7 @@ func playgroundOffline(t *testing.T, introspection bool, shot string) {
 // does by default (playground on), introspection on or off.
 func playgroundServer(t *testing.T, introspection bool) *httptest.Server {
 	t.Helper()
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st,
+	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), seedtest.Store(t),
 		httpserver.Options{Playground: true}, graph.Options{NoIntrospection: !introspection}))
 	t.Cleanup(srv.Close)
 	return srv

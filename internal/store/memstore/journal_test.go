@@ -18,19 +18,32 @@ import (
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
-var src = []domain.Source{{Document: "doc.txt", Section: "CBA"}}
-
-func TestWritesSurviveARestart(t *testing.T) {
-	dir := t.TempDir()
-	ctx := context.Background()
+// openFixture opens the store fixture journalled in dir; the caller closes it.
+func openFixture(t *testing.T, dir string) *memstore.Store {
+	t.Helper()
 	st, err := memstore.Open(storetest.Fixture(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: src}
-	if _, err := st.Apply(ctx, domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
+	return st
+}
+
+// openWithNewTargetGroup opens the store fixture journalled in dir and
+// creates storetest.NewTargetGroup in it, its journal's first line.
+func openWithNewTargetGroup(t *testing.T, dir string) (*memstore.Store, *domain.Node) {
+	t.Helper()
+	st := openFixture(t, dir)
+	n := storetest.NewTargetGroup()
+	if _, err := st.Apply(context.Background(), domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
 		t.Fatal(err)
 	}
+	return st, n
+}
+
+func TestWritesSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, n := openWithNewTargetGroup(t, dir)
 	upd := *n
 	upd.Description = "opdateret"
 	if _, err := st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &upd, ExpectedVersion: 1}); err != nil {
@@ -38,10 +51,7 @@ func TestWritesSurviveARestart(t *testing.T) {
 	}
 	st.Close(ctx)
 
-	again, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := openFixture(t, dir)
 	defer again.Close(ctx)
 	got, _ := again.NodesByID(ctx, []domain.ID{n.ID})
 	if got[n.ID] == nil || got[n.ID].Description != "opdateret" || got[n.ID].Version != 2 {
@@ -62,7 +72,7 @@ func TestWithoutADataFolderWritesAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: src}
+	n := storetest.NewTargetGroup()
 	_, err = st.Apply(context.Background(), domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n})
 	if !errors.Is(err, domain.ErrWritesDisabled) {
 		t.Fatalf("want ErrWritesDisabled, got %v", err)
@@ -81,10 +91,7 @@ func TestALineOverAnyBufferReplays(t *testing.T) {
 	// each '<' escaped to six bytes, some 18 MB.
 	dir := t.TempDir()
 	ctx := context.Background()
-	st, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openFixture(t, dir)
 	got, _ := st.NodesByID(ctx, []domain.ID{"centre:cba"})
 	big := *got["centre:cba"]
 	big.Description = strings.Repeat("<", 1_000_000)
@@ -102,10 +109,7 @@ func TestALineOverAnyBufferReplays(t *testing.T) {
 		t.Fatalf("the journal is not the size the test means to make: %v %v", fi, err)
 	}
 
-	again, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := openFixture(t, dir)
 	defer again.Close(ctx)
 	got, _ = again.NodesByID(ctx, []domain.ID{"centre:cba"})
 	if n := got["centre:cba"]; n.Name != "CBA, omdøbt" || n.Description != big.Description || n.Version != renamed.Version+1 {
@@ -114,7 +118,7 @@ func TestALineOverAnyBufferReplays(t *testing.T) {
 }
 
 func TestATornLastWriteIsCutWithAWarning(t *testing.T) {
-	n := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: src}
+	n := storetest.NewTargetGroup()
 	// What a crash while appending the second line can leave of it.
 	for name, tear := range map[string]func(second []byte) []byte{
 		"cut mid-line":       func(b []byte) []byte { return b[:len(b)/2] },
@@ -125,10 +129,7 @@ func TestATornLastWriteIsCutWithAWarning(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			ctx := context.Background()
-			st, err := memstore.Open(storetest.Fixture(), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
+			st := openFixture(t, dir)
 			if _, err := st.Apply(ctx, domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
 				t.Fatal(err)
 			}
@@ -196,21 +197,14 @@ func TestATornLastWriteIsCutWithAWarning(t *testing.T) {
 func TestDamageBeforeWholeLinesStopsTheStart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	st, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: src}
-	if _, err := st.Apply(ctx, domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := openWithNewTargetGroup(t, dir)
 	st.Close(ctx)
 	good, _ := os.ReadFile(journalOf(dir))
 	// A crash cannot leave this: a synced write after a damaged one.
 	if err := os.WriteFile(journalOf(dir), append([]byte("{not json\n"), good...), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	_, err = memstore.Open(storetest.Fixture(), dir)
+	_, err := memstore.Open(storetest.Fixture(), dir)
 	if err == nil || !strings.Contains(err.Error(), "journal.jsonl:1 is damaged") {
 		t.Fatalf("opened over damage in the middle: %v", err)
 	}
@@ -219,20 +213,14 @@ func TestDamageBeforeWholeLinesStopsTheStart(t *testing.T) {
 func TestASecondOpenOfTheFolderIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	st, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = memstore.Open(storetest.Fixture(), dir)
+	st := openFixture(t, dir)
+	_, err := memstore.Open(storetest.Fixture(), dir)
 	if !errors.Is(err, memstore.ErrDataDirLocked) || !strings.Contains(err.Error(), filepath.Join(dir, "orggraph.lock")) {
 		t.Fatalf("a second open: %v", err)
 	}
 	st.Close(ctx)
 	// Closed, the folder is free again.
-	again, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := openFixture(t, dir)
 	again.Close(ctx)
 }
 
@@ -247,10 +235,7 @@ func TestAJournalFromEarlierVersionsOpens(t *testing.T) {
 	if err := os.WriteFile(journalOf(dir), old, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	st, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openFixture(t, dir)
 	defer st.Close(context.Background())
 	got, _ := st.NodesByID(context.Background(), []domain.ID{"targetgroup:nye-unge"})
 	es, _ := st.Audit(context.Background(), store.AuditQuery{})

@@ -35,6 +35,11 @@ type snapshot struct {
 	out    map[domain.ID][]domain.Link             // seed order
 	in     map[domain.ID][]domain.Link
 	text   map[domain.ID]search.Text
+	// nextOrder and nextSeq are what a created node and a created link
+	// get: one past the highest order and seq the graph holds, worked out
+	// once as the snapshot is indexed (at load, at each replayed write and
+	// each write) rather than by a scan in every write.
+	nextOrder, nextSeq int
 }
 
 var _ store.Store = (*Store)(nil)
@@ -115,6 +120,12 @@ func index(g *domain.Graph, prev *snapshot) (*snapshot, error) {
 	nodes := slices.Clone(g.Nodes)
 	slices.SortStableFunc(nodes, func(a, b *domain.Node) int { return a.Order - b.Order })
 	sn.graph = &domain.Graph{Nodes: nodes, Relationships: rels}
+	if len(nodes) > 0 {
+		sn.nextOrder = nodes[len(nodes)-1].Order + 1
+	}
+	if len(rels) > 0 {
+		sn.nextSeq = rels[len(rels)-1].Seq + 1
+	}
 	for _, r := range rels {
 		if sn.nodes[r.From] == nil || sn.nodes[r.To] == nil {
 			return nil, fmt.Errorf("memstore: %w: link %s joins a missing node", domain.ErrInvalidInput, r.Key())

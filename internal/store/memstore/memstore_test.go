@@ -46,21 +46,15 @@ func TestIdempotencyKeySurvivesARestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	w := domain.Write{Op: domain.CreateNode, Actor: "planner", IdempotencyKey: "retry-me/createNode", RequestHash: "h",
-		Node: &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{{Document: "doc.txt", Section: "CBA"}}}}
-	st, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+		Node: storetest.NewTargetGroup()}
+	st := openFixture(t, dir)
 	first, err := st.Apply(ctx, w)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.Close(ctx)
 
-	again, err := memstore.Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := openFixture(t, dir)
 	defer again.Close(ctx)
 	retried, err := again.Apply(ctx, w)
 	if err != nil {

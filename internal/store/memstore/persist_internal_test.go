@@ -12,14 +12,22 @@ import (
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
-func TestAWriteTheJournalCannotTakeChangesNothing(t *testing.T) {
+// journalled is the store fixture journalled in a folder of the test's own,
+// closed when the test ends.
+func journalled(t *testing.T) (*Store, string) {
+	t.Helper()
 	dir := t.TempDir()
-	ctx := context.Background()
 	st, err := Open(storetest.Fixture(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close(ctx)
+	t.Cleanup(func() { st.Close(context.Background()) })
+	return st, dir
+}
+
+func TestAWriteTheJournalCannotTakeChangesNothing(t *testing.T) {
+	st, dir := journalled(t)
+	ctx := context.Background()
 	// A handle that can neither write nor cut the journal: the append
 	// fails and cannot be undone.
 	ro, err := os.Open(filepath.Join(dir, journalName))
@@ -29,7 +37,7 @@ func TestAWriteTheJournalCannotTakeChangesNothing(t *testing.T) {
 	st.journal.f.Close()
 	st.journal.f = ro
 
-	n := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{{Document: "doc.txt", Section: "CBA"}}}
+	n := storetest.NewTargetGroup()
 	w := domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}
 	for range 2 { // the first fails, the second is refused: the journal is broken
 		if _, err := st.Apply(ctx, w); !errors.Is(err, domain.ErrUnavailable) {

@@ -22,14 +22,9 @@ import (
 // written in part and fails (Go ignores SIGXFSZ, so the write returns
 // EFBIG). The part must be cut, so the next write starts a line of its own.
 func TestAFailedAppendIsCutBack(t *testing.T) {
-	dir := t.TempDir()
+	st, dir := journalled(t)
 	ctx := context.Background()
-	st, err := Open(storetest.Fixture(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(ctx)
-	n := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{{Document: "doc.txt", Section: "CBA"}}}
+	n := storetest.NewTargetGroup()
 	if _, err := st.Apply(ctx, domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n}); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +42,7 @@ func TestAFailedAppendIsCutBack(t *testing.T) {
 	}
 	upd := *n
 	upd.Description = strings.Repeat("lang ", 100)
-	_, err = st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &upd, ExpectedVersion: 1})
+	_, err := st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &upd, ExpectedVersion: 1})
 	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &was); err != nil {
 		t.Fatal(err)
 	}

@@ -181,52 +181,32 @@ func (s *Store) commit(snap *snapshot, entry *domain.AuditEntry) {
 func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*snapshot, *domain.AuditEntry, error) {
 	g := &domain.Graph{Nodes: slices.Clone(cur.graph.Nodes), Relationships: slices.Clone(cur.graph.Relationships)}
 	entry := w.NewEntry(seq, at)
-	stale := w.CheckVersion
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
-		i := slices.IndexFunc(g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
-		switch {
-		case w.Op == domain.CreateNode && i >= 0:
-			return nil, nil, fmt.Errorf("%s: %w: it exists already", w.Node.ID, domain.ErrConflict)
-		case w.Op != domain.CreateNode && i < 0:
-			return nil, nil, fmt.Errorf("%s: %w", w.Node.ID, domain.ErrNotFound)
+		i, old, version, err := target(w, g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
+		if err != nil {
+			return nil, nil, err
 		}
 		next := clone(w.Node)
-		switch w.Op {
-		case domain.CreateNode:
-			next.Version, next.Order, next.Provenance = 1, nextOrder(g.Nodes), w.Provenance(domain.Provenance{}, "")
-			g.Nodes = append(g.Nodes, next)
-		case domain.UpdateNode:
-			old := g.Nodes[i]
-			if err := stale(old.Version); err != nil {
-				return nil, nil, err
-			}
-			next.Version, next.Order, next.Provenance = old.Version+1, old.Order, w.Provenance(old.Provenance, old.Facts())
-			entry.Before = mustJSON(old)
-			g.Nodes[i] = next
-		case domain.DeleteNode:
-			old := g.Nodes[i]
-			if err := stale(old.Version); err != nil {
-				return nil, nil, err
-			}
+		next.Version, next.Order = version, cur.nextOrder
+		if old != nil {
+			next.Order, next.Provenance = old.Order, w.Provenance(old.Provenance, old.Facts())
+		} else {
+			next.Provenance = w.Provenance(domain.Provenance{}, "")
+		}
+		if w.Op == domain.DeleteNode {
 			if n := len(cur.out[old.ID]) + len(cur.in[old.ID]); n > 0 {
 				return nil, nil, fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
 			}
-			entry.Before = mustJSON(old)
-			g.Nodes = slices.Delete(g.Nodes, i, i+1)
 			next = nil
 		}
-		if next != nil {
-			entry.After, entry.Version = mustJSON(next), next.Version
-		}
+		g.Nodes = put(g.Nodes, i, next)
+		record(entry, old, next)
 	default:
 		key := w.Rel.Key()
-		i := slices.IndexFunc(g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
-		switch {
-		case w.Op == domain.CreateLink && i >= 0:
-			return nil, nil, fmt.Errorf("%s: %w: it exists already", key, domain.ErrConflict)
-		case w.Op != domain.CreateLink && i < 0:
-			return nil, nil, fmt.Errorf("%s: %w", key, domain.ErrNotFound)
+		i, old, version, err := target(w, g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
+		if err != nil {
+			return nil, nil, err
 		}
 		if w.Op != domain.DeleteLink {
 			for _, end := range []domain.ID{w.Rel.From, w.Rel.To} {
@@ -236,30 +216,17 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 			}
 		}
 		next := cloneRel(w.Rel)
-		switch w.Op {
-		case domain.CreateLink:
-			next.Version, next.Seq, next.Provenance = 1, nextSeq(g.Relationships), w.Provenance(domain.Provenance{}, "")
-			g.Relationships = append(g.Relationships, next)
-		case domain.UpdateLink:
-			old := g.Relationships[i]
-			if err := stale(old.Version); err != nil {
-				return nil, nil, err
-			}
-			next.Version, next.Seq, next.Provenance = old.Version+1, old.Seq, w.Provenance(old.Provenance, old.Facts())
-			entry.Before = mustJSON(old)
-			g.Relationships[i] = next
-		case domain.DeleteLink:
-			old := g.Relationships[i]
-			if err := stale(old.Version); err != nil {
-				return nil, nil, err
-			}
-			entry.Before = mustJSON(old)
-			g.Relationships = slices.Delete(g.Relationships, i, i+1)
+		next.Version, next.Seq = version, cur.nextSeq
+		if old != nil {
+			next.Seq, next.Provenance = old.Seq, w.Provenance(old.Provenance, old.Facts())
+		} else {
+			next.Provenance = w.Provenance(domain.Provenance{}, "")
+		}
+		if w.Op == domain.DeleteLink {
 			next = nil
 		}
-		if next != nil {
-			entry.After, entry.Version = mustJSON(next), next.Version
-		}
+		g.Relationships = put(g.Relationships, i, next)
+		record(entry, old, next)
 	}
 	snap, err := index(g, cur)
 	if err != nil {
@@ -268,25 +235,68 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 	return snap, entry, nil
 }
 
+// versioned is a stored node or relationship.
+type versioned interface {
+	*domain.Node | *domain.Relationship
+}
+
+// target finds w's target among stored: its place (-1 for none), itself
+// (nil for none), and the version w makes of it (domain.Write.NextVersion).
+func target[T versioned](w domain.Write, stored []T, match func(T) bool) (int, T, int64, error) {
+	i := slices.IndexFunc(stored, match)
+	var old T
+	if i >= 0 {
+		old = stored[i]
+	}
+	version, err := w.NextVersion(versionOf(old), i >= 0)
+	return i, old, version, err
+}
+
+// put makes next the target's state in stored, where target found it at i:
+// added at the end by a creation (i < 0), in place by an update, removed by
+// a delete (next nil). A creation's order or seq is the highest, so the end
+// keeps stored sorted.
+func put[T versioned](stored []T, i int, next T) []T {
+	switch {
+	case next == nil:
+		return slices.Delete(stored, i, i+1)
+	case i < 0:
+		return append(stored, next)
+	default:
+		stored[i] = next
+		return stored
+	}
+}
+
+// versionOf is v's stored version, 0 for none.
+func versionOf[T versioned](v T) int64 {
+	switch v := any(v).(type) {
+	case *domain.Node:
+		if v != nil {
+			return v.Version
+		}
+	case *domain.Relationship:
+		if v != nil {
+			return v.Version
+		}
+	}
+	return 0
+}
+
+// record puts the states before and after a write into its audit entry:
+// none before a creation, none after a deletion.
+func record[T versioned](entry *domain.AuditEntry, old, next T) {
+	if old != nil {
+		entry.Before = mustJSON(old)
+	}
+	if next != nil {
+		entry.After, entry.Version = mustJSON(next), versionOf(next)
+	}
+}
+
 func clone(n *domain.Node) *domain.Node { c := *n; return &c }
 
 func cloneRel(r *domain.Relationship) *domain.Relationship { c := *r; return &c }
-
-func nextOrder(ns []*domain.Node) int {
-	top := -1
-	for _, n := range ns {
-		top = max(top, n.Order)
-	}
-	return top + 1
-}
-
-func nextSeq(rs []*domain.Relationship) int {
-	top := -1
-	for _, r := range rs {
-		top = max(top, r.Seq)
-	}
-	return top + 1
-}
 
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)

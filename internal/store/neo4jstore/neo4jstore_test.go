@@ -174,3 +174,45 @@ func TestReseedContract(t *testing.T) {
 		return st
 	})
 }
+
+// A creation reads the next order and seq from the end of an index: each
+// part of their plans is an index scan, and none scans every node or
+// relationship. (The seq statement's parts are checked one by one: the plan
+// the driver reports for a long UNION shows only two of its branches.)
+func TestNextOrderAndSeqReadAnIndex(t *testing.T) {
+	st := connect(t)
+	ctx := context.Background()
+	if err := st.Load(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	check := func(t *testing.T, cypher, indexScan string) {
+		t.Helper()
+		ops, err := neo4jstore.PlanOperators(ctx, st, cypher)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scans := 0
+		for _, op := range ops {
+			base, _, _ := strings.Cut(op, "@")
+			switch {
+			case base == indexScan:
+				scans++
+			case strings.Contains(base, "Scan"):
+				t.Errorf("the plan scans with %s: %v", op, ops)
+			}
+		}
+		if scans == 0 {
+			t.Errorf("no %s in the plan: %v", indexScan, ops)
+		}
+	}
+	t.Run("order", func(t *testing.T) { check(t, neo4jstore.NextOrder, "NodeIndexScan") })
+	t.Run("seq", func(t *testing.T) {
+		check(t, neo4jstore.NextSeq, "DirectedRelationshipIndexScan")
+		for _, spec := range domain.RelSpecs {
+			if !strings.Contains(neo4jstore.NextSeq, neo4jstore.TopSeq(spec.Kind)) {
+				t.Errorf("NextSeq does not read %s", spec.Kind)
+			}
+			check(t, neo4jstore.TopSeq(spec.Kind), "DirectedRelationshipIndexScan")
+		}
+	})
+}

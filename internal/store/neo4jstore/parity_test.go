@@ -9,7 +9,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
@@ -20,10 +20,7 @@ import (
 func TestParityOnRealSeed(t *testing.T) {
 	nst := connect(t)
 	ctx := context.Background()
-	g, err := seed.LoadDir("../../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := seedtest.Graph(t)
 	if err := nst.Load(ctx, g); err != nil {
 		t.Fatal(err)
 	}

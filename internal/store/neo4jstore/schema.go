@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -27,13 +28,40 @@ func schema() []string {
 		// key have no such property, which the constraint allows.
 		"CREATE CONSTRAINT audit_idempotency_key IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.idempotencyKey IS UNIQUE",
 		"CREATE INDEX node_code IF NOT EXISTS FOR (n:Node) ON (n.codeLower)",
+		// A created node or link gets one past the highest order or seq
+		// (nextOrder, nextSeq); these indexes answer that from their end
+		// rather than a scan of every node or relationship.
+		"CREATE INDEX node_order IF NOT EXISTS FOR (n:Node) ON (n.order)",
 		"CREATE TEXT INDEX node_search_text IF NOT EXISTS FOR (n:Node) ON (n.searchAll)",
 		"CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEntry) ON (a.target)",
 	}
 	for _, k := range domain.Kinds {
 		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", k.Prefix(), k))
 	}
+	for _, spec := range domain.RelSpecs {
+		stmts = append(stmts, fmt.Sprintf("CREATE INDEX %s_seq IF NOT EXISTS FOR ()-[r:%s]-() ON (r.seq)", strings.ToLower(string(spec.Kind)), spec.Kind))
+	}
 	return stmts
+}
+
+// nextOrder is the order a created node gets: one past the highest, read
+// from the end of the node_order index.
+const nextOrder = "MATCH (m:Node) WHERE m.order IS NOT NULL RETURN m.order + 1 AS next ORDER BY m.order DESC LIMIT 1"
+
+// nextSeq is the seq a created link gets: one past the highest of any kind,
+// each kind's read from the end of its seq index (a relationship index is
+// for one type).
+var nextSeq = func() string {
+	var parts []string
+	for _, spec := range domain.RelSpecs {
+		parts = append(parts, topSeq(spec.Kind))
+	}
+	return "CALL {\n" + strings.Join(parts, "\nUNION ALL\n") + "\n}\nRETURN coalesce(max(seq), -1) + 1 AS next"
+}()
+
+// topSeq reads the highest seq of one kind of link, if there is one.
+func topSeq(k domain.RelKind) string {
+	return "MATCH (:Node)-[r:" + string(k) + "]->(:Node) WHERE r.seq IS NOT NULL RETURN r.seq AS seq ORDER BY r.seq DESC LIMIT 1"
 }
 
 // Bootstrap creates the schema if it is missing and waits for the indexes to

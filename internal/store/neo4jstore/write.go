@@ -83,12 +83,11 @@ SET c.seq = c.seq + 1 RETURN c.seq AS seq`, nil)
 		}
 	}
 	entry := w.NewEntry(seq, at)
-	stale := w.CheckVersion
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
-		err = applyNode(ctx, tx, w, entry, stale)
+		err = applyNode(ctx, tx, w, entry)
 	default:
-		err = applyLink(ctx, tx, w, entry, stale)
+		err = applyLink(ctx, tx, w, entry)
 	}
 	if err != nil {
 		return nil, err
@@ -112,7 +111,7 @@ func auditProps(e *domain.AuditEntry) map[string]any {
 	return props
 }
 
-func applyNode(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, entry *domain.AuditEntry, stale func(int64) error) error {
+func applyNode(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, entry *domain.AuditEntry) error {
 	l, err := label(w.Node.Kind)
 	if err != nil && w.Op != domain.DeleteNode {
 		return err
@@ -124,35 +123,34 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 		return err
 	}
 	m := recs[0].AsMap()
-	var old *domain.Node
-	if props, ok := m["n"].(map[string]any); ok {
-		if old, err = decodeNode(props); err != nil {
+	old := &domain.Node{}
+	stored, exists := m["n"].(map[string]any)
+	if exists {
+		if old, err = decodeNode(stored); err != nil {
 			return err
 		}
-	}
-	switch {
-	case w.Op == domain.CreateNode && old != nil:
-		return fmt.Errorf("%s: %w: it exists already", w.Node.ID, domain.ErrConflict)
-	case w.Op != domain.CreateNode && old == nil:
-		return fmt.Errorf("%s: %w", w.Node.ID, domain.ErrNotFound)
-	}
-	if old != nil {
-		if err := stale(old.Version); err != nil {
-			return err
-		}
-		entry.Before = toJSON(old)
 	}
 	next := *w.Node
+	if next.Version, err = w.NextVersion(old.Version, exists); err != nil {
+		return err
+	}
+	if exists {
+		entry.Before = toJSON(old)
+	}
 	switch w.Op {
 	case domain.CreateNode:
-		recs, err := run(ctx, tx, "MATCH (m:Node) RETURN coalesce(max(m.order), -1) + 1 AS next", nil)
+		recs, err := run(ctx, tx, nextOrder, nil)
 		if err != nil {
 			return err
 		}
-		order, _ := recs[0].AsMap()["next"].(int64)
-		next.Version, next.Order, next.Provenance = 1, int(order), w.Provenance(domain.Provenance{}, "")
+		next.Order = 0 // the first node of an empty database
+		if len(recs) > 0 {
+			order, _ := recs[0].AsMap()["next"].(int64)
+			next.Order = int(order)
+		}
+		next.Provenance = w.Provenance(domain.Provenance{}, "")
 	case domain.UpdateNode:
-		next.Version, next.Order, next.Provenance = old.Version+1, old.Order, w.Provenance(old.Provenance, old.Facts())
+		next.Order, next.Provenance = old.Order, w.Provenance(old.Provenance, old.Facts())
 	case domain.DeleteNode:
 		if links, _ := m["links"].(int64); links > 0 {
 			return fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, links)
@@ -172,7 +170,7 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 	return nil
 }
 
-func applyLink(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, entry *domain.AuditEntry, stale func(int64) error) error {
+func applyLink(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, entry *domain.AuditEntry) error {
 	t, err := relType(w.Rel.Kind)
 	if err != nil {
 		return err
@@ -186,19 +184,18 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 		return err
 	}
 	m := recs[0].AsMap()
-	var old *domain.Relationship
-	if props, ok := m["r"].(map[string]any); ok {
-		if old, err = decodeRel(t, string(w.Rel.From), string(w.Rel.To), props); err != nil {
+	old := &domain.Relationship{}
+	stored, exists := m["r"].(map[string]any)
+	if exists {
+		if old, err = decodeRel(t, string(w.Rel.From), string(w.Rel.To), stored); err != nil {
 			return err
 		}
 	}
-	key := w.Rel.Key()
-	switch {
-	case w.Op == domain.CreateLink && old != nil:
-		return fmt.Errorf("%s: %w: it exists already", key, domain.ErrConflict)
-	case w.Op != domain.CreateLink && old == nil:
-		return fmt.Errorf("%s: %w", key, domain.ErrNotFound)
+	next := *w.Rel
+	if next.Version, err = w.NextVersion(old.Version, exists); err != nil {
+		return err
 	}
+	key := w.Rel.Key()
 	if w.Op != domain.DeleteLink {
 		for _, end := range []struct {
 			col string
@@ -209,23 +206,19 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 			}
 		}
 	}
-	if old != nil {
-		if err := stale(old.Version); err != nil {
-			return err
-		}
+	if exists {
 		entry.Before = toJSON(old)
 	}
-	next := *w.Rel
 	switch w.Op {
 	case domain.CreateLink:
-		recs, err := run(ctx, tx, "MATCH (:Node)-[r]->(:Node) RETURN coalesce(max(r.seq), -1) + 1 AS next", nil)
+		recs, err := run(ctx, tx, nextSeq, nil)
 		if err != nil {
 			return err
 		}
 		seq, _ := recs[0].AsMap()["next"].(int64)
-		next.Version, next.Seq, next.Provenance = 1, int(seq), w.Provenance(domain.Provenance{}, "")
+		next.Seq, next.Provenance = int(seq), w.Provenance(domain.Provenance{}, "")
 	case domain.UpdateLink:
-		next.Version, next.Seq, next.Provenance = old.Version+1, old.Seq, w.Provenance(old.Provenance, old.Facts())
+		next.Seq, next.Provenance = old.Seq, w.Provenance(old.Provenance, old.Facts())
 	case domain.DeleteLink:
 		_, err := run(ctx, tx, "MATCH (:Node {id: $from})-[r:"+t+"]->(:Node {id: $to}) DELETE r", params)
 		return err

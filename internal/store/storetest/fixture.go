@@ -90,3 +90,9 @@ func Fixture() *domain.Graph {
 	}
 	return &domain.Graph{Nodes: nodes, Relationships: rels}
 }
+
+// NewTargetGroup is a target group the fixture does not hold, for the tests
+// that create one.
+func NewTargetGroup() *domain.Node {
+	return &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{srcCBA}}
+}

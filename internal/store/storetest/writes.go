@@ -50,15 +50,32 @@ func RunWrites(t *testing.T, newStore NewStore) {
 			t.Fatalf("a refused write changed something")
 		}
 	}
-	newNode := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: src}
+	// next is one past the highest order and the highest seq g holds: what
+	// a created node and a created link get, so that they list last.
+	next := func() (order, seq int) {
+		t.Helper()
+		g, err := st.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range g.Nodes {
+			order = max(order, n.Order+1)
+		}
+		for _, r := range g.Relationships {
+			seq = max(seq, r.Seq+1)
+		}
+		return order, seq
+	}
+	newNode := NewTargetGroup()
 
 	t.Run("create a node", func(t *testing.T) {
+		order, _ := next()
 		e := mustApply(domain.Write{Op: domain.CreateNode, Actor: "planner-a", Node: newNode})
 		if e.Version != 1 || e.Before != "" || e.After == "" || e.Actor != "planner-a" || e.Target != "targetgroup:nye-unge" || e.At.IsZero() {
 			t.Fatalf("audit entry: %+v", e)
 		}
-		if n := node(newNode.ID); n == nil || n.Version != 1 || n.Name != "Nye unge" {
-			t.Fatalf("created node: %+v", n)
+		if n := node(newNode.ID); n == nil || n.Version != 1 || n.Name != "Nye unge" || n.Order != order {
+			t.Fatalf("created node (want order %d): %+v", order, n)
 		}
 		refused(domain.Write{Op: domain.CreateNode, Actor: "planner-a", Node: newNode}, domain.ErrConflict)
 	})
@@ -144,12 +161,13 @@ func RunWrites(t *testing.T, newStore NewStore) {
 	link := &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: newNode.ID, Basis: domain.Inferred,
 		Rationale: "CBA serves young people far from work.", Sources: src}
 	t.Run("links: create, update, stale delete, and impact sees them at once", func(t *testing.T) {
+		_, seq := next()
 		if e := mustApply(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: link}); e.Version != 1 {
 			t.Fatalf("audit entry: %+v", e)
 		}
 		got, err := st.Links(ctx, []domain.ID{newNode.ID}, store.LinkQuery{Kind: domain.RelServes, Dir: domain.Incoming})
-		if err != nil || len(got[newNode.ID]) != 1 || got[newNode.ID][0].Rel.Rationale != link.Rationale {
-			t.Fatalf("links after create: %v %v", got, err)
+		if err != nil || len(got[newNode.ID]) != 1 || got[newNode.ID][0].Rel.Rationale != link.Rationale || got[newNode.ID][0].Rel.Seq != seq {
+			t.Fatalf("links after create (want seq %d): %v %v", seq, got, err)
 		}
 		paths, err := st.ImpactPaths(ctx, []domain.ID{newNode.ID}, domain.ImpactMaxSteps)
 		if err != nil || len(paths[newNode.ID]) != 1 || paths[newNode.ID][0].End() != "centre:cba" {

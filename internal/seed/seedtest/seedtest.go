@@ -1,0 +1,54 @@
+// Package seedtest gives tests the real seed: the repository's seed/ folder,
+// read and validated by package seed, as a graph or in a fresh memstore.
+package seedtest
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/store/memstore"
+)
+
+// Dir is the repository's seed/ folder, found from this file's place in the
+// tree so that a test in any package names the same folder.
+func Dir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		panic("seedtest: the source file's path is unknown")
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "seed")
+}
+
+// Graph reads the real seed afresh, so the caller may change it.
+func Graph(t testing.TB) *domain.Graph {
+	t.Helper()
+	g, err := seed.LoadDir(Dir())
+	if err != nil {
+		t.Fatalf("seedtest: loading %s: %v", Dir(), err)
+	}
+	return g
+}
+
+// Store is the real seed in a fresh memstore of its own.
+func Store(t testing.TB) *memstore.Store {
+	t.Helper()
+	st, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// Load is Store for a caller with no test at hand, such as a store shared by
+// a test binary's tests through sync.OnceValues.
+func Load() (*memstore.Store, error) {
+	g, err := seed.LoadDir(Dir())
+	if err != nil {
+		return nil, fmt.Errorf("seedtest: loading %s: %w", Dir(), err)
+	}
+	return memstore.New(g)
+}
