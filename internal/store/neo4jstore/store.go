@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -32,6 +33,9 @@ type Store struct {
 	driver  neo4j.DriverWithContext
 	db      string
 	timeout time.Duration
+	// reads counts the read statements sent, retries included: what a
+	// test holds each GraphQL operation's cost on Neo4j to.
+	reads atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -62,6 +66,9 @@ func New(cfg Config) (*Store, error) {
 	}
 	return &Store{driver: driver, db: cfg.Database, timeout: cfg.QueryTimeout}, nil
 }
+
+// ReadStatements is how many read statements the store has sent Neo4j.
+func (s *Store) ReadStatements() int64 { return s.reads.Load() }
 
 // Close closes the driver.
 func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
@@ -97,6 +104,7 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 }
 
 func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	s.reads.Add(1)
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, cypher, params, neo4j.WithTxTimeout(s.timeout))
