@@ -9,7 +9,6 @@ import (
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
-	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // changeKey asks what one centre gained and lost between two days.
@@ -21,7 +20,7 @@ type changeKey struct {
 // fetchChanges works out the batch's changes with one planner call per
 // date window, whatever the number of centres; an error belongs to the
 // window's keys only.
-func fetchChanges(st store.Store) func(context.Context, []changeKey) (map[changeKey][]planner.Change, error) {
+func fetchChanges(st planner.Reader) func(context.Context, []changeKey) (map[changeKey][]planner.Change, error) {
 	return func(ctx context.Context, keys []changeKey) (map[changeKey][]planner.Change, error) {
 		type window struct{ from, to domain.Date }
 		byWindow := map[window][]domain.ID{}
@@ -111,7 +110,7 @@ func changeStatement(ctx context.Context, c *model.CentreChange) (string, error)
 }
 
 // timeline lists the dated events between from and to.
-func timeline(ctx context.Context, st store.Store, from, to *domain.Date) ([]*model.TimelineEntry, error) {
+func timeline(ctx context.Context, st planner.Reader, from, to *domain.Date) ([]*model.TimelineEntry, error) {
 	entries, err := planner.Timeline(ctx, st, from, to)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
-	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // depKey asks what one centre shares with the others, on one day ("" for
@@ -22,7 +21,7 @@ type depKey struct {
 // fetchDependencies works out a batch of centres' dependencies with one
 // planner call per day asked for: a list of centres, or the matrix, costs
 // one store call.
-func fetchDependencies(st store.Store, prime func(map[domain.ID][]planner.Dependency)) func(context.Context, []depKey) (map[depKey][]planner.Dependency, error) {
+func fetchDependencies(st planner.Reader, prime func(map[domain.ID][]planner.Dependency)) func(context.Context, []depKey) (map[depKey][]planner.Dependency, error) {
 	return func(ctx context.Context, keys []depKey) (map[depKey][]planner.Dependency, error) {
 		byDay := map[domain.Date][]domain.ID{}
 		var days []domain.Date // deterministic call order

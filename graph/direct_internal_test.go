@@ -229,14 +229,10 @@ func TestDirectReadsADocumentAsGQLGen(t *testing.T) {
 	}
 }
 
-// failingLinks fails every LinksBatch, as a store that goes away mid-request.
+// failingLinks fails every expansion, as a store that goes away mid-request.
 type failingLinks struct{ store.Store }
 
-func (failingLinks) LinksBatch(context.Context, map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
-	return nil, errors.New("bolt: connection reset by peer")
-}
-
-func (failingLinks) PlainListing(context.Context, []store.Listing) (*store.Listed, error) {
+func (failingLinks) Expand(context.Context, []store.Expansion) ([]store.Expanded, error) {
 	return nil, errors.New("bolt: connection reset by peer")
 }
 
@@ -255,7 +251,7 @@ func TestDirectLeavesAStoreErrorToGQLGen(t *testing.T) {
 	}
 }
 
-// panickingKinds panics in NodesByKind and PlainListing, as a store with a
+// panickingKinds panics in NodesByKind and Expand, as a store with a
 // bug would.
 type panickingKinds struct{ store.Store }
 
@@ -263,7 +259,7 @@ func (panickingKinds) NodesByKind(context.Context, domain.Kind) ([]*domain.Node,
 	panic("nil map in the store")
 }
 
-func (panickingKinds) PlainListing(context.Context, []store.Listing) (*store.Listed, error) {
+func (panickingKinds) Expand(context.Context, []store.Expansion) ([]store.Expanded, error) {
 	panic("nil map in the store")
 }
 
@@ -288,14 +284,14 @@ func TestDirectRecoversFromAPanic(t *testing.T) {
 type countingReads struct {
 	store.Store
 	mu       sync.Mutex
-	listings [][]store.Listing
+	listings [][]store.Expansion
 }
 
-func (c *countingReads) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
+func (c *countingReads) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
 	c.mu.Lock()
-	c.listings = append(c.listings, roots)
+	c.listings = append(c.listings, xs)
 	c.mu.Unlock()
-	return c.Store.PlainListing(ctx, roots)
+	return c.Store.Expand(ctx, xs)
 }
 
 // The deep listing is one store call, whose shape is the selection's lists.
@@ -307,11 +303,11 @@ func TestDirectReadsAListingInOneCall(t *testing.T) {
 		t.Fatal("the direct path did not serve the deep listing")
 	}
 	q := func(k domain.RelKind, d domain.Direction) store.LinkQuery { return store.LinkQuery{Kind: k, Dir: d} }
-	want := []store.Listing{{Kind: domain.KindCentre, Lists: []store.ListingList{
-		{Q: q(domain.RelServes, domain.Outgoing), Lists: []store.ListingList{
-			{Q: q(domain.RelServes, domain.Incoming), Lists: []store.ListingList{
+	want := []store.Expansion{{Roots: store.Roots{Kind: domain.KindCentre}, Project: store.Plain, Steps: []store.Step{
+		{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{
+			{Q: q(domain.RelServes, domain.Incoming), Below: []store.Step{
 				{Q: q(domain.RelDelivers, domain.Outgoing)},
-				{Q: q(domain.RelServes, domain.Outgoing), Lists: []store.ListingList{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
+				{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
 			}},
 		}},
 	}}}

@@ -245,9 +245,9 @@ func (s *countingStore) Links(ctx context.Context, ids []domain.ID, q store.Link
 	return s.Store.Links(ctx, ids, q)
 }
 
-func (s *countingStore) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+func (s *countingStore) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
 	s.links.Add(1)
-	return s.Store.LinksBatch(ctx, batch)
+	return s.Store.Expand(ctx, xs)
 }
 
 // batchingHandler waits long for loader keys: these tests count store

@@ -153,7 +153,7 @@ func batchDepth(ctx context.Context) int {
 
 // fetchKinds reads every node of each kind asked for, one call per kind:
 // the store has no batch for it, and a request asks for few kinds.
-func fetchKinds(st store.Store) func(context.Context, []domain.Kind) (map[domain.Kind][]*domain.Node, error) {
+func fetchKinds(st store.NodeReader) func(context.Context, []domain.Kind) (map[domain.Kind][]*domain.Node, error) {
 	return func(ctx context.Context, kinds []domain.Kind) (map[domain.Kind][]*domain.Node, error) {
 		out := make(map[domain.Kind][]*domain.Node, len(kinds))
 		for _, k := range kinds {
@@ -169,7 +169,7 @@ func fetchKinds(st store.Store) func(context.Context, []domain.Kind) (map[domain
 
 // fetchNodes reads a batch of nodes in one call. An unknown id maps to nil,
 // so that node(id:) can answer null instead of failing.
-func fetchNodes(st store.Store) func(context.Context, []domain.ID) (map[domain.ID]*domain.Node, error) {
+func fetchNodes(st store.NodeReader) func(context.Context, []domain.ID) (map[domain.ID]*domain.Node, error) {
 	return func(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
 		found, err := st.NodesByID(ctx, ids)
 		if err != nil {
@@ -184,17 +184,27 @@ func fetchNodes(st store.Store) func(context.Context, []domain.ID) (map[domain.I
 }
 
 // fetchLinks groups the batch by (kind, direction) and reads every group in
-// one store call.
-func fetchLinks(st store.Store, then func(context.Context, map[store.LinkQuery][]domain.ID, map[store.LinkQuery]map[domain.ID][]domain.Link)) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
+// one store call: an expansion of one step from each group's ids.
+func fetchLinks(st store.Expander, then func(context.Context, map[store.LinkQuery][]domain.ID, map[store.LinkQuery]map[domain.ID][]domain.Link)) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
 	return func(ctx context.Context, keys []linkKey) (map[linkKey][]domain.Link, error) {
 		groups := make(map[store.LinkQuery][]domain.ID)
 		for _, k := range keys {
 			q := store.LinkQuery{Kind: k.Kind, Dir: k.Dir}
 			groups[q] = append(groups[q], k.ID)
 		}
-		found, err := st.LinksBatch(ctx, groups)
+		qs := make([]store.LinkQuery, 0, len(groups))
+		xs := make([]store.Expansion, 0, len(groups))
+		for q, ids := range groups {
+			qs = append(qs, q)
+			xs = append(xs, store.Expansion{Roots: store.Roots{By: store.ByIDs, IDs: ids}, Steps: []store.Step{{Q: q}}})
+		}
+		read, err := st.Expand(ctx, xs)
 		if err != nil {
 			return nil, err
+		}
+		found := make(map[store.LinkQuery]map[domain.ID][]domain.Link, len(qs))
+		for i, q := range qs {
+			found[q] = read[i].Links[q]
 		}
 		out := make(map[linkKey][]domain.Link, len(keys))
 		for _, k := range keys {
@@ -208,7 +218,7 @@ func fetchLinks(st store.Store, then func(context.Context, map[store.LinkQuery][
 // fetchImpacts works out a batch of impacts with one traversal call. When
 // that fails for a bad id, each id is asked alone, so the error belongs to
 // its own key and the others still answer.
-func fetchImpacts(st store.Store) func(context.Context, []domain.ID) (map[domain.ID]*planner.Impact, error) {
+func fetchImpacts(st planner.Reader) func(context.Context, []domain.ID) (map[domain.ID]*planner.Impact, error) {
 	return func(ctx context.Context, ids []domain.ID) (map[domain.ID]*planner.Impact, error) {
 		all, err := planner.ImpactOfMany(ctx, st, ids)
 		if err == nil || len(ids) == 1 || !(errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalidInput)) {

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -201,9 +202,22 @@ func TestMutations(t *testing.T) {
 
 	t.Run("writes survive a restart", func(t *testing.T) {
 		dir := t.TempDir()
-		h1, tok1 := writable(t, dir)
+		g, err := seed.LoadDir("../seed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := memstore.Open(g, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h1, tok1 := writableOver(t, first)
 		if r := post(t, h1, tok1["anna"], createUnge); len(r.Errors) > 0 {
 			t.Fatal(r.Errors)
+		}
+		// The first server stops, and lets go of the folder, before the
+		// second opens it.
+		if err := first.Close(context.Background()); err != nil {
+			t.Fatal(err)
 		}
 		h2, _ := writable(t, dir)
 		if r := post(t, h2, "", `{ node(id: "targetgroup:nye-unge") { name version } }`); !strings.Contains(string(r.Data["node"]), `"Nye unge"`) {

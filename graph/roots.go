@@ -43,12 +43,21 @@ func onlyOne[T any, P nodeType[T]](ctx context.Context, kind domain.Kind) (*T, e
 // The lists it selects are read with the node (see listsSelected).
 func byCode[T any, P nodeType[T]](ctx context.Context, r *Resolver, kind domain.Kind, code string) (*T, error) {
 	qs := listsSelected(ctx, kind)
-	n, links, err := r.store.NodeByCodeWithLinks(ctx, kind, code, qs)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil, nil
+	steps := make([]store.Step, len(qs))
+	for i, q := range qs {
+		steps[i] = store.Step{Q: q}
 	}
+	read, err := r.store.Expand(ctx, []store.Expansion{{Roots: store.Roots{By: store.ByCode, Kind: kind, Code: code}, Steps: steps}})
 	if err != nil {
 		return nil, fmt.Errorf("graph: %s by code: %w", kind, err)
+	}
+	if len(read[0].Roots) == 0 {
+		return nil, nil
+	}
+	n := read[0].Roots[0]
+	links := make(map[store.LinkQuery][]domain.Link, len(qs))
+	for _, q := range qs {
+		links[q] = append([]domain.Link{}, read[0].Links[q][n.ID]...)
 	}
 	primeNodes(ctx, []*domain.Node{n})
 	primeLinks(ctx, n.ID, links)
@@ -239,7 +248,7 @@ func newImpact(imp *planner.Impact) *model.Impact {
 }
 
 // combinedImpact works out what ids reach together.
-func combinedImpact(ctx context.Context, st store.Store, ids []domain.ID) (*model.CombinedImpact, error) {
+func combinedImpact(ctx context.Context, st planner.Reader, ids []domain.ID) (*model.CombinedImpact, error) {
 	imp, err := planner.ImpactOfAll(ctx, st, ids)
 	if err != nil {
 		return nil, notFoundAmong(ctx, ids, err)
@@ -276,7 +285,7 @@ const (
 )
 
 // pathsBetween runs the planner's paths between two nodes.
-func pathsBetween(ctx context.Context, st store.Store, from, to domain.ID, maxLength, first *int) ([]*model.Path, error) {
+func pathsBetween(ctx context.Context, st planner.Reader, from, to domain.ID, maxLength, first *int) ([]*model.Path, error) {
 	maxLen, n := defaultPathLength, defaultPathsFirst
 	if maxLength != nil {
 		maxLen = *maxLength
@@ -362,7 +371,7 @@ const defaultSearchFirst = 10
 
 // searchHits runs the planner's search and primes the request's cache with
 // the nodes found.
-func searchHits(ctx context.Context, st store.Store, text string, first *int) ([]*model.SearchHit, error) {
+func searchHits(ctx context.Context, st planner.Reader, text string, first *int) ([]*model.SearchHit, error) {
 	n := defaultSearchFirst
 	if first != nil {
 		n = *first
