@@ -34,7 +34,6 @@ type ResolverRoot interface {
 	AffectedCentre() AffectedCentreResolver
 	Benefit() BenefitResolver
 	Budget() BudgetResolver
-	BudgetFrame() BudgetFrameResolver
 	Centre() CentreResolver
 	CentreChange() CentreChangeResolver
 	CentreDependency() CentreDependencyResolver
@@ -50,7 +49,6 @@ type ResolverRoot interface {
 	Reform() ReformResolver
 	ReformChange() ReformChangeResolver
 	ReformPhase() ReformPhaseResolver
-	SavingsYear() SavingsYearResolver
 	SharedItem() SharedItemResolver
 	TargetGroup() TargetGroupResolver
 	TimelineEntry() TimelineEntryResolver
@@ -580,8 +578,6 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AdministrationResolver interface {
-	Links(ctx context.Context, obj *model.Administration, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Centres(ctx context.Context, obj *model.Administration) ([]*model.Centre, error)
 
 	Committee(ctx context.Context, obj *model.Administration) (*model.Committee, error)
@@ -591,22 +587,13 @@ type AffectedCentreResolver interface {
 	Centre(ctx context.Context, obj *model.AffectedCentre) (*model.Centre, error)
 }
 type BenefitResolver interface {
-	Links(ctx context.Context, obj *model.Benefit, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	PaidBy(ctx context.Context, obj *model.Benefit) ([]*model.Centre, error)
 	PaidTo(ctx context.Context, obj *model.Benefit) ([]*model.TargetGroup, error)
 }
 type BudgetResolver interface {
-	Links(ctx context.Context, obj *model.Budget, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Frames(ctx context.Context, obj *model.Budget) ([]*model.BudgetFrame, error)
 }
-type BudgetFrameResolver interface {
-	Links(ctx context.Context, obj *model.BudgetFrame, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-}
 type CentreResolver interface {
-	Links(ctx context.Context, obj *model.Centre, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	TargetGroups(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.TargetGroup, error)
 	Interventions(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Intervention, error)
 	Units(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Unit, error)
@@ -637,8 +624,6 @@ type CombinedImpactResolver interface {
 	Items(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error)
 }
 type CommitteeResolver interface {
-	Links(ctx context.Context, obj *model.Committee, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Oversees(ctx context.Context, obj *model.Committee) ([]*model.Administration, error)
 }
 type ImpactResolver interface {
@@ -650,8 +635,6 @@ type ImpactResolver interface {
 	Items(ctx context.Context, obj *model.Impact) ([]model.Node, error)
 }
 type InterventionResolver interface {
-	Links(ctx context.Context, obj *model.Intervention, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	DeliveredBy(ctx context.Context, obj *model.Intervention) ([]*model.Centre, error)
 	Partners(ctx context.Context, obj *model.Intervention) ([]*model.Organisation, error)
 }
@@ -669,8 +652,6 @@ type MutationResolver interface {
 	DeleteLink(ctx context.Context, relationship domain.RelKind, from domain.ID, to domain.ID, expectedVersion int) (*model.WriteResult, error)
 }
 type OrganisationResolver interface {
-	Links(ctx context.Context, obj *model.Organisation, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	WorksWith(ctx context.Context, obj *model.Organisation) ([]*model.Centre, error)
 	CooperatesOn(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
 }
@@ -711,15 +692,11 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, from *domain.Date, to *domain.Date) ([]*model.TimelineEntry, error)
 }
 type ReformResolver interface {
-	Links(ctx context.Context, obj *model.Reform, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Phases(ctx context.Context, obj *model.Reform) ([]*model.ReformPhase, error)
 	Initiatives(ctx context.Context, obj *model.Reform) ([]*model.ReformChange, error)
 	Savings(ctx context.Context, obj *model.Reform) ([]*model.SavingsYear, error)
 }
 type ReformChangeResolver interface {
-	Links(ctx context.Context, obj *model.ReformChange, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Phase(ctx context.Context, obj *model.ReformChange) (*model.ReformPhase, error)
 	Reform(ctx context.Context, obj *model.ReformChange) (*model.Reform, error)
 	PhasesOut(ctx context.Context, obj *model.ReformChange) ([]*model.TargetGroup, error)
@@ -727,13 +704,8 @@ type ReformChangeResolver interface {
 	Impact(ctx context.Context, obj *model.ReformChange) (*model.Impact, error)
 }
 type ReformPhaseResolver interface {
-	Links(ctx context.Context, obj *model.ReformPhase, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Changes(ctx context.Context, obj *model.ReformPhase) ([]*model.ReformChange, error)
 	Reform(ctx context.Context, obj *model.ReformPhase) (*model.Reform, error)
-}
-type SavingsYearResolver interface {
-	Links(ctx context.Context, obj *model.SavingsYear, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
 }
 type SharedItemResolver interface {
 	Node(ctx context.Context, obj *model.SharedItem) (model.Node, error)
@@ -742,8 +714,6 @@ type SharedItemResolver interface {
 	Statement(ctx context.Context, obj *model.SharedItem) (string, error)
 }
 type TargetGroupResolver interface {
-	Links(ctx context.Context, obj *model.TargetGroup, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	ServedBy(ctx context.Context, obj *model.TargetGroup) ([]*model.Centre, error)
 	PhasedOutBy(ctx context.Context, obj *model.TargetGroup) (*model.ReformChange, error)
 	Receives(ctx context.Context, obj *model.TargetGroup) ([]*model.Benefit, error)
@@ -752,15 +722,11 @@ type TimelineEntryResolver interface {
 	Node(ctx context.Context, obj *model.TimelineEntry) (model.Node, error)
 }
 type TransferResolver interface {
-	Links(ctx context.Context, obj *model.Transfer, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	ReceivingCentre(ctx context.Context, obj *model.Transfer) (*model.Centre, error)
 
 	Moves(ctx context.Context, obj *model.Transfer) ([]model.Node, error)
 }
 type UnitResolver interface {
-	Links(ctx context.Context, obj *model.Unit, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Centre(ctx context.Context, obj *model.Unit) (*model.Centre, error)
 }
 
@@ -6828,7 +6794,7 @@ func (ec *executionContext) _Administration_links(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Administration().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -6843,7 +6809,7 @@ func (ec *executionContext) fieldContext_Administration_links(ctx context.Contex
 		Object:     "Administration",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -7464,7 +7430,7 @@ func (ec *executionContext) _Benefit_links(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Benefit().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -7479,7 +7445,7 @@ func (ec *executionContext) fieldContext_Benefit_links(ctx context.Context, fiel
 		Object:     "Benefit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -7884,7 +7850,7 @@ func (ec *executionContext) _Budget_links(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Budget().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -7899,7 +7865,7 @@ func (ec *executionContext) fieldContext_Budget_links(ctx context.Context, field
 		Object:     "Budget",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -8162,7 +8128,7 @@ func (ec *executionContext) _BudgetFrame_links(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.BudgetFrame().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -8177,7 +8143,7 @@ func (ec *executionContext) fieldContext_BudgetFrame_links(ctx context.Context, 
 		Object:     "BudgetFrame",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -8408,7 +8374,7 @@ func (ec *executionContext) _Centre_links(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Centre().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -8423,7 +8389,7 @@ func (ec *executionContext) fieldContext_Centre_links(ctx context.Context, field
 		Object:     "Centre",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -9991,7 +9957,7 @@ func (ec *executionContext) _Committee_links(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Committee().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -10006,7 +9972,7 @@ func (ec *executionContext) fieldContext_Committee_links(ctx context.Context, fi
 		Object:     "Committee",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -11044,7 +11010,7 @@ func (ec *executionContext) _Intervention_links(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Intervention().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -11059,7 +11025,7 @@ func (ec *executionContext) fieldContext_Intervention_links(ctx context.Context,
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -12091,7 +12057,7 @@ func (ec *executionContext) _Organisation_links(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organisation().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -12106,7 +12072,7 @@ func (ec *executionContext) fieldContext_Organisation_links(ctx context.Context,
 		Object:     "Organisation",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -14128,7 +14094,7 @@ func (ec *executionContext) _Reform_links(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Reform().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -14143,7 +14109,7 @@ func (ec *executionContext) fieldContext_Reform_links(ctx context.Context, field
 		Object:     "Reform",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -14415,7 +14381,7 @@ func (ec *executionContext) _ReformChange_links(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ReformChange().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -14430,7 +14396,7 @@ func (ec *executionContext) fieldContext_ReformChange_links(ctx context.Context,
 		Object:     "ReformChange",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -14977,7 +14943,7 @@ func (ec *executionContext) _ReformPhase_links(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ReformPhase().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -14992,7 +14958,7 @@ func (ec *executionContext) fieldContext_ReformPhase_links(ctx context.Context, 
 		Object:     "ReformPhase",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -15347,7 +15313,7 @@ func (ec *executionContext) _SavingsYear_links(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SavingsYear().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -15362,7 +15328,7 @@ func (ec *executionContext) fieldContext_SavingsYear_links(ctx context.Context, 
 		Object:     "SavingsYear",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -15983,7 +15949,7 @@ func (ec *executionContext) _TargetGroup_links(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TargetGroup().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -15998,7 +15964,7 @@ func (ec *executionContext) fieldContext_TargetGroup_links(ctx context.Context, 
 		Object:     "TargetGroup",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -16683,7 +16649,7 @@ func (ec *executionContext) _Transfer_links(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Transfer().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -16698,7 +16664,7 @@ func (ec *executionContext) fieldContext_Transfer_links(ctx context.Context, fie
 		Object:     "Transfer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -17071,7 +17037,7 @@ func (ec *executionContext) _Unit_links(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Unit().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -17086,7 +17052,7 @@ func (ec *executionContext) fieldContext_Unit_links(ctx context.Context, field g
 		Object:     "Unit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
