@@ -11,13 +11,14 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // The direct path answers the plainest reads without gqlgen's executor: a
 // query made only of root lists of one kind (centres, targetGroups, …), the
-// link lists of selectedLists without arguments, and a node's own id, name,
+// link lists of readplan.Lists without arguments, and a node's own id, name,
 // code, version, description and fullName. Such a query is the deep listing
 // planners ask for, and gqlgen, which gives every list element and every
 // resolved field a goroutine and a context of its own, spends some 9 µs of
@@ -145,7 +146,7 @@ func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName st
 			}
 			field.scalar = read
 		default:
-			q, ok := selectedLists[domain.Kind(typeName)][f.Name]
+			q, ok := readplan.Lists[domain.Kind(typeName)][f.Name]
 			if !ok || f.Definition == nil || f.Definition.Type.Elem == nil {
 				return nil, false
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
+	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -84,14 +85,14 @@ func seedStore(t *testing.T, scale int) store.Store {
 }
 
 // directServes names, per object type, the fields the direct path claims:
-// the list fields of selectedLists and a node's own plain fields. The test
+// the list fields of readplan.Lists and a node's own plain fields. The test
 // below holds every other field of those types to gqlgen.
 func directServes(typeName, field string) bool {
 	switch field {
 	case "__typename", "id", "name", "code", "version", "description", "fullName":
 		return true
 	}
-	_, ok := selectedLists[domain.Kind(typeName)][field]
+	_, ok := readplan.Lists[domain.Kind(typeName)][field]
 	return ok
 }
 
@@ -110,7 +111,7 @@ func reachable(schema *ast.Schema) map[string][]string {
 	for len(queue) > 0 {
 		typeName := queue[0]
 		queue = queue[1:]
-		for name := range selectedLists[domain.Kind(typeName)] {
+		for name := range readplan.Lists[domain.Kind(typeName)] {
 			child := schema.Types[typeName].Fields.ForName(name).Type.Elem.NamedType
 			if _, seen := out[child]; !seen {
 				out[child] = append(slices.Clone(out[typeName]), name)
@@ -168,7 +169,7 @@ func TestDirectAnswersDeepListingsAsGQLGen(t *testing.T) {
 	selection = func(typeName string, depth int) string {
 		var parts []string
 		for _, f := range schema.Types[typeName].Fields {
-			if _, isList := selectedLists[domain.Kind(typeName)][f.Name]; isList {
+			if _, isList := readplan.Lists[domain.Kind(typeName)][f.Name]; isList {
 				if depth > 0 {
 					parts = append(parts, f.Name+" { "+selection(f.Type.Elem.NamedType, depth-1)+" }")
 				}

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/bif-kk/orggraph/graph/model"
@@ -36,27 +34,20 @@ type loaders struct {
 	impacts      *dataloadgen.Loader[domain.ID, *planner.Impact]
 	dependencies *dataloadgen.Loader[depKey, []planner.Dependency]
 	changes      *dataloadgen.Loader[changeKey, []planner.Change]
-
-	// listsOnce works out, once per request, which lists the operation
-	// selects under each list field (see operationLists).
-	listsOnce sync.Once
-	lists     map[listField][]kindList
-
-	// read holds the links read so far, so that asking for the level below
-	// a key already read goes on to the level below that.
-	readMu sync.Mutex
-	read   map[linkKey][]domain.Link
+	// store is what the root fields read their trees from (readRoots).
+	store store.Expander
 }
 
 func newLoaders(st store.Store, wait time.Duration) *loaders {
 	opt := dataloadgen.WithWait(wait)
 	l := &loaders{
+		store:   st,
 		kinds:   dataloadgen.NewMappedLoader(whileOpen(fetchKinds(st)), opt),
 		nodes:   dataloadgen.NewMappedLoader(whileOpen(fetchNodes(st)), opt),
 		impacts: dataloadgen.NewMappedLoader(whileOpen(fetchImpacts(st)), opt),
 		changes: dataloadgen.NewMappedLoader(whileOpen(fetchChanges(st)), opt),
 	}
-	l.links = dataloadgen.NewMappedLoader(whileOpen(fetchLinks(st, l.askNextLevel)), opt)
+	l.links = dataloadgen.NewMappedLoader(whileOpen(fetchLinks(st)), opt)
 	l.dependencies = dataloadgen.NewMappedLoader(whileOpen(fetchDependencies(st, l.primeDependencies)), opt)
 	return l
 }
@@ -71,84 +62,6 @@ func whileOpen[K comparable, V any](fetch func(context.Context, []K) (map[K]V, e
 		}
 		return fetch(ctx, keys)
 	}
-}
-
-// askNextLevel asks, as soon as a level of links is read, for the links the
-// operation selects on the nodes at their far ends: the next level's batch
-// then holds every key at once, rather than those of the elements gqlgen
-// reaches before the loader's wait is over. Each level asks only for the
-// level the operation selects below it, so it stops where the operation
-// does.
-func (l *loaders) askNextLevel(ctx context.Context, groups map[store.LinkQuery][]domain.ID, found map[store.LinkQuery]map[domain.ID][]domain.Link) {
-	depth := batchDepth(ctx)
-	if depth == 0 {
-		return
-	}
-	l.listsOnce.Do(func() { l.lists = operationLists(ctx) })
-	l.readMu.Lock()
-	if l.read == nil {
-		l.read = map[linkKey][]domain.Link{}
-	}
-	for q, ids := range groups {
-		for _, id := range ids {
-			l.read[linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}] = found[q][id]
-		}
-	}
-	l.readMu.Unlock()
-	for q, ids := range groups {
-		for _, id := range ids {
-			l.askBelow(ctx, depth, q, id, found[q][id])
-		}
-	}
-}
-
-// askBelow asks for the lists the operation selects below the list field at
-// depth that read links of id; where those are read already, for the level
-// below them.
-func (l *loaders) askBelow(ctx context.Context, depth int, q store.LinkQuery, id domain.ID, links []domain.Link) {
-	below := l.lists[listField{depth: depth, kind: id.Kind(), q: q}]
-	if len(below) == 0 {
-		return
-	}
-	next := context.WithValue(ctx, depthKey, depth+1)
-	for _, link := range links {
-		for _, b := range below {
-			if link.Node == nil || link.Node.Kind != b.kind {
-				continue
-			}
-			k := linkKey{ID: link.Other, Kind: b.q.Kind, Dir: b.q.Dir}
-			l.readMu.Lock()
-			known, ok := l.read[k]
-			l.readMu.Unlock()
-			if ok {
-				l.askBelow(ctx, depth+1, b.q, link.Other, known)
-				continue
-			}
-			l.links.LoadThunk(next, k)
-		}
-	}
-}
-
-var depthKey = &contextKey{"prefetch depth"}
-
-// batchDepth is how deep in the operation the list fields that asked for a
-// batch are: 2 for centres { targetGroups }. A batch asked for by
-// askNextLevel carries its depth; one asked for by resolvers has their path.
-func batchDepth(ctx context.Context) int {
-	if d, ok := ctx.Value(depthKey).(int); ok {
-		return d
-	}
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return 0
-	}
-	depth := 0
-	for _, p := range fc.Path() {
-		if _, isName := p.(ast.PathName); isName {
-			depth++
-		}
-	}
-	return depth
 }
 
 // fetchKinds reads every node of each kind asked for, one call per kind:
@@ -185,7 +98,7 @@ func fetchNodes(st store.NodeReader) func(context.Context, []domain.ID) (map[dom
 
 // fetchLinks groups the batch by (kind, direction) and reads every group in
 // one store call: an expansion of one step from each group's ids.
-func fetchLinks(st store.Expander, then func(context.Context, map[store.LinkQuery][]domain.ID, map[store.LinkQuery]map[domain.ID][]domain.Link)) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
+func fetchLinks(st store.Expander) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
 	return func(ctx context.Context, keys []linkKey) (map[linkKey][]domain.Link, error) {
 		groups := make(map[store.LinkQuery][]domain.ID)
 		for _, k := range keys {
@@ -210,7 +123,6 @@ func fetchLinks(st store.Expander, then func(context.Context, map[store.LinkQuer
 		for _, k := range keys {
 			out[k] = found[store.LinkQuery{Kind: k.Kind, Dir: k.Dir}][k.ID]
 		}
-		then(ctx, groups, found)
 		return out, nil
 	}
 }
@@ -420,6 +332,28 @@ func (l *loaders) primeDependencies(found map[domain.ID][]planner.Dependency) {
 	}
 }
 
+// primeTree puts what an expansion read into the request's cache: for
+// every node a step was taken from, its links of the step's kind (none
+// included), and the nodes at their far ends.
+func (l *loaders) primeTree(ns []*domain.Node, steps []store.Step, read store.Expanded) {
+	for _, s := range steps {
+		seen := map[domain.ID]bool{}
+		var next []*domain.Node
+		for _, n := range ns {
+			links := read.Links[s.Q][n.ID]
+			l.links.Prime(linkKey{ID: n.ID, Kind: s.Q.Kind, Dir: s.Q.Dir}, append([]domain.Link{}, links...))
+			for _, link := range links {
+				if link.Node != nil && !seen[link.Other] {
+					seen[link.Other] = true
+					next = append(next, link.Node)
+					l.nodes.Prime(link.Other, link.Node)
+				}
+			}
+		}
+		l.primeTree(next, s.Below, read)
+	}
+}
+
 // primeImpact puts the nodes an impact read into the request's cache: its
 // centres and its steps' statements then need no lookup of their own.
 func primeImpact(l *loaders, imp *planner.Impact) {
@@ -512,7 +446,6 @@ func relatedNodes(ctx context.Context, id domain.ID, kind domain.RelKind, dir do
 	if err != nil {
 		return nil, err
 	}
-	prefetchLists(ctx, ns)
 	if asOf == nil {
 		return ns, nil
 	}
@@ -561,139 +494,6 @@ func wrapOne[T any, P nodeType[T]](n *domain.Node) *T {
 	t := new(T)
 	P(t).SetNode(n)
 	return t
-}
-
-// selectedLists maps a kind's list fields to the links they read, where the
-// field reads exactly those: the resolvers of Centre (organisation.resolvers.go),
-// TargetGroup, Intervention, Benefit (services.resolvers.go) and Organisation.
-var selectedLists = map[domain.Kind]map[string]store.LinkQuery{
-	domain.KindCentre: {
-		"targetGroups":  {Kind: domain.RelServes, Dir: domain.Outgoing},
-		"interventions": {Kind: domain.RelDelivers, Dir: domain.Outgoing},
-		"units":         {Kind: domain.RelHasUnit, Dir: domain.Outgoing},
-		"benefits":      {Kind: domain.RelPays, Dir: domain.Outgoing},
-		"partners":      {Kind: domain.RelWorksWith, Dir: domain.Incoming},
-		"receives":      {Kind: domain.RelMovesTo, Dir: domain.Incoming},
-	},
-	domain.KindTargetGroup: {
-		"servedBy": {Kind: domain.RelServes, Dir: domain.Incoming},
-		"receives": {Kind: domain.RelPaidTo, Dir: domain.Incoming},
-	},
-	domain.KindIntervention: {
-		"deliveredBy": {Kind: domain.RelDelivers, Dir: domain.Incoming},
-		"partners":    {Kind: domain.RelCooperatesOn, Dir: domain.Incoming},
-	},
-	domain.KindBenefit: {
-		"paidBy": {Kind: domain.RelPays, Dir: domain.Incoming},
-		"paidTo": {Kind: domain.RelPaidTo, Dir: domain.Outgoing},
-	},
-	domain.KindOrganisation: {
-		"worksWith": {Kind: domain.RelWorksWith, Dir: domain.Outgoing},
-	},
-}
-
-// listField is a list field of the operation: at depth (1 for a root
-// field), on nodes of kind, reading q.
-type listField struct {
-	depth int
-	kind  domain.Kind
-	q     store.LinkQuery
-}
-
-// kindList is a list field selected on nodes of kind.
-type kindList struct {
-	kind domain.Kind
-	q    store.LinkQuery
-}
-
-// operationLists walks the whole operation, fragments included, and
-// returns, for each list field of selectedLists, the list fields selected
-// directly below it.
-func operationLists(ctx context.Context) map[listField][]kindList {
-	if !graphql.HasOperationContext(ctx) {
-		return nil
-	}
-	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil {
-		return nil
-	}
-	out := map[listField][]kindList{}
-	var walk func(set ast.SelectionSet, depth int, parent *listField, seen map[string]bool)
-	walk = func(set ast.SelectionSet, depth int, parent *listField, seen map[string]bool) {
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				var here *listField
-				if s.ObjectDefinition != nil {
-					kind := domain.Kind(s.ObjectDefinition.Name)
-					if q, ok := selectedLists[kind][s.Name]; ok {
-						here = &listField{depth: depth, kind: kind, q: q}
-						if parent != nil && !slices.Contains(out[*parent], kindList{kind, q}) {
-							out[*parent] = append(out[*parent], kindList{kind, q})
-						}
-					}
-				}
-				walk(s.SelectionSet, depth+1, here, map[string]bool{})
-			case *ast.InlineFragment:
-				walk(s.SelectionSet, depth, parent, seen)
-			case *ast.FragmentSpread:
-				if s.Definition != nil && !seen[s.Name] { // a cycle is refused by validation; stop anyway
-					seen[s.Name] = true
-					walk(s.Definition.SelectionSet, depth, parent, seen)
-				}
-			}
-		}
-	}
-	walk(oc.Operation.SelectionSet, 1, nil, map[string]bool{})
-	return out
-}
-
-// prefetchLists asks, for every node a list field has just read, for the
-// links its selected list fields will read, all at once. Without it each
-// element's resolver asks for its own as gqlgen reaches it; on a long list,
-// on a busy machine, the later ones come after their level's batch has left
-// and need more store calls (10.7 a deep listing at 10× under load, where
-// its 4 levels need 4). The answers land in the request's cache, where the
-// resolvers find them.
-func prefetchLists(ctx context.Context, ns []*domain.Node) {
-	if len(ns) == 0 {
-		return
-	}
-	kind := ns[0].Kind
-	qs := listsSelected(ctx, kind)
-	if len(qs) == 0 {
-		return
-	}
-	l, err := loadersFrom(ctx)
-	if err != nil {
-		return
-	}
-	// The keys are asked for by the fields below this one.
-	below := context.WithValue(ctx, depthKey, batchDepth(ctx)+1)
-	for _, q := range qs {
-		for _, n := range ns {
-			if n.Kind == kind {
-				l.links.LoadThunk(below, linkKey{ID: n.ID, Kind: q.Kind, Dir: q.Dir})
-			}
-		}
-	}
-}
-
-// listsSelected returns the links that the field being resolved, a node of
-// kind, selects lists of: a root field that reads them along with the node
-// saves each list its own store call (for Neo4j, a round trip and a plan).
-func listsSelected(ctx context.Context, kind domain.Kind) []store.LinkQuery {
-	lists := selectedLists[kind]
-	if lists == nil || graphql.GetFieldContext(ctx) == nil {
-		return nil
-	}
-	var qs []store.LinkQuery
-	for _, f := range graphql.CollectFieldsCtx(ctx, []string{string(kind), "Node"}) {
-		if q, ok := lists[f.Name]; ok && !slices.Contains(qs, q) {
-			qs = append(qs, q)
-		}
-	}
-	return qs
 }
 
 // changeKey asks what one centre gained and lost between two days.

@@ -50,12 +50,10 @@ func (c *callLog) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery)
 }
 
 func (c *callLog) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
-	op := "Expand by ids"
+	op := "Expand"
 	var qs []store.LinkQuery
 	for _, x := range xs {
-		if x.Roots.By == store.ByCode {
-			op = "Expand by code"
-		}
+		op = "Expand by " + map[store.RootsBy]string{store.ByKind: "kind", store.ByCode: "code", store.ByIDs: "ids"}[x.Roots.By]
 		for _, s := range x.Steps {
 			qs = append(qs, s.Q)
 		}
@@ -78,8 +76,8 @@ func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
 		{"the widget's card", `{ centre(code: "CBE") { code name employees targetGroups { name } } }`, []string{"Expand by code"}},
 		{"two lists, one through a fragment", `{ centre(code: "CSI") { interventions { name } ...P } } fragment P on Centre { partners { code } }`, []string{"Expand by code"}},
 		{"a list as of a day", `{ centre(code: "CBA") { targetGroups(asOf: "2026-01-01") { name } } }`, []string{"Expand by code"}},
-		{"the next level is a store call of its own", `{ centre(code: "CBA") { targetGroups { servedBy { code } } } }`, []string{"Expand by code", "Expand by ids"}},
-		{"one call for all the lists of a level", `{ centre(code: "CBA") { targetGroups { servedBy { code } receives { name } } } }`, []string{"Expand by code", "Expand by ids"}},
+		{"the levels below are read with it", `{ centre(code: "CBA") { targetGroups { servedBy { code } } } }`, []string{"Expand by code"}},
+		{"every list of every level with it", `{ centre(code: "CBA") { targetGroups { servedBy { code interventions { name } } receives { name } } } }`, []string{"Expand by code"}},
 		// The other centres, and what is shared, come with the dependencies.
 		{"a centre's dependencies", `{ centre(code: "CSI") { code dependencies { centre { code name } total shared { node { id name } statement } } } }`, []string{"Expand by code", "Dependencies"}},
 	}
@@ -98,13 +96,12 @@ func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
 	}
 }
 
-// Every list a listing's selection asks for is read in the one batch the
-// listing asks for up front, so each entry of the prefetch's table must name
-// the links its field's resolver reads: a wrong entry shows as a second
-// kind of link read (the resolvers' own, in the same batch or the next).
+// Every list a listing's selection asks for is read with the listing, so
+// each entry of readplan.Lists must name the links its field's resolver
+// reads: a wrong entry shows as a second read (the resolver's own).
 func TestAListingAsksForItsElementsListsInOneRead(t *testing.T) {
 	mem := seededStore(t)
-	fields := map[string][]string{ // root listing -> every list field of its kind that the prefetch knows
+	fields := map[string][]string{ // root listing -> every list field of its kind that readplan knows
 		"centres":       {"targetGroups", "interventions", "units", "benefits", "partners", "receives"},
 		"targetGroups":  {"servedBy", "receives"},
 		"interventions": {"deliveredBy", "partners"},
@@ -122,7 +119,7 @@ func TestAListingAsksForItsElementsListsInOneRead(t *testing.T) {
 				if hasErrors {
 					t.Fatalf("errors: %s", body)
 				}
-				if !slices.Equal(st.calls, []string{"Expand by ids"}) || len(st.batches[0]) != 1 {
+				if !slices.Equal(st.calls, []string{"Expand by kind"}) || len(st.batches[0]) != 1 {
 					t.Fatalf("store calls %q reading %v, want one expansion of one kind of link", st.calls, st.batches)
 				}
 			})

@@ -89,7 +89,7 @@ func (r *queryResolver) Centres(ctx context.Context, asOf *domain.Date) ([]*mode
 
 // Centre is the resolver for the centre field.
 func (r *queryResolver) Centre(ctx context.Context, code string, asOf *domain.Date) (*model.Centre, error) {
-	return centreOn(ctx, r.Resolver, code, asOf)
+	return centreOn(ctx, code, asOf)
 }
 
 // Organisations is the resolver for the organisations field.
@@ -99,7 +99,7 @@ func (r *queryResolver) Organisations(ctx context.Context) ([]*model.Organisatio
 
 // Organisation is the resolver for the organisation field.
 func (r *queryResolver) Organisation(ctx context.Context, code string) (*model.Organisation, error) {
-	return byCode[model.Organisation](ctx, r.Resolver, domain.KindOrganisation, code)
+	return byCode[model.Organisation](ctx, domain.KindOrganisation, code)
 }
 
 // Units is the resolver for the units field.

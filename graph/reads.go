@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -16,11 +17,10 @@ import (
 // ofKind serves the root lists: every node of a kind in seed order, which for
 // centres is the org chart's.
 func ofKind[T any, P nodeType[T]](ctx context.Context, kind domain.Kind) ([]*T, error) {
-	ns, err := loadKind(ctx, kind)
+	ns, err := readRoots(ctx, store.Roots{By: store.ByKind, Kind: kind}, kind)
 	if err != nil {
 		return nil, err
 	}
-	prefetchLists(ctx, ns)
 	return wrapAll[T, P](ns), nil
 }
 
@@ -36,29 +36,44 @@ func onlyOne[T any, P nodeType[T]](ctx context.Context, kind domain.Kind) (*T, e
 	return all[0], nil
 }
 
-// byCode finds a node of a kind by code, ignoring case; null when none matches.
-// The lists it selects are read with the node (see listsSelected).
-func byCode[T any, P nodeType[T]](ctx context.Context, r *Resolver, kind domain.Kind, code string) (*T, error) {
-	qs := listsSelected(ctx, kind)
-	steps := make([]store.Step, len(qs))
-	for i, q := range qs {
-		steps[i] = store.Step{Q: q}
+// byCode finds a node of a kind by code, ignoring case; null when none
+// matches. The lists its selection reads are read with it (readRoots).
+func byCode[T any, P nodeType[T]](ctx context.Context, kind domain.Kind, code string) (*T, error) {
+	ns, err := readRoots(ctx, store.Roots{By: store.ByCode, Kind: kind, Code: code}, kind)
+	if err != nil || len(ns) == 0 {
+		return nil, err
 	}
-	read, err := r.store.Expand(ctx, []store.Expansion{{Roots: store.Roots{By: store.ByCode, Kind: kind, Code: code}, Steps: steps}})
+	return wrapOne[T, P](ns[0]), nil
+}
+
+// readRoots reads a root field's nodes, of kind, and, in the same store
+// call, the tree of links its selection reads below them (readplan.Below):
+// one Cypher statement on Neo4j, however deep. Each level lands in the
+// request's cache, where the list fields' resolvers find it. A selection
+// of no lists reads every node of a kind through the loaders, once a
+// request.
+func readRoots(ctx context.Context, roots store.Roots, kind domain.Kind) ([]*domain.Node, error) {
+	steps := readplan.Below(ctx, kind)
+	if len(steps) == 0 && roots.By == store.ByKind {
+		return loadKind(ctx, kind)
+	}
+	l, err := loadersFrom(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("graph: %s by code: %w", kind, err)
+		return nil, err
 	}
-	if len(read[0].Roots) == 0 {
-		return nil, nil
+	read, err := l.store.Expand(ctx, []store.Expansion{{Roots: roots, Steps: steps}})
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s nodes: %w", kind, err)
 	}
-	n := read[0].Roots[0]
-	links := make(map[store.LinkQuery][]domain.Link, len(qs))
-	for _, q := range qs {
-		links[q] = append([]domain.Link{}, read[0].Links[q][n.ID]...)
+	ns := read[0].Roots
+	if roots.By == store.ByKind {
+		l.kinds.Prime(kind, ns)
 	}
-	primeNodes(ctx, []*domain.Node{n})
-	primeLinks(ctx, n.ID, links)
-	return wrapOne[T, P](n), nil
+	for _, n := range ns {
+		l.nodes.Prime(n.ID, n)
+	}
+	l.primeTree(ns, steps, read[0])
+	return ns, nil
 }
 
 // reformChangesReaching lists the reform items whose impact reaches the
@@ -167,7 +182,7 @@ func pathsBetween(ctx context.Context, st planner.Reader, from, to domain.ID, ma
 // centresOn lists the centres that exist on day asOf (all when nil), each
 // read as of that day.
 func centresOn(ctx context.Context, asOf *domain.Date) ([]*model.Centre, error) {
-	ns, err := loadKind(ctx, domain.KindCentre)
+	ns, err := readRoots(ctx, store.Roots{By: store.ByKind, Kind: domain.KindCentre}, domain.KindCentre)
 	if err != nil {
 		return nil, err
 	}
@@ -182,8 +197,8 @@ func centresOn(ctx context.Context, asOf *domain.Date) ([]*model.Centre, error) 
 
 // centreOn finds a centre by code, read as of day asOf; null when none
 // matches or, with asOf, when it does not exist that day.
-func centreOn(ctx context.Context, r *Resolver, code string, asOf *domain.Date) (*model.Centre, error) {
-	c, err := byCode[model.Centre](ctx, r, domain.KindCentre, code)
+func centreOn(ctx context.Context, code string, asOf *domain.Date) (*model.Centre, error) {
+	c, err := byCode[model.Centre](ctx, domain.KindCentre, code)
 	if err != nil || c == nil {
 		return nil, err
 	}
