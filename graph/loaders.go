@@ -189,7 +189,6 @@ func Loaders(st store.Store, wait time.Duration) func(http.Handler) http.Handler
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			set := &loaderSet{l: newLoaders(st, wait), st: st, wait: wait}
 			ctx := context.WithValue(r.Context(), loadersKey, set)
-			ctx = model.WithLinksReader(ctx, nodeLinks)
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
