@@ -12,19 +12,9 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 )
 
-// Links is the resolver for the links field.
-func (r *budgetResolver) Links(ctx context.Context, obj *model.Budget, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
-}
-
 // Frames is the resolver for the frames field.
 func (r *budgetResolver) Frames(ctx context.Context, obj *model.Budget) ([]*model.BudgetFrame, error) {
 	return related[model.BudgetFrame](ctx, obj.Node.ID, domain.RelHasFrame, domain.Outgoing)
-}
-
-// Links is the resolver for the links field.
-func (r *budgetFrameResolver) Links(ctx context.Context, obj *model.BudgetFrame, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
 }
 
 // Budget is the resolver for the budget field.
@@ -37,22 +27,7 @@ func (r *queryResolver) SavingsPlan(ctx context.Context) ([]*model.SavingsYear, 
 	return ofKind[model.SavingsYear](ctx, domain.KindSavingsYear)
 }
 
-// Links is the resolver for the links field.
-func (r *savingsYearResolver) Links(ctx context.Context, obj *model.SavingsYear, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
-}
-
 // Budget returns BudgetResolver implementation.
 func (r *Resolver) Budget() BudgetResolver { return &budgetResolver{r} }
 
-// BudgetFrame returns BudgetFrameResolver implementation.
-func (r *Resolver) BudgetFrame() BudgetFrameResolver { return &budgetFrameResolver{r} }
-
-// SavingsYear returns SavingsYearResolver implementation.
-func (r *Resolver) SavingsYear() SavingsYearResolver { return &savingsYearResolver{r} }
-
-type (
-	budgetResolver      struct{ *Resolver }
-	budgetFrameResolver struct{ *Resolver }
-	savingsYearResolver struct{ *Resolver }
-)
+type budgetResolver struct{ *Resolver }

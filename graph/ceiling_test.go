@@ -67,11 +67,7 @@ func (s *stallingStore) stall(ctx context.Context) error {
 	return fmt.Errorf("stalled: %w", ctx.Err())
 }
 
-func (s *stallingStore) LinksBatch(ctx context.Context, _ map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
-	return nil, s.stall(ctx)
-}
-
-func (s *stallingStore) PlainListing(ctx context.Context, _ []store.Listing) (*store.Listed, error) {
+func (s *stallingStore) Expand(ctx context.Context, _ []store.Expansion) ([]store.Expanded, error) {
 	return nil, s.stall(ctx)
 }
 

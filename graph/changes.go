@@ -4,54 +4,10 @@ import (
 	"context"
 	"strings"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
-	"github.com/bif-kk/orggraph/internal/store"
 )
-
-// changeKey asks what one centre gained and lost between two days.
-type changeKey struct {
-	Centre   domain.ID
-	From, To domain.Date
-}
-
-// fetchChanges works out the batch's changes with one planner call per
-// date window, whatever the number of centres; an error belongs to the
-// window's keys only.
-func fetchChanges(st store.Store) func(context.Context, []changeKey) (map[changeKey][]planner.Change, error) {
-	return func(ctx context.Context, keys []changeKey) (map[changeKey][]planner.Change, error) {
-		type window struct{ from, to domain.Date }
-		byWindow := map[window][]domain.ID{}
-		var order []window
-		for _, k := range keys {
-			w := window{k.From, k.To}
-			if _, seen := byWindow[w]; !seen {
-				order = append(order, w)
-			}
-			byWindow[w] = append(byWindow[w], k.Centre)
-		}
-		out := make(map[changeKey][]planner.Change, len(keys))
-		failed := dataloadgen.MappedFetchError[changeKey]{}
-		for _, w := range order {
-			all, err := planner.ChangesOfMany(ctx, st, byWindow[w], w.from, w.to)
-			for _, c := range byWindow[w] {
-				k := changeKey{Centre: c, From: w.from, To: w.to}
-				if err != nil {
-					failed[k] = err
-					continue
-				}
-				out[k] = all[c]
-			}
-		}
-		if len(failed) > 0 {
-			return out, failed
-		}
-		return out, nil
-	}
-}
 
 // centreChanges lists what a centre gained and lost after from, up to and
 // including to.
@@ -111,7 +67,7 @@ func changeStatement(ctx context.Context, c *model.CentreChange) (string, error)
 }
 
 // timeline lists the dated events between from and to.
-func timeline(ctx context.Context, st store.Store, from, to *domain.Date) ([]*model.TimelineEntry, error) {
+func timeline(ctx context.Context, st planner.Reader, from, to *domain.Date) ([]*model.TimelineEntry, error) {
 	entries, err := planner.Timeline(ctx, st, from, to)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -71,7 +72,7 @@ var traversalAnswers = map[string]struct{}{"Impact": {}, "CentreChange": {}}
 const defaultConnectionFirst = 20
 
 // relationLists are the list fields that read one kind of link of the
-// node they hang from, beside selectedLists: each is at most that
+// node they hang from, beside readplan.Lists: each is at most that
 // link's largest fan-out.
 var relationLists = map[string]store.LinkQuery{
 	"Administration.centres":    {Kind: domain.RelHasCentre, Dir: domain.Outgoing},
@@ -109,7 +110,7 @@ func listBound(c *graphCounts, on string, def *ast.FieldDefinition, args map[str
 		}
 		return c.fanout[k], true
 	}
-	if q, ok := selectedLists[kind][def.Name]; ok && kind != "" {
+	if q, ok := readplan.Lists[kind][def.Name]; ok && kind != "" {
 		return c.fanout[fanKey{kind: kind, rel: q.Kind, dir: q.Dir}], true
 	}
 	if q, ok := relationLists[on+"."+def.Name]; ok {

@@ -9,50 +9,7 @@ import (
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
-	"github.com/bif-kk/orggraph/internal/store"
 )
-
-// depKey asks what one centre shares with the others, on one day ("" for
-// every day).
-type depKey struct {
-	Centre domain.ID
-	AsOf   domain.Date
-}
-
-// fetchDependencies works out a batch of centres' dependencies with one
-// planner call per day asked for: a list of centres, or the matrix, costs
-// one store call.
-func fetchDependencies(st store.Store, prime func(map[domain.ID][]planner.Dependency)) func(context.Context, []depKey) (map[depKey][]planner.Dependency, error) {
-	return func(ctx context.Context, keys []depKey) (map[depKey][]planner.Dependency, error) {
-		byDay := map[domain.Date][]domain.ID{}
-		var days []domain.Date // deterministic call order
-		for _, k := range keys {
-			if _, seen := byDay[k.AsOf]; !seen {
-				days = append(days, k.AsOf)
-			}
-			byDay[k.AsOf] = append(byDay[k.AsOf], k.Centre)
-		}
-		out := make(map[depKey][]planner.Dependency, len(keys))
-		for _, day := range days {
-			found, err := planner.DependenciesOf(ctx, st, byDay[day], dayPtr(day))
-			if err != nil {
-				return nil, err
-			}
-			prime(found)
-			for _, c := range byDay[day] {
-				out[depKey{Centre: c, AsOf: day}] = found[c]
-			}
-		}
-		return out, nil
-	}
-}
-
-func dayPtr(d domain.Date) *domain.Date {
-	if d == "" {
-		return nil
-	}
-	return &d
-}
 
 func dayKey(d *domain.Date) domain.Date {
 	if d == nil {

@@ -11,13 +11,14 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // The direct path answers the plainest reads without gqlgen's executor: a
 // query made only of root lists of one kind (centres, targetGroups, …), the
-// link lists of selectedLists without arguments, and a node's own id, name,
+// link lists of readplan.Lists without arguments, and a node's own id, name,
 // code, version, description and fullName. Such a query is the deep listing
 // planners ask for, and gqlgen, which gives every list element and every
 // resolved field a goroutine and a context of its own, spends some 9 µs of
@@ -145,7 +146,7 @@ func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName st
 			}
 			field.scalar = read
 		default:
-			q, ok := selectedLists[domain.Kind(typeName)][f.Name]
+			q, ok := readplan.Lists[domain.Kind(typeName)][f.Name]
 			if !ok || f.Definition == nil || f.Definition.Type.Elem == nil {
 				return nil, false
 			}
@@ -173,18 +174,18 @@ func isListOf(def *ast.FieldDefinition, name string) bool {
 	return t.NonNull && t.Elem != nil && t.Elem.NonNull && t.Elem.NamedType == name
 }
 
-// listing is the shape of what obj selects below its nodes.
-func (obj *directObject) listing() []store.ListingList {
-	var out []store.ListingList
+// steps are the link steps obj selects below its nodes.
+func (obj *directObject) steps() []store.Step {
+	var out []store.Step
 	for _, f := range obj.fields {
 		if f.list != nil {
-			out = append(out, store.ListingList{Q: *f.list, Lists: f.obj.listing()})
+			out = append(out, store.Step{Q: *f.list, Below: f.obj.steps()})
 		}
 	}
 	return out
 }
 
-// runDirect reads what plan selects in one store call, PlainListing: the
+// runDirect reads what plan selects in one store call, a plain Expand: the
 // direct path shows a node's plain fields alone, so Neo4j sends no sources,
 // figures or tasks, nothing of a relationship but its order, and builds
 // the whole listing in one statement. It then writes the response's data.
@@ -193,17 +194,17 @@ func (obj *directObject) listing() []store.ListingList {
 // false too when the request ends or the answer passes the ceiling
 // (ceiling.go) as it writes, which it checks at every node: the caller
 // then sees the operation stopped.
-func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, bool) {
-	var roots []store.Listing
+func runDirect(ctx context.Context, st store.Expander, plan *directPlan) ([]byte, bool) {
+	var xs []store.Expansion
 	for _, r := range plan.roots {
 		if r.obj != nil {
-			roots = append(roots, store.Listing{Kind: r.kind, Lists: r.obj.listing()})
+			xs = append(xs, store.Expansion{Roots: store.Roots{Kind: r.kind}, Steps: r.obj.steps(), Project: store.Plain})
 		}
 	}
-	listed := &store.Listed{}
-	if len(roots) > 0 {
+	var read []store.Expanded
+	if len(xs) > 0 {
 		var err error
-		if listed, err = st.PlainListing(ctx, roots); err != nil || listed == nil {
+		if read, err = st.Expand(ctx, xs); err != nil || len(read) != len(xs) {
 			return nil, false
 		}
 	}
@@ -217,6 +218,7 @@ func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, b
 		return tally == nil || tally.add(int64(fields), 0) && int64(buf.Len()) <= tally.maxBytes
 	}
 	buf.WriteByte('{')
+	x := 0
 	for i, r := range plan.roots {
 		if i > 0 {
 			buf.WriteByte(',')
@@ -227,24 +229,25 @@ func runDirect(ctx context.Context, st store.Store, plan *directPlan) ([]byte, b
 			continue
 		}
 		buf.WriteByte('[')
-		for j, n := range listed.Roots[r.kind] {
+		for j, n := range read[x].Roots {
 			if j > 0 {
 				buf.WriteByte(',')
 			}
-			if !writeNode(&buf, listed, r.obj, n, keep) {
+			if !writeNode(&buf, read[x], r.obj, n, keep) {
 				return nil, false
 			}
 		}
 		buf.WriteByte(']')
+		x++
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), true
 }
 
-// writeNode writes node n as obj selects it, its lists from listed; false
+// writeNode writes node n as obj selects it, its lists from read; false
 // when the store's answer holds no node where a list needs one, or keep,
 // told the values the node adds, says to stop.
-func writeNode(buf *bytes.Buffer, listed *store.Listed, obj *directObject, n *domain.Node, keep func(values int) bool) bool {
+func writeNode(buf *bytes.Buffer, read store.Expanded, obj *directObject, n *domain.Node, keep func(values int) bool) bool {
 	if n == nil || !keep(1+len(obj.fields)) {
 		return false
 	}
@@ -261,11 +264,11 @@ func writeNode(buf *bytes.Buffer, listed *store.Listed, obj *directObject, n *do
 			f.scalar(n).MarshalGQL(buf)
 		default:
 			buf.WriteByte('[')
-			for j, m := range listed.Far[*f.list][n.ID] {
+			for j, l := range read.Links[*f.list][n.ID] {
 				if j > 0 {
 					buf.WriteByte(',')
 				}
-				if !writeNode(buf, listed, f.obj, m, keep) {
+				if !writeNode(buf, read, f.obj, l.Node, keep) {
 					return false
 				}
 			}
@@ -288,7 +291,7 @@ func writeKey(buf *bytes.Buffer, alias string) {
 type directReads struct {
 	logger *slog.Logger
 	schema *ast.Schema
-	store  store.Store
+	store  store.Expander
 }
 
 var _ interface {

@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
+	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -84,14 +85,14 @@ func seedStore(t *testing.T, scale int) store.Store {
 }
 
 // directServes names, per object type, the fields the direct path claims:
-// the list fields of selectedLists and a node's own plain fields. The test
+// the list fields of readplan.Lists and a node's own plain fields. The test
 // below holds every other field of those types to gqlgen.
 func directServes(typeName, field string) bool {
 	switch field {
 	case "__typename", "id", "name", "code", "version", "description", "fullName":
 		return true
 	}
-	_, ok := selectedLists[domain.Kind(typeName)][field]
+	_, ok := readplan.Lists[domain.Kind(typeName)][field]
 	return ok
 }
 
@@ -110,7 +111,7 @@ func reachable(schema *ast.Schema) map[string][]string {
 	for len(queue) > 0 {
 		typeName := queue[0]
 		queue = queue[1:]
-		for name := range selectedLists[domain.Kind(typeName)] {
+		for name := range readplan.Lists[domain.Kind(typeName)] {
 			child := schema.Types[typeName].Fields.ForName(name).Type.Elem.NamedType
 			if _, seen := out[child]; !seen {
 				out[child] = append(slices.Clone(out[typeName]), name)
@@ -168,7 +169,7 @@ func TestDirectAnswersDeepListingsAsGQLGen(t *testing.T) {
 	selection = func(typeName string, depth int) string {
 		var parts []string
 		for _, f := range schema.Types[typeName].Fields {
-			if _, isList := selectedLists[domain.Kind(typeName)][f.Name]; isList {
+			if _, isList := readplan.Lists[domain.Kind(typeName)][f.Name]; isList {
 				if depth > 0 {
 					parts = append(parts, f.Name+" { "+selection(f.Type.Elem.NamedType, depth-1)+" }")
 				}
@@ -229,14 +230,10 @@ func TestDirectReadsADocumentAsGQLGen(t *testing.T) {
 	}
 }
 
-// failingLinks fails every LinksBatch, as a store that goes away mid-request.
+// failingLinks fails every expansion, as a store that goes away mid-request.
 type failingLinks struct{ store.Store }
 
-func (failingLinks) LinksBatch(context.Context, map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
-	return nil, errors.New("bolt: connection reset by peer")
-}
-
-func (failingLinks) PlainListing(context.Context, []store.Listing) (*store.Listed, error) {
+func (failingLinks) Expand(context.Context, []store.Expansion) ([]store.Expanded, error) {
 	return nil, errors.New("bolt: connection reset by peer")
 }
 
@@ -255,7 +252,7 @@ func TestDirectLeavesAStoreErrorToGQLGen(t *testing.T) {
 	}
 }
 
-// panickingKinds panics in NodesByKind and PlainListing, as a store with a
+// panickingKinds panics in NodesByKind and Expand, as a store with a
 // bug would.
 type panickingKinds struct{ store.Store }
 
@@ -263,7 +260,7 @@ func (panickingKinds) NodesByKind(context.Context, domain.Kind) ([]*domain.Node,
 	panic("nil map in the store")
 }
 
-func (panickingKinds) PlainListing(context.Context, []store.Listing) (*store.Listed, error) {
+func (panickingKinds) Expand(context.Context, []store.Expansion) ([]store.Expanded, error) {
 	panic("nil map in the store")
 }
 
@@ -288,14 +285,14 @@ func TestDirectRecoversFromAPanic(t *testing.T) {
 type countingReads struct {
 	store.Store
 	mu       sync.Mutex
-	listings [][]store.Listing
+	listings [][]store.Expansion
 }
 
-func (c *countingReads) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
+func (c *countingReads) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
 	c.mu.Lock()
-	c.listings = append(c.listings, roots)
+	c.listings = append(c.listings, xs)
 	c.mu.Unlock()
-	return c.Store.PlainListing(ctx, roots)
+	return c.Store.Expand(ctx, xs)
 }
 
 // The deep listing is one store call, whose shape is the selection's lists.
@@ -307,11 +304,11 @@ func TestDirectReadsAListingInOneCall(t *testing.T) {
 		t.Fatal("the direct path did not serve the deep listing")
 	}
 	q := func(k domain.RelKind, d domain.Direction) store.LinkQuery { return store.LinkQuery{Kind: k, Dir: d} }
-	want := []store.Listing{{Kind: domain.KindCentre, Lists: []store.ListingList{
-		{Q: q(domain.RelServes, domain.Outgoing), Lists: []store.ListingList{
-			{Q: q(domain.RelServes, domain.Incoming), Lists: []store.ListingList{
+	want := []store.Expansion{{Roots: store.Roots{Kind: domain.KindCentre}, Project: store.Plain, Steps: []store.Step{
+		{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{
+			{Q: q(domain.RelServes, domain.Incoming), Below: []store.Step{
 				{Q: q(domain.RelDelivers, domain.Outgoing)},
-				{Q: q(domain.RelServes, domain.Outgoing), Lists: []store.ListingList{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
+				{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
 			}},
 		}},
 	}}}

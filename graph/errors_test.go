@@ -114,64 +114,70 @@ func (s fakeStore) Search(context.Context, []string, int) ([]search.Hit, error) 
 	return nil, s.check("Search")
 }
 
-func (s fakeStore) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
-	out := map[store.LinkQuery]map[domain.ID][]domain.Link{}
-	for q, ids := range batch {
-		ls, err := s.Links(ctx, ids, q)
-		if err != nil {
-			return nil, err
-		}
-		out[q] = ls
-	}
-	return out, nil
-}
-
-// PlainListing reads the listing level by level through the fake's own
-// NodesByKind and LinksBatch, so their failures reach the direct path.
-func (s fakeStore) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
-	out := &store.Listed{Roots: map[domain.Kind][]*domain.Node{}, Far: map[store.LinkQuery]map[domain.ID][]*domain.Node{}}
-	var walk func(ns []*domain.Node, lists []store.ListingList) error
-	walk = func(ns []*domain.Node, lists []store.ListingList) error {
-		for _, l := range lists {
-			ids := make([]domain.ID, len(ns))
-			for i, n := range ns {
-				ids[i] = n.ID
+// Expand reads level by level through the fake's own NodesByKind,
+// NodeByCode, NodesByID and Links, so that their failures reach every
+// reader of expansions.
+func (s fakeStore) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
+	out := make([]store.Expanded, len(xs))
+	for i, x := range xs {
+		var roots []*domain.Node
+		switch r := x.Roots; r.By {
+		case store.ByCode:
+			n, err := s.NodeByCode(ctx, r.Kind, r.Code)
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return nil, err
 			}
-			found, err := s.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{l.Q: ids})
+			if n != nil {
+				roots = []*domain.Node{n}
+			}
+		case store.ByKind:
+			ns, err := s.NodesByKind(ctx, r.Kind)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if out.Far[l.Q] == nil {
-				out.Far[l.Q] = map[domain.ID][]*domain.Node{}
+			roots = ns
+		default:
+			found, err := s.NodesByID(ctx, r.IDs)
+			if err != nil {
+				return nil, err
 			}
-			var next []*domain.Node
-			for id, links := range found[l.Q] {
-				for _, link := range links {
-					out.Far[l.Q][id] = append(out.Far[l.Q][id], link.Node)
-					next = append(next, link.Node)
+			for _, id := range r.IDs {
+				if n := found[id]; n != nil {
+					roots = append(roots, n)
 				}
 			}
-			if err := walk(next, l.Lists); err != nil {
-				return err
+		}
+		got := store.Expanded{Roots: roots, Links: map[store.LinkQuery]map[domain.ID][]domain.Link{}}
+		var walk func(ids []domain.ID, steps []store.Step) error
+		walk = func(ids []domain.ID, steps []store.Step) error {
+			for _, st := range steps {
+				found, err := s.Links(ctx, ids, st.Q)
+				if err != nil {
+					return err
+				}
+				got.Links[st.Q] = found
+				var next []domain.ID
+				for _, links := range found {
+					for _, l := range links {
+						next = append(next, l.Other)
+					}
+				}
+				if err := walk(next, st.Below); err != nil {
+					return err
+				}
 			}
+			return nil
 		}
-		return nil
-	}
-	for _, r := range roots {
-		ns, err := s.NodesByKind(ctx, r.Kind)
-		if err != nil {
+		ids := make([]domain.ID, len(roots))
+		for j, n := range roots {
+			ids[j] = n.ID
+		}
+		if err := walk(ids, x.Steps); err != nil {
 			return nil, err
 		}
-		out.Roots[r.Kind] = ns
-		if err := walk(ns, r.Lists); err != nil {
-			return nil, err
-		}
+		out[i] = got
 	}
 	return out, nil
-}
-
-func (s fakeStore) NodeByCodeWithLinks(context.Context, domain.Kind, string, []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
-	return nil, nil, s.check("NodeByCodeWithLinks")
 }
 
 func (s fakeStore) Ping(context.Context) error  { return s.check("Ping") }

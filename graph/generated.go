@@ -34,7 +34,6 @@ type ResolverRoot interface {
 	AffectedCentre() AffectedCentreResolver
 	Benefit() BenefitResolver
 	Budget() BudgetResolver
-	BudgetFrame() BudgetFrameResolver
 	Centre() CentreResolver
 	CentreChange() CentreChangeResolver
 	CentreDependency() CentreDependencyResolver
@@ -50,7 +49,6 @@ type ResolverRoot interface {
 	Reform() ReformResolver
 	ReformChange() ReformChangeResolver
 	ReformPhase() ReformPhaseResolver
-	SavingsYear() SavingsYearResolver
 	SharedItem() SharedItemResolver
 	TargetGroup() TargetGroupResolver
 	TimelineEntry() TimelineEntryResolver
@@ -69,8 +67,6 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AdministrationResolver interface {
-	Links(ctx context.Context, obj *model.Administration, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Centres(ctx context.Context, obj *model.Administration) ([]*model.Centre, error)
 
 	Committee(ctx context.Context, obj *model.Administration) (*model.Committee, error)
@@ -80,22 +76,13 @@ type AffectedCentreResolver interface {
 	Centre(ctx context.Context, obj *model.AffectedCentre) (*model.Centre, error)
 }
 type BenefitResolver interface {
-	Links(ctx context.Context, obj *model.Benefit, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	PaidBy(ctx context.Context, obj *model.Benefit) ([]*model.Centre, error)
 	PaidTo(ctx context.Context, obj *model.Benefit) ([]*model.TargetGroup, error)
 }
 type BudgetResolver interface {
-	Links(ctx context.Context, obj *model.Budget, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Frames(ctx context.Context, obj *model.Budget) ([]*model.BudgetFrame, error)
 }
-type BudgetFrameResolver interface {
-	Links(ctx context.Context, obj *model.BudgetFrame, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-}
 type CentreResolver interface {
-	Links(ctx context.Context, obj *model.Centre, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	TargetGroups(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.TargetGroup, error)
 	Interventions(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Intervention, error)
 	Units(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.Unit, error)
@@ -126,8 +113,6 @@ type CombinedImpactResolver interface {
 	Items(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error)
 }
 type CommitteeResolver interface {
-	Links(ctx context.Context, obj *model.Committee, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Oversees(ctx context.Context, obj *model.Committee) ([]*model.Administration, error)
 }
 type ImpactResolver interface {
@@ -139,8 +124,6 @@ type ImpactResolver interface {
 	Items(ctx context.Context, obj *model.Impact) ([]model.Node, error)
 }
 type InterventionResolver interface {
-	Links(ctx context.Context, obj *model.Intervention, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	DeliveredBy(ctx context.Context, obj *model.Intervention) ([]*model.Centre, error)
 	Partners(ctx context.Context, obj *model.Intervention) ([]*model.Organisation, error)
 }
@@ -158,8 +141,6 @@ type MutationResolver interface {
 	DeleteLink(ctx context.Context, relationship domain.RelKind, from domain.ID, to domain.ID, expectedVersion int) (*model.WriteResult, error)
 }
 type OrganisationResolver interface {
-	Links(ctx context.Context, obj *model.Organisation, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	WorksWith(ctx context.Context, obj *model.Organisation) ([]*model.Centre, error)
 	CooperatesOn(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
 }
@@ -200,15 +181,11 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, from *domain.Date, to *domain.Date) ([]*model.TimelineEntry, error)
 }
 type ReformResolver interface {
-	Links(ctx context.Context, obj *model.Reform, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Phases(ctx context.Context, obj *model.Reform) ([]*model.ReformPhase, error)
 	Initiatives(ctx context.Context, obj *model.Reform) ([]*model.ReformChange, error)
 	Savings(ctx context.Context, obj *model.Reform) ([]*model.SavingsYear, error)
 }
 type ReformChangeResolver interface {
-	Links(ctx context.Context, obj *model.ReformChange, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Phase(ctx context.Context, obj *model.ReformChange) (*model.ReformPhase, error)
 	Reform(ctx context.Context, obj *model.ReformChange) (*model.Reform, error)
 	PhasesOut(ctx context.Context, obj *model.ReformChange) ([]*model.TargetGroup, error)
@@ -216,13 +193,8 @@ type ReformChangeResolver interface {
 	Impact(ctx context.Context, obj *model.ReformChange) (*model.Impact, error)
 }
 type ReformPhaseResolver interface {
-	Links(ctx context.Context, obj *model.ReformPhase, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Changes(ctx context.Context, obj *model.ReformPhase) ([]*model.ReformChange, error)
 	Reform(ctx context.Context, obj *model.ReformPhase) (*model.Reform, error)
-}
-type SavingsYearResolver interface {
-	Links(ctx context.Context, obj *model.SavingsYear, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
 }
 type SharedItemResolver interface {
 	Node(ctx context.Context, obj *model.SharedItem) (model.Node, error)
@@ -231,8 +203,6 @@ type SharedItemResolver interface {
 	Statement(ctx context.Context, obj *model.SharedItem) (string, error)
 }
 type TargetGroupResolver interface {
-	Links(ctx context.Context, obj *model.TargetGroup, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	ServedBy(ctx context.Context, obj *model.TargetGroup) ([]*model.Centre, error)
 	PhasedOutBy(ctx context.Context, obj *model.TargetGroup) (*model.ReformChange, error)
 	Receives(ctx context.Context, obj *model.TargetGroup) ([]*model.Benefit, error)
@@ -241,15 +211,11 @@ type TimelineEntryResolver interface {
 	Node(ctx context.Context, obj *model.TimelineEntry) (model.Node, error)
 }
 type TransferResolver interface {
-	Links(ctx context.Context, obj *model.Transfer, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	ReceivingCentre(ctx context.Context, obj *model.Transfer) (*model.Centre, error)
 
 	Moves(ctx context.Context, obj *model.Transfer) ([]model.Node, error)
 }
 type UnitResolver interface {
-	Links(ctx context.Context, obj *model.Unit, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
-
 	Centre(ctx context.Context, obj *model.Unit) (*model.Centre, error)
 }
 
@@ -3812,7 +3778,7 @@ func (ec *executionContext) _Administration_links(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Administration().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -3827,7 +3793,7 @@ func (ec *executionContext) fieldContext_Administration_links(ctx context.Contex
 		Object:     "Administration",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -4448,7 +4414,7 @@ func (ec *executionContext) _Benefit_links(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Benefit().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -4463,7 +4429,7 @@ func (ec *executionContext) fieldContext_Benefit_links(ctx context.Context, fiel
 		Object:     "Benefit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -4868,7 +4834,7 @@ func (ec *executionContext) _Budget_links(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Budget().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -4883,7 +4849,7 @@ func (ec *executionContext) fieldContext_Budget_links(ctx context.Context, field
 		Object:     "Budget",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -5146,7 +5112,7 @@ func (ec *executionContext) _BudgetFrame_links(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.BudgetFrame().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -5161,7 +5127,7 @@ func (ec *executionContext) fieldContext_BudgetFrame_links(ctx context.Context, 
 		Object:     "BudgetFrame",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -5392,7 +5358,7 @@ func (ec *executionContext) _Centre_links(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Centre().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -5407,7 +5373,7 @@ func (ec *executionContext) fieldContext_Centre_links(ctx context.Context, field
 		Object:     "Centre",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -6975,7 +6941,7 @@ func (ec *executionContext) _Committee_links(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Committee().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -6990,7 +6956,7 @@ func (ec *executionContext) fieldContext_Committee_links(ctx context.Context, fi
 		Object:     "Committee",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -8028,7 +7994,7 @@ func (ec *executionContext) _Intervention_links(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Intervention().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -8043,7 +8009,7 @@ func (ec *executionContext) fieldContext_Intervention_links(ctx context.Context,
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -9075,7 +9041,7 @@ func (ec *executionContext) _Organisation_links(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organisation().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -9090,7 +9056,7 @@ func (ec *executionContext) fieldContext_Organisation_links(ctx context.Context,
 		Object:     "Organisation",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -11112,7 +11078,7 @@ func (ec *executionContext) _Reform_links(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Reform().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -11127,7 +11093,7 @@ func (ec *executionContext) fieldContext_Reform_links(ctx context.Context, field
 		Object:     "Reform",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -11399,7 +11365,7 @@ func (ec *executionContext) _ReformChange_links(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ReformChange().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -11414,7 +11380,7 @@ func (ec *executionContext) fieldContext_ReformChange_links(ctx context.Context,
 		Object:     "ReformChange",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -11961,7 +11927,7 @@ func (ec *executionContext) _ReformPhase_links(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ReformPhase().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -11976,7 +11942,7 @@ func (ec *executionContext) fieldContext_ReformPhase_links(ctx context.Context, 
 		Object:     "ReformPhase",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -12331,7 +12297,7 @@ func (ec *executionContext) _SavingsYear_links(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SavingsYear().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -12346,7 +12312,7 @@ func (ec *executionContext) fieldContext_SavingsYear_links(ctx context.Context, 
 		Object:     "SavingsYear",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -12967,7 +12933,7 @@ func (ec *executionContext) _TargetGroup_links(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TargetGroup().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -12982,7 +12948,7 @@ func (ec *executionContext) fieldContext_TargetGroup_links(ctx context.Context, 
 		Object:     "TargetGroup",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -13667,7 +13633,7 @@ func (ec *executionContext) _Transfer_links(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Transfer().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -13682,7 +13648,7 @@ func (ec *executionContext) fieldContext_Transfer_links(ctx context.Context, fie
 		Object:     "Transfer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -14055,7 +14021,7 @@ func (ec *executionContext) _Unit_links(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Unit().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+			return obj.Links(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -14070,7 +14036,7 @@ func (ec *executionContext) fieldContext_Unit_links(ctx context.Context, field g
 		Object:     "Unit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},

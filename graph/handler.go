@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/querylimit"
@@ -75,7 +76,15 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
 	}
 
-	return wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(withMethod(srv)))
+	return wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(withMethod(srv))))
+}
+
+// readingLinks gives each request the reader behind every node type's
+// links field (model.Base.Links): nodeLinks, over the request's loaders.
+func readingLinks(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(model.WithLinksReader(r.Context(), nodeLinks)))
+	})
 }
 
 var registerOnce sync.Once

@@ -34,9 +34,9 @@ func (c *readCounter) NodesByKind(ctx context.Context, kind domain.Kind) ([]*dom
 	return c.Store.NodesByKind(ctx, kind)
 }
 
-func (c *readCounter) LinksBatch(ctx context.Context, b map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+func (c *readCounter) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
 	c.reads.Add(1)
-	return c.Store.LinksBatch(ctx, b)
+	return c.Store.Expand(ctx, xs)
 }
 
 func (c *readCounter) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error) {
@@ -47,11 +47,6 @@ func (c *readCounter) ImpactPaths(ctx context.Context, from []domain.ID, maxLen 
 func (c *readCounter) Search(ctx context.Context, terms []string, first int) ([]search.Hit, error) {
 	c.reads.Add(1)
 	return c.Store.Search(ctx, terms, first)
-}
-
-func (c *readCounter) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
-	c.reads.Add(1)
-	return c.Store.PlainListing(ctx, roots)
 }
 
 // TestHostileDocumentsAreRefusedBeforeTheyRun sends every document of

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/bif-kk/orggraph/graph/model"
@@ -36,27 +34,20 @@ type loaders struct {
 	impacts      *dataloadgen.Loader[domain.ID, *planner.Impact]
 	dependencies *dataloadgen.Loader[depKey, []planner.Dependency]
 	changes      *dataloadgen.Loader[changeKey, []planner.Change]
-
-	// listsOnce works out, once per request, which lists the operation
-	// selects under each list field (see operationLists).
-	listsOnce sync.Once
-	lists     map[listField][]kindList
-
-	// read holds the links read so far, so that asking for the level below
-	// a key already read goes on to the level below that.
-	readMu sync.Mutex
-	read   map[linkKey][]domain.Link
+	// store is what the root fields read their trees from (readRoots).
+	store store.Expander
 }
 
 func newLoaders(st store.Store, wait time.Duration) *loaders {
 	opt := dataloadgen.WithWait(wait)
 	l := &loaders{
+		store:   st,
 		kinds:   dataloadgen.NewMappedLoader(whileOpen(fetchKinds(st)), opt),
 		nodes:   dataloadgen.NewMappedLoader(whileOpen(fetchNodes(st)), opt),
 		impacts: dataloadgen.NewMappedLoader(whileOpen(fetchImpacts(st)), opt),
 		changes: dataloadgen.NewMappedLoader(whileOpen(fetchChanges(st)), opt),
 	}
-	l.links = dataloadgen.NewMappedLoader(whileOpen(fetchLinks(st, l.askNextLevel)), opt)
+	l.links = dataloadgen.NewMappedLoader(whileOpen(fetchLinks(st)), opt)
 	l.dependencies = dataloadgen.NewMappedLoader(whileOpen(fetchDependencies(st, l.primeDependencies)), opt)
 	return l
 }
@@ -73,87 +64,9 @@ func whileOpen[K comparable, V any](fetch func(context.Context, []K) (map[K]V, e
 	}
 }
 
-// askNextLevel asks, as soon as a level of links is read, for the links the
-// operation selects on the nodes at their far ends: the next level's batch
-// then holds every key at once, rather than those of the elements gqlgen
-// reaches before the loader's wait is over. Each level asks only for the
-// level the operation selects below it, so it stops where the operation
-// does.
-func (l *loaders) askNextLevel(ctx context.Context, groups map[store.LinkQuery][]domain.ID, found map[store.LinkQuery]map[domain.ID][]domain.Link) {
-	depth := batchDepth(ctx)
-	if depth == 0 {
-		return
-	}
-	l.listsOnce.Do(func() { l.lists = operationLists(ctx) })
-	l.readMu.Lock()
-	if l.read == nil {
-		l.read = map[linkKey][]domain.Link{}
-	}
-	for q, ids := range groups {
-		for _, id := range ids {
-			l.read[linkKey{ID: id, Kind: q.Kind, Dir: q.Dir}] = found[q][id]
-		}
-	}
-	l.readMu.Unlock()
-	for q, ids := range groups {
-		for _, id := range ids {
-			l.askBelow(ctx, depth, q, id, found[q][id])
-		}
-	}
-}
-
-// askBelow asks for the lists the operation selects below the list field at
-// depth that read links of id; where those are read already, for the level
-// below them.
-func (l *loaders) askBelow(ctx context.Context, depth int, q store.LinkQuery, id domain.ID, links []domain.Link) {
-	below := l.lists[listField{depth: depth, kind: id.Kind(), q: q}]
-	if len(below) == 0 {
-		return
-	}
-	next := context.WithValue(ctx, depthKey, depth+1)
-	for _, link := range links {
-		for _, b := range below {
-			if link.Node == nil || link.Node.Kind != b.kind {
-				continue
-			}
-			k := linkKey{ID: link.Other, Kind: b.q.Kind, Dir: b.q.Dir}
-			l.readMu.Lock()
-			known, ok := l.read[k]
-			l.readMu.Unlock()
-			if ok {
-				l.askBelow(ctx, depth+1, b.q, link.Other, known)
-				continue
-			}
-			l.links.LoadThunk(next, k)
-		}
-	}
-}
-
-var depthKey = &contextKey{"prefetch depth"}
-
-// batchDepth is how deep in the operation the list fields that asked for a
-// batch are: 2 for centres { targetGroups }. A batch asked for by
-// askNextLevel carries its depth; one asked for by resolvers has their path.
-func batchDepth(ctx context.Context) int {
-	if d, ok := ctx.Value(depthKey).(int); ok {
-		return d
-	}
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return 0
-	}
-	depth := 0
-	for _, p := range fc.Path() {
-		if _, isName := p.(ast.PathName); isName {
-			depth++
-		}
-	}
-	return depth
-}
-
 // fetchKinds reads every node of each kind asked for, one call per kind:
 // the store has no batch for it, and a request asks for few kinds.
-func fetchKinds(st store.Store) func(context.Context, []domain.Kind) (map[domain.Kind][]*domain.Node, error) {
+func fetchKinds(st store.NodeReader) func(context.Context, []domain.Kind) (map[domain.Kind][]*domain.Node, error) {
 	return func(ctx context.Context, kinds []domain.Kind) (map[domain.Kind][]*domain.Node, error) {
 		out := make(map[domain.Kind][]*domain.Node, len(kinds))
 		for _, k := range kinds {
@@ -169,7 +82,7 @@ func fetchKinds(st store.Store) func(context.Context, []domain.Kind) (map[domain
 
 // fetchNodes reads a batch of nodes in one call. An unknown id maps to nil,
 // so that node(id:) can answer null instead of failing.
-func fetchNodes(st store.Store) func(context.Context, []domain.ID) (map[domain.ID]*domain.Node, error) {
+func fetchNodes(st store.NodeReader) func(context.Context, []domain.ID) (map[domain.ID]*domain.Node, error) {
 	return func(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
 		found, err := st.NodesByID(ctx, ids)
 		if err != nil {
@@ -184,23 +97,32 @@ func fetchNodes(st store.Store) func(context.Context, []domain.ID) (map[domain.I
 }
 
 // fetchLinks groups the batch by (kind, direction) and reads every group in
-// one store call.
-func fetchLinks(st store.Store, then func(context.Context, map[store.LinkQuery][]domain.ID, map[store.LinkQuery]map[domain.ID][]domain.Link)) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
+// one store call: an expansion of one step from each group's ids.
+func fetchLinks(st store.Expander) func(context.Context, []linkKey) (map[linkKey][]domain.Link, error) {
 	return func(ctx context.Context, keys []linkKey) (map[linkKey][]domain.Link, error) {
 		groups := make(map[store.LinkQuery][]domain.ID)
 		for _, k := range keys {
 			q := store.LinkQuery{Kind: k.Kind, Dir: k.Dir}
 			groups[q] = append(groups[q], k.ID)
 		}
-		found, err := st.LinksBatch(ctx, groups)
+		qs := make([]store.LinkQuery, 0, len(groups))
+		xs := make([]store.Expansion, 0, len(groups))
+		for q, ids := range groups {
+			qs = append(qs, q)
+			xs = append(xs, store.Expansion{Roots: store.Roots{By: store.ByIDs, IDs: ids}, Steps: []store.Step{{Q: q}}})
+		}
+		read, err := st.Expand(ctx, xs)
 		if err != nil {
 			return nil, err
+		}
+		found := make(map[store.LinkQuery]map[domain.ID][]domain.Link, len(qs))
+		for i, q := range qs {
+			found[q] = read[i].Links[q]
 		}
 		out := make(map[linkKey][]domain.Link, len(keys))
 		for _, k := range keys {
 			out[k] = found[store.LinkQuery{Kind: k.Kind, Dir: k.Dir}][k.ID]
 		}
-		then(ctx, groups, found)
 		return out, nil
 	}
 }
@@ -208,7 +130,7 @@ func fetchLinks(st store.Store, then func(context.Context, map[store.LinkQuery][
 // fetchImpacts works out a batch of impacts with one traversal call. When
 // that fails for a bad id, each id is asked alone, so the error belongs to
 // its own key and the others still answer.
-func fetchImpacts(st store.Store) func(context.Context, []domain.ID) (map[domain.ID]*planner.Impact, error) {
+func fetchImpacts(st planner.Reader) func(context.Context, []domain.ID) (map[domain.ID]*planner.Impact, error) {
 	return func(ctx context.Context, ids []domain.ID) (map[domain.ID]*planner.Impact, error) {
 		all, err := planner.ImpactOfMany(ctx, st, ids)
 		if err == nil || len(ids) == 1 || !(errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalidInput)) {
@@ -409,6 +331,28 @@ func (l *loaders) primeDependencies(found map[domain.ID][]planner.Dependency) {
 	}
 }
 
+// primeTree puts what an expansion read into the request's cache: for
+// every node a step was taken from, its links of the step's kind (none
+// included), and the nodes at their far ends.
+func (l *loaders) primeTree(ns []*domain.Node, steps []store.Step, read store.Expanded) {
+	for _, s := range steps {
+		seen := map[domain.ID]bool{}
+		var next []*domain.Node
+		for _, n := range ns {
+			links := read.Links[s.Q][n.ID]
+			l.links.Prime(linkKey{ID: n.ID, Kind: s.Q.Kind, Dir: s.Q.Dir}, append([]domain.Link{}, links...))
+			for _, link := range links {
+				if link.Node != nil && !seen[link.Other] {
+					seen[link.Other] = true
+					next = append(next, link.Node)
+					l.nodes.Prime(link.Other, link.Node)
+				}
+			}
+		}
+		l.primeTree(next, s.Below, read)
+	}
+}
+
 // primeImpact puts the nodes an impact read into the request's cache: its
 // centres and its steps' statements then need no lookup of their own.
 func primeImpact(l *loaders, imp *planner.Impact) {
@@ -501,7 +445,6 @@ func relatedNodes(ctx context.Context, id domain.ID, kind domain.RelKind, dir do
 	if err != nil {
 		return nil, err
 	}
-	prefetchLists(ctx, ns)
 	if asOf == nil {
 		return ns, nil
 	}
@@ -550,4 +493,87 @@ func wrapOne[T any, P nodeType[T]](n *domain.Node) *T {
 	t := new(T)
 	P(t).SetNode(n)
 	return t
+}
+
+// changeKey asks what one centre gained and lost between two days.
+type changeKey struct {
+	Centre   domain.ID
+	From, To domain.Date
+}
+
+// fetchChanges works out the batch's changes with one planner call per
+// date window, whatever the number of centres; an error belongs to the
+// window's keys only.
+func fetchChanges(st planner.Reader) func(context.Context, []changeKey) (map[changeKey][]planner.Change, error) {
+	return func(ctx context.Context, keys []changeKey) (map[changeKey][]planner.Change, error) {
+		type window struct{ from, to domain.Date }
+		byWindow := map[window][]domain.ID{}
+		var order []window
+		for _, k := range keys {
+			w := window{k.From, k.To}
+			if _, seen := byWindow[w]; !seen {
+				order = append(order, w)
+			}
+			byWindow[w] = append(byWindow[w], k.Centre)
+		}
+		out := make(map[changeKey][]planner.Change, len(keys))
+		failed := dataloadgen.MappedFetchError[changeKey]{}
+		for _, w := range order {
+			all, err := planner.ChangesOfMany(ctx, st, byWindow[w], w.from, w.to)
+			for _, c := range byWindow[w] {
+				k := changeKey{Centre: c, From: w.from, To: w.to}
+				if err != nil {
+					failed[k] = err
+					continue
+				}
+				out[k] = all[c]
+			}
+		}
+		if len(failed) > 0 {
+			return out, failed
+		}
+		return out, nil
+	}
+}
+
+// depKey asks what one centre shares with the others, on one day ("" for
+// every day).
+type depKey struct {
+	Centre domain.ID
+	AsOf   domain.Date
+}
+
+// fetchDependencies works out a batch of centres' dependencies with one
+// planner call per day asked for: a list of centres, or the matrix, costs
+// one store call.
+func fetchDependencies(st planner.Reader, prime func(map[domain.ID][]planner.Dependency)) func(context.Context, []depKey) (map[depKey][]planner.Dependency, error) {
+	return func(ctx context.Context, keys []depKey) (map[depKey][]planner.Dependency, error) {
+		byDay := map[domain.Date][]domain.ID{}
+		var days []domain.Date // deterministic call order
+		for _, k := range keys {
+			if _, seen := byDay[k.AsOf]; !seen {
+				days = append(days, k.AsOf)
+			}
+			byDay[k.AsOf] = append(byDay[k.AsOf], k.Centre)
+		}
+		out := make(map[depKey][]planner.Dependency, len(keys))
+		for _, day := range days {
+			found, err := planner.DependenciesOf(ctx, st, byDay[day], dayPtr(day))
+			if err != nil {
+				return nil, err
+			}
+			prime(found)
+			for _, c := range byDay[day] {
+				out[depKey{Centre: c, AsOf: day}] = found[c]
+			}
+		}
+		return out, nil
+	}
+}
+
+func dayPtr(d domain.Date) *domain.Date {
+	if d == "" {
+		return nil
+	}
+	return &d
 }

@@ -3,7 +3,6 @@ package graph_test
 import (
 	"context"
 	"log/slog"
-	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -20,7 +19,7 @@ type callLog struct {
 	store.Store
 	mu    sync.Mutex
 	calls []string
-	// batches holds the kinds of link each LinksBatch read.
+	// batches holds the kinds of link each Expand read.
 	batches [][]store.LinkQuery
 }
 
@@ -40,11 +39,6 @@ func (c *callLog) NodeByCode(ctx context.Context, kind domain.Kind, code string)
 	return c.Store.NodeByCode(ctx, kind, code)
 }
 
-func (c *callLog) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
-	c.note("NodeByCodeWithLinks")
-	return c.Store.NodeByCodeWithLinks(ctx, kind, code, qs)
-}
-
 func (c *callLog) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error) {
 	c.note("Dependencies")
 	return c.Store.Dependencies(ctx, ids)
@@ -55,12 +49,20 @@ func (c *callLog) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery)
 	return c.Store.Links(ctx, ids, q)
 }
 
-func (c *callLog) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
-	c.note("LinksBatch")
+func (c *callLog) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
+	op := "Expand"
+	var qs []store.LinkQuery
+	for _, x := range xs {
+		op = "Expand by " + map[store.RootsBy]string{store.ByKind: "kind", store.ByCode: "code", store.ByIDs: "ids"}[x.Roots.By]
+		for _, s := range x.Steps {
+			qs = append(qs, s.Q)
+		}
+	}
+	c.note(op)
 	c.mu.Lock()
-	c.batches = append(c.batches, slices.Collect(maps.Keys(batch)))
+	c.batches = append(c.batches, qs)
 	c.mu.Unlock()
-	return c.Store.LinksBatch(ctx, batch)
+	return c.Store.Expand(ctx, xs)
 }
 
 // The widget's card is one store call: the centre and the lists it selects
@@ -71,13 +73,13 @@ func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
 		name, query string
 		want        []string
 	}{
-		{"the widget's card", `{ centre(code: "CBE") { code name employees targetGroups { name } } }`, []string{"NodeByCodeWithLinks"}},
-		{"two lists, one through a fragment", `{ centre(code: "CSI") { interventions { name } ...P } } fragment P on Centre { partners { code } }`, []string{"NodeByCodeWithLinks"}},
-		{"a list as of a day", `{ centre(code: "CBA") { targetGroups(asOf: "2026-01-01") { name } } }`, []string{"NodeByCodeWithLinks"}},
-		{"the next level is a store call of its own", `{ centre(code: "CBA") { targetGroups { servedBy { code } } } }`, []string{"NodeByCodeWithLinks", "LinksBatch"}},
-		{"one call for all the lists of a level", `{ centre(code: "CBA") { targetGroups { servedBy { code } receives { name } } } }`, []string{"NodeByCodeWithLinks", "LinksBatch"}},
+		{"the widget's card", `{ centre(code: "CBE") { code name employees targetGroups { name } } }`, []string{"Expand by code"}},
+		{"two lists, one through a fragment", `{ centre(code: "CSI") { interventions { name } ...P } } fragment P on Centre { partners { code } }`, []string{"Expand by code"}},
+		{"a list as of a day", `{ centre(code: "CBA") { targetGroups(asOf: "2026-01-01") { name } } }`, []string{"Expand by code"}},
+		{"the levels below are read with it", `{ centre(code: "CBA") { targetGroups { servedBy { code } } } }`, []string{"Expand by code"}},
+		{"every list of every level with it", `{ centre(code: "CBA") { targetGroups { servedBy { code interventions { name } } receives { name } } } }`, []string{"Expand by code"}},
 		// The other centres, and what is shared, come with the dependencies.
-		{"a centre's dependencies", `{ centre(code: "CSI") { code dependencies { centre { code name } total shared { node { id name } statement } } } }`, []string{"NodeByCodeWithLinks", "Dependencies"}},
+		{"a centre's dependencies", `{ centre(code: "CSI") { code dependencies { centre { code name } total shared { node { id name } statement } } } }`, []string{"Expand by code", "Dependencies"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,13 +96,12 @@ func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
 	}
 }
 
-// Every list a listing's selection asks for is read in the one batch the
-// listing asks for up front, so each entry of the prefetch's table must name
-// the links its field's resolver reads: a wrong entry shows as a second
-// kind of link read (the resolvers' own, in the same batch or the next).
+// Every list a listing's selection asks for is read with the listing, so
+// each entry of readplan.Lists must name the links its field's resolver
+// reads: a wrong entry shows as a second read (the resolver's own).
 func TestAListingAsksForItsElementsListsInOneRead(t *testing.T) {
 	mem := seededStore(t)
-	fields := map[string][]string{ // root listing -> every list field of its kind that the prefetch knows
+	fields := map[string][]string{ // root listing -> every list field of its kind that readplan knows
 		"centres":       {"targetGroups", "interventions", "units", "benefits", "partners", "receives"},
 		"targetGroups":  {"servedBy", "receives"},
 		"interventions": {"deliveredBy", "partners"},
@@ -118,8 +119,8 @@ func TestAListingAsksForItsElementsListsInOneRead(t *testing.T) {
 				if hasErrors {
 					t.Fatalf("errors: %s", body)
 				}
-				if !slices.Equal(st.calls, []string{"LinksBatch"}) || len(st.batches[0]) != 1 {
-					t.Fatalf("store calls %q reading %v, want one LinksBatch of one kind of link", st.calls, st.batches)
+				if !slices.Equal(st.calls, []string{"Expand by kind"}) || len(st.batches[0]) != 1 {
+					t.Fatalf("store calls %q reading %v, want one expansion of one kind of link", st.calls, st.batches)
 				}
 			})
 		}

@@ -12,11 +12,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 )
 
-// Links is the resolver for the links field.
-func (r *administrationResolver) Links(ctx context.Context, obj *model.Administration, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
-}
-
 // Centres is the resolver for the centres field.
 func (r *administrationResolver) Centres(ctx context.Context, obj *model.Administration) ([]*model.Centre, error) {
 	return related[model.Centre](ctx, obj.Node.ID, domain.RelHasCentre, domain.Outgoing)
@@ -30,11 +25,6 @@ func (r *administrationResolver) Committee(ctx context.Context, obj *model.Admin
 // Budget is the resolver for the budget field.
 func (r *administrationResolver) Budget(ctx context.Context, obj *model.Administration) (*model.Budget, error) {
 	return relatedOne[model.Budget](ctx, obj.Node.ID, domain.RelHasBudget, domain.Outgoing)
-}
-
-// Links is the resolver for the links field.
-func (r *centreResolver) Links(ctx context.Context, obj *model.Centre, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
 }
 
 // TargetGroups is the resolver for the targetGroups field.
@@ -72,19 +62,9 @@ func (r *centreResolver) Receives(ctx context.Context, obj *model.Centre, asOf *
 	return relatedOn[model.Transfer](ctx, obj.Node.ID, domain.RelMovesTo, domain.Incoming, obj.ReadOn(asOf))
 }
 
-// Links is the resolver for the links field.
-func (r *committeeResolver) Links(ctx context.Context, obj *model.Committee, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
-}
-
 // Oversees is the resolver for the oversees field.
 func (r *committeeResolver) Oversees(ctx context.Context, obj *model.Committee) ([]*model.Administration, error) {
 	return related[model.Administration](ctx, obj.Node.ID, domain.RelOversees, domain.Outgoing)
-}
-
-// Links is the resolver for the links field.
-func (r *organisationResolver) Links(ctx context.Context, obj *model.Organisation, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
 }
 
 // WorksWith is the resolver for the worksWith field.
@@ -109,7 +89,7 @@ func (r *queryResolver) Centres(ctx context.Context, asOf *domain.Date) ([]*mode
 
 // Centre is the resolver for the centre field.
 func (r *queryResolver) Centre(ctx context.Context, code string, asOf *domain.Date) (*model.Centre, error) {
-	return centreOn(ctx, r.Resolver, code, asOf)
+	return centreOn(ctx, code, asOf)
 }
 
 // Organisations is the resolver for the organisations field.
@@ -119,17 +99,12 @@ func (r *queryResolver) Organisations(ctx context.Context) ([]*model.Organisatio
 
 // Organisation is the resolver for the organisation field.
 func (r *queryResolver) Organisation(ctx context.Context, code string) (*model.Organisation, error) {
-	return byCode[model.Organisation](ctx, r.Resolver, domain.KindOrganisation, code)
+	return byCode[model.Organisation](ctx, domain.KindOrganisation, code)
 }
 
 // Units is the resolver for the units field.
 func (r *queryResolver) Units(ctx context.Context) ([]*model.Unit, error) {
 	return ofKind[model.Unit](ctx, domain.KindUnit)
-}
-
-// Links is the resolver for the links field.
-func (r *unitResolver) Links(ctx context.Context, obj *model.Unit, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
 }
 
 // Centre is the resolver for the centre field.

@@ -26,11 +26,6 @@ func (r *queryResolver) ReformChanges(ctx context.Context, from *domain.Date, to
 	return effectiveIn(all, from, to), nil
 }
 
-// Links is the resolver for the links field.
-func (r *reformResolver) Links(ctx context.Context, obj *model.Reform, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
-}
-
 // Phases is the resolver for the phases field.
 func (r *reformResolver) Phases(ctx context.Context, obj *model.Reform) ([]*model.ReformPhase, error) {
 	phases, err := related[model.ReformPhase](ctx, obj.Node.ID, domain.RelHasPhase, domain.Outgoing)
@@ -45,11 +40,6 @@ func (r *reformResolver) Initiatives(ctx context.Context, obj *model.Reform) ([]
 // Savings is the resolver for the savings field.
 func (r *reformResolver) Savings(ctx context.Context, obj *model.Reform) ([]*model.SavingsYear, error) {
 	return related[model.SavingsYear](ctx, obj.Node.ID, domain.RelHasSavings, domain.Outgoing)
-}
-
-// Links is the resolver for the links field.
-func (r *reformChangeResolver) Links(ctx context.Context, obj *model.ReformChange, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
 }
 
 // Phase is the resolver for the phase field.
@@ -86,11 +76,6 @@ func (r *reformChangeResolver) Impact(ctx context.Context, obj *model.ReformChan
 		return nil, err
 	}
 	return newImpact(imp), nil
-}
-
-// Links is the resolver for the links field.
-func (r *reformPhaseResolver) Links(ctx context.Context, obj *model.ReformPhase, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
 }
 
 // Changes is the resolver for the changes field.

@@ -17,11 +17,6 @@ func (r *queryResolver) Transfers(ctx context.Context) ([]*model.Transfer, error
 	return ofKind[model.Transfer](ctx, domain.KindTransfer)
 }
 
-// Links is the resolver for the links field.
-func (r *transferResolver) Links(ctx context.Context, obj *model.Transfer, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
-}
-
 // ReceivingCentre is the resolver for the receivingCentre field.
 func (r *transferResolver) ReceivingCentre(ctx context.Context, obj *model.Transfer) (*model.Centre, error) {
 	return relatedOne[model.Centre](ctx, obj.Node.ID, domain.RelMovesTo, domain.Outgoing)

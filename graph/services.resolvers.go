@@ -12,11 +12,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 )
 
-// Links is the resolver for the links field.
-func (r *benefitResolver) Links(ctx context.Context, obj *model.Benefit, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
-}
-
 // PaidBy is the resolver for the paidBy field.
 func (r *benefitResolver) PaidBy(ctx context.Context, obj *model.Benefit) ([]*model.Centre, error) {
 	return related[model.Centre](ctx, obj.Node.ID, domain.RelPays, domain.Incoming)
@@ -25,11 +20,6 @@ func (r *benefitResolver) PaidBy(ctx context.Context, obj *model.Benefit) ([]*mo
 // PaidTo is the resolver for the paidTo field.
 func (r *benefitResolver) PaidTo(ctx context.Context, obj *model.Benefit) ([]*model.TargetGroup, error) {
 	return related[model.TargetGroup](ctx, obj.Node.ID, domain.RelPaidTo, domain.Outgoing)
-}
-
-// Links is the resolver for the links field.
-func (r *interventionResolver) Links(ctx context.Context, obj *model.Intervention, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
 }
 
 // DeliveredBy is the resolver for the deliveredBy field.
@@ -55,11 +45,6 @@ func (r *queryResolver) Interventions(ctx context.Context) ([]*model.Interventio
 // Benefits is the resolver for the benefits field.
 func (r *queryResolver) Benefits(ctx context.Context) ([]*model.Benefit, error) {
 	return ofKind[model.Benefit](ctx, domain.KindBenefit)
-}
-
-// Links is the resolver for the links field.
-func (r *targetGroupResolver) Links(ctx context.Context, obj *model.TargetGroup, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error) {
-	return nodeLinks(ctx, obj.Node, relationship, direction)
 }
 
 // ServedBy is the resolver for the servedBy field.

@@ -91,11 +91,11 @@ func (s *readsFailAfterAWrite) NodesByID(ctx context.Context, ids []domain.ID) (
 	return s.Store.NodesByID(ctx, ids)
 }
 
-func (s *readsFailAfterAWrite) LinksBatch(ctx context.Context, b map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+func (s *readsFailAfterAWrite) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
 	if err := s.gone(); err != nil {
 		return nil, err
 	}
-	return s.Store.LinksBatch(ctx, b)
+	return s.Store.Expand(ctx, xs)
 }
 
 // ackLost is a store that makes the first write it is given and then

@@ -62,9 +62,9 @@ func TestServeInProduction(t *testing.T) {
 		`orggraph_http_requests_total{method="GET",route="/graphql",status="429"} 1`,
 		`orggraph_errors_total{code="RATE_LIMITED"} 1`,
 		// The query is a plain listing: the direct path reads it.
-		`orggraph_store_calls_total{op="PlainListing",outcome="ok",store="memstore"}`,
+		`orggraph_store_calls_total{op="Expand",outcome="ok",store="memstore"}`,
 		`orggraph_store_calls_total{op="Ping",outcome="ok",store="memstore"}`,
-		`orggraph_store_calls_in_flight{op="PlainListing",store="memstore"} 0`,
+		`orggraph_store_calls_in_flight{op="Expand",store="memstore"} 0`,
 	} {
 		if !strings.Contains(string(metrics), want) {
 			t.Errorf("/metrics lacks %s", want)

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"context"
+	"errors"
 	"math"
 
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -20,6 +22,30 @@ func (b Base) Unwrap() *domain.Node { return b.Node }
 // SetNode points the wrapper at n, so that package graph can build any
 // object type generically.
 func (b *Base) SetNode(n *domain.Node) { b.Node = n }
+
+// LinksReader reads the links field of a node, narrowed to a kind of
+// relationship and a direction where given. Package graph, which holds
+// the request's loaders, puts one in each request's context.
+type LinksReader func(ctx context.Context, n *domain.Node, relationship *domain.RelKind, direction *domain.Direction) ([]*Link, error)
+
+type linksReaderKey struct{}
+
+// WithLinksReader returns ctx carrying r, for Links.
+func WithLinksReader(ctx context.Context, r LinksReader) context.Context {
+	return context.WithValue(ctx, linksReaderKey{}, r)
+}
+
+var errNoLinksReader = errors.New("model: no links reader in the request's context")
+
+// Links is the links field of every node type, written once: it reads
+// through the LinksReader in ctx.
+func (b Base) Links(ctx context.Context, relationship *domain.RelKind, direction *domain.Direction) ([]*Link, error) {
+	read, ok := ctx.Value(linksReaderKey{}).(LinksReader)
+	if !ok {
+		return nil, errNoLinksReader
+	}
+	return read(ctx, b.Node, relationship, direction)
+}
 
 // Sources says where the node's facts come from.
 func (b Base) Sources() []*Source { return NewSources(b.Node.Sources) }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
-	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // CSVContentType is the media type of ImpactSheet.WriteCSV's output.
@@ -43,7 +42,7 @@ type ImpactSheet struct {
 // give are those of the nodes ImpactOf read along its paths (Impact.Nodes):
 // no second store call. The errors are ImpactOf's: domain.ErrInvalidInput
 // for a malformed id, domain.ErrNotFound for an unknown one, and the store's.
-func LoadImpactSheet(ctx context.Context, st store.Store, id domain.ID) (*ImpactSheet, error) {
+func LoadImpactSheet(ctx context.Context, st planner.Reader, id domain.ID) (*ImpactSheet, error) {
 	imp, err := planner.ImpactOf(ctx, st, id)
 	if err != nil {
 		return nil, err

@@ -21,10 +21,10 @@ type heldStore struct {
 	release chan struct{}
 }
 
-func (s *heldStore) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
+func (s *heldStore) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
 	s.entered.Add(1)
 	<-s.release
-	return s.Store.PlainListing(ctx, roots)
+	return s.Store.Expand(ctx, xs)
 }
 
 // With one request in flight, the next waits its turn and, when its

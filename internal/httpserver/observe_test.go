@@ -111,9 +111,9 @@ func TestTracing(t *testing.T) {
 	var logs bytes.Buffer
 	h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), st, Options{TracerProvider: tp})
 
-	// employees takes the listing through gqlgen (the direct path would read
-	// it in one call): a root read and a batch of links.
-	resp := send(h, http.MethodPost, "/graphql", `{"query":"{ centres { code employees partners { code } } }"}`,
+	// Two store calls: the listing and its links in one (employees takes it
+	// through gqlgen, past the direct path), and a search.
+	resp := send(h, http.MethodPost, "/graphql", `{"query":"{ centres { code employees partners { code } } search(text: \"cba\") { score } }"}`,
 		"Content-Type", "application/json", "traceparent", traceparent)
 	if resp.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", resp.Code, resp.Body)

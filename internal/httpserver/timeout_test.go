@@ -20,7 +20,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
-// slowStore answers NodesByKind (and PlainListing, which the direct path
+// slowStore answers NodesByKind (and Expand, which the direct path
 // reads) only when its context ends, as a store that honours deadlines but
 // is slower than them does.
 type slowStore struct{ store.Store }
@@ -30,7 +30,7 @@ func (slowStore) NodesByKind(ctx context.Context, _ domain.Kind) ([]*domain.Node
 	return nil, ctx.Err()
 }
 
-func (slowStore) PlainListing(ctx context.Context, _ []store.Listing) (*store.Listed, error) {
+func (slowStore) Expand(ctx context.Context, _ []store.Expansion) ([]store.Expanded, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/bif-kk/orggraph/internal/domain"
-	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // Dependency is what one centre shares with another.
@@ -27,7 +26,7 @@ func (d Dependency) Total() int { return len(d.Shared) }
 
 // DependenciesOf works out, for each of centres, what it shares with every
 // other centre, most first. With asOf, only what holds on that day counts.
-func DependenciesOf(ctx context.Context, st store.Store, centres []domain.ID, asOf *domain.Date) (map[domain.ID][]Dependency, error) {
+func DependenciesOf(ctx context.Context, st Reader, centres []domain.ID, asOf *domain.Date) (map[domain.ID][]Dependency, error) {
 	shared, nodes, err := st.Dependencies(ctx, centres)
 	if err != nil {
 		return nil, fmt.Errorf("planner: dependencies: %w", err)
@@ -101,7 +100,7 @@ const MaxPaths = 100
 // Paths returns the shortest explaining paths between two nodes, at most
 // first of them, of at most maxLen steps: shortest first, then explicit
 // before inferred.
-func Paths(ctx context.Context, st store.Store, from, to domain.ID, maxLen, first int) ([]domain.Path, error) {
+func Paths(ctx context.Context, st Reader, from, to domain.ID, maxLen, first int) ([]domain.Path, error) {
 	for _, id := range []domain.ID{from, to} {
 		if _, _, err := domain.ParseID(string(id)); err != nil {
 			return nil, err

@@ -16,6 +16,15 @@ import (
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
+// Reader is what the planner reads: nodes, their links, and the store's
+// traversals. Every store implements it; the planner neither writes nor
+// expands selections.
+type Reader interface {
+	store.NodeReader
+	store.LinkReader
+	store.Traverser
+}
+
 // AffectedCentre is a centre an impact reaches, with the paths that explain it.
 type AffectedCentre struct {
 	Centre domain.ID
@@ -54,7 +63,7 @@ type Impact struct {
 
 // ImpactOf works out which centres id reaches, and through what. A reform
 // phase reaches what its items reach; a reform what all its items reach.
-func ImpactOf(ctx context.Context, st store.Store, id domain.ID) (*Impact, error) {
+func ImpactOf(ctx context.Context, st Reader, id domain.ID) (*Impact, error) {
 	all, err := ImpactOfMany(ctx, st, []domain.ID{id})
 	if err != nil {
 		return nil, err
@@ -64,7 +73,7 @@ func ImpactOf(ctx context.Context, st store.Store, id domain.ID) (*Impact, error
 
 // ImpactOfMany works out the impact of each of ids with one traversal call.
 // domain.ErrNotFound if any id is unknown.
-func ImpactOfMany(ctx context.Context, st store.Store, ids []domain.ID) (map[domain.ID]*Impact, error) {
+func ImpactOfMany(ctx context.Context, st Reader, ids []domain.ID) (map[domain.ID]*Impact, error) {
 	items, err := expand(ctx, st, ids)
 	if err != nil {
 		return nil, err
@@ -86,7 +95,7 @@ func ImpactOfMany(ctx context.Context, st store.Store, ids []domain.ID) (map[dom
 
 // ImpactOfAll works out what a list of nodes reaches together, each centre,
 // target group and figure counted once.
-func ImpactOfAll(ctx context.Context, st store.Store, ids []domain.ID) (*Impact, error) {
+func ImpactOfAll(ctx context.Context, st Reader, ids []domain.ID) (*Impact, error) {
 	if len(ids) == 0 || len(ids) > 100 {
 		return nil, fmt.Errorf("%w: impactOfAll takes 1 to 100 ids", domain.ErrInvalidInput)
 	}
@@ -110,7 +119,7 @@ func ImpactOfAll(ctx context.Context, st store.Store, ids []domain.ID) (*Impact,
 }
 
 // expand maps each id to the items whose paths make up its impact.
-func expand(ctx context.Context, st store.Store, ids []domain.ID) (map[domain.ID][]domain.ID, error) {
+func expand(ctx context.Context, st Reader, ids []domain.ID) (map[domain.ID][]domain.ID, error) {
 	// An id's prefix is its node's kind, so only phases and reforms, whose
 	// items are their links, need reading here; any other id is its own
 	// item, and assemble, which reads every item, finds a missing one.
@@ -187,7 +196,7 @@ func expand(ctx context.Context, st store.Store, ids []domain.ID) (map[domain.ID
 }
 
 // impactPaths makes one store call for the items of every subject.
-func impactPaths(ctx context.Context, st store.Store, items map[domain.ID][]domain.ID) (map[domain.ID][]domain.Path, error) {
+func impactPaths(ctx context.Context, st Reader, items map[domain.ID][]domain.ID) (map[domain.ID][]domain.Path, error) {
 	var all []domain.ID
 	for _, its := range items {
 		for _, it := range its {
@@ -204,7 +213,7 @@ func impactPaths(ctx context.Context, st store.Store, items map[domain.ID][]doma
 	return paths, nil
 }
 
-func assemble(ctx context.Context, st store.Store, subject domain.ID, items []domain.ID, paths map[domain.ID][]domain.Path) (*Impact, error) {
+func assemble(ctx context.Context, st Reader, subject domain.ID, items []domain.ID, paths map[domain.ID][]domain.Path) (*Impact, error) {
 	imp := &Impact{Subject: subject, Items: items}
 	// Every node on a path, and the items, for ordering and aggregates.
 	seen := map[domain.ID]bool{}
@@ -285,7 +294,7 @@ func assemble(ctx context.Context, st store.Store, subject domain.ID, items []do
 // nodesOf returns the nodes with ids: those the items' paths carry, and
 // from the store only the rest (an item without paths, or a store that did
 // not read them along).
-func nodesOf(ctx context.Context, st store.Store, ids []domain.ID, paths map[domain.ID][]domain.Path, items []domain.ID) (map[domain.ID]*domain.Node, error) {
+func nodesOf(ctx context.Context, st Reader, ids []domain.ID, paths map[domain.ID][]domain.Path, items []domain.ID) (map[domain.ID]*domain.Node, error) {
 	nodes := make(map[domain.ID]*domain.Node, len(ids))
 	for _, it := range items {
 		for _, p := range paths[it] {

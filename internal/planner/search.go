@@ -6,7 +6,6 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/search"
-	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // Hit is a ranked search result.
@@ -18,7 +17,7 @@ const MaxSearchResults = 100
 // Search finds the nodes whose names and descriptions hold every word of
 // text, forgiving case, Danish letters typed without diacritics and typos
 // as internal/search does, best first.
-func Search(ctx context.Context, st store.Store, text string, first int) ([]Hit, error) {
+func Search(ctx context.Context, st Reader, text string, first int) ([]Hit, error) {
 	if first < 1 || first > MaxSearchResults {
 		return nil, fmt.Errorf("%w: first must be between 1 and %d", domain.ErrInvalidInput, MaxSearchResults)
 	}

@@ -55,7 +55,7 @@ var causeRels = []store.LinkQuery{
 
 // ChangesOf lists what centre gained and lost after from, up to and
 // including to, and why, in date order.
-func ChangesOf(ctx context.Context, st store.Store, centre domain.ID, from, to domain.Date) ([]Change, error) {
+func ChangesOf(ctx context.Context, st Reader, centre domain.ID, from, to domain.Date) ([]Change, error) {
 	all, err := ChangesOfMany(ctx, st, []domain.ID{centre}, from, to)
 	if err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func ChangesOf(ctx context.Context, st store.Store, centre domain.ID, from, to d
 
 // ChangesOfMany is ChangesOf for many centres, with the same few store calls
 // however many they are.
-func ChangesOfMany(ctx context.Context, st store.Store, centres []domain.ID, from, to domain.Date) (map[domain.ID][]Change, error) {
+func ChangesOfMany(ctx context.Context, st Reader, centres []domain.ID, from, to domain.Date) (map[domain.ID][]Change, error) {
 	if to < from {
 		return nil, fmt.Errorf("%w: to (%s) is before from (%s)", domain.ErrInvalidInput, to, from)
 	}
@@ -149,7 +149,7 @@ func addedRank(c Change) int {
 // explain fills in each change's causes: the reform items and transfers
 // that reach the changed node, or the centre itself for its tasks, and take
 // effect on the change's day. One store call per cause kind for all centres.
-func explain(ctx context.Context, st store.Store, changes map[domain.ID][]Change) error {
+func explain(ctx context.Context, st Reader, changes map[domain.ID][]Change) error {
 	var subjects []domain.ID
 	for centre, chs := range changes {
 		subjects = append(subjects, centre)
@@ -257,7 +257,7 @@ type TimelineEntry struct {
 // either open: reform phases and items, ressort transfers, savings years
 // (on 1 January), and dated interventions and target groups starting or
 // ending; in date order.
-func Timeline(ctx context.Context, st store.Store, from, to *domain.Date) ([]TimelineEntry, error) {
+func Timeline(ctx context.Context, st Reader, from, to *domain.Date) ([]TimelineEntry, error) {
 	if from != nil && to != nil && *to < *from {
 		return nil, fmt.Errorf("%w: to (%s) is before from (%s)", domain.ErrInvalidInput, *to, *from)
 	}

@@ -35,47 +35,74 @@ type LinkReader interface {
 	// Links returns, for each of ids, its links of q.Kind in q.Dir, in seed
 	// order. Nodes with no such link are absent from the map.
 	Links(ctx context.Context, ids []domain.ID, q LinkQuery) (map[domain.ID][]domain.Link, error)
-	// LinksBatch is Links for several queries, each over its own ids, in one
-	// read: the lists of one nesting level of a GraphQL selection.
-	LinksBatch(ctx context.Context, batch map[LinkQuery][]domain.ID) (map[LinkQuery]map[domain.ID][]domain.Link, error)
-	// NodeByCodeWithLinks is NodeByCode and, for the node it finds, Links of
-	// each of qs, in one read: a root field that sees which lists its
-	// selection asks for fetches them with the node. A q with no links maps
-	// to an empty slice.
-	NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []LinkQuery) (*domain.Node, map[LinkQuery][]domain.Link, error)
 }
 
-// PlainReader reads what a plain listing shows (graph's direct path): each
-// node's plain fields (domain.Node.Plain) and of the links only their order.
-// A store may fill in more; the memstore hands out its whole nodes.
-type PlainReader interface {
-	// PlainListing reads a whole nested listing in one call: for each root,
-	// every node of its kind in seed order (as NodesByKind), and for each
-	// list below, for every node the list hangs from, the nodes at the far
-	// ends of its links in the order LinksBatch gives them. Nodes hold at
-	// least their plain fields. A node without such links may be absent
-	// from Far.
-	PlainListing(ctx context.Context, roots []Listing) (*Listed, error)
+// Expander reads trees of links: the one read a GraphQL selection, an
+// export or a planner needs to walk from a set of nodes along the links it
+// names, whatever its shape.
+type Expander interface {
+	// Expand reads every one of xs in one call (on Neo4j, one statement);
+	// the answer holds one Expanded for each, in their order.
+	Expand(ctx context.Context, xs []Expansion) ([]Expanded, error)
 }
 
-// Listing is the shape of a plain listing: every node of Kind, and the
-// lists read below them.
-type Listing struct {
-	Kind  domain.Kind
-	Lists []ListingList
+// Expansion is a root set and the tree of link steps taken from it.
+type Expansion struct {
+	Roots   Roots
+	Steps   []Step
+	Project Projection
 }
 
-// ListingList is one list of a listing: the links Q of each node above,
-// and the lists read below the nodes at their far ends.
-type ListingList struct {
+// Roots is the root set of an expansion, chosen By one of three ways.
+type Roots struct {
+	By   RootsBy
+	Kind domain.Kind
+	Code string
+	IDs  []domain.ID
+}
+
+// RootsBy is how an expansion's roots are chosen.
+type RootsBy int
+
+const (
+	// ByKind: every node of Kind, in seed order.
+	ByKind RootsBy = iota
+	// ByCode: the node of Kind whose code is Code, ignoring case; none
+	// when no node has it.
+	ByCode
+	// ByIDs: the nodes among IDs that exist, in the order of IDs, each once.
+	ByIDs
+)
+
+// Step is one step of an expansion: the links Q of every node the level
+// above reached, and the steps taken from the nodes at their far ends.
+type Step struct {
 	Q     LinkQuery
-	Lists []ListingList
+	Below []Step
 }
 
-// Listed is what PlainListing read.
-type Listed struct {
-	Roots map[domain.Kind][]*domain.Node
-	Far   map[LinkQuery]map[domain.ID][]*domain.Node
+// Projection says how much of each node and link an expansion reads.
+type Projection int
+
+const (
+	// Whole reads every fact of the nodes and relationships reached, as
+	// NodesByKind and Links do.
+	Whole Projection = iota
+	// Plain reads of a node at least its plain fields (domain.Node.Plain)
+	// and of a relationship its ends and order: what a listing shows. A
+	// store may hand out more; the memstore hands out its whole nodes.
+	Plain
+)
+
+// Expanded is what one expansion read.
+type Expanded struct {
+	// Roots are the root set's nodes; none when no node matches.
+	Roots []*domain.Node
+	// Links holds, for each step's query, the links of each node it was
+	// taken from, in seed order, each with its far node (Link.Node). A node
+	// without such links may be absent. A query taken in two places of the
+	// tree reads the same links of the nodes both reach.
+	Links map[LinkQuery]map[domain.ID][]domain.Link
 }
 
 // Traverser answers the graph questions that walk more than one hop, each
@@ -135,7 +162,7 @@ type Writer interface {
 type Store interface {
 	NodeReader
 	LinkReader
-	PlainReader
+	Expander
 	Traverser
 	Snapshotter
 	Writer

@@ -102,14 +102,8 @@ func (f *fakeStore) Apply(ctx context.Context, _ domain.Write) (*domain.AuditEnt
 func (f *fakeStore) Audit(ctx context.Context, _ store.AuditQuery) ([]domain.AuditEntry, error) {
 	return nil, f.do(ctx)
 }
-func (f *fakeStore) LinksBatch(ctx context.Context, _ map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
+func (f *fakeStore) Expand(ctx context.Context, _ []store.Expansion) ([]store.Expanded, error) {
 	return nil, f.do(ctx)
-}
-func (f *fakeStore) PlainListing(ctx context.Context, _ []store.Listing) (*store.Listed, error) {
-	return nil, f.do(ctx)
-}
-func (f *fakeStore) NodeByCodeWithLinks(ctx context.Context, _ domain.Kind, _ string, _ []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
-	return nil, nil, f.do(ctx)
 }
 func (f *fakeStore) Ping(ctx context.Context) error  { return f.do(ctx) }
 func (f *fakeStore) Close(ctx context.Context) error { return f.do(ctx) }
@@ -135,16 +129,8 @@ var calls = []struct {
 		_, err := s.Links(ctx, []domain.ID{"centre:cba"}, store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing})
 		return err
 	}},
-	{"LinksBatch", func(ctx context.Context, s store.Store) error {
-		_, err := s.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{{Kind: domain.RelServes, Dir: domain.Outgoing}: {"centre:cba"}})
-		return err
-	}},
-	{"PlainListing", func(ctx context.Context, s store.Store) error {
-		_, err := s.PlainListing(ctx, []store.Listing{{Kind: domain.KindCentre}})
-		return err
-	}},
-	{"NodeByCodeWithLinks", func(ctx context.Context, s store.Store) error {
-		_, _, err := s.NodeByCodeWithLinks(ctx, domain.KindCentre, "CBA", []store.LinkQuery{{Kind: domain.RelServes, Dir: domain.Outgoing}})
+	{"Expand", func(ctx context.Context, s store.Store) error {
+		_, err := s.Expand(ctx, []store.Expansion{{Roots: store.Roots{Kind: domain.KindCentre}}})
 		return err
 	}},
 	{"ImpactPaths", func(ctx context.Context, s store.Store) error { _, err := s.ImpactPaths(ctx, nil, 3); return err }},

@@ -42,28 +42,12 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 	return out, err
 }
 
-func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (out map[store.LinkQuery]map[domain.ID][]domain.Link, err error) {
-	err = s.observe(ctx, "LinksBatch", func(ctx context.Context) (err error) {
-		out, err = s.next.LinksBatch(ctx, batch)
+func (s *Store) Expand(ctx context.Context, xs []store.Expansion) (out []store.Expanded, err error) {
+	err = s.observe(ctx, "Expand", func(ctx context.Context) (err error) {
+		out, err = s.next.Expand(ctx, xs)
 		return err
-	}, attribute.Int("orggraph.store.link_queries", len(batch)))
+	}, attribute.Int("orggraph.store.expansions", len(xs)))
 	return out, err
-}
-
-func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (out *store.Listed, err error) {
-	err = s.observe(ctx, "PlainListing", func(ctx context.Context) (err error) {
-		out, err = s.next.PlainListing(ctx, roots)
-		return err
-	}, attribute.Int("orggraph.store.roots", len(roots)))
-	return out, err
-}
-
-func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (out *domain.Node, links map[store.LinkQuery][]domain.Link, err error) {
-	err = s.observe(ctx, "NodeByCodeWithLinks", func(ctx context.Context) (err error) {
-		out, links, err = s.next.NodeByCodeWithLinks(ctx, kind, code, qs)
-		return err
-	}, attribute.String("orggraph.store.kind", string(kind)), attribute.Int("orggraph.store.link_queries", len(qs)))
-	return out, links, err
 }
 
 func (s *Store) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (out map[domain.ID][]domain.Path, err error) {

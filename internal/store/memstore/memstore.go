@@ -171,9 +171,17 @@ func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sn := s.current()
-	if n, ok := sn.byCode[kind][strings.ToLower(code)]; ok {
+	if n := s.current().byCodeTyped(kind, code); n != nil {
 		return n, nil
+	}
+	return nil, fmt.Errorf("memstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
+}
+
+// byCodeTyped is the node of kind with code, as NodeByCode finds it; nil
+// for none.
+func (sn *snapshot) byCodeTyped(kind domain.Kind, code string) *domain.Node {
+	if n, ok := sn.byCode[kind][strings.ToLower(code)]; ok {
+		return n
 	}
 	var coded []*domain.Node
 	var codes []string
@@ -183,9 +191,9 @@ func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (
 		}
 	}
 	if i := search.FindCode(codes, code); i >= 0 {
-		return coded[i], nil
+		return coded[i]
 	}
-	return nil, fmt.Errorf("memstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
+	return nil
 }
 
 // Links implements store.LinkReader.
@@ -206,76 +214,68 @@ func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (
 	return out, nil
 }
 
-// LinksBatch implements store.LinkReader.
-func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
-	out := make(map[store.LinkQuery]map[domain.ID][]domain.Link, len(batch))
-	for q, ids := range batch {
-		ls, err := s.Links(ctx, ids, q)
-		if err != nil {
-			return nil, err
-		}
-		out[q] = ls
-	}
-	return out, nil
-}
-
-// PlainListing implements store.PlainReader with the whole nodes, which
-// cost nothing more to hand out, level by level.
-func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
+// Expand implements store.Expander level by level, with the whole nodes,
+// which cost nothing more to hand out than plain ones.
+func (s *Store) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sn := s.current()
-	out := &store.Listed{Roots: map[domain.Kind][]*domain.Node{}, Far: map[store.LinkQuery]map[domain.ID][]*domain.Node{}}
-	var walk func(ns []*domain.Node, lists []store.ListingList)
-	walk = func(ns []*domain.Node, lists []store.ListingList) {
-		for _, l := range lists {
-			if out.Far[l.Q] == nil {
-				out.Far[l.Q] = map[domain.ID][]*domain.Node{}
-			}
-			seen := map[domain.ID]bool{}
-			var next []*domain.Node
-			for _, n := range ns {
-				far, read := out.Far[l.Q][n.ID]
-				if !read {
-					for _, link := range sn.links(n.ID, l.Q) {
-						far = append(far, link.Node)
-					}
-					out.Far[l.Q][n.ID] = far
+	out := make([]store.Expanded, len(xs))
+	for i, x := range xs {
+		got := store.Expanded{Roots: sn.roots(x.Roots), Links: map[store.LinkQuery]map[domain.ID][]domain.Link{}}
+		var walk func(ns []*domain.Node, steps []store.Step)
+		walk = func(ns []*domain.Node, steps []store.Step) {
+			for _, st := range steps {
+				read := got.Links[st.Q]
+				if read == nil {
+					read = map[domain.ID][]domain.Link{}
+					got.Links[st.Q] = read
 				}
-				for _, m := range far {
-					if !seen[m.ID] {
-						seen[m.ID] = true
-						next = append(next, m)
+				seen := map[domain.ID]bool{}
+				var next []*domain.Node
+				for _, n := range ns {
+					links, known := read[n.ID]
+					if !known {
+						links = sn.links(n.ID, st.Q)
+						read[n.ID] = links
+					}
+					for _, l := range links {
+						if !seen[l.Other] {
+							seen[l.Other] = true
+							next = append(next, l.Node)
+						}
 					}
 				}
+				walk(next, st.Below)
 			}
-			walk(next, l.Lists)
 		}
-	}
-	for _, r := range roots {
-		ns := sn.byKind[r.Kind]
-		out.Roots[r.Kind] = ns
-		walk(ns, r.Lists)
+		walk(got.Roots, x.Steps)
+		out[i] = got
 	}
 	return out, nil
 }
 
-// NodeByCodeWithLinks implements store.LinkReader.
-func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
-	n, err := s.NodeByCode(ctx, kind, code)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make(map[store.LinkQuery][]domain.Link, len(qs))
-	for _, q := range qs {
-		ls, err := s.Links(ctx, []domain.ID{n.ID}, q)
-		if err != nil {
-			return nil, nil, err
+// roots returns the nodes of a root set.
+func (sn *snapshot) roots(r store.Roots) []*domain.Node {
+	switch r.By {
+	case store.ByCode:
+		if n := sn.byCodeTyped(r.Kind, r.Code); n != nil {
+			return []*domain.Node{n}
 		}
-		out[q] = append([]domain.Link{}, ls[n.ID]...)
+		return nil
+	case store.ByKind:
+		return slices.Clone(sn.byKind[r.Kind])
 	}
-	return n, out, nil
+	var out []*domain.Node
+	seen := map[domain.ID]bool{}
+	for _, id := range r.IDs {
+		if n, ok := sn.nodes[id]; ok && !seen[id] {
+			seen[id] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Search implements store.Traverser over the texts folded when the graph

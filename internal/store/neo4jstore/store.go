@@ -3,10 +3,10 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -33,6 +33,9 @@ type Store struct {
 	driver  neo4j.DriverWithContext
 	db      string
 	timeout time.Duration
+	// reads counts the read statements sent, retries included: what a
+	// test holds each GraphQL operation's cost on Neo4j to.
+	reads atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -63,6 +66,9 @@ func New(cfg Config) (*Store, error) {
 	}
 	return &Store{driver: driver, db: cfg.Database, timeout: cfg.QueryTimeout}, nil
 }
+
+// ReadStatements is how many read statements the store has sent Neo4j.
+func (s *Store) ReadStatements() int64 { return s.reads.Load() }
 
 // Close closes the driver.
 func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
@@ -98,6 +104,7 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 }
 
 func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	s.reads.Add(1)
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, cypher, params, neo4j.WithTxTimeout(s.timeout))
@@ -118,6 +125,19 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 		DatabaseName: s.db, AccessMode: mode,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
 	})
+}
+
+// distinct is ids without repeats, in the order of their first.
+func distinct(ids []domain.ID) []domain.ID {
+	seen := make(map[domain.ID]bool, len(ids))
+	out := make([]domain.ID, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func idStrings(ids []domain.ID) []string {
@@ -243,13 +263,13 @@ func (s *Store) codeTypedPlainly(ctx context.Context, label, code string) (strin
 	return codes[i], true, nil
 }
 
-// Links implements store.LinkReader: a batch of one query.
+// Links implements store.LinkReader: an expansion of one step.
 func (s *Store) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
-	found, err := s.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{q: ids})
+	got, err := s.Expand(ctx, []store.Expansion{{Roots: store.Roots{By: store.ByIDs, IDs: ids}, Steps: []store.Step{{Q: q}}}})
 	if err != nil {
 		return nil, err
 	}
-	return found[q], nil
+	return got[0].Links[q], nil
 }
 
 // linkPattern is the pattern of q's links from the node a to b; q.Kind must
@@ -261,129 +281,135 @@ func linkPattern(a string, q store.LinkQuery, b string) string {
 	return "(" + a + ")-[r:" + string(q.Kind) + "]->(" + b + ")"
 }
 
-// LinksBatch implements store.LinkReader in one query: a UNION ALL branch
-// for each query, each with its own ids.
-func (s *Store) LinksBatch(ctx context.Context, batch map[store.LinkQuery][]domain.ID) (map[store.LinkQuery]map[domain.ID][]domain.Link, error) {
-	const op = "links batch"
-	qs := slices.SortedFunc(maps.Keys(batch), compareLinkQueries)
-	out := make(map[store.LinkQuery]map[domain.ID][]domain.Link, len(qs))
-	types := make([]string, len(qs))
-	var branches []string
-	params := map[string]any{}
-	for i, q := range qs {
-		t, err := relType(q.Kind)
-		if err != nil {
-			return nil, err
-		}
-		types[i] = t
-		out[q] = map[domain.ID][]domain.Link{}
-		if len(batch[q]) == 0 {
-			continue
-		}
-		n := strconv.Itoa(i)
-		params["ids"+n] = idStrings(batch[q])
-		branches = append(branches, "MATCH "+linkPattern("a:Node", q, "b:Node")+" WHERE a.id IN $ids"+n+" RETURN "+n+" AS q, a, r, b")
-	}
-	if len(branches) == 0 {
-		return out, ctx.Err()
-	}
-	// One row: the links in seed order, naming their far nodes, and each
-	// far node once, however many links reach it (a level of a nested
-	// listing reaches the same few nodes from many).
-	recs, err := s.read(ctx, op, "CALL { "+strings.Join(branches, " UNION ALL ")+" } WITH q, a, r, b ORDER BY r.seq "+
-		"WITH collect({q: q, at: a.id, from: startNode(r).id, to: endNode(r).id, r: properties(r)}) AS links, collect(DISTINCT b) AS far "+
-		"RETURN links, [b IN far | "+nodeMap("b")+"] AS nodes", params)
-	if err != nil {
-		return nil, err
-	}
-	row, err := oneRow(op, recs)
-	if err != nil {
-		return nil, err
-	}
-	far, err := nodesIn(op, row["nodes"], decodeNodeMap)
-	if err != nil {
-		return nil, err
-	}
-	rawLinks, _ := row["links"].([]any)
-	for _, v := range rawLinks {
-		m, _ := v.(map[string]any)
-		i, _ := m["q"].(int64)
-		if i < 0 || int(i) >= len(qs) {
-			return nil, wrap(op, fmt.Errorf("a link of query %d, of %d", i, len(qs)))
-		}
-		l, err := linkFrom(types[i], qs[i].Dir, m, far)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		at, _ := m["at"].(string)
-		out[qs[i]][domain.ID(at)] = append(out[qs[i]][domain.ID(at)], l)
-	}
-	return out, nil
-}
-
 // nodeMap projects a node's properties but the search index's own, which
 // no reader needs and which are among the longest.
 func nodeMap(v string) string {
 	return v + " {.*, searchAll: null, searchName: null}"
 }
 
-// PlainListing implements store.PlainReader in one statement, built from
-// the listing's shape as the peer builds one from a GraphQL selection: a
-// subquery collects each root's nodes, and for each list another expands
-// the distinct nodes of the level above, in relationship order, directly
-// from the nodes matched (no ids sent back and forth, no index lookups), and
-// a last one gathers every node reached, once, as its plain properties
-// (plainRow): not its sources, figures and tasks, the bulk of a node.
-func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store.Listed, error) {
-	const op = "plain listing"
-	var b strings.Builder
-	var sets, cols []string
-	type list struct {
-		col string
-		q   store.LinkQuery
+// Expand implements store.Expander in one statement, built from the
+// expansions' shape as the peer builds one from a GraphQL selection: a
+// subquery collects each root set, and for each step another expands the
+// distinct nodes of the level above, in relationship order, directly from
+// the nodes matched (no ids sent back and forth, no index lookups), and a
+// last one gathers every node reached, once. With store.Plain it reads of
+// a node its plain properties (plainRow), not its sources, figures and
+// tasks, the bulk of a node, and of a relationship only its order.
+func (s *Store) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
+	out, err := s.expand(ctx, xs)
+	if err != nil {
+		return nil, err
 	}
-	var lists []list
-	var expand func(parent string, ls []store.ListingList) error
-	expand = func(parent string, ls []store.ListingList) error {
-		for _, l := range ls {
-			if _, err := relType(l.Q.Kind); err != nil {
+	// A code not found as written may be one typed plainly ("CDO" is CDØ),
+	// as NodeByCode reads it: that expansion is read again by the code
+	// meant, which costs statements only when a code was typed so.
+	for i, x := range xs {
+		if x.Roots.By != store.ByCode || x.Roots.Code == "" || len(out[i].Roots) > 0 {
+			continue
+		}
+		l, err := label(x.Roots.Kind)
+		if err != nil {
+			return nil, err
+		}
+		plain, ok, err := s.codeTypedPlainly(ctx, l, x.Roots.Code)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		x.Roots.Code = plain
+		again, err := s.expand(ctx, []store.Expansion{x})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = again[0]
+	}
+	return out, nil
+}
+
+// expand is Expand with codes taken as written, in one statement.
+func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
+	const op = "expand"
+	var b strings.Builder
+	var sets []string
+	cols := []string{}
+	params := map[string]any{}
+	type step struct {
+		col string
+		x   int
+		q   store.LinkQuery
+		t   string
+	}
+	var steps []step
+	plain := len(xs) > 0
+	for _, x := range xs {
+		plain = plain && x.Project == store.Plain
+	}
+	relProjection := "properties(r)"
+	if plain {
+		relProjection = "r {.seq}"
+	}
+	var expand func(x int, parent string, ss []store.Step) error
+	expand = func(x int, parent string, ss []store.Step) error {
+		for _, st := range ss {
+			t, err := relType(st.Q.Kind)
+			if err != nil {
 				return err
 			}
-			i := strconv.Itoa(len(lists))
+			i := strconv.Itoa(len(steps))
 			e, set := "e"+i, "s"+i
-			b.WriteString("CALL { WITH " + parent + " UNWIND " + parent + " AS a MATCH " + linkPattern("a", l.Q, "b:Node") +
-				" WITH a, r, b ORDER BY r.seq RETURN collect([a.id, b]) AS " + e + " } ")
+			b.WriteString("CALL { WITH " + parent + " UNWIND " + parent + " AS a MATCH " + linkPattern("a", st.Q, "b:Node") +
+				" WITH a, r, b ORDER BY r.seq RETURN collect([a.id, b, startNode(r).id, endNode(r).id, " + relProjection + "]) AS " + e + " } ")
 			b.WriteString("CALL { WITH " + e + " UNWIND " + e + " AS x WITH DISTINCT x[1] AS b RETURN collect(b) AS " + set + " } ")
-			lists = append(lists, list{col: e, q: l.Q})
+			steps = append(steps, step{col: e, x: x, q: st.Q, t: t})
 			sets = append(sets, set)
-			cols = append(cols, "[x IN "+e+" | [x[0], x[1].id]] AS "+e)
-			if err := expand(set, l.Lists); err != nil {
+			cols = append(cols, "[x IN "+e+" | [x[0], x[1].id, x[2], x[3], x[4]]] AS "+e)
+			if err := expand(x, set, st.Below); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	for i, r := range roots {
-		l, err := label(r.Kind)
-		if err != nil {
-			return nil, err
+	for i, x := range xs {
+		n := strconv.Itoa(i)
+		set := "r" + n
+		switch r := x.Roots; r.By {
+		case store.ByCode:
+			l, err := label(r.Kind)
+			if err != nil {
+				return nil, err
+			}
+			params["code"+n] = strings.ToLower(r.Code)
+			b.WriteString("CALL { MATCH (n:Node {codeLower: $code" + n + "}) WHERE n:" + l + " RETURN collect(n) AS " + set + " } ")
+		case store.ByKind:
+			l, err := label(r.Kind)
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString("CALL { MATCH (n:" + l + ") WITH n ORDER BY n.order RETURN collect(n) AS " + set + " } ")
+		default:
+			params["ids"+n] = idStrings(distinct(r.IDs))
+			b.WriteString("CALL { UNWIND $ids" + n + " AS id MATCH (n:Node {id: id}) RETURN collect(n) AS " + set + " } ")
 		}
-		set := "r" + strconv.Itoa(i)
-		b.WriteString("CALL { MATCH (n:" + l + ") WITH n ORDER BY n.order RETURN collect(n) AS " + set + " } ")
 		sets = append(sets, set)
 		cols = append(cols, "[n IN "+set+" | n.id] AS "+set)
-		if err := expand(set, r.Lists); err != nil {
+		if err := expand(i, set, x.Steps); err != nil {
 			return nil, err
 		}
 	}
-	out := &store.Listed{Roots: map[domain.Kind][]*domain.Node{}, Far: map[store.LinkQuery]map[domain.ID][]*domain.Node{}}
-	if len(roots) == 0 {
+	out := make([]store.Expanded, len(xs))
+	if len(xs) == 0 {
 		return out, ctx.Err()
 	}
+	project, decode := nodeMap("n"), decodeNodeMap
+	if plain {
+		project, decode = plainRow("n"), decodePlain
+	}
 	b.WriteString("CALL { WITH " + strings.Join(sets, ", ") + " UNWIND " + strings.Join(sets, " + ") +
-		" AS n WITH DISTINCT n RETURN collect(" + plainRow("n") + ") AS nodes } ")
+		" AS n WITH DISTINCT n RETURN collect(" + project + ") AS nodes } ")
 	b.WriteString("RETURN nodes, " + strings.Join(cols, ", "))
-	recs, err := s.read(ctx, op, b.String(), nil)
+	recs, err := s.read(ctx, op, b.String(), params)
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +417,7 @@ func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := nodesIn(op, row["nodes"], decodePlain)
+	nodes, err := nodesIn(op, row["nodes"], decode)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +428,7 @@ func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store
 		}
 		return nil, wrap(op, fmt.Errorf("node %q was reached but not read", id))
 	}
-	for i, r := range roots {
+	for i := range xs {
 		ids, _ := row["r"+strconv.Itoa(i)].([]any)
 		ns := make([]*domain.Node, 0, len(ids))
 		for _, id := range ids {
@@ -412,32 +438,40 @@ func (s *Store) PlainListing(ctx context.Context, roots []store.Listing) (*store
 			}
 			ns = append(ns, n)
 		}
-		out.Roots[r.Kind] = ns
+		out[i] = store.Expanded{Roots: ns, Links: map[store.LinkQuery]map[domain.ID][]domain.Link{}}
 	}
-	for _, l := range lists {
-		// A kind of link read in two places of the listing is kept from the
-		// first: both read the same links of any node they share.
-		far := map[domain.ID][]*domain.Node{}
-		pairs, _ := row[l.col].([]any)
-		for _, v := range pairs {
+	for _, st := range steps {
+		read := map[domain.ID][]domain.Link{}
+		rows, _ := row[st.col].([]any)
+		for _, v := range rows {
 			p, _ := v.([]any)
-			if len(p) != 2 {
+			if len(p) != 5 {
 				return nil, wrap(op, fmt.Errorf("a link of %d values", len(p)))
 			}
 			at, _ := p[0].(string)
-			n, err := node(p[1])
+			far, err := node(p[1])
 			if err != nil {
 				return nil, err
 			}
-			far[domain.ID(at)] = append(far[domain.ID(at)], n)
+			from, _ := p[2].(string)
+			to, _ := p[3].(string)
+			props, _ := p[4].(map[string]any)
+			rel, err := decodeRel(st.t, from, to, props)
+			if err != nil {
+				return nil, wrap(op, err)
+			}
+			read[domain.ID(at)] = append(read[domain.ID(at)], domain.Link{Rel: rel, Other: far.ID, Dir: st.q.Dir, Node: far})
 		}
-		if out.Far[l.q] == nil {
-			out.Far[l.q] = far
+		// A query taken in two places of the tree is kept from the first
+		// for the nodes both reach: both read the same links.
+		got := out[st.x].Links
+		if got[st.q] == nil {
+			got[st.q] = read
 			continue
 		}
-		for id, ns := range far {
-			if _, known := out.Far[l.q][id]; !known {
-				out.Far[l.q][id] = ns
+		for id, links := range read {
+			if _, known := got[st.q][id]; !known {
+				got[st.q][id] = links
 			}
 		}
 	}
@@ -470,104 +504,6 @@ func nodesIn(op string, v any, decode func(any) (*domain.Node, error)) (map[doma
 func decodeNodeMap(v any) (*domain.Node, error) {
 	m, _ := v.(map[string]any)
 	return decodeNode(m)
-}
-
-// linkFrom decodes a row of from, to, r (the relationship's properties) and
-// b (the far node's), of a relationship of type t seen in dir; far holds
-// the far nodes decoded so far.
-func linkFrom(t string, dir domain.Direction, m map[string]any, far map[domain.ID]*domain.Node) (domain.Link, error) {
-	props, _ := m["r"].(map[string]any)
-	from, _ := m["from"].(string)
-	to, _ := m["to"].(string)
-	rel, err := decodeRel(t, from, to, props)
-	if err != nil {
-		return domain.Link{}, err
-	}
-	other := to
-	if dir == domain.Incoming {
-		other = from
-	}
-	n := far[domain.ID(other)]
-	if n == nil {
-		bp, _ := m["b"].(map[string]any)
-		if n, err = decodeNode(bp); err != nil {
-			return domain.Link{}, err
-		}
-		far[domain.ID(other)] = n
-	}
-	return domain.Link{Rel: rel, Other: domain.ID(other), Dir: dir, Node: n}, nil
-}
-
-// NodeByCodeWithLinks implements store.LinkReader in one query: the node,
-// and one branch of a COLLECT subquery for each kind of link asked for.
-func (s *Store) NodeByCodeWithLinks(ctx context.Context, kind domain.Kind, code string, qs []store.LinkQuery) (*domain.Node, map[store.LinkQuery][]domain.Link, error) {
-	const op = "node by code with links"
-	l, err := label(kind)
-	if err != nil {
-		return nil, nil, err
-	}
-	qs = slices.Compact(slices.SortedFunc(slices.Values(qs), compareLinkQueries))
-	if len(qs) == 0 {
-		n, err := s.NodeByCode(ctx, kind, code)
-		return n, map[store.LinkQuery][]domain.Link{}, err
-	}
-	types := make([]string, len(qs))
-	branches := make([]string, len(qs))
-	for i, q := range qs {
-		if types[i], err = relType(q.Kind); err != nil {
-			return nil, nil, err
-		}
-		branches[i] = "MATCH " + linkPattern("n", q, "b:Node") + " RETURN {q: " + strconv.Itoa(i) +
-			", from: startNode(r).id, to: endNode(r).id, r: properties(r), b: " + nodeMap("b") + "} AS link"
-	}
-	recs, err := s.read(ctx, op, "MATCH (n:Node {codeLower: $code}) WHERE n:"+l+
-		" RETURN "+nodeMap("n")+" AS n, COLLECT { "+strings.Join(branches, " UNION ALL ")+" } AS links",
-		map[string]any{"code": strings.ToLower(code)})
-	if err != nil {
-		return nil, nil, err
-	}
-	nodes, err := nodesFrom(op, recs, "n")
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(nodes) == 0 {
-		if plain, ok, err := s.codeTypedPlainly(ctx, l, code); err != nil || ok {
-			if err != nil {
-				return nil, nil, err
-			}
-			return s.NodeByCodeWithLinks(ctx, kind, plain, qs)
-		}
-		return nil, nil, fmt.Errorf("neo4jstore: %s with code %q: %w", kind, code, domain.ErrNotFound)
-	}
-	out := make(map[store.LinkQuery][]domain.Link, len(qs))
-	for _, q := range qs {
-		out[q] = []domain.Link{}
-	}
-	far := map[domain.ID]*domain.Node{}
-	raw, _ := recs[0].AsMap()["links"].([]any)
-	for _, v := range raw {
-		m, _ := v.(map[string]any)
-		i, _ := m["q"].(int64)
-		if i < 0 || int(i) >= len(qs) {
-			return nil, nil, wrap(op, fmt.Errorf("a link of query %d, of %d", i, len(qs)))
-		}
-		link, err := linkFrom(types[i], qs[i].Dir, m, far)
-		if err != nil {
-			return nil, nil, wrap(op, err)
-		}
-		out[qs[i]] = append(out[qs[i]], link)
-	}
-	for _, links := range out {
-		slices.SortStableFunc(links, func(a, b domain.Link) int { return a.Rel.Seq - b.Rel.Seq })
-	}
-	return nodes[0], out, nil
-}
-
-func compareLinkQueries(a, b store.LinkQuery) int {
-	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
-		return c
-	}
-	return int(a.Dir) - int(b.Dir)
 }
 
 // Snapshot implements store.Snapshotter in one query.

@@ -141,119 +141,116 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
-	t.Run("LinksBatch is Links for each query", func(t *testing.T) {
-		batch := map[store.LinkQuery][]domain.ID{
-			{Kind: domain.RelServes, Dir: domain.Outgoing}:    {"centre:cba", "centre:ydelsesservice", "centre:nowhere"},
-			{Kind: domain.RelServes, Dir: domain.Incoming}:    {"targetgroup:ressourceforloeb"},
-			{Kind: domain.RelWorksWith, Dir: domain.Incoming}: {"centre:cba"},
-			{Kind: domain.RelPaidTo, Dir: domain.Outgoing}:    {"benefit:ressourceforloebsydelse", "benefit:ressourceforloebsydelse"},
-			{Kind: domain.RelMovesTo, Dir: domain.Incoming}:   {},
-		}
-		got, err := st.LinksBatch(ctx, batch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(batch) {
-			t.Fatalf("%d answers for %d queries", len(got), len(batch))
-		}
-		for q, ids := range batch {
-			want, err := st.Links(ctx, ids, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got[q] == nil || !reflect.DeepEqual(got[q], want) {
-				t.Fatalf("%s %v: got %+v, want %+v", q.Kind, q.Dir, got[q], want)
-			}
-		}
-		if len(got[store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing}]["centre:cba"]) == 0 {
-			t.Fatal("CBA serves target groups")
-		}
-	})
-
-	t.Run("PlainListing holds the plain fields of NodesByKind and LinksBatch", func(t *testing.T) {
+	t.Run("Expand reads each level as NodesByKind and Links do", func(t *testing.T) {
 		serves := store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing}
 		servedBy := store.LinkQuery{Kind: domain.RelServes, Dir: domain.Incoming}
 		paidTo := store.LinkQuery{Kind: domain.RelPaidTo, Dir: domain.Incoming}
 		worksWith := store.LinkQuery{Kind: domain.RelWorksWith, Dir: domain.Outgoing}
-		roots := []store.Listing{
-			{Kind: domain.KindCentre, Lists: []store.ListingList{
-				{Q: serves, Lists: []store.ListingList{{Q: servedBy, Lists: []store.ListingList{{Q: serves}}}, {Q: paidTo}}},
+		xs := []store.Expansion{
+			{Roots: store.Roots{Kind: domain.KindCentre}, Steps: []store.Step{
+				{Q: serves, Below: []store.Step{{Q: servedBy, Below: []store.Step{{Q: serves}}}, {Q: paidTo}}},
 			}},
-			{Kind: domain.KindOrganisation, Lists: []store.ListingList{{Q: worksWith}}},
-			{Kind: domain.KindUnit},
+			{Roots: store.Roots{Kind: domain.KindOrganisation}, Steps: []store.Step{{Q: worksWith}}},
+			{Roots: store.Roots{Kind: domain.KindUnit}},
 		}
-		got, err := st.PlainListing(ctx, roots)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The same listing, level by level, from the whole reads.
-		links := 0
-		var check func(ns []*domain.Node, lists []store.ListingList)
-		check = func(ns []*domain.Node, lists []store.ListingList) {
-			ids := make([]domain.ID, len(ns))
-			for i, n := range ns {
-				ids[i] = n.ID
+		for _, project := range []store.Projection{store.Whole, store.Plain} {
+			for i := range xs {
+				xs[i].Project = project
 			}
-			for _, l := range lists {
-				found, err := st.LinksBatch(ctx, map[store.LinkQuery][]domain.ID{l.Q: ids})
-				if err != nil {
-					t.Fatal(err)
-				}
-				seen := map[domain.ID]bool{}
-				var next []*domain.Node
-				for _, id := range ids {
-					want, far := found[l.Q][id], got.Far[l.Q][id]
-					if len(far) != len(want) {
-						t.Fatalf("%s %v of %s: %d far nodes, want %d", l.Q.Kind, l.Q.Dir, id, len(far), len(want))
-					}
-					for i := range want {
-						if far[i] == nil || !reflect.DeepEqual(far[i].Plain(), want[i].Node.Plain()) {
-							t.Fatalf("%s %v of %s, link %d: %+v, want %+v", l.Q.Kind, l.Q.Dir, id, i, far[i], want[i].Node.Plain())
-						}
-						links++
-						if !seen[want[i].Other] {
-							seen[want[i].Other] = true
-							next = append(next, want[i].Node)
-						}
-					}
-				}
-				check(next, l.Lists)
-			}
-		}
-		for _, r := range roots {
-			whole, err := st.NodesByKind(ctx, r.Kind)
+			got, err := st.Expand(ctx, xs)
 			if err != nil {
 				t.Fatal(err)
 			}
-			plain := got.Roots[r.Kind]
-			if len(plain) != len(whole) {
-				t.Fatalf("%s: %d plain nodes, %d whole", r.Kind, len(plain), len(whole))
+			if len(got) != len(xs) {
+				t.Fatalf("%d answers for %d expansions", len(got), len(xs))
 			}
-			for i := range whole {
-				if !reflect.DeepEqual(plain[i].Plain(), whole[i].Plain()) {
-					t.Fatalf("%s %d: plain %+v, want %+v", r.Kind, i, plain[i].Plain(), whole[i].Plain())
+			// The same tree, level by level, from the whole reads.
+			same := func(a, b *domain.Node) bool {
+				if project == store.Plain {
+					return a != nil && reflect.DeepEqual(a.Plain(), b.Plain())
+				}
+				return reflect.DeepEqual(a, b)
+			}
+			links := 0
+			var check func(read store.Expanded, ns []*domain.Node, steps []store.Step)
+			check = func(read store.Expanded, ns []*domain.Node, steps []store.Step) {
+				ids := make([]domain.ID, len(ns))
+				for i, n := range ns {
+					ids[i] = n.ID
+				}
+				for _, s := range steps {
+					want, err := st.Links(ctx, ids, s.Q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					seen := map[domain.ID]bool{}
+					var next []*domain.Node
+					for _, id := range ids {
+						got := read.Links[s.Q][id]
+						if len(got) != len(want[id]) {
+							t.Fatalf("%s %v of %s: %d links, want %d", s.Q.Kind, s.Q.Dir, id, len(got), len(want[id]))
+						}
+						for i, w := range want[id] {
+							g := got[i]
+							if g.Other != w.Other || g.Dir != w.Dir || g.Rel.From != w.Rel.From || g.Rel.To != w.Rel.To || g.Rel.Seq != w.Rel.Seq || !same(g.Node, w.Node) {
+								t.Fatalf("%s %v of %s, link %d: %+v %+v, want %+v %+v", s.Q.Kind, s.Q.Dir, id, i, g, g.Rel, w, w.Rel)
+							}
+							if project == store.Whole && !reflect.DeepEqual(g, w) {
+								t.Fatalf("%s %v of %s, link %d: %+v, want %+v", s.Q.Kind, s.Q.Dir, id, i, g, w)
+							}
+							links++
+							if !seen[w.Other] {
+								seen[w.Other] = true
+								next = append(next, w.Node)
+							}
+						}
+					}
+					check(read, next, s.Below)
 				}
 			}
-			check(whole, r.Lists)
+			for i, x := range xs {
+				whole, err := st.NodesByKind(ctx, x.Roots.Kind)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got[i].Roots) != len(whole) {
+					t.Fatalf("%s: %d roots, want %d", x.Roots.Kind, len(got[i].Roots), len(whole))
+				}
+				for j := range whole {
+					if !same(got[i].Roots[j], whole[j]) {
+						t.Fatalf("%s %d: %+v, want %+v", x.Roots.Kind, j, got[i].Roots[j], whole[j])
+					}
+				}
+				check(got[i], whole, x.Steps)
+			}
+			if links < 4 {
+				t.Fatalf("the expansion reached only %d links", links)
+			}
 		}
-		if links < 4 {
-			t.Fatalf("the listing reached only %d links", links)
-		}
-		if empty, err := st.PlainListing(ctx, nil); err != nil || len(empty.Roots) != 0 {
-			t.Fatalf("an empty listing: %+v, %v", empty, err)
+		if empty, err := st.Expand(ctx, nil); err != nil || len(empty) != 0 {
+			t.Fatalf("no expansions: %+v, %v", empty, err)
 		}
 	})
 
-	t.Run("NodeByCodeWithLinks is NodeByCode and Links in one", func(t *testing.T) {
+	t.Run("Expand roots by code and by ids", func(t *testing.T) {
 		qs := []store.LinkQuery{
 			{Kind: domain.RelServes, Dir: domain.Outgoing},
 			{Kind: domain.RelWorksWith, Dir: domain.Incoming},
 			{Kind: domain.RelDelivers, Dir: domain.Outgoing},
-			{Kind: domain.RelServes, Dir: domain.Outgoing}, // twice: answered once
-			{Kind: domain.RelMovesTo, Dir: domain.Incoming},
 			{Kind: domain.RelHasCentre, Dir: domain.Outgoing}, // a centre has none
 		}
-		n, got, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "cba", qs)
+		var steps []store.Step
+		for _, q := range qs {
+			steps = append(steps, store.Step{Q: q})
+		}
+		got, err := st.Expand(ctx, []store.Expansion{
+			{Roots: store.Roots{By: store.ByCode, Kind: domain.KindCentre, Code: "cba"}, Steps: steps},
+			{Roots: store.Roots{By: store.ByCode, Kind: domain.KindCentre, Code: "nowhere"}, Steps: steps},
+			{Roots: store.Roots{By: store.ByIDs, IDs: []domain.ID{"centre:ydelsesservice", "centre:nowhere", "centre:cba", "centre:ydelsesservice"}}, Steps: steps[:1]},
+			{Roots: store.Roots{By: store.ByIDs, IDs: []domain.ID{}}, Steps: steps[:1]},
+			{Roots: store.Roots{By: store.ByCode, Kind: domain.KindCentre, Code: ""}, Steps: steps},
+			{Roots: store.Roots{By: store.ByCode, Kind: domain.KindCentre, Code: "CDO"}, Steps: steps},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,36 +258,42 @@ func Run(t *testing.T, newStore NewStore) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(n, want) {
-			t.Fatalf("node %+v, want %+v", n, want)
-		}
-		if len(got) != 5 {
-			t.Fatalf("%d link lists for 5 distinct queries", len(got))
+		if len(got[0].Roots) != 1 || !reflect.DeepEqual(got[0].Roots[0], want) {
+			t.Fatalf("by code: %+v, want %+v", got[0].Roots, want)
 		}
 		for _, q := range qs {
-			alone, err := st.Links(ctx, []domain.ID{n.ID}, q)
+			alone, err := st.Links(ctx, []domain.ID{want.ID}, q)
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantLinks := alone[n.ID]
-			if wantLinks == nil {
-				wantLinks = []domain.Link{}
-			}
-			if got[q] == nil || !reflect.DeepEqual(got[q], wantLinks) {
-				t.Fatalf("%s %v: got %+v, want %+v", q.Kind, q.Dir, got[q], wantLinks)
+			if !reflect.DeepEqual(got[0].Links[q][want.ID], alone[want.ID]) {
+				t.Fatalf("%s %v: got %+v, want %+v", q.Kind, q.Dir, got[0].Links[q][want.ID], alone[want.ID])
 			}
 		}
-		if len(got[qs[0]]) == 0 || len(got[qs[1]]) == 0 {
-			t.Fatalf("CBA serves and has partners: %+v", got)
+		if len(got[0].Links[qs[0]][want.ID]) == 0 || len(got[0].Links[qs[1]][want.ID]) == 0 {
+			t.Fatalf("CBA serves and has partners: %+v", got[0].Links)
 		}
-		if cdoe, links, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "CDO", qs); err != nil || cdoe == nil || cdoe.ID != "centre:cdoe" || len(links) != len(got) {
-			t.Fatalf("a code typed plainly: %v, %d kinds of link, want %d; %v", cdoe, len(links), len(got), err)
+		if len(got[1].Roots) != 0 {
+			t.Fatalf("an unknown code: %+v", got[1].Roots)
 		}
-		if _, _, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "nowhere", qs); !errors.Is(err, domain.ErrNotFound) {
-			t.Fatalf("an unknown code: want ErrNotFound, got %v", err)
+		if len(got[5].Roots) != 1 || got[5].Roots[0].ID != "centre:cdoe" || len(got[5].Links) != len(qs) {
+			t.Fatalf("a code typed plainly (CDO is CDØ): %+v", got[5])
 		}
-		if n, got, err := st.NodeByCodeWithLinks(ctx, domain.KindCentre, "CBA", nil); err != nil || n == nil || n.ID != want.ID || len(got) != 0 {
-			t.Fatalf("no link queries: %v %v %v", n, got, err)
+		var ids []domain.ID
+		for _, n := range got[2].Roots {
+			ids = append(ids, n.ID)
+		}
+		if !slices.Equal(ids, []domain.ID{"centre:ydelsesservice", "centre:cba"}) {
+			t.Fatalf("by ids: %v, want the known ones in order, each once", ids)
+		}
+		if !reflect.DeepEqual(got[2].Links[qs[0]]["centre:cba"], got[0].Links[qs[0]][want.ID]) {
+			t.Fatalf("by ids: %+v", got[2].Links)
+		}
+		if len(got[3].Roots) != 0 || len(got[3].Links[qs[0]]) != 0 {
+			t.Fatalf("no ids: %+v", got[3])
+		}
+		if len(got[4].Roots) != 0 {
+			t.Fatalf("an empty code: %+v", got[4].Roots)
 		}
 	})
 

@@ -7,10 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
-
 	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -19,11 +17,10 @@ import (
 // ofKind serves the root lists: every node of a kind in seed order, which for
 // centres is the org chart's.
 func ofKind[T any, P nodeType[T]](ctx context.Context, kind domain.Kind) ([]*T, error) {
-	ns, err := loadKind(ctx, kind)
+	ns, err := readRoots(ctx, store.Roots{By: store.ByKind, Kind: kind}, kind)
 	if err != nil {
 		return nil, err
 	}
-	prefetchLists(ctx, ns)
 	return wrapAll[T, P](ns), nil
 }
 
@@ -39,153 +36,44 @@ func onlyOne[T any, P nodeType[T]](ctx context.Context, kind domain.Kind) (*T, e
 	return all[0], nil
 }
 
-// byCode finds a node of a kind by code, ignoring case; null when none matches.
-// The lists it selects are read with the node (see listsSelected).
-func byCode[T any, P nodeType[T]](ctx context.Context, r *Resolver, kind domain.Kind, code string) (*T, error) {
-	qs := listsSelected(ctx, kind)
-	n, links, err := r.store.NodeByCodeWithLinks(ctx, kind, code, qs)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil, nil
+// byCode finds a node of a kind by code, ignoring case; null when none
+// matches. The lists its selection reads are read with it (readRoots).
+func byCode[T any, P nodeType[T]](ctx context.Context, kind domain.Kind, code string) (*T, error) {
+	ns, err := readRoots(ctx, store.Roots{By: store.ByCode, Kind: kind, Code: code}, kind)
+	if err != nil || len(ns) == 0 {
+		return nil, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("graph: %s by code: %w", kind, err)
-	}
-	primeNodes(ctx, []*domain.Node{n})
-	primeLinks(ctx, n.ID, links)
-	return wrapOne[T, P](n), nil
+	return wrapOne[T, P](ns[0]), nil
 }
 
-// selectedLists maps a kind's list fields to the links they read, where the
-// field reads exactly those: the resolvers of Centre (organisation.resolvers.go),
-// TargetGroup, Intervention, Benefit (services.resolvers.go) and Organisation.
-var selectedLists = map[domain.Kind]map[string]store.LinkQuery{
-	domain.KindCentre: {
-		"targetGroups":  {Kind: domain.RelServes, Dir: domain.Outgoing},
-		"interventions": {Kind: domain.RelDelivers, Dir: domain.Outgoing},
-		"units":         {Kind: domain.RelHasUnit, Dir: domain.Outgoing},
-		"benefits":      {Kind: domain.RelPays, Dir: domain.Outgoing},
-		"partners":      {Kind: domain.RelWorksWith, Dir: domain.Incoming},
-		"receives":      {Kind: domain.RelMovesTo, Dir: domain.Incoming},
-	},
-	domain.KindTargetGroup: {
-		"servedBy": {Kind: domain.RelServes, Dir: domain.Incoming},
-		"receives": {Kind: domain.RelPaidTo, Dir: domain.Incoming},
-	},
-	domain.KindIntervention: {
-		"deliveredBy": {Kind: domain.RelDelivers, Dir: domain.Incoming},
-		"partners":    {Kind: domain.RelCooperatesOn, Dir: domain.Incoming},
-	},
-	domain.KindBenefit: {
-		"paidBy": {Kind: domain.RelPays, Dir: domain.Incoming},
-		"paidTo": {Kind: domain.RelPaidTo, Dir: domain.Outgoing},
-	},
-	domain.KindOrganisation: {
-		"worksWith": {Kind: domain.RelWorksWith, Dir: domain.Outgoing},
-	},
-}
-
-// listField is a list field of the operation: at depth (1 for a root
-// field), on nodes of kind, reading q.
-type listField struct {
-	depth int
-	kind  domain.Kind
-	q     store.LinkQuery
-}
-
-// kindList is a list field selected on nodes of kind.
-type kindList struct {
-	kind domain.Kind
-	q    store.LinkQuery
-}
-
-// operationLists walks the whole operation, fragments included, and
-// returns, for each list field of selectedLists, the list fields selected
-// directly below it.
-func operationLists(ctx context.Context) map[listField][]kindList {
-	if !graphql.HasOperationContext(ctx) {
-		return nil
-	}
-	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil {
-		return nil
-	}
-	out := map[listField][]kindList{}
-	var walk func(set ast.SelectionSet, depth int, parent *listField, seen map[string]bool)
-	walk = func(set ast.SelectionSet, depth int, parent *listField, seen map[string]bool) {
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				var here *listField
-				if s.ObjectDefinition != nil {
-					kind := domain.Kind(s.ObjectDefinition.Name)
-					if q, ok := selectedLists[kind][s.Name]; ok {
-						here = &listField{depth: depth, kind: kind, q: q}
-						if parent != nil && !slices.Contains(out[*parent], kindList{kind, q}) {
-							out[*parent] = append(out[*parent], kindList{kind, q})
-						}
-					}
-				}
-				walk(s.SelectionSet, depth+1, here, map[string]bool{})
-			case *ast.InlineFragment:
-				walk(s.SelectionSet, depth, parent, seen)
-			case *ast.FragmentSpread:
-				if s.Definition != nil && !seen[s.Name] { // a cycle is refused by validation; stop anyway
-					seen[s.Name] = true
-					walk(s.Definition.SelectionSet, depth, parent, seen)
-				}
-			}
-		}
-	}
-	walk(oc.Operation.SelectionSet, 1, nil, map[string]bool{})
-	return out
-}
-
-// prefetchLists asks, for every node a list field has just read, for the
-// links its selected list fields will read, all at once. Without it each
-// element's resolver asks for its own as gqlgen reaches it; on a long list,
-// on a busy machine, the later ones come after their level's batch has left
-// and need more store calls (10.7 a deep listing at 10× under load, where
-// its 4 levels need 4). The answers land in the request's cache, where the
-// resolvers find them.
-func prefetchLists(ctx context.Context, ns []*domain.Node) {
-	if len(ns) == 0 {
-		return
-	}
-	kind := ns[0].Kind
-	qs := listsSelected(ctx, kind)
-	if len(qs) == 0 {
-		return
+// readRoots reads a root field's nodes, of kind, and, in the same store
+// call, the tree of links its selection reads below them (readplan.Below):
+// one Cypher statement on Neo4j, however deep. Each level lands in the
+// request's cache, where the list fields' resolvers find it. A selection
+// of no lists reads every node of a kind through the loaders, once a
+// request.
+func readRoots(ctx context.Context, roots store.Roots, kind domain.Kind) ([]*domain.Node, error) {
+	steps := readplan.Below(ctx, kind)
+	if len(steps) == 0 && roots.By == store.ByKind {
+		return loadKind(ctx, kind)
 	}
 	l, err := loadersFrom(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
-	// The keys are asked for by the fields below this one.
-	below := context.WithValue(ctx, depthKey, batchDepth(ctx)+1)
-	for _, q := range qs {
-		for _, n := range ns {
-			if n.Kind == kind {
-				l.links.LoadThunk(below, linkKey{ID: n.ID, Kind: q.Kind, Dir: q.Dir})
-			}
-		}
+	read, err := l.store.Expand(ctx, []store.Expansion{{Roots: roots, Steps: steps}})
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s nodes: %w", kind, err)
 	}
-}
-
-// listsSelected returns the links that the field being resolved, a node of
-// kind, selects lists of: a root field that reads them along with the node
-// saves each list its own store call (for Neo4j, a round trip and a plan).
-func listsSelected(ctx context.Context, kind domain.Kind) []store.LinkQuery {
-	lists := selectedLists[kind]
-	if lists == nil || graphql.GetFieldContext(ctx) == nil {
-		return nil
+	ns := read[0].Roots
+	if roots.By == store.ByKind {
+		l.kinds.Prime(kind, ns)
 	}
-	var qs []store.LinkQuery
-	for _, f := range graphql.CollectFieldsCtx(ctx, []string{string(kind), "Node"}) {
-		if q, ok := lists[f.Name]; ok && !slices.Contains(qs, q) {
-			qs = append(qs, q)
-		}
+	for _, n := range ns {
+		l.nodes.Prime(n.ID, n)
 	}
-	return qs
+	l.primeTree(ns, steps, read[0])
+	return ns, nil
 }
 
 // reformChangesReaching lists the reform items whose impact reaches the
@@ -239,7 +127,7 @@ func newImpact(imp *planner.Impact) *model.Impact {
 }
 
 // combinedImpact works out what ids reach together.
-func combinedImpact(ctx context.Context, st store.Store, ids []domain.ID) (*model.CombinedImpact, error) {
+func combinedImpact(ctx context.Context, st planner.Reader, ids []domain.ID) (*model.CombinedImpact, error) {
 	imp, err := planner.ImpactOfAll(ctx, st, ids)
 	if err != nil {
 		return nil, notFoundAmong(ctx, ids, err)
@@ -276,7 +164,7 @@ const (
 )
 
 // pathsBetween runs the planner's paths between two nodes.
-func pathsBetween(ctx context.Context, st store.Store, from, to domain.ID, maxLength, first *int) ([]*model.Path, error) {
+func pathsBetween(ctx context.Context, st planner.Reader, from, to domain.ID, maxLength, first *int) ([]*model.Path, error) {
 	maxLen, n := defaultPathLength, defaultPathsFirst
 	if maxLength != nil {
 		maxLen = *maxLength
@@ -294,7 +182,7 @@ func pathsBetween(ctx context.Context, st store.Store, from, to domain.ID, maxLe
 // centresOn lists the centres that exist on day asOf (all when nil), each
 // read as of that day.
 func centresOn(ctx context.Context, asOf *domain.Date) ([]*model.Centre, error) {
-	ns, err := loadKind(ctx, domain.KindCentre)
+	ns, err := readRoots(ctx, store.Roots{By: store.ByKind, Kind: domain.KindCentre}, domain.KindCentre)
 	if err != nil {
 		return nil, err
 	}
@@ -309,8 +197,8 @@ func centresOn(ctx context.Context, asOf *domain.Date) ([]*model.Centre, error) 
 
 // centreOn finds a centre by code, read as of day asOf; null when none
 // matches or, with asOf, when it does not exist that day.
-func centreOn(ctx context.Context, r *Resolver, code string, asOf *domain.Date) (*model.Centre, error) {
-	c, err := byCode[model.Centre](ctx, r, domain.KindCentre, code)
+func centreOn(ctx context.Context, code string, asOf *domain.Date) (*model.Centre, error) {
+	c, err := byCode[model.Centre](ctx, domain.KindCentre, code)
 	if err != nil || c == nil {
 		return nil, err
 	}
@@ -362,7 +250,7 @@ const defaultSearchFirst = 10
 
 // searchHits runs the planner's search and primes the request's cache with
 // the nodes found.
-func searchHits(ctx context.Context, st store.Store, text string, first *int) ([]*model.SearchHit, error) {
+func searchHits(ctx context.Context, st planner.Reader, text string, first *int) ([]*model.SearchHit, error) {
 	n := defaultSearchFirst
 	if first != nil {
 		n = *first

@@ -1,4 +1,4 @@
-package neo4jstore_test
+package graph_test
 
 import (
 	"bytes"
@@ -9,12 +9,13 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/graph/graphtest"
+	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
-// ask posts query to h and returns the body and whether the direct path
-// answered it.
-func ask(t *testing.T, h http.Handler, query string) ([]byte, bool) {
+// askDirect posts query to h and returns the body and whether the direct
+// path answered it.
+func askDirect(t *testing.T, h http.Handler, query string) ([]byte, bool) {
 	t.Helper()
 	served := false
 	raw := graphtest.PostRaw(t, h, graph.WithDirectMark(context.Background(), &served), query, nil)
@@ -22,10 +23,10 @@ func ask(t *testing.T, h http.Handler, query string) ([]byte, bool) {
 }
 
 // On Neo4j too, the direct path answers the deep listings byte for byte as
-// gqlgen does (graph/direct_internal_test.go holds it to every field on
-// the memory store).
+// gqlgen does (direct_internal_test.go holds it to every field on the
+// memory store).
 func TestDirectPathAnswersAsGQLGen(t *testing.T) {
-	st := connect(t)
+	st := neo4jtest.Store(t)
 	queries := []string{
 		`{ centres { code targetGroups { name servedBy { code interventions { name } targetGroups { name receives { name } } } } } }`,
 		`{ centres { __typename id name code version description fullName targetGroups { id name description servedBy { code } receives { name paidBy { code } } } interventions { name deliveredBy { code } partners { code } } units { name } benefits { name paidTo { name } } partners { code worksWith { code } } receives { name } } }`,
@@ -35,7 +36,7 @@ func TestDirectPathAnswersAsGQLGen(t *testing.T) {
 	direct := graph.NewHandler(quiet, st, graph.Options{})
 	gqlgen := graph.NewHandler(quiet, st, graph.Options{GQLGenOnly: true})
 	for _, scale := range []int{1, 3} {
-		g, err := synthseed.Graph("../../../seed", t.TempDir(), scale)
+		g, err := synthseed.Graph("../seed", t.TempDir(), scale)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,8 +44,8 @@ func TestDirectPathAnswersAsGQLGen(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, q := range queries {
-			got, served := ask(t, direct, q)
-			want, _ := ask(t, gqlgen, q)
+			got, served := askDirect(t, direct, q)
+			want, _ := askDirect(t, gqlgen, q)
 			if !served {
 				t.Errorf("%d×: the direct path did not serve %s", scale, q)
 			}
