@@ -68,3 +68,47 @@ func lineDiff(shown, printed string) string {
 	}
 	return out.String()
 }
+
+// TestImportArrowsPointOneWay holds the rules of docs/ARCHITECTURE.md's
+// "What may import what" that no package's own test holds, with the
+// dependencies `go list` reads, tests included where the rule says so.
+func TestImportArrowsPointOneWay(t *testing.T) {
+	const module = "github.com/bif-kk/orggraph/"
+	deps := func(t *testing.T, withTests bool, pkgs ...string) []string {
+		t.Helper()
+		args := []string{"list", "-deps", "-f", "{{.ImportPath}}"}
+		if withTests {
+			args = append(args, "-test")
+		}
+		out, err := exec.Command("go", append(args, pkgs...)...).Output()
+		if err != nil {
+			t.Fatalf("go %s: %v", strings.Join(args, " "), err)
+		}
+		return strings.Fields(string(out))
+	}
+	// isGraph is graph or a package below it; a test variant is written
+	// "pkg [pkg.test]".
+	isGraph := func(p string) bool { return p == module+"graph" || strings.HasPrefix(p, module+"graph/") }
+	tests := []struct {
+		rule      string
+		pkgs      []string
+		withTests bool
+		forbidden func(string) bool
+	}{
+		{"stores never import graph, tests included", []string{"../../internal/store/..."}, true, isGraph},
+		{"graph does not import chi", []string{"../../graph/..."}, true, func(p string) bool { return strings.HasPrefix(p, "github.com/go-chi/chi") }},
+		{"the domain imports nothing internal", []string{"../../internal/domain"}, false, func(p string) bool {
+			return strings.HasPrefix(p, module) && p != module+"internal/domain"
+		}},
+		{"nothing imports cmd", []string{"../../graph/...", "../../internal/..."}, true, func(p string) bool { return strings.HasPrefix(p, module+"cmd/") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			for _, p := range deps(t, tt.withTests, tt.pkgs...) {
+				if tt.forbidden(p) {
+					t.Errorf("%s: %s is among the dependencies of %v", tt.rule, p, tt.pkgs)
+				}
+			}
+		})
+	}
+}
