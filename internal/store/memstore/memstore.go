@@ -21,8 +21,8 @@ type Store struct {
 	mu    sync.RWMutex
 	snap  *snapshot
 	audit []domain.AuditEntry // oldest first; guarded by mu
-	// gone holds the version each deleted target had as it was deleted
-	// (domain.DeletedVersions of audit), kept in commit and so rebuilt by
+	// gone holds the version each target had when last deleted
+	// (domain.AuditEntry.DeletedVersion), kept in commit and so rebuilt by
 	// replay; guarded by writeMu.
 	gone map[string]int64
 
