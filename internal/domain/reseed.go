@@ -180,10 +180,31 @@ func PlannerDeletions(entries []AuditEntry) map[string]Provenance {
 	return out
 }
 
+// DeletedVersions folds an audit trail (in any order) into the version each
+// target whose last entry is a deletion had as it was deleted
+// (AuditEntry.DeletedVersion), the seed's deletions and planners' alike, so
+// a target created again continues from it (Write.NextVersion).
+func DeletedVersions(entries []AuditEntry) map[string]int64 {
+	last := map[string]AuditEntry{}
+	for _, e := range entries {
+		if prev, ok := last[e.Target]; !ok || e.Seq > prev.Seq {
+			last[e.Target] = e
+		}
+	}
+	out := map[string]int64{}
+	for t, e := range last {
+		if v, ok := e.DeletedVersion(); ok {
+			out[t] = v
+		}
+	}
+	return out
+}
+
 // PlanReseed is the one rule by which every store re-seeds: it compares the
 // stored graph cur with the document doc and returns the writes that bring
 // the document's changes in, and its report. deleted holds the targets a
-// planner deleted (PlannerDeletions).
+// planner deleted (PlannerDeletions), versions the versions deleted targets had
+// (DeletedVersions), from which one created again continues.
 //
 // A target whose facts are already the document's is left alone: its
 // version stays. One the document changed, and no planner edited, is
@@ -191,7 +212,7 @@ func PlannerDeletions(entries []AuditEntry) map[string]Provenance {
 // it (reported kept, or in conflict if the document changed it too), unless
 // opts.Overwrite. Nodes are created and updated before links, and links
 // deleted before nodes, so each write holds on its own.
-func PlanReseed(cur, doc *Graph, deleted map[string]Provenance, opts ReseedOptions) ([]SeedStep, SeedReport) {
+func PlanReseed(cur, doc *Graph, deleted map[string]Provenance, versions map[string]int64, opts ReseedOptions) ([]SeedStep, SeedReport) {
 	rep := SeedReport{Overwritten: opts.Overwrite}
 	var upserts, linkUpserts, linkDeletes, nodeDeletes []SeedStep
 
@@ -242,12 +263,12 @@ func PlanReseed(cur, doc *Graph, deleted map[string]Provenance, opts ReseedOptio
 		next := *d
 		next.Provenance = Provenance{SeedFacts: facts}
 		w := Write{Op: CreateNode, Actor: SeedActor, Node: &next}
+		last := versions[string(d.ID)]
 		if old != nil {
 			w.Op, w.ExpectedVersion = UpdateNode, old.Version
-			next.Version, next.Order = old.Version+1, old.Order
-		} else {
-			next.Version = 1
+			next.Order, last = old.Order, old.Version
 		}
+		next.Version, _ = w.NextVersion(last, old != nil) // planned to hold: it cannot fail
 		upserts = append(upserts, SeedStep{Write: w, BeforeNode: old})
 	}
 
@@ -280,12 +301,12 @@ func PlanReseed(cur, doc *Graph, deleted map[string]Provenance, opts ReseedOptio
 		next := *d
 		next.Provenance = Provenance{SeedFacts: facts}
 		w := Write{Op: CreateLink, Actor: SeedActor, Rel: &next}
+		last := versions[key]
 		if old != nil {
 			w.Op, w.ExpectedVersion = UpdateLink, old.Version
-			next.Version, next.Seq = old.Version+1, old.Seq
-		} else {
-			next.Version = 1
+			next.Seq, last = old.Seq, old.Version
 		}
+		next.Version, _ = w.NextVersion(last, old != nil)
 		linkUpserts = append(linkUpserts, SeedStep{Write: w, BeforeRel: old})
 	}
 

@@ -90,7 +90,7 @@ func TestPlanReseed(t *testing.T) {
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			steps, rep := domain.PlanReseed(tt.cur, tt.doc, tt.deleted, tt.opts)
+			steps, rep := domain.PlanReseed(tt.cur, tt.doc, tt.deleted, nil, tt.opts)
 			if !slices.Equal(rep.Changed, tt.changed) || !slices.Equal(rep.Kept, tt.kept) || !slices.Equal(rep.Conflicts, tt.conflicts) {
 				t.Fatalf("report %+v; want changed %v, kept %v, conflicts %v", rep, tt.changed, tt.kept, tt.conflicts)
 			}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -66,18 +67,21 @@ func (w Write) Target() string {
 }
 
 // NextVersion is the versioning rule every store applies, given the stored
-// version of w's target (exists is false when there is none). A creation
-// makes version 1 and conflicts with a target that exists; an update or a
-// delete needs the target (ErrNotFound), and conflicts when the version the
-// writer read (ExpectedVersion) is not the stored one, as someone wrote in
-// between. An update makes the next version; a delete leaves none (0).
+// version of w's target (exists is false when there is none, and stored is
+// then the version it had when last deleted, 0 if it never existed: see
+// AuditEntry.DeletedVersion). A creation continues from there, so a target
+// created again never reuses a version a stale writer may hold, and
+// conflicts with a target that exists; an update or a delete needs the
+// target (ErrNotFound), and conflicts when the version the writer read
+// (ExpectedVersion) is not the stored one, as someone wrote in between. An
+// update makes the next version; a delete leaves none (0).
 func (w Write) NextVersion(stored int64, exists bool) (int64, error) {
 	switch {
 	case w.Op == CreateNode || w.Op == CreateLink:
 		if exists {
 			return 0, fmt.Errorf("%s: %w: it exists already", w.Target(), ErrConflict)
 		}
-		return 1, nil
+		return stored + 1, nil
 	case !exists:
 		return 0, fmt.Errorf("%s: %w", w.Target(), ErrNotFound)
 	case stored != w.ExpectedVersion:
@@ -105,6 +109,19 @@ type AuditEntry struct {
 	// so that a retry finds it after a restart.
 	IdempotencyKey string `json:",omitempty"`
 	RequestHash    string `json:",omitempty"`
+}
+
+// DeletedVersion is the version a deletion's target had as it was deleted,
+// read from the entry's state before; ok is false for any other entry.
+// Versions only rise while a target exists, so it is the highest the target
+// has had up to then.
+func (e AuditEntry) DeletedVersion() (version int64, ok bool) {
+	if e.Op != DeleteNode && e.Op != DeleteLink {
+		return 0, false
+	}
+	var before struct{ Version int64 }
+	_ = json.Unmarshal([]byte(e.Before), &before) // a Before every store wrote; unreadable, it counts as 0
+	return before.Version, true
 }
 
 // NewEntry starts w's audit entry, as audit entry seq made at at; the store

@@ -21,6 +21,10 @@ type Store struct {
 	mu    sync.RWMutex
 	snap  *snapshot
 	audit []domain.AuditEntry // oldest first; guarded by mu
+	// gone holds the version each target had when last deleted
+	// (domain.AuditEntry.DeletedVersion), kept in commit and so rebuilt by
+	// replay; guarded by writeMu.
+	gone map[string]int64
 
 	writeMu sync.Mutex        // one write at a time, from plan to commit
 	journal *journal          // nil: writes are refused

@@ -54,7 +54,7 @@ func Open(g *domain.Graph, dataDir string, opts ...Option) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		s.commit(snap, entry)
+		s.commit(snap, *entry)
 		return nil
 	})
 	if err != nil {
@@ -95,7 +95,7 @@ func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.Resee
 	seq := int64(len(s.audit))
 	s.mu.RUnlock()
 	snap := s.current()
-	steps, rep := domain.PlanReseed(snap.graph, doc, deleted, opts)
+	steps, rep := domain.PlanReseed(snap.graph, doc, deleted, s.gone, opts)
 	if len(steps) == 0 {
 		return rep, nil
 	}
@@ -115,10 +115,7 @@ func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.Resee
 	if err := s.journal.append(lines...); err != nil {
 		return domain.SeedReport{}, err
 	}
-	s.mu.Lock()
-	s.snap = snap
-	s.audit = append(s.audit, entries...)
-	s.mu.Unlock()
+	s.commit(snap, entries...)
 	return rep, nil
 }
 
@@ -145,7 +142,7 @@ func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, 
 	if err := s.journal.append(journalLine{Entry: *entry, Write: w}); err != nil {
 		return nil, err
 	}
-	s.commit(snap, entry)
+	s.commit(snap, *entry)
 	return entry, nil
 }
 
@@ -168,11 +165,20 @@ func (s *Store) recorded(key string) *domain.AuditEntry {
 	return nil
 }
 
-// commit makes a planned write visible.
-func (s *Store) commit(snap *snapshot, entry *domain.AuditEntry) {
+// commit makes planned writes visible, and notes the version each target
+// they delete had. The caller holds writeMu.
+func (s *Store) commit(snap *snapshot, entries ...domain.AuditEntry) {
+	for _, e := range entries {
+		if v, ok := e.DeletedVersion(); ok {
+			if s.gone == nil {
+				s.gone = map[string]int64{}
+			}
+			s.gone[e.Target] = v
+		}
+	}
 	s.mu.Lock()
 	s.snap = snap
-	s.audit = append(s.audit, *entry)
+	s.audit = append(s.audit, entries...)
 	s.mu.Unlock()
 }
 
@@ -183,7 +189,7 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 	entry := w.NewEntry(seq, at)
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
-		i, old, version, err := target(w, g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
+		i, old, version, err := target(w, s.gone, g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
 		if err != nil {
 			return nil, nil, err
 		}
@@ -204,7 +210,7 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 		record(entry, old, next)
 	default:
 		key := w.Rel.Key()
-		i, old, version, err := target(w, g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
+		i, old, version, err := target(w, s.gone, g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
 		if err != nil {
 			return nil, nil, err
 		}
@@ -241,14 +247,16 @@ type versioned interface {
 }
 
 // target finds w's target among stored: its place (-1 for none), itself
-// (nil for none), and the version w makes of it (domain.Write.NextVersion).
-func target[T versioned](w domain.Write, stored []T, match func(T) bool) (int, T, int64, error) {
+// (nil for none), and the version w makes of it (domain.Write.NextVersion,
+// from the version gone holds for it if it is not stored).
+func target[T versioned](w domain.Write, gone map[string]int64, stored []T, match func(T) bool) (int, T, int64, error) {
 	i := slices.IndexFunc(stored, match)
 	var old T
+	last := gone[w.Target()]
 	if i >= 0 {
-		old = stored[i]
+		old, last = stored[i], versionOf(stored[i])
 	}
-	version, err := w.NextVersion(versionOf(old), i >= 0)
+	version, err := w.NextVersion(last, i >= 0)
 	return i, old, version, err
 }
 

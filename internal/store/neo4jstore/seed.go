@@ -172,11 +172,11 @@ SET c.lastReseed = $at`, map[string]any{"at": at.Format(time.RFC3339Nano)}); err
 	if err != nil {
 		return domain.SeedReport{}, err
 	}
-	deleted, err := plannerDeletions(ctx, tx, cur, doc)
+	deleted, versions, err := deletions(ctx, tx, cur, doc)
 	if err != nil {
 		return domain.SeedReport{}, err
 	}
-	steps, rep := domain.PlanReseed(cur, doc, deleted, opts)
+	steps, rep := domain.PlanReseed(cur, doc, deleted, versions, opts)
 	if len(steps) == 0 {
 		return rep, nil
 	}
@@ -237,9 +237,9 @@ func storedGraph(ctx context.Context, tx neo4j.ManagedTransaction) (*domain.Grap
 	return g, nil
 }
 
-// plannerDeletions reads the last audit entry of each of doc's targets the
-// store does not hold, for domain.PlannerDeletions.
-func plannerDeletions(ctx context.Context, tx neo4j.ManagedTransaction, cur, doc *domain.Graph) (map[string]domain.Provenance, error) {
+// deletions reads the last audit entry of each of doc's targets the store
+// does not hold, for domain.PlannerDeletions and domain.DeletedVersions.
+func deletions(ctx context.Context, tx neo4j.ManagedTransaction, cur, doc *domain.Graph) (map[string]domain.Provenance, map[string]int64, error) {
 	held := map[string]bool{}
 	for _, n := range cur.Nodes {
 		held[string(n.ID)] = true
@@ -259,7 +259,7 @@ func plannerDeletions(ctx context.Context, tx neo4j.ManagedTransaction, cur, doc
 		}
 	}
 	if len(missing) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	recs, err := run(ctx, tx, `UNWIND $targets AS t
 MATCH (a:AuditEntry {target: t})
@@ -267,7 +267,7 @@ WITH t, a ORDER BY a.seq DESC
 WITH t, head(collect(a)) AS a
 RETURN t AS target, a.seq AS seq, a.actor AS actor, a.op AS op, a.before AS before`, map[string]any{"targets": missing})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var entries []domain.AuditEntry
 	for i, rec := range recs {
@@ -278,11 +278,11 @@ RETURN t AS target, a.seq AS seq, a.actor AS actor, a.op AS op, a.before AS befo
 			e.Seq = *v
 		}
 		if p.err != nil {
-			return nil, fmt.Errorf("audit entry %d: %w", i, p.err)
+			return nil, nil, fmt.Errorf("audit entry %d: %w", i, p.err)
 		}
 		entries = append(entries, e)
 	}
-	return domain.PlannerDeletions(entries), nil
+	return domain.PlannerDeletions(entries), domain.DeletedVersions(entries), nil
 }
 
 // reseedStatements turns a re-seed's steps into UNWIND batches, in the

@@ -130,6 +130,11 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 			return err
 		}
 	}
+	if !exists {
+		if old.Version, err = deletedVersion(ctx, tx, w.Target()); err != nil {
+			return err
+		}
+	}
 	next := *w.Node
 	if next.Version, err = w.NextVersion(old.Version, exists); err != nil {
 		return err
@@ -191,6 +196,11 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 			return err
 		}
 	}
+	if !exists {
+		if old.Version, err = deletedVersion(ctx, tx, w.Target()); err != nil {
+			return err
+		}
+	}
 	next := *w.Rel
 	if next.Version, err = w.NextVersion(old.Version, exists); err != nil {
 		return err
@@ -233,6 +243,20 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 	}
 	entry.After, entry.Version = toJSON(&next), next.Version
 	return nil
+}
+
+// deletedVersion is the version a target the store does not hold had as it
+// was last deleted, 0 if it never was (domain.AuditEntry.DeletedVersion),
+// read by the audit_target index: what Write.NextVersion continues from.
+func deletedVersion(ctx context.Context, tx neo4j.ManagedTransaction, target string) (int64, error) {
+	recs, err := run(ctx, tx, `MATCH (a:AuditEntry {target: $target})
+RETURN a.op AS op, a.before AS before ORDER BY a.seq DESC LIMIT 1`, map[string]any{"target": target})
+	if err != nil || len(recs) == 0 {
+		return 0, err
+	}
+	p := &props{m: recs[0].AsMap()}
+	v, _ := domain.AuditEntry{Op: domain.WriteOp(p.str("op")), Before: p.str("before")}.DeletedVersion()
+	return v, p.err
 }
 
 func toJSON(v any) string {

@@ -216,8 +216,9 @@ func RunReseed(t *testing.T, newStore func(t *testing.T, g *domain.Graph) Reseed
 
 	worksKey := "organisation:sof|WORKS_WITH|centre:cdoe"
 	t.Run("a planner's deletion is kept", func(t *testing.T) {
+		deletedAt := versions(t)[worksKey]
 		apply(t, domain.Write{Op: domain.DeleteLink, Actor: "planner-b",
-			Rel: &domain.Relationship{Kind: domain.RelWorksWith, From: "organisation:sof", To: "centre:cdoe"}, ExpectedVersion: versions(t)[worksKey]})
+			Rel: &domain.Relationship{Kind: domain.RelWorksWith, From: "organisation:sof", To: "centre:cdoe"}, ExpectedVersion: deletedAt})
 		rep := reseed(t, doc(cdoeNamed), domain.ReseedOptions{})
 		if !slices.Equal(rep.Kept, []string{worksKey}) || len(rep.Changed) != 0 {
 			t.Fatalf("report: %+v", rep)
@@ -229,13 +230,18 @@ func RunReseed(t *testing.T, newStore func(t *testing.T, g *domain.Graph) Reseed
 		if !slices.Equal(rep.Changed, []string{"CREATE_LINK " + worksKey}) {
 			t.Fatalf("overwrite: %+v", rep)
 		}
+		if v := versions(t)[worksKey]; v != deletedAt+1 {
+			t.Fatalf("brought back at version %d, want %d: it continues from the deleted one", v, deletedAt+1)
+		}
 	})
 
 	withoutSavings := func(g *domain.Graph) {
 		g.Nodes = slices.DeleteFunc(g.Nodes, func(n *domain.Node) bool { return n.ID == "savingsyear:varigt" })
 		g.Relationships = slices.DeleteFunc(g.Relationships, func(r *domain.Relationship) bool { return r.To == "savingsyear:varigt" })
 	}
+	var pruned map[string]int64 // versions before the prune below
 	t.Run("prune removes the document's own, never a planner's creation", func(t *testing.T) {
+		pruned = versions(t)
 		mine := &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{srcCBA}}
 		apply(t, domain.Write{Op: domain.CreateNode, Actor: "planner-a", Node: mine})
 		if rep := reseed(t, doc(cdoeNamed, withoutSavings), domain.ReseedOptions{}); len(rep.Changed) != 0 {
@@ -312,6 +318,42 @@ func RunReseed(t *testing.T, newStore func(t *testing.T, g *domain.Graph) Reseed
 			reseed(t, round, domain.ReseedOptions{Overwrite: true})
 		}
 		t.Logf("serial orders seen: %v", orders)
+	})
+
+	t.Run("what a re-seed pruned and adds back continues its versions: a stale writer still conflicts", func(t *testing.T) {
+		savingsKey := "reform:beskaeftigelsesreform|HAS_SAVINGS|savingsyear:varigt"
+		if _, ok := pruned[savingsKey]; !ok {
+			t.Fatalf("the prune test did not run first: %v", pruned)
+		}
+		addBack := func(t *testing.T, was map[string]int64, edits ...func(g *domain.Graph)) {
+			t.Helper()
+			rep := reseed(t, doc(append([]func(g *domain.Graph){cdoeNamed}, edits...)...), domain.ReseedOptions{Prune: true})
+			if !slices.Contains(rep.Changed, "CREATE_NODE savingsyear:varigt") || !slices.Contains(rep.Changed, "CREATE_LINK "+savingsKey) {
+				t.Fatalf("report: %+v", rep)
+			}
+			now := versions(t)
+			for _, k := range []string{"savingsyear:varigt", savingsKey} {
+				if now[k] != was[k]+1 {
+					t.Errorf("%s: added back at version %d, want %d", k, now[k], was[k]+1)
+				}
+			}
+		}
+		addBack(t, pruned)
+		// Raised past 1, pruned and added back again: it continues, so a
+		// writer holding version 1 from before is stale.
+		relabel := func(g *domain.Graph) { nodeIn(g, "savingsyear:varigt").Label = "ændret" }
+		reseed(t, doc(cdoeNamed, relabel), domain.ReseedOptions{})
+		held := versions(t)
+		if held["savingsyear:varigt"] < 2 {
+			t.Fatalf("the relabel did not raise the version: %v", held["savingsyear:varigt"])
+		}
+		reseed(t, doc(cdoeNamed, withoutSavings), domain.ReseedOptions{Prune: true})
+		addBack(t, held, relabel)
+		stale := *node(t, "savingsyear:varigt")
+		stale.Label = "from a read before the prune"
+		if _, err := st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner-a", Node: &stale, ExpectedVersion: 1}); !errors.Is(err, domain.ErrConflict) {
+			t.Fatalf("a write at version 1 from before the prune: %v, want a conflict", err)
+		}
 	})
 }
 

@@ -263,4 +263,32 @@ func RunWrites(t *testing.T, newStore NewStore) {
 			t.Fatalf("racing retries left %d audit entries (%v), want 1", len(es), err)
 		}
 	})
+
+	t.Run("created again, a node or link continues its versions: a stale writer still conflicts", func(t *testing.T) {
+		again := &domain.Node{ID: "targetgroup:genopstaaet", Kind: domain.KindTargetGroup, Name: "Genopstået", Sources: src}
+		back := &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: again.ID, Basis: domain.Explicit, Sources: src}
+		mustApply(domain.Write{Op: domain.CreateNode, Actor: "p", Node: again})
+		upd := *again
+		upd.Description = "v2"
+		mustApply(domain.Write{Op: domain.UpdateNode, Actor: "p", Node: &upd, ExpectedVersion: 1})
+		mustApply(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: back})
+		mustApply(domain.Write{Op: domain.DeleteLink, Actor: "p", Rel: back, ExpectedVersion: 1})
+		mustApply(domain.Write{Op: domain.DeleteNode, Actor: "p", Node: again, ExpectedVersion: 2})
+		if e := mustApply(domain.Write{Op: domain.CreateNode, Actor: "p", Node: again}); e.Version != 3 {
+			t.Fatalf("created again: audit entry %+v, want version 3", e)
+		}
+		if n := node(again.ID); n == nil || n.Version != 3 {
+			t.Fatalf("created again: %+v, want version 3", n)
+		}
+		stale := *again
+		stale.Description = "from a read before the deletion"
+		refused(domain.Write{Op: domain.UpdateNode, Actor: "p-stale", Node: &stale, ExpectedVersion: 1}, domain.ErrConflict)
+		if e := mustApply(domain.Write{Op: domain.CreateLink, Actor: "p", Rel: back}); e.Version != 2 {
+			t.Fatalf("link created again: audit entry %+v, want version 2", e)
+		}
+		refused(domain.Write{Op: domain.DeleteLink, Actor: "p-stale", Rel: back, ExpectedVersion: 1}, domain.ErrConflict)
+		if e := mustApply(domain.Write{Op: domain.UpdateNode, Actor: "p", Node: &stale, ExpectedVersion: 3}); e.Version != 4 {
+			t.Fatalf("update at the current version: %+v", e)
+		}
+	})
 }
