@@ -3,8 +3,10 @@ package graph_test
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
@@ -41,5 +43,44 @@ func TestREADMEExamples(t *testing.T) {
 		if !reflect.DeepEqual(want, have) {
 			t.Errorf("example %d: README shows another answer than the API gives; got\n%s", i+1, got)
 		}
+	}
+}
+
+// The README stands on a clone alone: every file it links to is in the
+// repository, it points at nothing beside it (../), and the document every
+// fact cites (seed/00-sources.yaml) is kept in docs/source/.
+func TestREADMELinksResolveInTheRepository(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(readme), "../") {
+		t.Error("README.md points outside the repository (../)")
+	}
+	links := regexp.MustCompile(`\]\(([^)#]+)(#[^)]*)?\)`).FindAllStringSubmatch(string(readme), -1)
+	checked := 0
+	for _, l := range links {
+		target := l[1]
+		if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+			continue
+		}
+		checked++
+		if _, err := os.Stat(filepath.Join("..", target)); err != nil {
+			t.Errorf("README.md links to %s, which is not in the repository", target)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("found no links in README.md to check")
+	}
+	sources, err := os.ReadFile("../seed/00-sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := regexp.MustCompile(`(?m)^document: (\S+)`).FindSubmatch(sources)
+	if doc == nil {
+		t.Fatal("seed/00-sources.yaml names no document")
+	}
+	if _, err := os.Stat(filepath.Join("../docs/source", string(doc[1]))); err != nil {
+		t.Errorf("the source document %s is not kept in docs/source/: %v", doc[1], err)
 	}
 }
