@@ -25,6 +25,9 @@ type Store struct {
 	// (domain.AuditEntry.DeletedVersion), kept in commit and so rebuilt by
 	// replay; guarded by writeMu.
 	gone map[string]int64
+	// keyed holds, for each write's idempotency key, its entry's place in
+	// audit, kept in commit as gone is; guarded by writeMu.
+	keyed map[string]int
 
 	writeMu sync.Mutex        // one write at a time, from plan to commit
 	journal *journal          // nil: writes are refused

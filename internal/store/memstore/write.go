@@ -147,28 +147,34 @@ func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, 
 }
 
 // recorded finds the audit entry of the write made under an idempotency
-// key, or nil. The audit trail is the index: it holds every write since the
-// seed, replayed at start, and planners' writes are few enough to scan. The
-// caller holds writeMu, so no write under the key can land in between.
+// key, or nil, through keyed: the audit trail holds the seed's writes too,
+// too many to scan for each keyed write. The caller holds writeMu, so no
+// write under the key can land in between.
 func (s *Store) recorded(key string) *domain.AuditEntry {
 	if key == "" {
 		return nil
 	}
+	i, ok := s.keyed[key]
+	if !ok {
+		return nil
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for i := len(s.audit) - 1; i >= 0; i-- {
-		if s.audit[i].IdempotencyKey == key {
-			e := s.audit[i]
-			return &e
-		}
-	}
-	return nil
+	e := s.audit[i]
+	return &e
 }
 
 // commit makes planned writes visible, and notes the version each target
-// they delete had. The caller holds writeMu.
+// they delete had and where each keyed write's entry is. The caller holds
+// writeMu.
 func (s *Store) commit(snap *snapshot, entries ...domain.AuditEntry) {
-	for _, e := range entries {
+	for i, e := range entries {
+		if e.IdempotencyKey != "" {
+			if s.keyed == nil {
+				s.keyed = map[string]int{}
+			}
+			s.keyed[e.IdempotencyKey] = len(s.audit) + i
+		}
 		if v, ok := e.DeletedVersion(); ok {
 			if s.gone == nil {
 				s.gone = map[string]int64{}
