@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
 // changedSeed copies seed/ into a temporary folder with each old text
@@ -166,20 +166,14 @@ func TestSeedCommandRacingAWrite(t *testing.T) {
 	}
 
 	var (
-		wg       sync.WaitGroup
-		start    = make(chan struct{})
 		out      string
 		writeErr error
 	)
-	wg.Add(2)
-	go func() { defer wg.Done(); <-start; out = seedOut(t, env, "--seed-dir", dir) }()
-	go func() {
-		defer wg.Done()
-		<-start
-		_, writeErr = st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner-a", Node: &edit, ExpectedVersion: read.Version})
-	}()
-	close(start)
-	wg.Wait()
+	storetest.AtOnce(
+		func() { out = seedOut(t, env, "--seed-dir", dir) },
+		func() {
+			_, writeErr = st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner-a", Node: &edit, ExpectedVersion: read.Version})
+		})
 
 	es, err := st.Audit(ctx, store.AuditQuery{Target: "centre:cbe", Limit: 10})
 	if err != nil {

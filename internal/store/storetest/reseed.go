@@ -270,21 +270,15 @@ func RunReseed(t *testing.T, newStore func(t *testing.T, g *domain.Graph) Reseed
 			trail := audit(t)
 
 			var (
-				wg       sync.WaitGroup
-				start    = make(chan struct{})
 				rep      domain.SeedReport
 				seedErr  error
 				writeErr error
 			)
-			wg.Add(2)
-			go func() { defer wg.Done(); <-start; rep, seedErr = st.Reseed(ctx, round, domain.ReseedOptions{}) }()
-			go func() {
-				defer wg.Done()
-				<-start
-				_, writeErr = st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner-a", Node: &edit, ExpectedVersion: read.Version})
-			}()
-			close(start)
-			wg.Wait()
+			AtOnce(
+				func() { rep, seedErr = st.Reseed(ctx, round, domain.ReseedOptions{}) },
+				func() {
+					_, writeErr = st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner-a", Node: &edit, ExpectedVersion: read.Version})
+				})
 			if seedErr != nil {
 				t.Fatalf("round %d: reseed: %v", i, seedErr)
 			}
@@ -367,4 +361,17 @@ func equalVersions(a, b map[string]int64) bool {
 		}
 	}
 	return true
+}
+
+// AtOnce runs each of fs in a goroutine of its own, released together so
+// that they race, and returns when all are done.
+func AtOnce(fs ...func()) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for _, f := range fs {
+		wg.Add(1)
+		go func() { defer wg.Done(); <-start; f() }()
+	}
+	close(start)
+	wg.Wait()
 }
