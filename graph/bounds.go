@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,92 +41,146 @@ type fanKey struct {
 	both bool
 }
 
-// countGraph counts g.
+// countGraph counts g. Nodes, kinds and relationship kinds are numbered
+// first, so that the counting runs over slices: at a thousand times the seed
+// (138,000 nodes) it is a part of every start.
 func countGraph(g *domain.Graph) *graphCounts {
-	c := &graphCounts{kinds: map[domain.Kind]int{}, fanout: map[fanKey]int{}}
-	kindOf := make(map[domain.ID]domain.Kind, len(g.Nodes))
+	c := &graphCounts{kinds: map[domain.Kind]int{}, fanout: map[fanKey]int{}, nodes: len(g.Nodes), links: len(g.Relationships)}
+	d := numbered(g)
 	for _, n := range g.Nodes {
-		kindOf[n.ID] = n.Kind
 		c.kinds[n.Kind]++
-		c.nodes++
 		c.values = max(c.values, len(n.Sources), len(n.Notes), len(n.Aliases), len(n.Tasks), len(n.Figures))
 	}
-	type end struct {
-		id   domain.ID
-		rel  domain.RelKind
-		dir  domain.Direction
-		both bool
-	}
-	tally := map[end]int{}
-	c.links = len(g.Relationships)
 	for _, r := range g.Relationships {
 		c.values = max(c.values, len(r.Sources))
-		for _, e := range [...]struct {
-			id  domain.ID
-			dir domain.Direction
-		}{{r.From, domain.Outgoing}, {r.To, domain.Incoming}} {
-			tally[end{e.id, r.Kind, e.dir, false}]++
-			tally[end{e.id, r.Kind, 0, true}]++
-			tally[end{e.id, "", e.dir, false}]++
-			tally[end{e.id, "", 0, true}]++
+	}
+
+	// most[kind][rel][way] is the most links one node of a kind has, of a
+	// relationship kind (the last index: any kind) and a way (outgoing,
+	// incoming, either); the last kind index stands for nodes of any kind.
+	rels, kinds := len(d.rels)+1, len(d.kinds)+1
+	const ways = 3
+	most := make([]int, kinds*rels*ways)
+	tally := make([]int, rels*ways) // one node's links, reset after each
+	for i, ends := range d.ends {
+		for _, e := range ends {
+			for _, rel := range [...]int{e.rel, rels - 1} {
+				tally[rel*ways+e.way]++
+				tally[rel*ways+2]++
+			}
+		}
+		for _, e := range ends {
+			for _, rel := range [...]int{e.rel, rels - 1} {
+				for _, way := range [...]int{e.way, 2} {
+					n := tally[rel*ways+way]
+					if n == 0 {
+						continue // counted already, at an earlier end
+					}
+					tally[rel*ways+way] = 0
+					for _, kind := range [...]int{d.kindOf[i], kinds - 1} {
+						at := (kind*rels+rel)*ways + way
+						most[at] = max(most[at], n)
+					}
+				}
+			}
 		}
 	}
-	for e, n := range tally {
-		for _, kind := range [...]domain.Kind{kindOf[e.id], ""} {
-			k := fanKey{kind: kind, rel: e.rel, dir: e.dir, both: e.both}
-			c.fanout[k] = max(c.fanout[k], n)
+	kindName := append(slices.Clone(d.kinds), "")
+	relName := append(slices.Clone(d.rels), "")
+	for kind := range kinds {
+		for rel := range rels {
+			for way := range ways {
+				n := most[(kind*rels+rel)*ways+way]
+				if n == 0 {
+					continue
+				}
+				k := fanKey{kind: kindName[kind], rel: relName[rel]}
+				switch way {
+				case 0:
+					k.dir = domain.Outgoing
+				case 1:
+					k.dir = domain.Incoming
+				default:
+					k.both = true
+				}
+				c.fanout[k] = n
+			}
 		}
 	}
-	c.reach = reach(g, reachSteps)
+	c.reach = d.reach(reachSteps)
 	return c
 }
 
-// reach is the most nodes of each kind ("" for all) within steps of any
-// one node of g, its links walked either way: a breadth-first walk from
-// each node.
-func reach(g *domain.Graph, steps int) map[domain.Kind]int {
+// numberedGraph is a graph's nodes, kinds and relationship kinds by number,
+// with each node's link ends.
+type numberedGraph struct {
+	kinds  []domain.Kind
+	rels   []domain.RelKind
+	kindOf []int   // by node
+	ends   [][]end // by node: its links, walked from it
+}
+
+// end is one link seen from one of its nodes: the node at the other end,
+// the relationship kind's number, and the way (0 outgoing, 1 incoming).
+type end struct {
+	other, rel, way int
+}
+
+func numbered(g *domain.Graph) *numberedGraph {
+	d := &numberedGraph{kindOf: make([]int, len(g.Nodes)), ends: make([][]end, len(g.Nodes))}
 	index := make(map[domain.ID]int, len(g.Nodes))
+	kindIndex := map[domain.Kind]int{}
 	for i, n := range g.Nodes {
 		index[n.ID] = i
+		k, ok := kindIndex[n.Kind]
+		if !ok {
+			k = len(d.kinds)
+			kindIndex[n.Kind] = k
+			d.kinds = append(d.kinds, n.Kind)
+		}
+		d.kindOf[i] = k
 	}
-	next := make([][]int, len(g.Nodes))
+	relIndex := map[domain.RelKind]int{}
 	for _, r := range g.Relationships {
 		from, okFrom := index[r.From]
 		to, okTo := index[r.To]
-		if okFrom && okTo {
-			next[from] = append(next[from], to)
-			next[to] = append(next[to], from)
+		if !okFrom || !okTo {
+			continue
 		}
-	}
-	kindIndex := map[domain.Kind]int{}
-	kindOf := make([]int, len(g.Nodes))
-	for i, n := range g.Nodes {
-		k, ok := kindIndex[n.Kind]
+		k, ok := relIndex[r.Kind]
 		if !ok {
-			k = len(kindIndex)
-			kindIndex[n.Kind] = k
+			k = len(d.rels)
+			relIndex[r.Kind] = k
+			d.rels = append(d.rels, r.Kind)
 		}
-		kindOf[i] = k
+		d.ends[from] = append(d.ends[from], end{other: to, rel: k, way: 0})
+		d.ends[to] = append(d.ends[to], end{other: from, rel: k, way: 1})
 	}
-	mostOf := make([]int, len(kindIndex))
-	found := make([]int, len(kindIndex))
+	return d
+}
+
+// reach is the most nodes of each kind ("" for all) within steps of any
+// one node, its links walked either way: a breadth-first walk from each node.
+func (d *numberedGraph) reach(steps int) map[domain.Kind]int {
+	mostOf := make([]int, len(d.kinds))
+	found := make([]int, len(d.kinds))
 	mostAll := 0
-	seen := make([]int, len(g.Nodes)) // the walk that last reached each node, plus one
+	seen := make([]int, len(d.ends)) // the walk that last reached each node, plus one
 	var level, below []int
-	for start := range g.Nodes {
+	for start := range d.ends {
 		clear(found)
 		seen[start] = start + 1
 		level = append(level[:0], start)
-		found[kindOf[start]]++
+		found[d.kindOf[start]]++
 		total := 1
 		for range steps {
 			below = below[:0]
 			for _, n := range level {
-				for _, m := range next[n] {
-					if seen[m] != start+1 {
+				for _, e := range d.ends[n] {
+					if m := e.other; seen[m] != start+1 {
 						seen[m] = start + 1
 						below = append(below, m)
-						found[kindOf[m]]++
+						found[d.kindOf[m]]++
 						total++
 					}
 				}
@@ -138,7 +193,7 @@ func reach(g *domain.Graph, steps int) map[domain.Kind]int {
 		mostAll = max(mostAll, total)
 	}
 	most := map[domain.Kind]int{"": mostAll}
-	for kind, k := range kindIndex {
+	for k, kind := range d.kinds {
 		most[kind] = mostOf[k]
 	}
 	return most

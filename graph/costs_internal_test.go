@@ -4,14 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/querylimit"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
@@ -135,5 +138,57 @@ func BenchmarkCountGraph(b *testing.B) {
 	}
 	for b.Loop() {
 		countGraph(g)
+	}
+}
+
+// TestCountGraphFanout holds the counted fan-outs to their definition,
+// worked out here the plain way, link by link, on the real seed: for every
+// node, the links of each kind (and of any kind) each way (and either way),
+// the most over the nodes of each kind (and of any).
+func TestCountGraphFanout(t *testing.T) {
+	g := seedtest.Graph(t)
+	kindOf := map[domain.ID]domain.Kind{}
+	for _, n := range g.Nodes {
+		kindOf[n.ID] = n.Kind
+	}
+	perNode := map[domain.ID]map[fanKey]int{}
+	add := func(id domain.ID, k fanKey) {
+		if perNode[id] == nil {
+			perNode[id] = map[fanKey]int{}
+		}
+		perNode[id][k]++
+	}
+	for _, r := range g.Relationships {
+		for id, dir := range map[domain.ID]domain.Direction{r.From: domain.Outgoing, r.To: domain.Incoming} {
+			for _, rel := range []domain.RelKind{r.Kind, ""} {
+				add(id, fanKey{rel: rel, dir: dir})
+				add(id, fanKey{rel: rel, both: true})
+			}
+		}
+	}
+	want := map[fanKey]int{}
+	for id, counts := range perNode {
+		for k, n := range counts {
+			for _, kind := range []domain.Kind{kindOf[id], ""} {
+				k.kind = kind
+				want[k] = max(want[k], n)
+			}
+		}
+	}
+	got := countGraph(g)
+	if !maps.Equal(got.fanout, want) {
+		for k, n := range want {
+			if got.fanout[k] != n {
+				t.Errorf("%+v: counted %d, want %d", k, got.fanout[k], n)
+			}
+		}
+		for k, n := range got.fanout {
+			if _, ok := want[k]; !ok {
+				t.Errorf("%+v: counted %d, want none", k, n)
+			}
+		}
+	}
+	if got.nodes != len(g.Nodes) || got.links != len(g.Relationships) {
+		t.Errorf("counted %d nodes and %d links, want %d and %d", got.nodes, got.links, len(g.Nodes), len(g.Relationships))
 	}
 }

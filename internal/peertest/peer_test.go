@@ -12,12 +12,14 @@ package peertest
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -112,11 +114,24 @@ func startPeer(t *testing.T, node string, env map[string]string) string {
 			t.Error("the peer did not stop within 10 s of SIGTERM")
 		}
 	})
+	// The peer runs a worker per core, as the benchmark says it does; on one
+	// core it runs as a single process and names no workers.
+	wantWorkers := ""
+	if runtime.NumCPU() > 1 {
+		wantWorkers = fmt.Sprintf("peer: %d workers", runtime.NumCPU())
+	}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
+		workers := ""
 		for sc.Scan() {
+			if strings.HasSuffix(sc.Text(), " workers") {
+				workers = sc.Text()
+			}
 			if url, ok := strings.CutPrefix(sc.Text(), "peer: listening on "); ok {
+				if workers != wantWorkers {
+					t.Errorf("the peer said %q before it listened, want %q", workers, wantWorkers)
+				}
 				ready <- strings.TrimSuffix(url, "/graphql")
 			}
 		}

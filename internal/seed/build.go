@@ -28,7 +28,7 @@ func build(p *parsed, ps *problems) *domain.Graph {
 			continue
 		}
 		if prev, dup := where[n.ID]; dup {
-			ps.add(item.file, item.node.Line, string(n.ID), "duplicate id (first at %s:%d)", prev.file, prev.node.Line)
+			ps.add(item.file, item.at.line, string(n.ID), "duplicate id (first at %s:%d)", prev.file, prev.at.line)
 			continue
 		}
 		where[n.ID] = item
@@ -42,7 +42,7 @@ func build(p *parsed, ps *problems) *domain.Graph {
 			continue
 		}
 		if prev, dup := seen[r.Key()]; dup {
-			ps.add(item.file, item.node.Line, linkName(item.raw), "duplicate link (first at %s:%d)", prev.file, prev.node.Line)
+			ps.add(item.file, item.at.line, linkName(item.raw), "duplicate link (first at %s:%d)", prev.file, prev.at.line)
 			continue
 		}
 		seen[r.Key()] = item
@@ -56,13 +56,13 @@ func (b *builder) section(key string, s located[rawSection]) {
 	r := s.raw
 	switch {
 	case key == "":
-		b.ps.add(s.file, s.node.Line, "sections", "a section needs a key")
+		b.ps.add(s.file, s.at.line, "sections", "a section needs a key")
 	case r.Section == "":
-		b.ps.add(s.file, s.node.Line, key, "a section needs its heading (section:)")
+		b.ps.add(s.file, s.at.line, key, "a section needs its heading (section:)")
 	case r.Document == "":
-		b.ps.add(s.file, s.node.Line, key, "no document: give one for the file or the section")
+		b.ps.add(s.file, s.at.line, key, "no document: give one for the file or the section")
 	case r.Slide != nil && *r.Slide <= 0:
-		b.ps.add(s.file, lineOf(s.node, "slide"), key, "slide must be a positive number")
+		b.ps.add(s.file, s.at.of("slide"), key, "slide must be a positive number")
 	default:
 		b.sources[key] = domain.Source{Document: r.Document, Section: r.Section, Slide: r.Slide, Note: r.Note}
 	}
@@ -106,24 +106,24 @@ func money(v *int64) *domain.Money {
 }
 
 func (b *builder) node(item located[rawNode], order int) *domain.Node {
-	r, file, yn := item.raw, item.file, item.node
+	r, file, yn := item.raw, item.file, item.at
 	kind, _, err := domain.ParseID(r.ID)
 	if r.ID == "" {
-		b.ps.add(file, yn.Line, "id", "a node needs an id")
+		b.ps.add(file, yn.line, "id", "a node needs an id")
 		return nil
 	}
 	if err != nil {
-		b.ps.add(file, lineOf(yn, "id"), r.ID, "%s", strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": "))
+		b.ps.add(file, yn.of("id"), r.ID, "%s", strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": "))
 		return nil
 	}
 	who := r.ID
 	if strings.TrimSpace(r.Name) == "" {
-		b.ps.add(file, yn.Line, who, "a node needs a name")
+		b.ps.add(file, yn.line, who, "a node needs a name")
 	}
 	n := &domain.Node{
 		ID: domain.ID(r.ID), Kind: kind, Name: strings.TrimSpace(r.Name),
 		Description: strings.TrimSpace(r.Description), Order: order,
-		Sources: b.cite(file, lineOf(yn, "sources"), who, r.Sources),
+		Sources: b.cite(file, yn.of("sources"), who, r.Sources),
 		Code:    r.Code, FullName: r.FullName, Aliases: r.Aliases, Notes: r.Notes,
 		Audience:    domain.Audience(r.Audience),
 		Legislation: r.Legislation, LegalStatus: r.LegalStatus,
@@ -131,14 +131,11 @@ func (b *builder) node(item located[rawNode], order int) *domain.Node {
 		SharePercent: r.SharePercent, UnderBudgetCeiling: r.UnderBudgetCeiling,
 		Service: money(r.ServiceDKK), Indsats: money(r.IndsatsDKK), Total: money(r.TotalDKK),
 	}
-	n.ValidFrom = b.date(file, lineOf(yn, "validFrom"), who, "validFrom", r.ValidFrom)
-	n.ValidTo = b.date(file, lineOf(yn, "validTo"), who, "validTo", r.ValidTo)
-	n.EffectiveDate = b.date(file, lineOf(yn, "effectiveDate"), who, "effectiveDate", r.EffectiveDate)
+	n.ValidFrom = b.date(file, yn.of("validFrom"), who, "validFrom", r.ValidFrom)
+	n.ValidTo = b.date(file, yn.of("validTo"), who, "validTo", r.ValidTo)
+	n.EffectiveDate = b.date(file, yn.of("effectiveDate"), who, "effectiveDate", r.EffectiveDate)
 	for i, t := range r.Tasks {
-		line := yn.Line
-		if seq := field(yn, "tasks"); seq != nil {
-			line = seq.Content[i].Line
-		}
+		line := yn.item("tasks", i)
 		if strings.TrimSpace(t.Text) == "" {
 			b.ps.add(file, line, who, "a task needs text")
 			continue
@@ -150,10 +147,10 @@ func (b *builder) node(item located[rawNode], order int) *domain.Node {
 		})
 	}
 	for i, f := range r.Figures {
-		line := field(yn, "figures").Content[i].Line
+		line := yn.item("figures", i)
 		n.Figures = append(n.Figures, b.figure(file, line, who, f))
 	}
-	b.checkKind(file, yn.Line, n)
+	b.checkKind(file, yn.line, n)
 	return n
 }
 
@@ -217,20 +214,20 @@ func (b *builder) checkKind(file string, line int, n *domain.Node) {
 func linkName(r rawLink) string { return fmt.Sprintf("%s -%s-> %s", r.From, r.Rel, r.To) }
 
 func (b *builder) link(item located[rawLink], seq int, byID map[domain.ID]*domain.Node) *domain.Relationship {
-	r, file, yn := item.raw, item.file, item.node
+	r, file, yn := item.raw, item.file, item.at
 	who := linkName(r)
 	rel := &domain.Relationship{
 		Kind: domain.RelKind(r.Rel), From: domain.ID(r.From), To: domain.ID(r.To),
 		Basis: domain.Basis(cmpOr(r.Basis, string(domain.Explicit))), Rationale: strings.TrimSpace(r.Rationale),
 		Note: r.Note, Seq: seq,
-		Sources: b.cite(file, lineOf(yn, "sources"), who, r.Sources),
+		Sources: b.cite(file, yn.of("sources"), who, r.Sources),
 	}
-	rel.ValidFrom = b.date(file, lineOf(yn, "validFrom"), who, "validFrom", r.ValidFrom)
-	rel.ValidTo = b.date(file, lineOf(yn, "validTo"), who, "validTo", r.ValidTo)
+	rel.ValidFrom = b.date(file, yn.of("validFrom"), who, "validFrom", r.ValidFrom)
+	rel.ValidTo = b.date(file, yn.of("validTo"), who, "validTo", r.ValidTo)
 	ok := true
 	spec, known := rel.Kind.Spec()
 	if !known {
-		b.ps.add(file, lineOf(yn, "rel"), who, "unknown relationship kind %q", r.Rel)
+		b.ps.add(file, yn.of("rel"), who, "unknown relationship kind %q", r.Rel)
 		ok = false
 	}
 	from, to := byID[rel.From], byID[rel.To]
@@ -240,18 +237,18 @@ func (b *builder) link(item located[rawLink], seq int, byID map[domain.ID]*domai
 		node *domain.Node
 	}{{"from", r.From, from}, {"to", r.To, to}} {
 		if end.node == nil {
-			b.ps.add(file, lineOf(yn, end.key), who, "unknown reference %s: %q is no node", end.key, end.id)
+			b.ps.add(file, yn.of(end.key), who, "unknown reference %s: %q is no node", end.key, end.id)
 			ok = false
 		}
 	}
 	if ok && !spec.Allows(from.Kind, to.Kind) {
-		b.ps.add(file, lineOf(yn, "rel"), who, "%s cannot join a %s to a %s", rel.Kind, from.Kind, to.Kind)
+		b.ps.add(file, yn.of("rel"), who, "%s cannot join a %s to a %s", rel.Kind, from.Kind, to.Kind)
 	}
 	switch {
 	case !rel.Basis.Valid():
-		b.ps.add(file, lineOf(yn, "basis"), who, "basis must be EXPLICIT or INFERRED, not %q", r.Basis)
+		b.ps.add(file, yn.of("basis"), who, "basis must be EXPLICIT or INFERRED, not %q", r.Basis)
 	case rel.Basis == domain.Inferred && rel.Rationale == "":
-		b.ps.add(file, lineOf(yn, "basis"), who, "an INFERRED link needs a rationale")
+		b.ps.add(file, yn.of("basis"), who, "an INFERRED link needs a rationale")
 	}
 	if !ok {
 		return nil
@@ -279,13 +276,13 @@ func (b *builder) derive(g *domain.Graph, byID map[domain.ID]*domain.Node, where
 		change, phase := byID[r.To], byID[r.From]
 		if prev, twice := phaseOf[change.ID]; twice {
 			item := where[change.ID]
-			b.ps.add(item.file, item.node.Line, string(change.ID), "included by two phases, %s and %s", prev, phase.ID)
+			b.ps.add(item.file, item.at.line, string(change.ID), "included by two phases, %s and %s", prev, phase.ID)
 			continue
 		}
 		phaseOf[change.ID] = phase.ID
 		if change.EffectiveDate != nil {
 			item := where[change.ID]
-			b.ps.add(item.file, lineOf(item.node, "effectiveDate"), string(change.ID),
+			b.ps.add(item.file, item.at.of("effectiveDate"), string(change.ID),
 				"a reform item takes its phase's date; do not write effectiveDate")
 			continue
 		}

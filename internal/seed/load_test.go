@@ -179,3 +179,13 @@ func TestLoadEmptyDirIsAnError(t *testing.T) {
 		t.Fatal("an empty seed loaded")
 	}
 }
+
+func TestNodesAndLinksMustBeLists(t *testing.T) {
+	for _, key := range []string{"nodes", "links"} {
+		fsys := fstest.MapFS{"a.yaml": {Data: []byte("document: D\n" + key + ":\n  id: centre:x\n")}}
+		_, err := LoadFS(fsys, "seed")
+		if err == nil || !strings.Contains(err.Error(), "seed/a.yaml:3: "+key+": "+key+" must be a list") {
+			t.Errorf("%s as a mapping: got %v", key, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package seed
 import (
 	"reflect"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -10,11 +11,13 @@ import (
 // The raw types mirror the YAML exactly (seed/README.md documents them);
 // build.go turns them into domain values once every reference is checked.
 
+// rawFile is a file's outline: its nodes and links stay YAML here, to be
+// decoded one by one against their own types (readFile).
 type rawFile struct {
 	Document string       `yaml:"document"`
 	Sections []rawSection `yaml:"sections"`
-	Nodes    []yaml.Node  `yaml:"nodes"`
-	Links    []yaml.Node  `yaml:"links"`
+	Nodes    yaml.Node    `yaml:"nodes"`
+	Links    yaml.Node    `yaml:"links"`
 }
 
 type rawSection struct {
@@ -106,11 +109,7 @@ func unknownKeys(n *yaml.Node, t reflect.Type, report func(line int, key string)
 		if t == reflect.TypeFor[yaml.Node]() {
 			return // checked later, against its own type
 		}
-		fields := map[string]reflect.Type{}
-		for f := range t.Fields() {
-			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			fields[name] = f.Type
-		}
+		fields := keysOf(t)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			ft, ok := fields[k.Value]
@@ -121,6 +120,80 @@ func unknownKeys(n *yaml.Node, t reflect.Type, report func(line int, key string)
 			unknownKeys(v, ft, report)
 		}
 	}
+}
+
+// yamlKeys holds, for each raw type, its YAML keys and their types: asked
+// for once an item of the seed, they are worked out once a type.
+var yamlKeys sync.Map // reflect.Type -> map[string]reflect.Type
+
+func keysOf(t reflect.Type) map[string]reflect.Type {
+	if m, ok := yamlKeys.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	fields := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		fields[name] = f.Type
+	}
+	yamlKeys.Store(t, fields)
+	return fields
+}
+
+// at is where an item and each of its keys were written: what the checks
+// after decoding need of the YAML tree, which is dropped once its file is
+// read.
+type at struct {
+	line int
+	keys []keyAt
+}
+
+// keyAt is the line of one key's value and, for a list, of its elements.
+type keyAt struct {
+	key   string
+	line  int
+	items []int
+}
+
+// atOf records where the mapping n and its keys' values were written.
+func atOf(n *yaml.Node) at {
+	a := at{line: n.Line}
+	if n.Kind != yaml.MappingNode {
+		return a
+	}
+	a.keys = make([]keyAt, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		v := n.Content[i+1]
+		k := keyAt{key: n.Content[i].Value, line: v.Line}
+		if v.Kind == yaml.SequenceNode {
+			k.items = make([]int, len(v.Content))
+			for j, e := range v.Content {
+				k.items[j] = e.Line
+			}
+		}
+		a.keys = append(a.keys, k)
+	}
+	return a
+}
+
+// of is the line of key's value, or the item's own line.
+func (a at) of(key string) int {
+	for _, k := range a.keys {
+		if k.key == key {
+			return k.line
+		}
+	}
+	return a.line
+}
+
+// item is the line of element i of the list under key, or the item's own
+// line.
+func (a at) item(key string, i int) int {
+	for _, k := range a.keys {
+		if k.key == key && i < len(k.items) {
+			return k.items[i]
+		}
+	}
+	return a.line
 }
 
 // field returns the value node of key in a mapping, for precise line numbers.
@@ -134,14 +207,6 @@ func field(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-// lineOf is the line of key's value in mapping n, or n's own line.
-func lineOf(n *yaml.Node, key string) int {
-	if v := field(n, key); v != nil {
-		return v.Line
-	}
-	return n.Line
 }
 
 // decodeErr shortens a yaml decode error to what the reader needs.

@@ -4,7 +4,9 @@
     python3 tools/bench/tables.py /tmp/orggraph-bench > tables.md
 
 Reads mix-memory-<scale>.json (the embedded store), compare-<scale>.json
-(orggraph on Neo4j, then the peer on the same Neo4j, in rounds) and the
+(orggraph on Neo4j, then the peer on the same Neo4j, in rounds; the peer one
+worker per core) and compare-single-<scale>.json (the same against the peer
+as one process) and the
 single-kind runs widget-*.json and impact-*.json. The main table and the
 per-kind one take each comparison's last round; the comparison table shows
 every round. Needs only the standard library.
@@ -53,10 +55,19 @@ def main(src):
         rows.append((s, 1, "orggraph on Neo4j", p["a"]))
         rows.append((s, 2, c["b"]["name"] + " on Neo4j", p["b"]))
         pairs.append((s, c, p))
+    # The peer as a single Node process: the second row of each comparison.
+    for path in glob.glob(os.path.join(src, "compare-single-*.json")):
+        s = scale_of(path, "compare-single")
+        if s is None:
+            continue
+        c = load(path)
+        p = c["rounds"][-1]
+        rows.append((s, 3, c["b"]["name"] + " on Neo4j", p["b"]))
+        pairs.append((s, c, p))
     if not rows:
         sys.exit(f"no reports in {src}")
     rows.sort(key=lambda r: (r[1], r[0]))
-    pairs.sort(key=lambda p: p[0])
+    pairs.sort(key=lambda p: (p[0], p[1]["b"]["name"]))
 
     r0 = rows[0][3]
     print(f"### The mix: {r0.get('concurrency')} workers, closed model, "
@@ -72,24 +83,24 @@ def main(src):
 
     if pairs:
         print("\n### orggraph against the peer, on the same Neo4j, back to back\n")
-        print("| size | round | orggraph req/s | peer req/s | throughput × | orggraph p99 ms | peer p99 ms | p99 ÷ (peer / orggraph) |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| size | peer | round | orggraph req/s | peer req/s | throughput × | orggraph p99 ms | peer p99 ms | p99 ÷ (peer / orggraph) |")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
         for s, c, _ in pairs:
             for i, p in enumerate(c["rounds"]):
                 a, b = p["a"]["overall"], p["b"]["overall"]
-                print(f"| {s}× | {i + 1} | {a['perSecond']:.0f} | {b['perSecond']:.0f} | **{p['throughputRatio']:.2f}** | "
+                print(f"| {s}× | {c['b']['name']} | {i + 1} | {a['perSecond']:.0f} | {b['perSecond']:.0f} | **{p['throughputRatio']:.2f}** | "
                       f"{a['p99Ms']:.1f} | {b['p99Ms']:.1f} | **{p['p99Ratio']:.2f}** |")
         print("\nPer kind (p50 / p99 ms, orggraph then peer):\n")
         kinds = [k["kind"] for k in pairs[0][2]["a"]["kinds"]]
-        print("| size | " + " | ".join(kinds) + " |")
-        print("|---:|" + "---|" * len(kinds))
-        for s, _, p in pairs:
+        print("| size | peer | " + " | ".join(kinds) + " |")
+        print("|---:|---|" + "---|" * len(kinds))
+        for s, c, p in pairs:
             cells = []
             for k in kinds:
                 ka, kb = kind(p["a"], k), kind(p["b"], k)
                 cells.append(f"{ka.get('p50Ms', 0):.1f} / {ka.get('p99Ms', 0):.1f} against "
                              f"{kb.get('p50Ms', 0):.1f} / {kb.get('p99Ms', 0):.1f}")
-            print(f"| {s}× | " + " | ".join(cells) + " |")
+            print(f"| {s}× | {c['b']['name']} | " + " | ".join(cells) + " |")
 
     singles = sorted(glob.glob(os.path.join(src, "widget-*.json")) + glob.glob(os.path.join(src, "impact-*.json")))
     if singles:
