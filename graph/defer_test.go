@@ -85,10 +85,8 @@ func TestDeferDeliversItsParts(t *testing.T) {
 			t.Fatalf("status %d, %d parts, want 200 and at least 2: %+v", status, len(parts), parts)
 		}
 		first, last := parts[0], parts[len(parts)-1]
-		// gqlgen holds a deferred field's place with null in the first part
-		// (graphql.FieldSet.ResolveConcurrently); the part that delivers it
-		// replaces it, as Apollo Client merges it.
-		if string(first.Data) != `{"centre":{"code":"CBA","targetGroups":null}}` || first.HasNext == nil || !*first.HasNext {
+		// Without gqlgen's null in the deferred list's place (deferredPlaceholders).
+		if string(first.Data) != `{"centre":{"code":"CBA"}}` || first.HasNext == nil || !*first.HasNext {
 			t.Errorf("first part: data %s, hasNext %v; want the centre's code without its target groups, hasNext true", first.Data, first.HasNext)
 		}
 		if last.HasNext == nil || *last.HasNext {
@@ -185,4 +183,61 @@ func TestDeferKeepsTheLimits(t *testing.T) {
 			t.Errorf("codes %v, last hasNext %v; want ANSWER_LIMIT_EXCEEDED and an answer that ends: %+v", got, last.HasNext, parts)
 		}
 	})
+}
+
+// TestDeferFirstPartLeavesOutWhatFollows: the first part leaves out what
+// a later part delivers, in lists and fragments too, and keeps what is
+// selected outside the deferred fragment, a true null included.
+func TestDeferFirstPartLeavesOutWhatFollows(t *testing.T) {
+	h := newHandler(t, seededStore(t))
+	tests := []struct{ name, query, first string }{
+		{
+			"in a list, beside a null that is no placeholder",
+			`{ centres { code fullName ... @defer { targetGroups { id } } } }`,
+			``,
+		},
+		{
+			"selected outside the fragment too",
+			`{ centre(code: "CSI") { code units { name } ... @defer { code units { name } targetGroups { id } } } }`,
+			`{"centre":{"code":"CSI","units":[]}}`,
+		},
+		{
+			"through a named fragment",
+			`query { centre(code: "CSI") { code ...Lists @defer } } fragment Lists on Centre { targetGroups { id } }`,
+			`{"centre":{"code":"CSI"}}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, parts := postDeferred(t, h, tt.query)
+			if len(parts) < 2 {
+				t.Fatalf("%d parts: %+v", len(parts), parts)
+			}
+			got := string(parts[0].Data)
+			if tt.first == "" {
+				// Every centre keeps code and fullName (null where it has
+				// none), and none holds its target groups yet.
+				var data struct{ Centres []map[string]any }
+				if err := json.Unmarshal(parts[0].Data, &data); err != nil || len(data.Centres) != 7 {
+					t.Fatalf("first part %s: %v", got, err)
+				}
+				nulls := 0
+				for _, c := range data.Centres {
+					if _, ok := c["targetGroups"]; ok || len(c) != 2 {
+						t.Errorf("first part's centre %v: want code and fullName alone", c)
+					}
+					if c["fullName"] == nil {
+						nulls++
+					}
+				}
+				if nulls == 0 {
+					t.Error("no centre's fullName is null: the case keeps no true null")
+				}
+				return
+			}
+			if got != tt.first {
+				t.Errorf("first part %s, want %s", got, tt.first)
+			}
+		})
+	}
 }

@@ -1,7 +1,10 @@
 package graph
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"mime"
 	"strings"
 
@@ -100,4 +103,146 @@ func deferred(oc *graphql.OperationContext, ds ast.DirectiveList) bool {
 	}
 	b, ok := v.(bool)
 	return !ok || b
+}
+
+// gqlgen holds each deferred field's place in the first part with null
+// (graphql.FieldSet.ResolveConcurrently). The RFC leaves a deferred field
+// out of the part until its own part delivers it, and a normalised cache
+// reads the null as the field's value: Apollo Client's InMemoryCache then
+// reports the answer complete, a non-null list null. deferredPlaceholders
+// takes those nulls out of the first part.
+type deferredPlaceholders struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = deferredPlaceholders{}
+
+func (deferredPlaceholders) ExtensionName() string                   { return "OrggraphDeferredPlaceholders" }
+func (deferredPlaceholders) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (deferredPlaceholders) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || resp.HasNext == nil || !*resp.HasNext || resp.Path != nil || len(resp.Data) == 0 || !graphql.HasOperationContext(ctx) {
+		return resp
+	}
+	oc := graphql.GetOperationContext(ctx)
+	var out bytes.Buffer
+	dec := json.NewDecoder(bytes.NewReader(resp.Data))
+	dec.UseNumber()
+	if err := copyWithout(oc, dec, &out, selectionOf(oc, []ast.SelectionSet{oc.Operation.SelectionSet})); err != nil {
+		return resp // left as gqlgen wrote it
+	}
+	resp.Data = out.Bytes()
+	return resp
+}
+
+// selection is what one JSON object of the answer selects: per response
+// key, whether every selection of it is deferred, and the selections below.
+type selection map[string]*selected
+
+type selected struct {
+	deferred bool
+	below    []ast.SelectionSet
+}
+
+// selectionOf merges sets, as they select one object, by response key.
+func selectionOf(oc *graphql.OperationContext, sets []ast.SelectionSet) selection {
+	sel := selection{}
+	var walk func(set ast.SelectionSet, inDefer bool, seen map[string]bool)
+	walk = func(set ast.SelectionSet, inDefer bool, seen map[string]bool) {
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				key := cmp.Or(s.Alias, s.Name)
+				f := sel[key]
+				if f == nil {
+					f = &selected{deferred: true}
+					sel[key] = f
+				}
+				f.deferred = f.deferred && inDefer
+				f.below = append(f.below, s.SelectionSet)
+			case *ast.InlineFragment:
+				walk(s.SelectionSet, inDefer || deferred(oc, s.Directives), seen)
+			case *ast.FragmentSpread:
+				if seen[s.Name] {
+					continue
+				}
+				if f := oc.Doc.Fragments.ForName(s.Name); f != nil {
+					seen[s.Name] = true
+					walk(f.SelectionSet, inDefer || deferred(oc, s.Directives), seen)
+					delete(seen, s.Name)
+				}
+			}
+		}
+	}
+	for _, set := range sets {
+		walk(set, false, map[string]bool{})
+	}
+	return sel
+}
+
+// copyWithout copies the JSON value dec is at to out, leaving out each
+// member of an object that sel says is deferred and holds null: gqlgen's
+// placeholder. Order and every other value are kept.
+func copyWithout(oc *graphql.OperationContext, dec *json.Decoder, out *bytes.Buffer, sel selection) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		b, err := json.Marshal(tok)
+		out.Write(b)
+		return err
+	}
+	switch d {
+	case '[':
+		out.WriteByte('[')
+		for i := 0; dec.More(); i++ {
+			if i > 0 {
+				out.WriteByte(',')
+			}
+			if err := copyWithout(oc, dec, out, sel); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token()
+		out.WriteByte(']')
+		return err
+	case '{':
+		out.WriteByte('{')
+		first := true
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key, _ := tok.(string)
+			f := sel[key]
+			var value bytes.Buffer
+			var below selection
+			if f != nil && len(f.below) > 0 {
+				below = selectionOf(oc, f.below)
+			}
+			if err := copyWithout(oc, dec, &value, below); err != nil {
+				return err
+			}
+			if f != nil && f.deferred && value.String() == "null" {
+				continue
+			}
+			if !first {
+				out.WriteByte(',')
+			}
+			first = false
+			k, _ := json.Marshal(key)
+			out.Write(k)
+			out.WriteByte(':')
+			out.Write(value.Bytes())
+		}
+		_, err = dec.Token()
+		out.WriteByte('}')
+		return err
+	}
+	return nil
 }

@@ -73,6 +73,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(querylimit.Extension{Checker: limits})
 	srv.Use(queriesOnlyOverGET{})
 	srv.Use(deferNeedsMultipart{})
+	srv.Use(deferredPlaceholders{})
 	// Inside the metrics, so that they count a stopped operation's one
 	// error; outside the direct path, which counts against it too.
 	srv.Use(answerCeiling{maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})
