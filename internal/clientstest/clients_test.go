@@ -82,7 +82,7 @@ func TestApolloClient(t *testing.T) {
 	srv := newServer(t)
 	var got struct {
 		Cache struct {
-			DatedID, PlainID                      string
+			DatedID, PlainID                       string
 			Dated, Plain, DatedCached, PlainCached []string
 			View                                   []string
 			CacheKeys                              []string
