@@ -85,9 +85,22 @@ func (c answerCeiling) InterceptOperation(ctx context.Context, next graphql.Oper
 	ctx, cancel := context.WithCancel(ctx)
 	t := &answerTally{maxValues: c.maxValues, maxBytes: c.maxBytes, cancel: cancel}
 	responses := next(context.WithValue(ctx, tallyKey, t))
+	done := false
 	return func(ctx context.Context) *graphql.Response {
-		defer cancel() // an operation here answers once: no subscriptions
-		return responses(ctx)
+		if done {
+			return nil
+		}
+		resp := responses(ctx)
+		if resp != nil && resp.HasNext != nil && *resp.HasNext {
+			return resp // @defer's parts follow (deferred.go)
+		}
+		// The last answer, the ceiling's error in place of a part, or the
+		// end (nil, also when the client left): stop what still runs. A
+		// deferred fragment still resolving then gives up its part (gqlgen
+		// sends one only while the operation's context lives).
+		done = true
+		cancel()
+		return resp
 	}
 }
 
@@ -126,7 +139,7 @@ func valueBytes(v any) int64 {
 func (c answerCeiling) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	t := tallyFrom(ctx)
-	if t == nil {
+	if t == nil || resp == nil { // nil ends an operation's answers
 		return resp
 	}
 	if resp != nil && int64(len(resp.Data)) > t.maxBytes {

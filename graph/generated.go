@@ -1023,7 +1023,12 @@ type Task {
 }
 
 type Query {
-  "Any node by id; null when no node has it. A malformed id is a BAD_USER_INPUT error."
+  """
+  Any node by id, the id of a view included: "centre:cba@2026-03-01" is CBA seen
+  as of that day, as centre(code: "CBA", asOf: "2026-03-01") gives it. Null when
+  no node has it (or the node does not exist on the view's day). A malformed id
+  is a BAD_USER_INPUT error; so is a dated id of a kind never seen as of a day.
+  """
   node(id: ID!): Node
 }
 `, BuiltIn: false},
@@ -1069,6 +1074,11 @@ type Committee implements Node {
 
 "One of the seven units in BIF's org chart."
 type Centre implements Node {
+  """
+  "centre:cba"; seen as of a day (centre(asOf:), centres(asOf:), or a field that
+  passes its day on), the id of that view, "centre:cba@2026-03-01", which
+  node(id:) reads back: one id, one value, for a normalised cache.
+  """
   id: ID!
   name: String!
   sources: [Source!]!
@@ -5256,7 +5266,7 @@ func (ec *executionContext) _Centre_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Centre_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ViewID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v domain.ID) graphql.Marshaler {
@@ -5267,7 +5277,7 @@ func (ec *executionContext) _Centre_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Centre_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Centre", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Centre", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Centre_name(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {

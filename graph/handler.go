@@ -44,7 +44,7 @@ type Options struct {
 }
 
 // NewHandler returns the GraphQL endpoint over st: POST and GET transports
-// (GET for queries only), limits, error presentation and per-request loaders.
+// (GET for queries only), multipart/mixed for @defer, limits, error presentation and per-request loaders.
 func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler {
 	registerErrorKinds()
 
@@ -53,6 +53,9 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	// Before POST, which would take a multipart/mixed request too: @defer's
+	// parts (deferred.go).
+	srv.AddTransport(transport.MultipartMixed{Boundary: "graphql"})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.Limits().MaxTokens)
@@ -69,6 +72,8 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(querylimit.Extension{Checker: limits})
 	srv.Use(queriesOnlyOverGET{})
+	srv.Use(deferNeedsMultipart{})
+	srv.Use(deferredPlaceholders{})
 	// Inside the metrics, so that they count a stopped operation's one
 	// error; outside the direct path, which counts against it too.
 	srv.Use(answerCeiling{maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})

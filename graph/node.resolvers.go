@@ -24,14 +24,15 @@ func (r *linkResolver) Statement(ctx context.Context, obj *model.Link) (string, 
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id domain.ID) (model.Node, error) {
-	if _, _, err := domain.ParseID(string(id)); err != nil {
-		return nil, err
-	}
-	n, err := loadNode(ctx, id)
+	v, err := model.ParseView(id)
 	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), nil
+	n, err := loadNode(ctx, v.Node)
+	if err != nil {
+		return nil, err
+	}
+	return v.Wrap(n)
 }
 
 // Link returns LinkResolver implementation.

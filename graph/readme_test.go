@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
 	"github.com/bif-kk/orggraph/graph/graphtest"
 )
 
@@ -42,6 +45,42 @@ func TestREADMEExamples(t *testing.T) {
 		}
 		if !reflect.DeepEqual(want, have) {
 			t.Errorf("example %d: README shows another answer than the API gives; got\n%s", i+1, got)
+		}
+	}
+}
+
+// readmeOperations is every GraphQL block in README.md.
+var readmeOperations = regexp.MustCompile("(?s)```graphql\n(.*?)\n```")
+
+// TestREADMEOperationsAreNamed: code generators (GraphQL Code Generator,
+// relay-compiler) take the README's examples as they are only when each is
+// a named operation, and no two share a name. tools/clients/codegen.mjs runs
+// GraphQL Code Generator over them (TestClientTools, internal/clientstest).
+func TestREADMEOperationsAreNamed(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := readmeOperations.FindAllSubmatch(readme, -1)
+	if len(blocks) < 10 {
+		t.Fatalf("README.md has %d GraphQL blocks, want at least 10", len(blocks))
+	}
+	named := map[string]int{}
+	for i, b := range blocks {
+		doc, err := parser.ParseQuery(&ast.Source{Input: string(b[1])})
+		if err != nil {
+			t.Errorf("block %d does not parse: %v", i+1, err)
+			continue
+		}
+		for _, op := range doc.Operations {
+			if op.Name == "" {
+				t.Errorf("block %d holds an anonymous %s: name it", i+1, op.Operation)
+				continue
+			}
+			if j, dup := named[op.Name]; dup {
+				t.Errorf("blocks %d and %d both name an operation %s", j, i+1, op.Name)
+			}
+			named[op.Name] = i + 1
 		}
 	}
 }

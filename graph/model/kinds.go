@@ -33,6 +33,10 @@ func (c Centre) ReadOn(asOf *domain.Date) *domain.Date {
 	return c.AsOf
 }
 
+// ViewID is the centre's id field: seen as of a day, the id of that view
+// ("centre:cba@2026-03-01"), as its list fields read on that day.
+func (c Centre) ViewID() domain.ID { return View{Node: c.Node.ID, Day: c.AsOf}.ID() }
+
 // Tasks lists the centre's own tasks that hold on the day it reads on.
 func (c Centre) Tasks(asOf *domain.Date) []string { return c.tasksOn(c.ReadOn(asOf)) }
 

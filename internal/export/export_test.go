@@ -3,7 +3,9 @@ package export_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -164,5 +166,54 @@ func BenchmarkImpactCSV(b *testing.B) {
 		if err := sheet.WriteCSV(io.Discard); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestCSVDialectNumbers(t *testing.T) {
+	tests := []struct {
+		d    export.CSVDialect
+		v    float64
+		want string
+	}{
+		{export.RFC4180, 2.5, "2.5"},
+		{export.DanishExcel, 2.5, "2,5"},
+		{export.DanishExcel, 12, "12"},
+		{export.DanishExcel, -0.25, "-0,25"},
+		{export.RFC4180, 8400000000, "8400000000"},
+	}
+	for _, tt := range tests {
+		if got := tt.d.Number(tt.v); got != tt.want {
+			t.Errorf("%s.Number(%v) = %q, want %q", tt.d.Name, tt.v, got, tt.want)
+		}
+	}
+	for _, name := range []string{"", "rfc4180", "da", "Da"} {
+		if _, ok := export.CSVDialectNamed(name); !ok {
+			t.Errorf("CSVDialectNamed(%q) finds none", name)
+		}
+	}
+	if _, ok := export.CSVDialectNamed("excel"); ok {
+		t.Error(`CSVDialectNamed("excel") finds one`)
+	}
+}
+
+// A cell holding the Danish dialect's separator is quoted, so it stays one cell.
+func TestDanishCSVQuotesSemicolons(t *testing.T) {
+	_, st := realSeed(t)
+	sheet, err := export.LoadImpactSheet(t.Context(), st, "reformchange:afskaffelse-af-ressourceforloeb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := sheet.WriteCSVIn(&buf, export.DanishExcel); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff")))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rows, sheet.Rows()) {
+		t.Errorf("the Danish sheet reads back as other rows:\n%v\n%v", rows, sheet.Rows())
 	}
 }

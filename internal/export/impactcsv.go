@@ -13,7 +13,8 @@ import (
 	"github.com/bif-kk/orggraph/internal/planner"
 )
 
-// CSVContentType is the media type of ImpactSheet.WriteCSV's output.
+// CSVContentType is the media type of ImpactSheet.WriteCSV's output, in
+// every dialect.
 const CSVContentType = "text/csv; charset=utf-8"
 
 // impactCSVHeader is the impact sheet's header row. A row is one path to
@@ -59,8 +60,53 @@ func LoadImpactSheet(ctx context.Context, st planner.Reader, id domain.ID) (*Imp
 	return &ImpactSheet{Impact: imp, nodes: imp.Nodes}, nil
 }
 
-// Rows returns the sheet's rows, header first.
-func (s *ImpactSheet) Rows() [][]string {
+// CSVDialect is how a sheet is written as CSV: the field separator, and
+// whether a number with a fraction takes a decimal comma.
+type CSVDialect struct {
+	Name         string
+	Comma        rune
+	DecimalComma bool
+}
+
+// The dialects a client may ask for (?dialect=). RFC 4180's is the
+// default. Excel under Danish settings splits a line on ';' (',' being the
+// decimal separator there) and reads 2,5 as a number, 2.5 as text.
+var (
+	RFC4180     = CSVDialect{Name: "rfc4180", Comma: ','}
+	DanishExcel = CSVDialect{Name: "da", Comma: ';', DecimalComma: true}
+)
+
+// CSVDialects lists the dialects by name, the default first.
+var CSVDialects = []CSVDialect{RFC4180, DanishExcel}
+
+// CSVDialectNamed returns the dialect called name; "" is the default.
+func CSVDialectNamed(name string) (CSVDialect, bool) {
+	if name == "" {
+		return RFC4180, true
+	}
+	for _, d := range CSVDialects {
+		if strings.EqualFold(d.Name, name) {
+			return d, true
+		}
+	}
+	return CSVDialect{}, false
+}
+
+// Number writes v as the dialect has numbers: "2.5", or "2,5" with a
+// decimal comma; a whole number without a fraction in either.
+func (d CSVDialect) Number(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if d.DecimalComma {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Rows returns the sheet's rows, header first, numbers as RFC 4180 has them.
+func (s *ImpactSheet) Rows() [][]string { return s.rowsIn(RFC4180) }
+
+// rowsIn returns the sheet's rows with numbers written as d has them.
+func (s *ImpactSheet) rowsIn(d CSVDialect) [][]string {
 	rows := [][]string{impactCSVHeader}
 	for _, c := range s.Impact.Centres {
 		centre := s.nodes[c.Centre]
@@ -79,7 +125,7 @@ func (s *ImpactSheet) Rows() [][]string {
 			}
 			rows = append(rows, []string{
 				centre.Code, centre.Name, string(c.Basis),
-				strconv.Itoa(rank + 1), string(p.Basis()), strconv.Itoa(len(p.Steps)), item,
+				d.Number(float64(rank + 1)), string(p.Basis()), d.Number(float64(len(p.Steps))), item,
 				strings.Join(statements, pathSeparator), strings.Join(rationales, " | "),
 			})
 		}
@@ -88,16 +134,20 @@ func (s *ImpactSheet) Rows() [][]string {
 }
 
 // WriteCSV writes the sheet as RFC 4180 CSV (CRLF line ends), header first.
-// It starts with a UTF-8 byte order mark: without one Excel reads a CSV as
-// the local code page and shows æ, ø and å as mojibake.
-func (s *ImpactSheet) WriteCSV(w io.Writer) error {
+func (s *ImpactSheet) WriteCSV(w io.Writer) error { return s.WriteCSVIn(w, RFC4180) }
+
+// WriteCSVIn writes the sheet as CSV in dialect d (CRLF line ends), header
+// first. It starts with a UTF-8 byte order mark: without one Excel reads a
+// CSV as the local code page and shows æ, ø and å as mojibake.
+func (s *ImpactSheet) WriteCSVIn(w io.Writer, d CSVDialect) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString("\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(bw)
+	cw.Comma = d.Comma
 	cw.UseCRLF = true
-	rows := s.Rows()
+	rows := s.rowsIn(d)
 	for _, row := range rows {
 		for i, cell := range row {
 			row[i] = inert(cell)

@@ -32,7 +32,8 @@ func handleExportGraph(logger *slog.Logger, m *observe.Metrics, st store.Snapsho
 }
 
 // handleExportImpactCSV serves the impact of ?of= (a node, a reform phase
-// or the reform) as a spreadsheet, one row per centre and path.
+// or the reform) as a spreadsheet, one row per centre and path, in the CSV
+// dialect ?dialect= names (export.CSVDialects; RFC 4180's by default).
 func handleExportImpactCSV(logger *slog.Logger, m *observe.Metrics, st store.Store) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		of := r.URL.Query().Get("of")
@@ -46,12 +47,19 @@ func handleExportImpactCSV(logger *slog.Logger, m *observe.Metrics, st store.Sto
 				`"of" is not a node id: want kind:key, the key of a-z, 0-9 and '-', such as reformchange:afskaffelse-af-ressourceforloeb`)
 			return
 		}
+		dialect, ok := export.CSVDialectNamed(r.URL.Query().Get("dialect"))
+		if !ok {
+			writeError(w, m, apierr.BadUserInput,
+				`"dialect" is rfc4180 (the default: ',' between fields, decimal points) or da (Excel under Danish settings: ';' between fields, decimal commas)`)
+			return
+		}
 		sheet, err := export.LoadImpactSheet(r.Context(), st, domain.ID(of))
 		if err != nil {
 			exportFailed(w, r, logger, m, err, "no node has the id "+of)
 			return
 		}
-		serveExport(w, r, logger, m, export.CSVContentType, attachment(impactFilename(of)), sheet.WriteCSV)
+		serveExport(w, r, logger, m, export.CSVContentType, attachment(impactFilename(of)),
+			func(w io.Writer) error { return sheet.WriteCSVIn(w, dialect) })
 	}
 }
 

@@ -3,11 +3,13 @@ package httpserver
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -119,6 +121,7 @@ func TestImpactCSVRefusesBadIDs(t *testing.T) {
 		{"header injection", "?of=centre:cbe%22%0D%0AX-Evil:%201", http.StatusBadRequest, "BAD_USER_INPUT"},
 		{"unknown id", "?of=centre:nope", http.StatusNotFound, "NOT_FOUND"},
 		{"unknown reform item", "?of=reformchange:afskaffelse-af-alt", http.StatusNotFound, "NOT_FOUND"},
+		{"unknown dialect", "?of=centre:cbe&dialect=excel", http.StatusBadRequest, "BAD_USER_INPUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,5 +209,46 @@ func TestImpactFilename(t *testing.T) {
 		if got := impactFilename(tt.id); got != tt.want {
 			t.Errorf("impactFilename(%q) = %q, want %q", tt.id, got, tt.want)
 		}
+	}
+}
+
+// TestImpactCSVInDanish: ?dialect=da is the sheet as Excel under Danish
+// settings reads it, ';' between fields; the same cells as the default.
+func TestImpactCSVInDanish(t *testing.T) {
+	h, _, _ := seededServer(t)
+	const path = "/export/impact.csv?of=reformchange:afskaffelse-af-ressourceforloeb"
+	read := func(query string, comma rune) [][]string {
+		t.Helper()
+		rec := get(t, h, path+query)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Fatalf("%s: status %d, Content-Type %q", query, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		body, ok := strings.CutPrefix(rec.Body.String(), "\ufeff")
+		if !ok {
+			t.Fatalf("%s: no byte order mark", query)
+		}
+		r := csv.NewReader(strings.NewReader(body))
+		r.Comma = comma
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return rows
+	}
+	plain := read("", ',')
+	for _, query := range []string{"&dialect=da", "&dialect=DA"} {
+		danish := read(query, ';')
+		if !reflect.DeepEqual(danish, plain) {
+			t.Errorf("%s: other cells than the default:\n%v\n%v", query, danish, plain)
+		}
+	}
+	if len(plain) < 2 || len(plain[0]) != 9 {
+		t.Fatalf("the sheet has %d rows of %d cells", len(plain), len(plain[0]))
+	}
+	if rec := get(t, h, path+"&dialect=da"); !strings.HasPrefix(rec.Body.String(), "\ufeffcentre_code;centre_name;") {
+		t.Errorf("the Danish sheet's header: %.60q", rec.Body.String())
+	}
+	if explicit := read("&dialect=rfc4180", ','); !reflect.DeepEqual(explicit, plain) {
+		t.Error("dialect=rfc4180 differs from the default")
 	}
 }

@@ -234,6 +234,11 @@ func TestExplorer(t *testing.T) {
 		)
 		after := eval[string](t, ctx, targetGroups)
 		inGraph := eval[bool](t, ctx, `orggraphExplorer.cy.getElementById("centre:cba").neighborhood().some(n => n.id() === "targetgroup:ressourceforloeb")`)
+		// Keyed by node, not by the dated view's id (centre:cba@2026-03-01),
+		// so that impact and paths, which name the node, find it.
+		if !eval[bool](t, ctx, `orggraphExplorer.cy.getElementById("centre:cba").nonempty()`) {
+			t.Error("on 2026-03-01 the graph has no element centre:cba")
+		}
 		if !strings.Contains(before, "Ressourceforløb") {
 			t.Errorf("without a date CBA's target groups are %q; want Ressourceforløb among them", before)
 		}

@@ -45,6 +45,10 @@ const KINDS = {
 
 let cy;
 let phases = [];
+// The graph is drawn as of one day, but keyed by node: a centre seen as of a
+// day has that view's id ("centre:cba@2026-03-01"), impact and paths name the
+// node ("centre:cba").
+const nodeID = (id) => id.replace(/@\d{4}-\d{2}-\d{2}$/, "");
 const asOf = () => $("#asof").value || null;
 
 function elements(data) {
@@ -54,11 +58,12 @@ function elements(data) {
     if (!els.has(id)) els.set(id, { data: { id, label, kind } });
   };
   for (const c of data.centres) {
-    node(c.id, c.code, "centre");
+    const cid = nodeID(c.id);
+    node(cid, c.code, "centre");
     for (const [field, kind] of Object.entries(KINDS)) {
       for (const n of c[field]) {
         node(n.id, n.code || n.name, kind);
-        edges.push({ data: { id: `${c.id}>${n.id}`, source: c.id, target: n.id } });
+        edges.push({ data: { id: `${cid}>${n.id}`, source: cid, target: n.id } });
       }
     }
   }
