@@ -159,10 +159,13 @@ type Relationship struct {
 	To        ID
 	Basis     Basis
 	Rationale string // required when Basis is Inferred
-	Note      string // what the link is about, e.g. "KUI – Københavns Ungeindsats"
-	Sources   []Source
-	ValidFrom *Date
-	ValidTo   *Date
+	// RationaleDa is Rationale in Danish, the planners' language; the seed
+	// gives it for every inferred link (internal/seed's tests hold it to that).
+	RationaleDa string
+	Note        string // what the link is about, e.g. "KUI – Københavns Ungeindsats"
+	Sources     []Source
+	ValidFrom   *Date
+	ValidTo     *Date
 	// Seq orders relationships as the seed lists them, so every store returns
 	// a node's links in the same, document-like order.
 	Seq int

@@ -42,6 +42,8 @@ type rawNode struct {
 	EffectiveDate      string      `yaml:"effectiveDate"`
 	Legislation        string      `yaml:"legislation"`
 	LegalStatus        string      `yaml:"legalStatus"`
+	UnlinkedReason     string      `yaml:"unlinkedReason"`
+	UnlinkedReasonDa   string      `yaml:"unlinkedReasonDa"`
 	Year               *int        `yaml:"year"`
 	Label              string      `yaml:"label"`
 	AmountDKK          *int64      `yaml:"amountDKK"`
@@ -84,7 +86,8 @@ type rawLink struct {
 	To        string   `yaml:"to"`
 	Sources   []string `yaml:"sources"`
 	Basis     string   `yaml:"basis"`
-	Rationale string   `yaml:"rationale"`
+	Rationale   string `yaml:"rationale"`
+	RationaleDa string `yaml:"rationaleDa"`
 	Note      string   `yaml:"note"`
 	ValidFrom string   `yaml:"validFrom"`
 	ValidTo   string   `yaml:"validTo"`
