@@ -1,14 +1,17 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +23,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
+	"github.com/bif-kk/orggraph/internal/web"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -80,14 +84,27 @@ func consoleErrors(ctx context.Context) func() []string {
 	}
 }
 
-// apiServer serves the real seed on 127.0.0.1, allowing corsOrigins, and
-// records each /graphql request as "STATUS hash-only|with-query".
+// apiServer serves the real seed on 127.0.0.1, allowing corsOrigins, with
+// the widgets' trusted documents, and records each GET /graphql as "STATUS
+// hash-only|with-query" and each POST as "POST <operation name>".
 func apiServer(t *testing.T, corsOrigins ...string) (*httptest.Server, func() []string) {
 	t.Helper()
-	h := servertest.New(slog.New(slog.DiscardHandler), seedtest.Store(t), httpserver.Options{CORSOrigins: corsOrigins}, graph.Options{})
+	h := servertest.New(slog.New(slog.DiscardHandler), seedtest.Store(t), httpserver.Options{CORSOrigins: corsOrigins},
+		graph.Options{TrustedDocuments: graph.NewTrustedDocuments(web.WidgetOperations()...)})
 	var mu sync.Mutex
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/graphql" && r.Method == http.MethodPost {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			op := "?"
+			if m := operationName.FindSubmatch(body); m != nil {
+				op = string(m[1])
+			}
+			mu.Lock()
+			seen = append(seen, "POST "+op)
+			mu.Unlock()
+		}
 		if r.URL.Path != "/graphql" || r.Method != http.MethodGet {
 			h.ServeHTTP(w, r)
 			return
@@ -109,6 +126,8 @@ func apiServer(t *testing.T, corsOrigins ...string) (*httptest.Server, func() []
 		return append([]string(nil), seen...)
 	}
 }
+
+var operationName = regexp.MustCompile(`"query":"(?:query|mutation) (\w+)`)
 
 type statusRecorder struct {
 	http.ResponseWriter
@@ -195,7 +214,7 @@ func TestExplorer(t *testing.T) {
 			poll(`document.querySelector("#graph").dataset.highlighted`),
 		)
 		highlighted := eval[string](t, ctx, `document.querySelector("#graph").dataset.highlighted`)
-		inGraph := eval[string](t, ctx, `orggraphExplorer.cy.nodes(".highlighted").map(n => n.data("label")).sort().join(" ")`)
+		inGraph := eval[string](t, ctx, `orggraphExplorer.cy.nodes(".reached").map(n => n.data("label")).sort().join(" ")`)
 		listed := eval[[]string](t, ctx, `[...document.querySelectorAll("#details .affected > li")].map(li => li.dataset.centreCode + ":" + li.querySelector("h3 .basis").textContent)`)
 		if highlighted != "CBA Ydelsesservice" || inGraph != "CBA Ydelsesservice" {
 			t.Errorf("highlighted %q, in the graph %q; want CBA and Ydelsesservice", highlighted, inGraph)
