@@ -399,5 +399,3 @@ func TestExplorerCalm(t *testing.T) {
 	}
 	noViolations(t, ctx, "API down")
 }
-
-
