@@ -94,8 +94,15 @@
   class Widget extends HTMLElement {
     static get observedAttributes() { return ["api", "code", "item"]; }
     constructor() { super(); this.attachShadow({ mode: "open" }); }
-    connectedCallback() { this.load(); }
-    attributeChangedCallback() { if (this.isConnected) this.load(); }
+    connectedCallback() { this.schedule(); }
+    attributeChangedCallback(_, before, after) { if (this.isConnected && before !== after) this.schedule(); }
+    // schedule loads once for all that changed together: an upgrade reports
+    // each attribute and then the connection, which would be one fetch each.
+    schedule() {
+      if (this.pending) return;
+      this.pending = true;
+      queueMicrotask(() => { this.pending = false; this.load(); });
+    }
     get api() { return this.getAttribute("api") || scriptOrigin; }
     async load() {
       const label = this.label();
