@@ -92,16 +92,15 @@ const GRAPH = `query ExplorerGraph($asOf: Date) {
 }`;
 const VOCAB = `query ExplorerVocabulary($lang: Language) { vocabulary(lang: $lang) {
   kinds { kind label } relationships { relationship verb } } }`;
-const LINKS = `links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } }`;
 const IMPACT = `query ExplorerImpact($of: ID!, $lang: Language) { impact(of: $of) {
-  subject { __typename id name ${LINKS} ... on ReformChange { unlinkedReason(lang: $lang) } }
+  subject { __typename id name links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } } ... on ReformChange { unlinkedReason(lang: $lang) } }
   centres { centre { id code name } basis
     paths { basis steps { verb(lang: $lang) basis reason(lang: $lang) reversed from { id name } to { id name } } } } } }`;
 const CENTRE = `query ExplorerCentre($code: String!, $asOf: Date, $lang: Language) { centre(code: $code, asOf: $asOf) {
-  __typename id code name targetGroups { id name } ${LINKS}
+  __typename id code name targetGroups { id name } links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } }
   dependencies { centre { id code name } total targetGroups interventions partners benefitFlows
     shared { kind basis sentence(lang: $lang) reasons(lang: $lang) node { __typename id name } } } } }`;
-const NODE = `query ExplorerNode($id: ID!, $lang: Language) { node(id: $id) { __typename id name description ${LINKS} } }`;
+const NODE = `query ExplorerNode($id: ID!, $lang: Language) { node(id: $id) { __typename id name description links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } } } }`;
 const SEARCH = `query ExplorerSearch($text: String!, $lang: Language) { search(text: $text, first: 10) {
   node { __typename id name } kindLabel(lang: $lang) } }`;
 
