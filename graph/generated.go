@@ -760,6 +760,9 @@ extend type Query {
 	{Name: "../schema/language.graphqls", Input: `# Labels in the planners' language: Danish by default, English on request.
 # The fields beside them (statement, rationale, relationship) keep their
 # codes and English text, as the core contract (docs/API.md) has them.
+# Every lang argument may be left out: then the request's Accept-Language
+# chooses (the first of da and en it names, by its q-values), and without
+# either of them, Danish.
 
 "A language the API gives labels in."
 enum Language {
@@ -795,25 +798,25 @@ type Vocabulary {
 
 extend type Query {
   "The names of node kinds and relationship kinds in lang."
-  vocabulary(lang: Language = DA): Vocabulary!
+  vocabulary(lang: Language): Vocabulary!
 }
 
 extend type Link {
   "The relationship as a sentence in lang, start to end: \"CBA betjener Ressourceforløb\"."
-  sentence(lang: Language = DA): String!
+  sentence(lang: Language): String!
   "The relationship's kind as a verb in lang: \"betjener\"."
-  verb(lang: Language = DA): String!
+  verb(lang: Language): String!
   "Why the link holds, in lang; null when basis is EXPLICIT."
-  reason(lang: Language = DA): String
+  reason(lang: Language): String
 }
 
 extend type PathStep {
   "The stored relationship as a sentence in lang: \"CBA betjener Ressourceforløb\"."
-  sentence(lang: Language = DA): String!
+  sentence(lang: Language): String!
   "The relationship's kind as a verb in lang: \"betjener\"."
-  verb(lang: Language = DA): String!
+  verb(lang: Language): String!
   "Why the relationship holds, in lang; null when basis is EXPLICIT."
-  reason(lang: Language = DA): String
+  reason(lang: Language): String
 }
 
 extend type SharedItem {
@@ -822,14 +825,14 @@ extend type SharedItem {
   træffer afgørelse om og udbetaler kontanthjælp udbetales til Aktivitetsparate
   kontanthjælpsmodtagere, som CBA betjener".
   """
-  sentence(lang: Language = DA): String!
+  sentence(lang: Language): String!
   "Why each inferred relationship among them holds, in lang; empty when basis is EXPLICIT."
-  reasons(lang: Language = DA): [String!]!
+  reasons(lang: Language): [String!]!
 }
 
 extend type SearchHit {
   "The hit's kind in lang: \"Målgruppe\"."
-  kindLabel(lang: Language = DA): String!
+  kindLabel(lang: Language): String!
 }
 
 extend type ReformChange {
@@ -837,7 +840,7 @@ extend type ReformChange {
   Why the item reaches no centre, unit, target group, intervention, benefit or
   organisation, in lang (seed/UNLINKED.md); null when it reaches something.
   """
-  unlinkedReason(lang: Language = DA): String
+  unlinkedReason(lang: Language): String
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `# Planners' writes, and the audit trail that records them.
@@ -8992,7 +8995,7 @@ func (ec *executionContext) _Link_verb(ctx context.Context, field graphql.Collec
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Verb(fc.Args["lang"].(*model.Language)), nil
+			return obj.Verb(ctx, fc.Args["lang"].(*model.Language)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9036,7 +9039,7 @@ func (ec *executionContext) _Link_reason(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Reason(fc.Args["lang"].(*model.Language)), nil
+			return obj.Reason(ctx, fc.Args["lang"].(*model.Language)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10327,7 +10330,7 @@ func (ec *executionContext) _PathStep_verb(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Verb(fc.Args["lang"].(*model.Language)), nil
+			return obj.Verb(ctx, fc.Args["lang"].(*model.Language)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10371,7 +10374,7 @@ func (ec *executionContext) _PathStep_reason(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Reason(fc.Args["lang"].(*model.Language)), nil
+			return obj.Reason(ctx, fc.Args["lang"].(*model.Language)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -12310,7 +12313,7 @@ func (ec *executionContext) _ReformChange_unlinkedReason(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.UnlinkedReason(fc.Args["lang"].(*model.Language)), nil
+			return obj.UnlinkedReason(ctx, fc.Args["lang"].(*model.Language)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13300,7 +13303,7 @@ func (ec *executionContext) _SearchHit_kindLabel(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.KindLabel(fc.Args["lang"].(*model.Language)), nil
+			return obj.KindLabel(ctx, fc.Args["lang"].(*model.Language)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13544,7 +13547,7 @@ func (ec *executionContext) _SharedItem_reasons(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Reasons(fc.Args["lang"].(*model.Language)), nil
+			return obj.Reasons(ctx, fc.Args["lang"].(*model.Language)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -18788,15 +18791,17 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._Link_sentence(ctx, field, obj)
 				})
 		case "verb":
-			out.Values[i] = ec._Link_verb(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Link_verb(ctx, field, obj)
+				})
 		case "reason":
-			out.Values[i] = ec._Link_reason(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Link_reason(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19264,15 +19269,17 @@ func (ec *executionContext) _PathStep(ctx context.Context, sel ast.SelectionSet,
 					return ec._PathStep_sentence(ctx, field, obj)
 				})
 		case "verb":
-			out.Values[i] = ec._PathStep_verb(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PathStep_verb(ctx, field, obj)
+				})
 		case "reason":
-			out.Values[i] = ec._PathStep_reason(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PathStep_reason(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19683,10 +19690,11 @@ func (ec *executionContext) _ReformChange(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unlinkedReason":
-			out.Values[i] = ec._ReformChange_unlinkedReason(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReformChange_unlinkedReason(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20027,18 +20035,19 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		case "node":
 			out.Values[i] = ec._SearchHit_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "score":
 			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kindLabel":
-			out.Values[i] = ec._SearchHit_kindLabel(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchHit_kindLabel(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20107,10 +20116,11 @@ func (ec *executionContext) _SharedItem(ctx context.Context, sel ast.SelectionSe
 					return ec._SharedItem_sentence(ctx, field, obj)
 				})
 		case "reasons":
-			out.Values[i] = ec._SharedItem_reasons(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SharedItem_reasons(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -78,7 +78,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
 	}
 
-	return wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(withMethod(srv))))
+	return wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(srv)))))
 }
 
 // readingLinks gives each request the reader behind every node type's

@@ -13,20 +13,20 @@ import (
 
 // Sentence is the resolver for the sentence field.
 func (r *linkResolver) Sentence(ctx context.Context, obj *model.Link, lang *model.Language) (string, error) {
-	return sentence(ctx, obj.Rel, lang)
+	return sentence(ctx, obj.Rel, lang.In(ctx))
 }
 
 // Sentence is the resolver for the sentence field.
 func (r *pathStepResolver) Sentence(ctx context.Context, obj *model.PathStep, lang *model.Language) (string, error) {
-	return sentence(ctx, obj.Rel, lang)
+	return sentence(ctx, obj.Rel, lang.In(ctx))
 }
 
 // Vocabulary is the resolver for the vocabulary field.
 func (r *queryResolver) Vocabulary(ctx context.Context, lang *model.Language) (*model.Vocabulary, error) {
-	return model.NewVocabulary(lang), nil
+	return model.NewVocabulary(lang.In(ctx)), nil
 }
 
 // Sentence is the resolver for the sentence field.
 func (r *sharedItemResolver) Sentence(ctx context.Context, obj *model.SharedItem, lang *model.Language) (string, error) {
-	return sharedSentence(ctx, obj.Shared, wordsIn(lang.Lang()))
+	return sharedSentence(ctx, obj.Shared, wordsIn(lang.In(ctx)))
 }

@@ -57,12 +57,12 @@ func statement(ctx context.Context, rel *domain.Relationship) (string, error) {
 
 // sentence reads a relationship as a sentence in lang
 // (domain.Relationship.Sentence): "CBA betjener Ressourceforløb".
-func sentence(ctx context.Context, rel *domain.Relationship, lang *model.Language) (string, error) {
+func sentence(ctx context.Context, rel *domain.Relationship, lang domain.Lang) (string, error) {
 	from, to, err := endNames(ctx, rel)
 	if err != nil {
 		return "", err
 	}
-	return rel.Sentence(lang.Lang(), from, to), nil
+	return rel.Sentence(lang, from, to), nil
 }
 
 func endNames(ctx context.Context, rel *domain.Relationship) (from, to string, err error) {

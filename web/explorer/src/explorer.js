@@ -331,6 +331,14 @@ function fillPickers(data) {
   centre.replaceChildren(el("option", { value: "" }, t("pick")),
     ...data.centres.map((c) => el("option", { value: c.code }, c.name === c.code ? c.code : `${c.code} – ${c.name}`)));
   centre.value = keepC;
+  markPickers();
+}
+
+// markPickers marks the source's names in the pickers as Danish on an English page.
+function markPickers() {
+  for (const o of document.querySelectorAll("#reform optgroup, #reform option[value^='reformchange:'], #centre option:not([value=''])")) {
+    if (lang === "da") o.removeAttribute("lang"); else o.setAttribute("lang", "da");
+  }
 }
 
 // The page's static words, in the language chosen.
@@ -346,6 +354,7 @@ function translatePage() {
     const p = phases.find((x) => x.id === o.value);
     if (p) o.textContent = t("wholePhase", p.name);
   }
+  markPickers();
   drawLegend();
 }
 
@@ -624,9 +633,18 @@ window.addEventListener("DOMContentLoaded", () => {
   const guard = (f) => (...a) => Promise.resolve().then(() => f(...a)).catch(fail);
   $("#reform").addEventListener("change", debounce(guard(async (e) => { if (e.target.value) await showImpact(e.target.value); }), 250));
   $("#centre").addEventListener("change", debounce(guard(async (e) => { if (e.target.value) await showCentre(e.target.value); }), 250));
-  const runSearch = guard(async () => { const q = $("#q").value.trim(); if (q.length >= 2) await search(q); });
-  $("#search").addEventListener("submit", (e) => { e.preventDefault(); runSearch(); });
-  $("#q").addEventListener("input", debounce(runSearch, 350));
+  // Typing searches once it rests; Enter searches at once. Either way a text
+  // is searched once, so a late keystroke's search never replaces what a
+  // hit, chosen meanwhile, opened.
+  let searched = "";
+  const runSearch = guard(async (force) => {
+    const q = $("#q").value.trim();
+    if (q.length < 2 || (q === searched && !force)) return;
+    searched = q;
+    await search(q);
+  });
+  $("#search").addEventListener("submit", (e) => { e.preventDefault(); runSearch(true); });
+  $("#q").addEventListener("input", debounce(() => runSearch(false), 350));
   let lastDay = "";
   const dateChanged = debounce(guard(async () => {
     const day = asOf() || "";
