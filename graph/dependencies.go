@@ -99,6 +99,30 @@ func dependencyMatrix(ctx context.Context, asOf *domain.Date) (*model.Dependency
 // kontanthjælp PAID_TO Aktivitetsparate kontanthjælpsmodtagere, whom CBA
 // SERVES".
 func sharedStatement(ctx context.Context, s domain.Shared) (string, error) {
+	return sharedSentence(ctx, s, codeWords)
+}
+
+// sentenceWords are the words a shared item's sentence is made of.
+type sentenceWords struct {
+	verb     func(domain.RelKind) string
+	and      string
+	chain    string // before the next relationship of a chain: ", der udbetales til"
+	relative func(*domain.Node) string
+}
+
+// codeWords name each relationship by its kind's code (statement);
+// wordsIn by its verb in a language (sentence): "CSI leverer Social kontrol
+// vejledere, som CBA leverer".
+var codeWords = sentenceWords{verb: func(k domain.RelKind) string { return string(k) }, and: "and", chain: " ", relative: relativePronoun}
+
+func wordsIn(l domain.Lang) sentenceWords {
+	if l == domain.English {
+		return sentenceWords{verb: func(k domain.RelKind) string { return k.Verb(l) }, and: "and", chain: ", which ", relative: relativePronoun}
+	}
+	return sentenceWords{verb: func(k domain.RelKind) string { return k.Verb(l) }, and: "og", chain: ", der ", relative: func(*domain.Node) string { return "som" }}
+}
+
+func sharedSentence(ctx context.Context, s domain.Shared, w sentenceWords) (string, error) {
 	rels := s.Rels
 	if len(rels) == 0 {
 		return "", fmt.Errorf("graph: shared %s %s has no relationships", s.Kind, s.Via)
@@ -128,19 +152,20 @@ func sharedStatement(ctx context.Context, s domain.Shared) (string, error) {
 	first := rels[0]
 	subject, last := first.From, first.To
 	var b strings.Builder
-	b.WriteString(first.Statement(name(first.From), name(first.To)))
+	one := func(r *domain.Relationship) string { return name(r.From) + " " + w.verb(r.Kind) + " " + name(r.To) }
+	b.WriteString(one(first))
 	for _, r := range rels[1:] {
 		switch {
 		case r.From == last: // the chain goes on: ... PAID_TO <group>
-			b.WriteString(" " + string(r.Kind) + " " + name(r.To))
+			b.WriteString(w.chain + w.verb(r.Kind) + " " + name(r.To))
 			last = r.To
 		case r.To == last: // the other end points back: ..., whom CBA SERVES
-			b.WriteString(", " + relativePronoun(byID[last]) + " " + name(r.From) + " " + string(r.Kind))
+			b.WriteString(", " + w.relative(byID[last]) + " " + name(r.From) + " " + w.verb(r.Kind))
 		case r.From == subject: // the same subject again: ... and WORKS_WITH CBA
-			b.WriteString(" and " + string(r.Kind) + " " + name(r.To))
+			b.WriteString(" " + w.and + " " + w.verb(r.Kind) + " " + name(r.To))
 			last = r.To
 		default:
-			b.WriteString("; " + r.Statement(name(r.From), name(r.To)))
+			b.WriteString("; " + one(r))
 			last = r.To
 		}
 	}

@@ -41,6 +41,8 @@ type Options struct {
 	// resolve while it runs (DefaultMaxAnswerValues, DefaultMaxAnswerBytes).
 	MaxAnswerValues int
 	MaxAnswerBytes  int
+	// TrustedDocuments are known by hash from the start (trusted.go).
+	TrustedDocuments *TrustedDocuments
 }
 
 // NewHandler returns the GraphQL endpoint over st: POST and GET transports
@@ -69,7 +71,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(opts.Metrics.GraphQL())
 	// Order matters: persisted queries fill in the document, which the
 	// limits then check before gqlgen parses and validates it.
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted: opts.TrustedDocuments, learned: lru.New[string](100)}})
 	srv.Use(querylimit.Extension{Checker: limits})
 	srv.Use(queriesOnlyOverGET{})
 	srv.Use(deferNeedsMultipart{})
@@ -81,7 +83,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
 	}
 
-	return wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(withMethod(srv))))
+	return wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(srv)))))
 }
 
 // readingLinks gives each request the reader behind every node type's

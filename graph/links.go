@@ -45,16 +45,35 @@ func nodeLinks(ctx context.Context, n *domain.Node, kind *domain.RelKind, dir *d
 	return out, nil
 }
 
-// statement reads a relationship as a sentence (domain.Relationship.Statement).
+// statement reads a relationship as a sentence with its kind's code
+// (domain.Relationship.Statement).
 func statement(ctx context.Context, rel *domain.Relationship) (string, error) {
-	ends, err := loadNodes(ctx, []domain.ID{rel.From, rel.To})
+	from, to, err := endNames(ctx, rel)
 	if err != nil {
 		return "", err
 	}
-	if len(ends) != 2 {
-		return "", fmt.Errorf("graph: relationship %s has a missing end", rel.Key())
+	return rel.Statement(from, to), nil
+}
+
+// sentence reads a relationship as a sentence in lang
+// (domain.Relationship.Sentence): "CBA betjener Ressourceforløb".
+func sentence(ctx context.Context, rel *domain.Relationship, lang domain.Lang) (string, error) {
+	from, to, err := endNames(ctx, rel)
+	if err != nil {
+		return "", err
 	}
-	return rel.Statement(ends[0].Name, ends[1].Name), nil
+	return rel.Sentence(lang, from, to), nil
+}
+
+func endNames(ctx context.Context, rel *domain.Relationship) (from, to string, err error) {
+	ends, err := loadNodes(ctx, []domain.ID{rel.From, rel.To})
+	if err != nil {
+		return "", "", err
+	}
+	if len(ends) != 2 {
+		return "", "", fmt.Errorf("graph: relationship %s has a missing end", rel.Key())
+	}
+	return ends[0].Name, ends[1].Name, nil
 }
 
 // wrapped loads the node with id as the GraphQL Node; a dangling id, which a

@@ -23,6 +23,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/store/instrumented"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
+	"github.com/bif-kk/orggraph/internal/web"
 )
 
 // shutdownTimeout bounds how long in-flight requests get to finish.
@@ -80,6 +81,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}()
 	opts.Metrics, opts.TracerProvider = tel.metrics, tel.tracing
 	gqlOpts.Metrics = tel.metrics
+	gqlOpts.TrustedDocuments = graph.NewTrustedDocuments(web.WidgetOperations()...)
 
 	st, err := openStore(ctx, *storeName, *seedDir, *dataDir, *seedOverwrite, neo4jConfig, logger)
 	if err != nil {

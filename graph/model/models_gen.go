@@ -32,6 +32,14 @@ type InterventionFilter struct {
 	AsOf *domain.Date `json:"asOf,omitempty"`
 }
 
+// A node kind's name for people.
+type KindLabel struct {
+	// The GraphQL type's name, as __typename gives it: "TargetGroup".
+	Kind string `json:"kind"`
+	// "Målgruppe" (DA), "Target group" (EN).
+	Label string `json:"label"`
+}
+
 type LinkInput struct {
 	Relationship domain.RelKind `json:"relationship"`
 	From         domain.ID      `json:"from"`
@@ -126,6 +134,13 @@ type ReformChangeFilter struct {
 	Phase *domain.ID `json:"phase,omitempty"`
 }
 
+// A relationship kind as a verb.
+type RelationshipLabel struct {
+	Relationship domain.RelKind `json:"relationship"`
+	// "betjener" (DA), "serves" (EN).
+	Verb string `json:"verb"`
+}
+
 type SourceInput struct {
 	Document string  `json:"document"`
 	Section  string  `json:"section"`
@@ -148,6 +163,15 @@ type TaskInput struct {
 	Text      string       `json:"text"`
 	ValidFrom *domain.Date `json:"validFrom,omitempty"`
 	ValidTo   *domain.Date `json:"validTo,omitempty"`
+}
+
+// The names of the graph's kinds in one language, for a client's legend and lists.
+type Vocabulary struct {
+	Lang Language `json:"lang"`
+	// Every node kind, in a fixed order.
+	Kinds []*KindLabel `json:"kinds"`
+	// Every relationship kind, in the order RelationshipKind lists them.
+	Relationships []*RelationshipLabel `json:"relationships"`
 }
 
 // Whether a centre gains or loses something.
@@ -201,6 +225,64 @@ func (e *ChangeKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e ChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A language the API gives labels in.
+type Language string
+
+const (
+	// Danish, the default: "CBA betjener Ressourceforløb".
+	LanguageDa Language = "DA"
+	// English: "CBA serves Ressourceforløb".
+	LanguageEn Language = "EN"
+)
+
+var AllLanguage = []Language{
+	LanguageDa,
+	LanguageEn,
+}
+
+func (e Language) IsValid() bool {
+	switch e {
+	case LanguageDa, LanguageEn:
+		return true
+	}
+	return false
+}
+
+func (e Language) String() string {
+	return string(e)
+}
+
+func (e *Language) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Language(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Language", str)
+	}
+	return nil
+}
+
+func (e Language) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Language) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Language) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -67,6 +67,10 @@ type Node struct {
 	EffectiveDate *Date    // ReformPhase, ReformChange
 	Legislation   string   // ReformPhase: "Justeringer i nuværende lov"
 	LegalStatus   string   // ReformPhase: "Lovforslag fremsat i november 2025"
+	// UnlinkedReason says why a reform item reaches nothing (seed/UNLINKED.md),
+	// in English and in Danish; empty for a linked item.
+	UnlinkedReason   string
+	UnlinkedReasonDa string
 
 	Year               *int   // Budget, SavingsYear (nil for "Varigt")
 	Label              string // SavingsYear: "2026" … "Varigt"

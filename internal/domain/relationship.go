@@ -42,8 +42,10 @@ type RelSpec struct {
 	// also works on, or from one transfer to the other that the
 	// Reformsekretariat also coordinates.
 	Walk Walk
-	// Meaning reads "<from> <Meaning> <to>" in a path statement.
-	Meaning string
+	// Meaning reads "<from> <Meaning> <to>" in an English sentence,
+	// MeaningDa in a Danish one: "CBA betjener Ressourceforløb".
+	Meaning   string
+	MeaningDa string
 }
 
 // Walk is how impact may walk a relationship kind.
@@ -57,26 +59,26 @@ const (
 
 // RelSpecs lists every relationship kind, in a fixed order.
 var RelSpecs = []RelSpec{
-	{RelOversees, []Kind{KindCommittee}, []Kind{KindAdministration}, WalkNone, "oversees"},
-	{RelHasCentre, []Kind{KindAdministration}, []Kind{KindCentre}, WalkNone, "has the centre"},
-	{RelHasUnit, []Kind{KindCentre}, []Kind{KindUnit}, WalkBoth, "has the unit"},
-	{RelServes, []Kind{KindCentre}, []Kind{KindTargetGroup}, WalkBoth, "serves"},
-	{RelDelivers, []Kind{KindCentre}, []Kind{KindIntervention}, WalkBoth, "delivers"},
-	{RelPays, []Kind{KindCentre}, []Kind{KindBenefit}, WalkBoth, "decides on and pays"},
-	{RelPaidTo, []Kind{KindBenefit}, []Kind{KindTargetGroup}, WalkBoth, "is paid to"},
-	{RelWorksWith, []Kind{KindOrganisation}, []Kind{KindCentre}, WalkBoth, "works with"},
-	{RelCooperatesOn, []Kind{KindOrganisation}, []Kind{KindIntervention, KindOrganisation, KindTransfer}, WalkForward, "cooperates on"},
-	{RelHasPhase, []Kind{KindReform}, []Kind{KindReformPhase}, WalkNone, "has the phase"},
-	{RelIncludes, []Kind{KindReformPhase}, []Kind{KindReformChange}, WalkNone, "includes"},
-	{RelHasInitiative, []Kind{KindReform}, []Kind{KindReformChange}, WalkNone, "has the initiative"},
-	{RelPhasesOut, []Kind{KindReformChange}, []Kind{KindTargetGroup}, WalkForward, "phases out"},
-	{RelAffects, []Kind{KindReformChange}, []Kind{KindCentre, KindUnit, KindTargetGroup, KindIntervention, KindBenefit, KindOrganisation}, WalkForward, "affects"},
-	{RelMovesTo, []Kind{KindTransfer}, []Kind{KindCentre}, WalkBoth, "moves tasks to"},
-	{RelMoves, []Kind{KindTransfer}, []Kind{KindIntervention, KindOrganisation}, WalkBoth, "moves"},
-	{RelCoordinates, []Kind{KindUnit}, []Kind{KindReform, KindTransfer}, WalkForward, "coordinates"},
-	{RelHasBudget, []Kind{KindAdministration}, []Kind{KindBudget}, WalkNone, "has the budget"},
-	{RelHasFrame, []Kind{KindBudget}, []Kind{KindBudgetFrame}, WalkNone, "has the frame"},
-	{RelHasSavings, []Kind{KindReform}, []Kind{KindSavingsYear}, WalkNone, "saves"},
+	{RelOversees, []Kind{KindCommittee}, []Kind{KindAdministration}, WalkNone, "oversees", "fører tilsyn med"},
+	{RelHasCentre, []Kind{KindAdministration}, []Kind{KindCentre}, WalkNone, "has the centre", "har centret"},
+	{RelHasUnit, []Kind{KindCentre}, []Kind{KindUnit}, WalkBoth, "has the unit", "har enheden"},
+	{RelServes, []Kind{KindCentre}, []Kind{KindTargetGroup}, WalkBoth, "serves", "betjener"},
+	{RelDelivers, []Kind{KindCentre}, []Kind{KindIntervention}, WalkBoth, "delivers", "leverer"},
+	{RelPays, []Kind{KindCentre}, []Kind{KindBenefit}, WalkBoth, "decides on and pays", "træffer afgørelse om og udbetaler"},
+	{RelPaidTo, []Kind{KindBenefit}, []Kind{KindTargetGroup}, WalkBoth, "is paid to", "udbetales til"},
+	{RelWorksWith, []Kind{KindOrganisation}, []Kind{KindCentre}, WalkBoth, "works with", "samarbejder med"},
+	{RelCooperatesOn, []Kind{KindOrganisation}, []Kind{KindIntervention, KindOrganisation, KindTransfer}, WalkForward, "cooperates on", "samarbejder om"},
+	{RelHasPhase, []Kind{KindReform}, []Kind{KindReformPhase}, WalkNone, "has the phase", "har fasen"},
+	{RelIncludes, []Kind{KindReformPhase}, []Kind{KindReformChange}, WalkNone, "includes", "omfatter"},
+	{RelHasInitiative, []Kind{KindReform}, []Kind{KindReformChange}, WalkNone, "has the initiative", "har initiativet"},
+	{RelPhasesOut, []Kind{KindReformChange}, []Kind{KindTargetGroup}, WalkForward, "phases out", "udfaser"},
+	{RelAffects, []Kind{KindReformChange}, []Kind{KindCentre, KindUnit, KindTargetGroup, KindIntervention, KindBenefit, KindOrganisation}, WalkForward, "affects", "påvirker"},
+	{RelMovesTo, []Kind{KindTransfer}, []Kind{KindCentre}, WalkBoth, "moves tasks to", "flytter opgaver til"},
+	{RelMoves, []Kind{KindTransfer}, []Kind{KindIntervention, KindOrganisation}, WalkBoth, "moves", "flytter"},
+	{RelCoordinates, []Kind{KindUnit}, []Kind{KindReform, KindTransfer}, WalkForward, "coordinates", "koordinerer"},
+	{RelHasBudget, []Kind{KindAdministration}, []Kind{KindBudget}, WalkNone, "has the budget", "har budgettet"},
+	{RelHasFrame, []Kind{KindBudget}, []Kind{KindBudgetFrame}, WalkNone, "has the frame", "har rammen"},
+	{RelHasSavings, []Kind{KindReform}, []Kind{KindSavingsYear}, WalkNone, "saves", "sparer"},
 }
 
 var relSpecByKind = func() map[RelKind]RelSpec {
@@ -159,10 +161,13 @@ type Relationship struct {
 	To        ID
 	Basis     Basis
 	Rationale string // required when Basis is Inferred
-	Note      string // what the link is about, e.g. "KUI – Københavns Ungeindsats"
-	Sources   []Source
-	ValidFrom *Date
-	ValidTo   *Date
+	// RationaleDa is Rationale in Danish, the planners' language; the seed
+	// gives it for every inferred link (internal/seed's tests hold it to that).
+	RationaleDa string
+	Note        string // what the link is about, e.g. "KUI – Københavns Ungeindsats"
+	Sources     []Source
+	ValidFrom   *Date
+	ValidTo     *Date
 	// Seq orders relationships as the seed lists them, so every store returns
 	// a node's links in the same, document-like order.
 	Seq int

@@ -127,6 +127,7 @@ func (b *builder) node(item located[rawNode], order int) *domain.Node {
 		Code:    r.Code, FullName: r.FullName, Aliases: r.Aliases, Notes: r.Notes,
 		Audience:    domain.Audience(r.Audience),
 		Legislation: r.Legislation, LegalStatus: r.LegalStatus,
+		UnlinkedReason: strings.TrimSpace(r.UnlinkedReason), UnlinkedReasonDa: strings.TrimSpace(r.UnlinkedReasonDa),
 		Year: r.Year, Label: r.Label, Amount: money(r.AmountDKK),
 		SharePercent: r.SharePercent, UnderBudgetCeiling: r.UnderBudgetCeiling,
 		Service: money(r.ServiceDKK), Indsats: money(r.IndsatsDKK), Total: money(r.TotalDKK),
@@ -219,7 +220,8 @@ func (b *builder) link(item located[rawLink], seq int, byID map[domain.ID]*domai
 	rel := &domain.Relationship{
 		Kind: domain.RelKind(r.Rel), From: domain.ID(r.From), To: domain.ID(r.To),
 		Basis: domain.Basis(cmpOr(r.Basis, string(domain.Explicit))), Rationale: strings.TrimSpace(r.Rationale),
-		Note: r.Note, Seq: seq,
+		RationaleDa: strings.TrimSpace(r.RationaleDa),
+		Note:        r.Note, Seq: seq,
 		Sources: b.cite(file, yn.of("sources"), who, r.Sources),
 	}
 	rel.ValidFrom = b.date(file, yn.of("validFrom"), who, "validFrom", r.ValidFrom)

@@ -166,6 +166,35 @@ func TestEveryReformItemIsLinkedOrListed(t *testing.T) {
 		case linked[n.ID] && listed:
 			t.Errorf("%q is linked but also listed as unlinked", n.Name)
 		}
+		// The API says why (ReformChange.unlinkedReason), in both languages.
+		if hasReason := n.UnlinkedReason != "" && n.UnlinkedReasonDa != ""; hasReason == linked[n.ID] {
+			t.Errorf("%q: linked %v, but unlinkedReason %q, unlinkedReasonDa %q", n.Name, linked[n.ID], n.UnlinkedReason, n.UnlinkedReasonDa)
+		}
+	}
+}
+
+// Every inferred link says why in Danish too, the planners' language, and
+// only an inferred one has a rationale in either language.
+func TestEveryRationaleIsInDanishToo(t *testing.T) {
+	g, _ := loadReal(t)
+	inferred := 0
+	for _, r := range g.Relationships {
+		if r.Basis != domain.Inferred {
+			if r.Rationale != "" || r.RationaleDa != "" {
+				t.Errorf("%s is EXPLICIT but has a rationale", r.Key())
+			}
+			continue
+		}
+		inferred++
+		if r.RationaleDa == "" {
+			t.Errorf("%s has no rationaleDa (its rationale: %q)", r.Key(), r.Rationale)
+		}
+		if r.RationaleDa == r.Rationale {
+			t.Errorf("%s: rationaleDa is the English rationale", r.Key())
+		}
+	}
+	if inferred < 50 {
+		t.Errorf("%d inferred links; the seed has more than 50", inferred)
 	}
 }
 

@@ -45,6 +45,8 @@ type rawNode struct {
 	EffectiveDate      string      `yaml:"effectiveDate"`
 	Legislation        string      `yaml:"legislation"`
 	LegalStatus        string      `yaml:"legalStatus"`
+	UnlinkedReason     string      `yaml:"unlinkedReason"`
+	UnlinkedReasonDa   string      `yaml:"unlinkedReasonDa"`
 	Year               *int        `yaml:"year"`
 	Label              string      `yaml:"label"`
 	AmountDKK          *int64      `yaml:"amountDKK"`
@@ -82,15 +84,16 @@ type rawFigure struct {
 }
 
 type rawLink struct {
-	From      string   `yaml:"from"`
-	Rel       string   `yaml:"rel"`
-	To        string   `yaml:"to"`
-	Sources   []string `yaml:"sources"`
-	Basis     string   `yaml:"basis"`
-	Rationale string   `yaml:"rationale"`
-	Note      string   `yaml:"note"`
-	ValidFrom string   `yaml:"validFrom"`
-	ValidTo   string   `yaml:"validTo"`
+	From        string   `yaml:"from"`
+	Rel         string   `yaml:"rel"`
+	To          string   `yaml:"to"`
+	Sources     []string `yaml:"sources"`
+	Basis       string   `yaml:"basis"`
+	Rationale   string   `yaml:"rationale"`
+	RationaleDa string   `yaml:"rationaleDa"`
+	Note        string   `yaml:"note"`
+	ValidFrom   string   `yaml:"validFrom"`
+	ValidTo     string   `yaml:"validTo"`
 }
 
 // unknownKeys walks a YAML value alongside the Go type it decodes into and

@@ -11,6 +11,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"net/http"
+	"regexp"
 	"time"
 )
 
@@ -78,4 +79,23 @@ func load(name, contentType, cacheControl string) asset {
 	}
 	sum := sha256.Sum256(b)
 	return asset{body: b, contentType: contentType, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, cacheControl: cacheControl}
+}
+
+// widgetQuery finds each widget's operation in the widgets' script, where
+// each class declares it as `static QUERY = `query …`;`.
+var widgetQuery = regexp.MustCompile("static QUERY = `(query [^`]+)`;")
+
+// WidgetOperations are the intranet widgets' queries, as their script sends
+// them. The server trusts them from its start (graph.TrustedDocuments), so a
+// widget's first GET by hash alone is answered.
+func WidgetOperations() []string {
+	b, err := files.ReadFile("static/widgets/v1/orggraph-widgets.js")
+	if err != nil {
+		panic("web: embedded widgets missing: " + err.Error()) // a build error, not a runtime one
+	}
+	var ops []string
+	for _, m := range widgetQuery.FindAllSubmatch(b, -1) {
+		ops = append(ops, string(m[1]))
+	}
+	return ops
 }

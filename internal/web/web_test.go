@@ -111,3 +111,23 @@ func TestPagesAreSelfContained(t *testing.T) {
 		})
 	}
 }
+
+// The server trusts exactly the widgets' four queries, as their script sends them.
+func TestWidgetOperations(t *testing.T) {
+	ops := web.WidgetOperations()
+	var names []string
+	for _, op := range ops {
+		names = append(names, strings.Fields(op)[1])
+	}
+	got := strings.Join(names, " ")
+	if got != "OrggraphCentreCard($code: OrggraphReformTimeline OrggraphImpact($of: OrggraphBudget" {
+		t.Errorf("widget operations %q", got)
+	}
+	rec := httptest.NewRecorder()
+	web.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/widgets/v1/orggraph-widgets.js", nil))
+	for _, op := range ops {
+		if !strings.Contains(rec.Body.String(), "`"+op+"`") {
+			t.Errorf("the served script does not send %.60q as it is", op)
+		}
+	}
+}

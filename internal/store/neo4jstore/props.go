@@ -34,6 +34,8 @@ func nodeProps(n *domain.Node) (map[string]any, error) {
 	setString(p, "audience", string(n.Audience))
 	setString(p, "legislation", n.Legislation)
 	setString(p, "legalStatus", n.LegalStatus)
+	setString(p, "unlinkedReason", n.UnlinkedReason)
+	setString(p, "unlinkedReasonDa", n.UnlinkedReasonDa)
 	setString(p, "label", n.Label)
 	if len(n.Aliases) > 0 {
 		p["aliases"] = n.Aliases
@@ -69,6 +71,7 @@ func relProps(r *domain.Relationship) (map[string]any, error) {
 	p := map[string]any{"basis": string(r.Basis), "seq": int64(r.Seq), "version": r.Version}
 	setProvenance(p, r.Provenance)
 	setString(p, "rationale", r.Rationale)
+	setString(p, "rationaleDa", r.RationaleDa)
 	setString(p, "note", r.Note)
 	setDate(p, "validFrom", r.ValidFrom)
 	setDate(p, "validTo", r.ValidTo)
@@ -286,6 +289,7 @@ func decodeProps(r *props) (*domain.Node, error) {
 		Aliases: r.strings("aliases"), Notes: r.strings("notes"),
 		Audience: domain.Audience(r.str("audience")), Legislation: r.str("legislation"),
 		LegalStatus: r.str("legalStatus"), Label: r.str("label"),
+		UnlinkedReason: r.str("unlinkedReason"), UnlinkedReasonDa: r.str("unlinkedReasonDa"),
 		ValidFrom: r.date("validFrom"), ValidTo: r.date("validTo"), EffectiveDate: r.date("effectiveDate"),
 		Year: r.intp("year"), Amount: r.money("amountDKK"), SharePercent: r.float("sharePercent"),
 		UnderBudgetCeiling: r.boolp("underBudgetCeiling"),
@@ -311,7 +315,7 @@ func decodeRel(kind, from, to string, m map[string]any) (*domain.Relationship, e
 	r := &props{m: m}
 	rel := &domain.Relationship{
 		Kind: domain.RelKind(kind), From: domain.ID(from), To: domain.ID(to),
-		Basis: domain.Basis(r.str("basis")), Rationale: r.str("rationale"), Note: r.str("note"),
+		Basis: domain.Basis(r.str("basis")), Rationale: r.str("rationale"), RationaleDa: r.str("rationaleDa"), Note: r.str("note"),
 		ValidFrom: r.date("validFrom"), ValidTo: r.date("validTo"),
 	}
 	if s := r.intp("seq"); s != nil {

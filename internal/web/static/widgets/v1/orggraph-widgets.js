@@ -2,7 +2,10 @@
 // <orggraph-reform-timeline>, <orggraph-impact item="reformchange:…">,
 // <orggraph-budget>. Each takes api="https://orggraph.example" (default: the
 // origin this script came from) and fetches by GET with automatic persisted
-// queries, so the browser's HTTP cache revalidates answers by ETag.
+// queries, so the browser's HTTP cache revalidates answers by ETag. The
+// server knows each widget's query from its start (a trusted document), so
+// the GET by hash alone is answered on the first visit too: one request a
+// widget. Dates and numbers are written as Danes write them.
 (() => {
   "use strict";
   const scriptOrigin = (() => {
@@ -16,13 +19,35 @@
     return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  // Refused: the API answers, but not to this page's origin (CORS).
+  class Refused extends Error {}
+
   async function get(api, params) {
     const url = new URL("/graphql", api);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    const res = await fetch(url, { headers: { Accept: "application/json" } });
-    const body = await res.json();
-    return body;
+    let res;
+    try {
+      res = await fetch(url, { headers: { Accept: "application/json" } });
+    } catch (e) {
+      // A refused origin and an outage look alike to fetch; an opaque
+      // request, which CORS does not stop, tells them apart.
+      const up = await fetch(new URL("/healthz", api), { mode: "no-cors" }).then(() => true, () => false);
+      throw up ? new Refused("origin refused") : e;
+    }
+    return res.json();
   }
+
+  const MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
+  // dateDa: "2026-02-01" as "1. februar 2026".
+  const dateDa = (iso) => {
+    const [y, m, d] = String(iso).split("-").map(Number);
+    return `${d}. ${MONTHS[m - 1]} ${y}`;
+  };
+  // numberDa: 12345 as "12.345", 2.5 as "2,5".
+  const numberDa = (n) => {
+    const [int, frac] = String(Math.abs(n)).split(".");
+    return (n < 0 ? "−" : "") + int.replace(/\B(?=(\d{3})+(?!\d))/g, ".") + (frac ? "," + frac : "");
+  };
 
   // query: APQ by hash first; once more with the query when the API has not seen it.
   async function query(api, text, variables) {
@@ -49,7 +74,7 @@
     h2 { font-size: 1.1rem; margin: 0 0 .3rem; color: #003a75; }
     h3 { font-size: .95rem; margin: .6rem 0 .2rem; }
     ul, ol { margin: .2rem 0; padding-left: 1.2rem; }
-    dl { display: grid; grid-template-columns: auto 1fr; gap: .1rem .8rem; margin: .4rem 0; }
+    dl { display: grid; grid-template-columns: auto auto; justify-content: start; gap: .1rem .8rem; margin: .4rem 0; }
     dt { font-weight: 600; }
     dd { margin: 0; }
     .basis { font-size: .75rem; padding: 0 .3rem; border-radius: 3px; color: #fff; }
@@ -58,7 +83,10 @@
     details summary { cursor: pointer; }
     summary:focus-visible, a:focus-visible { outline: 3px solid #ffb300; }
     time { font-weight: 600; }
+    /* The date is the item's number: no "1." before "1. februar 2026". */
+    ol.timeline { list-style: none; padding-left: 0; }
     table { border-collapse: collapse; } th, td { text-align: left; padding: .15rem .6rem .15rem 0; }
+    .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   `;
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -66,8 +94,15 @@
   class Widget extends HTMLElement {
     static get observedAttributes() { return ["api", "code", "item"]; }
     constructor() { super(); this.attachShadow({ mode: "open" }); }
-    connectedCallback() { this.load(); }
-    attributeChangedCallback() { if (this.isConnected) this.load(); }
+    connectedCallback() { this.schedule(); }
+    attributeChangedCallback(_, before, after) { if (this.isConnected && before !== after) this.schedule(); }
+    // schedule loads once for all that changed together: an upgrade reports
+    // each attribute and then the connection, which would be one fetch each.
+    schedule() {
+      if (this.pending) return;
+      this.pending = true;
+      queueMicrotask(() => { this.pending = false; this.load(); });
+    }
     get api() { return this.getAttribute("api") || scriptOrigin; }
     async load() {
       const label = this.label();
@@ -79,11 +114,14 @@
         box.removeAttribute("aria-busy");
         this.dataset.state = "ready";
       } catch (e) {
+        const refused = e instanceof Refused;
         box.classList.add("error");
         box.setAttribute("role", "alert");
         box.removeAttribute("aria-busy");
-        box.innerHTML = `<h2>${esc(label)}</h2><p>Organisationsdata kunne ikke hentes lige nu. Prøv igen senere.</p>`;
-        this.dataset.state = "error";
+        box.innerHTML = `<h2>${esc(label)}</h2><p>${refused
+          ? "Organisationsdata må ikke vises på denne side: API'et tillader ikke sidens adresse (CORS). Bed API'ets drift om at godkende adressen."
+          : "Organisationsdata kunne ikke hentes lige nu. Prøv igen senere."}</p>`;
+        this.dataset.state = refused ? "refused" : "error";
       }
     }
     variables() { return {}; }
@@ -96,7 +134,7 @@
     render({ centre: c }) {
       if (!c) return `<h2>${esc(this.label())}</h2><p>Centret findes ikke.</p>`;
       const fig = [["Medarbejdere", c.employees], ["Fuldtidspersoner", c.fullTimePersons], ["Budget", c.budget?.display]]
-        .filter(([, v]) => v != null).map(([k, v]) => `<dt>${k}</dt><dd>${esc(typeof v === "number" ? v.toLocaleString("da-DK") : v)}</dd>`).join("");
+        .filter(([, v]) => v != null).map(([k, v]) => `<dt>${k}</dt><dd class="num">${esc(typeof v === "number" ? numberDa(v) : v)}</dd>`).join("");
       const name = c.fullName || c.name;
       return `<h2>${esc(c.code)}${name !== c.code ? ` – ${esc(name)}` : ""}</h2><p>${esc(c.description.split("\n")[0])}</p>
         ${fig ? `<dl>${fig}</dl>` : ""}
@@ -109,8 +147,8 @@
     static QUERY = `query OrggraphReformTimeline { reforms { name phases { id name effectiveDate legalStatus changes { name } } } }`;
     label() { return "Reformens tidslinje"; }
     render({ reforms }) {
-      return reforms.map((r) => `<h2>${esc(r.name)}</h2><ol>${r.phases.map((p) =>
-        `<li><h3><time datetime="${esc(p.effectiveDate)}">${esc(new Date(p.effectiveDate).toLocaleDateString("da-DK", { day: "numeric", month: "long", year: "numeric" }))}</time> – ${esc(p.legalStatus)}</h3>
+      return reforms.map((r) => `<h2>${esc(r.name)}</h2><ol class="timeline">${r.phases.map((p) =>
+        `<li><h3><time datetime="${esc(p.effectiveDate)}">${esc(dateDa(p.effectiveDate))}</time> – ${esc(p.legalStatus)}</h3>
          <details><summary>${p.changes.length} reformelementer</summary><ul>${p.changes.map((c) => `<li>${esc(c.name)}</li>`).join("")}</ul></details></li>`).join("")}</ol>`).join("");
     }
   }
@@ -122,7 +160,7 @@
     render({ impact: i }) {
       const basis = (b) => `<span class="basis ${b === "EXPLICIT" ? "explicit" : "inferred"}">${b === "EXPLICIT" ? "Eksplicit" : "Udledt"}</span>`;
       const ftp = i.fullTimePersons == null ? "" :
-        `<p>Fuldtidspersoner i berørte målgrupper: ${i.fullTimePersonsComplete ? "" : "mindst "}${i.fullTimePersons.toLocaleString("da-DK")}</p>`;
+        `<p>Fuldtidspersoner i berørte målgrupper: ${i.fullTimePersonsComplete ? "" : "mindst "}${numberDa(i.fullTimePersons)}</p>`;
       return `<h2>Berørte centre: ${esc(i.subject.name)}</h2>
         <ul>${i.centres.map((c) => `<li data-centre-code="${esc(c.centre.code)}">${esc(c.centre.code)}${c.centre.name !== c.centre.code ? ` – ${esc(c.centre.name)}` : ""} ${basis(c.basis)}</li>`).join("")}</ul>${ftp}`;
     }
@@ -133,8 +171,8 @@
     label() { return "Budget 2026 pr. center"; }
     render({ centres }) {
       return `<h2>${this.label()}</h2><table><caption class="sr">Budget og fuldtidspersoner pr. center</caption>
-        <thead><tr><th scope="col">Center</th><th scope="col">Budget</th><th scope="col">Fuldtidspersoner</th></tr></thead><tbody>${centres.map((c) =>
-        `<tr><th scope="row">${esc(c.code)}</th><td>${esc(c.budget?.display ?? "–")}</td><td>${c.fullTimePersons?.toLocaleString("da-DK") ?? "–"}</td></tr>`).join("")}</tbody></table>`;
+        <thead><tr><th scope="col">Center</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Fuldtidspersoner</th></tr></thead><tbody>${centres.map((c) =>
+        `<tr><th scope="row">${esc(c.code)}</th><td class="num">${esc(c.budget?.display ?? "–")}</td><td class="num">${c.fullTimePersons == null ? "–" : numberDa(c.fullTimePersons)}</td></tr>`).join("")}</tbody></table>`;
     }
   }
 
