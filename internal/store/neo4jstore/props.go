@@ -159,29 +159,27 @@ func (r *props) fail(key string, v any) {
 	}
 }
 
-func (r *props) str(key string) string {
-	switch v := r.value(key).(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	default:
-		r.fail(key, v)
-		return ""
-	}
-}
-
-func (r *props) int64p(key string) *int64 {
+// typed is the property key as a T, nil when it is absent.
+func typed[T any](r *props, key string) *T {
 	switch v := r.value(key).(type) {
 	case nil:
 		return nil
-	case int64:
+	case T:
 		return &v
 	default:
 		r.fail(key, v)
 		return nil
 	}
 }
+
+func (r *props) str(key string) string {
+	if v := typed[string](r, key); v != nil {
+		return *v
+	}
+	return ""
+}
+
+func (r *props) int64p(key string) *int64 { return typed[int64](r, key) }
 
 func (r *props) intp(key string) *int {
 	if v := r.int64p(key); v != nil {
@@ -198,41 +196,16 @@ func (r *props) money(key string) *domain.Money {
 	return nil
 }
 
-func (r *props) float(key string) *float64 {
-	switch v := r.value(key).(type) {
-	case nil:
-		return nil
-	case float64:
-		return &v
-	default:
-		r.fail(key, v)
-		return nil
-	}
-}
+func (r *props) float(key string) *float64 { return typed[float64](r, key) }
 
-func (r *props) boolp(key string) *bool {
-	switch v := r.value(key).(type) {
-	case nil:
-		return nil
-	case bool:
-		return &v
-	default:
-		r.fail(key, v)
-		return nil
-	}
-}
+func (r *props) boolp(key string) *bool { return typed[bool](r, key) }
 
 func (r *props) date(key string) *domain.Date {
-	switch v := r.value(key).(type) {
-	case nil:
-		return nil
-	case neo4j.Date:
-		d := domain.Date(time.Time(v).Format("2006-01-02"))
+	if v := typed[neo4j.Date](r, key); v != nil {
+		d := domain.Date(time.Time(*v).Format("2006-01-02"))
 		return &d
-	default:
-		r.fail(key, v)
-		return nil
 	}
+	return nil
 }
 
 func (r *props) strings(key string) []string {
@@ -305,6 +278,15 @@ func decodeProps(r *props) (*domain.Node, error) {
 		r.err = fmt.Errorf("node %s has unknown kind %q", n.ID, n.Kind)
 	}
 	return n, r.err
+}
+
+// decodeRelMap decodes a relationship given as a {type, from, to, props} map.
+func decodeRelMap(m map[string]any) (*domain.Relationship, error) {
+	kind, _ := m["type"].(string)
+	from, _ := m["from"].(string)
+	to, _ := m["to"].(string)
+	props, _ := m["props"].(map[string]any)
+	return decodeRel(kind, from, to, props)
 }
 
 func decodeRel(kind, from, to string, m map[string]any) (*domain.Relationship, error) {

@@ -130,13 +130,8 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 			return err
 		}
 	}
-	if !exists {
-		if old.Version, err = deletedVersion(ctx, tx, w.Target()); err != nil {
-			return err
-		}
-	}
 	next := *w.Node
-	if next.Version, err = w.NextVersion(old.Version, exists); err != nil {
+	if next.Version, err = nextVersion(ctx, tx, w, old.Version, exists); err != nil {
 		return err
 	}
 	if exists {
@@ -196,13 +191,8 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 			return err
 		}
 	}
-	if !exists {
-		if old.Version, err = deletedVersion(ctx, tx, w.Target()); err != nil {
-			return err
-		}
-	}
 	next := *w.Rel
-	if next.Version, err = w.NextVersion(old.Version, exists); err != nil {
+	if next.Version, err = nextVersion(ctx, tx, w, old.Version, exists); err != nil {
 		return err
 	}
 	key := w.Rel.Key()
@@ -245,18 +235,26 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 	return nil
 }
 
-// deletedVersion is the version a target the store does not hold had as it
-// was last deleted, 0 if it never was (domain.AuditEntry.DeletedVersion),
-// read by the audit_target index: what Write.NextVersion continues from.
-func deletedVersion(ctx context.Context, tx neo4j.ManagedTransaction, target string) (int64, error) {
-	recs, err := run(ctx, tx, `MATCH (a:AuditEntry {target: $target})
-RETURN a.op AS op, a.before AS before ORDER BY a.seq DESC LIMIT 1`, map[string]any{"target": target})
-	if err != nil || len(recs) == 0 {
-		return 0, err
+// nextVersion is the version w gives its target (Write.NextVersion): after
+// stored, the version the store holds; for a target the store does not
+// hold, after the one it had as it was last deleted, 0 if it never was
+// (domain.AuditEntry.DeletedVersion), read by the audit_target index.
+func nextVersion(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, stored int64, exists bool) (int64, error) {
+	if !exists {
+		recs, err := run(ctx, tx, `MATCH (a:AuditEntry {target: $target})
+RETURN a.op AS op, a.before AS before ORDER BY a.seq DESC LIMIT 1`, map[string]any{"target": w.Target()})
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) > 0 {
+			p := &props{m: recs[0].AsMap()}
+			stored, _ = domain.AuditEntry{Op: domain.WriteOp(p.str("op")), Before: p.str("before")}.DeletedVersion()
+			if p.err != nil {
+				return 0, p.err
+			}
+		}
 	}
-	p := &props{m: recs[0].AsMap()}
-	v, _ := domain.AuditEntry{Op: domain.WriteOp(p.str("op")), Before: p.str("before")}.DeletedVersion()
-	return v, p.err
+	return w.NextVersion(stored, exists)
 }
 
 func toJSON(v any) string {
