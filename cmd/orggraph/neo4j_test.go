@@ -21,6 +21,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/observe/observetest"
 	"github.com/bif-kk/orggraph/internal/store/instrumented"
 )
 
@@ -68,11 +69,11 @@ func TestSeedCommandIsIdempotent(t *testing.T) {
 
 // startServe runs `orggraph serve` in-process on a free port and returns its
 // base URL, its log, and a stop function that asserts a graceful return.
-func startServe(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer, func()) {
+func startServe(t *testing.T, env map[string]string, args ...string) (string, *observetest.Logs, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := freeAddr(t)
-	var logs syncBuffer
+	var logs observetest.Logs
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"orggraph", "serve", "--addr", addr}, args...), envFunc(env), io.Discard, &logs)
