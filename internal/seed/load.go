@@ -78,12 +78,9 @@ func (p *parsed) readFile(file string, data []byte, ps *problems) {
 		return // an empty file holds nothing
 	}
 	root := doc.Content[0]
-	unknownKeys(root, reflect.TypeFor[rawFile](), func(line int, key string) {
-		ps.add(file, line, key, "unknown key (a file holds document, sections, nodes and links)")
-	})
-	var f rawFile
-	if err := root.Decode(&f); err != nil {
-		ps.add(file, root.Line, "yaml", "%s", decodeErr(err))
+	f, ok := decodeStrict(ps, file, root, "unknown key (a file holds document, sections, nodes and links)",
+		func(rawFile) string { return "yaml" })
+	if !ok {
 		return
 	}
 	p.docs[file] = f.Document
@@ -100,28 +97,35 @@ func (p *parsed) readFile(file string, data []byte, ps *problems) {
 	}
 	for i := range f.Nodes {
 		n := &f.Nodes[i]
-		unknownKeys(n, reflect.TypeFor[rawNode](), func(line int, key string) {
-			ps.add(file, line, key, "unknown node key")
-		})
-		var r rawNode
-		if err := n.Decode(&r); err != nil {
-			ps.add(file, n.Line, cmpOr(r.ID, "node"), "%s", decodeErr(err))
+		r, ok := decodeStrict(ps, file, n, "unknown node key", func(r rawNode) string { return cmpOr(r.ID, "node") })
+		if !ok {
 			continue
 		}
 		p.nodes = append(p.nodes, located[rawNode]{file, n, r})
 	}
 	for i := range f.Links {
 		n := &f.Links[i]
-		unknownKeys(n, reflect.TypeFor[rawLink](), func(line int, key string) {
-			ps.add(file, line, key, "unknown link key")
-		})
-		var r rawLink
-		if err := n.Decode(&r); err != nil {
-			ps.add(file, n.Line, "link", "%s", decodeErr(err))
+		r, ok := decodeStrict(ps, file, n, "unknown link key", func(rawLink) string { return "link" })
+		if !ok {
 			continue
 		}
 		p.links = append(p.links, located[rawLink]{file, n, r})
 	}
+}
+
+// decodeStrict decodes n into a T. Each key T has no field for is a problem
+// (unknown says so), and so is a value that does not decode, reported under
+// the key subject names from what did.
+func decodeStrict[T any](ps *problems, file string, n *yaml.Node, unknown string, subject func(T) string) (T, bool) {
+	unknownKeys(n, reflect.TypeFor[T](), func(line int, key string) {
+		ps.add(file, line, key, "%s", unknown)
+	})
+	var v T
+	if err := n.Decode(&v); err != nil {
+		ps.add(file, n.Line, subject(v), "%s", decodeErr(err))
+		return v, false
+	}
+	return v, true
 }
 
 func cmpOr(a, b string) string {
