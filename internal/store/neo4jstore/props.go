@@ -181,6 +181,14 @@ func (r *props) str(key string) string {
 
 func (r *props) int64p(key string) *int64 { return typed[int64](r, key) }
 
+// number is the integer property key, 0 when it is absent.
+func (r *props) number(key string) int64 {
+	if v := r.int64p(key); v != nil {
+		return *v
+	}
+	return 0
+}
+
 func (r *props) intp(key string) *int {
 	if v := r.int64p(key); v != nil {
 		i := int(*v)
@@ -264,12 +272,7 @@ func decodeProps(r *props) (*domain.Node, error) {
 		UnderBudgetCeiling: r.boolp("underBudgetCeiling"),
 		Service:            r.money("serviceDKK"), Indsats: r.money("indsatsDKK"), Total: r.money("totalDKK"),
 	}
-	if o := r.intp("order"); o != nil {
-		n.Order = *o
-	}
-	if v := r.int64p("version"); v != nil {
-		n.Version = *v
-	}
+	n.Order, n.Version = int(r.number("order")), r.number("version")
 	n.Provenance = r.provenance()
 	r.json("sources", &n.Sources)
 	r.json("figures", &n.Figures)
@@ -296,12 +299,7 @@ func decodeRel(kind, from, to string, m map[string]any) (*domain.Relationship, e
 		Basis: domain.Basis(r.str("basis")), Rationale: r.str("rationale"), Note: r.str("note"),
 		ValidFrom: r.date("validFrom"), ValidTo: r.date("validTo"),
 	}
-	if s := r.intp("seq"); s != nil {
-		rel.Seq = *s
-	}
-	if v := r.int64p("version"); v != nil {
-		rel.Version = *v
-	}
+	rel.Seq, rel.Version = int(r.number("seq")), r.number("version")
 	rel.Provenance = r.provenance()
 	r.json("sources", &rel.Sources)
 	return rel, r.err

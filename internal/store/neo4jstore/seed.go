@@ -269,9 +269,7 @@ RETURN t AS target, a.seq AS seq, a.actor AS actor, a.op AS op, a.before AS befo
 		m := rec.AsMap()
 		p := &props{m: m}
 		e := domain.AuditEntry{Target: p.str("target"), Actor: p.str("actor"), Op: domain.WriteOp(p.str("op")), Before: p.str("before")}
-		if v := p.int64p("seq"); v != nil {
-			e.Seq = *v
-		}
+		e.Seq = p.number("seq")
 		if p.err != nil {
 			return nil, nil, fmt.Errorf("audit entry %d: %w", i, p.err)
 		}
