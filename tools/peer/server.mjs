@@ -7,7 +7,6 @@
 // NEO4J_PASSWORD, NEO4J_DATABASE (neo4j), PEER_ADDR (127.0.0.1), PEER_PORT (4000; 0 for any free port),
 // PEER_TCP_NODELAY (1; 0 leaves Nagle's algorithm on, see below).
 
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 
@@ -34,6 +33,7 @@ const { Neo4jGraphQL } = await import('@neo4j/graphql');
 const { ApolloServer, HeaderMap } = await import('@apollo/server');
 const { ApolloServerPluginLandingPageDisabled } = await import('@apollo/server/plugin/disabled');
 const { resolvers } = await import('./resolvers.mjs');
+const { loadTypeDefs } = await import('./typeDefs.mjs');
 
 const config = {
   uri: process.env.NEO4J_URI || 'bolt://127.0.0.1:7687',
@@ -82,7 +82,7 @@ try {
   fail(`cannot create the search index: ${err.message}`);
 }
 
-const typeDefs = await readFile(new URL('./typeDefs.graphql', import.meta.url), 'utf8');
+const typeDefs = await loadTypeDefs();
 const schema = await new Neo4jGraphQL({ typeDefs, driver, resolvers }).getSchema();
 
 const apollo = new ApolloServer({
