@@ -130,25 +130,15 @@ func TestServeNeo4jAnswersLikeMemory(t *testing.T) {
 		graphtest.RunGolden(t, proxyTo(t, neo), "../../graph/testdata")
 	})
 	t.Run("whole responses equal across stores", func(t *testing.T) {
-		files, _ := filepath.Glob("../../graph/testdata/*.graphql")
-		if len(files) < 6 {
-			t.Fatalf("only %d golden queries", len(files))
+		queries := graphtest.Queries(t, "../../graph/testdata")
+		if len(queries) < 6 {
+			t.Fatalf("only %d golden queries", len(queries))
 		}
-		for _, f := range files {
-			q, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var vars map[string]any
-			if b, err := os.ReadFile(strings.TrimSuffix(f, ".graphql") + ".variables.json"); err == nil {
-				if err := json.Unmarshal(b, &vars); err != nil {
-					t.Fatal(err)
-				}
-			}
-			n, _ := graphtest.Post(t, proxyTo(t, neo), string(q), vars)
-			m, _ := graphtest.Post(t, proxyTo(t, mem), string(q), vars)
+		for _, q := range queries {
+			n, _ := graphtest.Post(t, proxyTo(t, neo), q.Text, q.Variables)
+			m, _ := graphtest.Post(t, proxyTo(t, mem), q.Text, q.Variables)
 			if !bytes.Equal(n, m) {
-				t.Errorf("%s: neo4j and memory differ\nneo4j:  %.400s\nmemory: %.400s", filepath.Base(f), n, m)
+				t.Errorf("%s: neo4j and memory differ\nneo4j:  %.400s\nmemory: %.400s", q.Name, n, m)
 			}
 		}
 	})
