@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/querylimit"
@@ -37,22 +37,8 @@ type knownQuery struct {
 func knownQueries(t *testing.T) []knownQuery {
 	t.Helper()
 	var out []knownQuery
-	files, err := filepath.Glob("testdata/*.graphql")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden queries: %v", err)
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var vars map[string]any
-		if v, err := os.ReadFile(strings.TrimSuffix(f, ".graphql") + ".variables.json"); err == nil {
-			if err := json.Unmarshal(v, &vars); err != nil {
-				t.Fatal(err)
-			}
-		}
-		out = append(out, knownQuery{name: "golden " + filepath.Base(f), query: string(b), vars: vars})
+	for _, q := range graphtest.Queries(t, "testdata") {
+		out = append(out, knownQuery{name: "golden " + filepath.Base(q.File), query: q.Text, vars: q.Variables})
 	}
 	from := func(file, pattern, what string, atLeast int, shipped bool) {
 		b, err := os.ReadFile(file)

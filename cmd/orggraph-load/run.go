@@ -56,8 +56,12 @@ func addLoadFlags(fs *flag.FlagSet) *loadFlags {
 	}
 }
 
-// config checks the flags and returns the load they describe, without URL and mix.
-func (f *loadFlags) config() (loadtest.Config, error) {
+// parse parses args into fs, which holds these flags beside its own, checks
+// them and returns the load they describe, without URL and mix.
+func (f *loadFlags) parse(fs *flag.FlagSet, args []string) (loadtest.Config, error) {
+	if err := fs.Parse(args); err != nil {
+		return loadtest.Config{}, err
+	}
 	if *f.rate > 0 && *f.conc > 0 {
 		return loadtest.Config{}, errors.New("give --rate or --concurrency, not both")
 	}
@@ -89,14 +93,8 @@ func (f *loadFlags) write(stdout io.Writer, v any, md func(io.Writer) error) err
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
-	if *f.jsonOut != "" {
-		b, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(*f.jsonOut, append(b, '\n'), 0o644); err != nil {
-			return fmt.Errorf("writing the report: %w", err)
-		}
+	if err := writeJSON(*f.jsonOut, v); err != nil {
+		return err
 	}
 	return md(stdout)
 }
@@ -108,10 +106,7 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mixFile := fs.String("mix", "", "a JSON file of the mix's queries worded for another server (default: orggraph's own mix)")
 	label := fs.String("label", "", "a label for the report (the store and size, say)")
 	lf := addLoadFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := lf.config()
+	cfg, err := lf.parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -140,10 +135,7 @@ func compare(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	rounds := fs.Int("rounds", 1, "how many times to run both, alternating")
 	check := fs.Bool("check", true, "first ask each question once of both and stop unless they answer alike")
 	lf := addLoadFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := lf.config()
+	cfg, err := lf.parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -189,14 +181,23 @@ func siege(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *jsonOut != "" {
-		b, err := json.MarshalIndent(r, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
-			return fmt.Errorf("writing the report: %w", err)
-		}
+	if err := writeJSON(*jsonOut, r); err != nil {
+		return err
 	}
 	return r.Markdown(stdout)
+}
+
+// writeJSON writes the report v as JSON to the file path; "" writes none.
+func writeJSON(path string, v any) error {
+	if path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
 }

@@ -36,14 +36,7 @@ func TestRunLoadAndSynth(t *testing.T) {
 	if !strings.Contains(out.String(), "| **all** |") || !strings.HasPrefix(out.String(), "memory 2×: closed model") {
 		t.Errorf("no table:\n%s", out.String())
 	}
-	b, err := os.ReadFile(js)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r loadtest.Report
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
+	r := readReport[loadtest.Report](t, js)
 	if len(r.Kinds) != 4 || r.Overall.Requests == 0 || r.Overall.OK != r.Overall.Requests {
 		t.Errorf("report: %+v", r)
 	}
@@ -75,14 +68,7 @@ func TestCompare(t *testing.T) {
 			t.Errorf("the table lacks %q:\n%s", want, out.String())
 		}
 	}
-	raw, err := os.ReadFile(js)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c loadtest.Comparison
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
+	c := readReport[loadtest.Comparison](t, js)
 	if len(c.Rounds) != 2 {
 		t.Fatalf("%d rounds", len(c.Rounds))
 	}
@@ -141,4 +127,18 @@ func serveSeed(t *testing.T, dir string) *httptest.Server {
 	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// readReport reads back the report a command wrote as JSON to path.
+func readReport[R any](t *testing.T, path string) R {
+	t.Helper()
+	var r R
+	b, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(b, &r)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -87,10 +86,7 @@ func tokenCommand(args []string, stdout, stderr io.Writer) error {
 	role := fs.String("role", "planner", "reader, planner or admin")
 	subject := fs.String("subject", "", "who holds it, as the audit trail will name them (required)")
 	ttl := fs.Duration("ttl", auth.DefaultTTL, "how long the token is valid, e.g. 720h; 0: it never expires")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if done, err := parseFlags(fs, args); done {
 		return err
 	}
 	token, line, err := auth.NewToken(*role, *subject, *ttl, time.Now())

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bif-kk/orggraph/internal/observe/observetest"
 )
 
 // The embedded store's writes on real processes: the orggraph binary built
@@ -54,14 +56,14 @@ func plannerTokens(t *testing.T, subject string) (token, file string) {
 type server struct {
 	cmd    *exec.Cmd
 	base   string
-	stderr *syncBuffer
+	stderr *observetest.Logs
 	exited chan error
 }
 
 // startServer runs `orggraph serve` on dataDir and waits until it is healthy.
 func startServer(t *testing.T, bin, dataDir, tokensFile string) *server {
 	t.Helper()
-	s := &server{stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	s := &server{stderr: &observetest.Logs{}, exited: make(chan error, 1)}
 	addr := freeAddr(t)
 	s.base = "http://" + addr
 	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--seed-dir", "../../seed", "--rate-limit", "0",

@@ -76,14 +76,8 @@ func seedCommand(ctx context.Context, args []string, getenv func(string) string,
 	overwrite := fs.Bool("overwrite", false, "write seed/'s facts over planners' edits of them")
 	wait := fs.Duration("wait", 60*time.Second, "how long to wait for Neo4j to answer")
 	config := neo4jFlags(fs, getenv)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if done, err := parseFlags(fs, args); done {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("seed: unexpected arguments %q", fs.Args())
 	}
 	cfg, err := config()
 	if err != nil {

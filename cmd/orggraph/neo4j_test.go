@@ -21,6 +21,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/observe/observetest"
 	"github.com/bif-kk/orggraph/internal/store/instrumented"
 )
 
@@ -68,11 +69,11 @@ func TestSeedCommandIsIdempotent(t *testing.T) {
 
 // startServe runs `orggraph serve` in-process on a free port and returns its
 // base URL, its log, and a stop function that asserts a graceful return.
-func startServe(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer, func()) {
+func startServe(t *testing.T, env map[string]string, args ...string) (string, *observetest.Logs, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := freeAddr(t)
-	var logs syncBuffer
+	var logs observetest.Logs
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"orggraph", "serve", "--addr", addr}, args...), envFunc(env), io.Discard, &logs)
@@ -129,25 +130,15 @@ func TestServeNeo4jAnswersLikeMemory(t *testing.T) {
 		graphtest.RunGolden(t, proxyTo(t, neo), "../../graph/testdata")
 	})
 	t.Run("whole responses equal across stores", func(t *testing.T) {
-		files, _ := filepath.Glob("../../graph/testdata/*.graphql")
-		if len(files) < 6 {
-			t.Fatalf("only %d golden queries", len(files))
+		queries := graphtest.Queries(t, "../../graph/testdata")
+		if len(queries) < 6 {
+			t.Fatalf("only %d golden queries", len(queries))
 		}
-		for _, f := range files {
-			q, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var vars map[string]any
-			if b, err := os.ReadFile(strings.TrimSuffix(f, ".graphql") + ".variables.json"); err == nil {
-				if err := json.Unmarshal(b, &vars); err != nil {
-					t.Fatal(err)
-				}
-			}
-			n, _ := graphtest.Post(t, proxyTo(t, neo), string(q), vars)
-			m, _ := graphtest.Post(t, proxyTo(t, mem), string(q), vars)
+		for _, q := range queries {
+			n, _ := graphtest.Post(t, proxyTo(t, neo), q.Text, q.Variables)
+			m, _ := graphtest.Post(t, proxyTo(t, mem), q.Text, q.Variables)
 			if !bytes.Equal(n, m) {
-				t.Errorf("%s: neo4j and memory differ\nneo4j:  %.400s\nmemory: %.400s", filepath.Base(f), n, m)
+				t.Errorf("%s: neo4j and memory differ\nneo4j:  %.400s\nmemory: %.400s", q.Name, n, m)
 			}
 		}
 	})

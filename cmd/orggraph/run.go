@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 )
@@ -40,6 +41,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: %q", errUsage, cmd)
 	}
+}
+
+// parseFlags parses a command's flags and refuses arguments beyond them.
+// done says the command has nothing more to do: its flags are wrong (err),
+// or -h asked for their usage, which fs has printed.
+func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return true, err
+	}
+	if fs.NArg() > 0 {
+		return true, fmt.Errorf("%s: unexpected arguments %q", fs.Name(), fs.Args())
+	}
+	return false, nil
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.

@@ -44,14 +44,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	neo4jConfig := neo4jFlags(fs, getenv)
 	httpConfig := httpFlags(fs, getenv)
 	telemetryConfig := observeFlags(fs, getenv)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if done, err := parseFlags(fs, args); done {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
 	opts, gqlOpts, err := httpConfig()
 	if err != nil {

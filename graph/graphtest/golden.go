@@ -29,26 +29,11 @@ const expectErrors = "# expect-errors"
 // .variables.json file beside a query is sent as its variables.
 func RunGolden(t *testing.T, h http.Handler, dir string) {
 	t.Helper()
-	queries, err := filepath.Glob(filepath.Join(dir, "*.graphql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(queries) == 0 {
-		t.Fatalf("no *.graphql files in %s", dir)
-	}
-	for _, file := range queries {
-		name := strings.TrimSuffix(filepath.Base(file), ".graphql")
-		t.Run(name, func(t *testing.T) {
-			query, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			vars, err := readVariables(strings.TrimSuffix(file, ".graphql") + ".variables.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, errs := Post(t, h, string(query), vars)
-			if errs && !strings.Contains(string(query), expectErrors) {
+	for _, q := range Queries(t, dir) {
+		t.Run(q.Name, func(t *testing.T) {
+			file, query, vars := q.File, q.Text, q.Variables
+			got, errs := Post(t, h, query, vars)
+			if errs && !strings.Contains(query, expectErrors) {
 				t.Errorf("response has errors; mark the query %q if they are meant:\n%s", expectErrors, got)
 			}
 			golden := strings.TrimSuffix(file, ".graphql") + ".golden"
@@ -67,6 +52,39 @@ func RunGolden(t *testing.T, h http.Handler, dir string) {
 			}
 		})
 	}
+}
+
+// Query is a golden query: dir/Name.graphql, its text and the variables
+// of the .variables.json file beside it, if there is one.
+type Query struct {
+	Name, File, Text string
+	Variables        map[string]any
+}
+
+// Queries reads every dir/*.graphql, with its variables; a dir without any
+// fails the test.
+func Queries(t testing.TB, dir string) []Query {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.graphql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no *.graphql files in %s", dir)
+	}
+	out := make([]Query, 0, len(files))
+	for _, file := range files {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vars, err := readVariables(strings.TrimSuffix(file, ".graphql") + ".variables.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, Query{Name: strings.TrimSuffix(filepath.Base(file), ".graphql"), File: file, Text: string(text), Variables: vars})
+	}
+	return out
 }
 
 // Post sends one query to h's /graphql and returns the response body as

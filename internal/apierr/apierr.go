@@ -175,28 +175,34 @@ func (e *Error) Code() string { return e.code }
 // sentinel errors; then an Error's own code. Anything else is internal.
 // A nil err has no code.
 func Of(err error) string {
-	var coded *Error
-	switch {
-	case err == nil:
+	if err == nil {
 		return ""
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return Timeout
-	case errors.Is(err, domain.ErrInvalidInput):
-		return BadUserInput
-	case errors.Is(err, domain.ErrNotFound):
-		return NotFound
-	case errors.Is(err, domain.ErrConflict):
-		return Conflict
-	case errors.Is(err, domain.ErrWritesDisabled):
-		return WritesDisabled
-	case errors.Is(err, domain.ErrKeyReused):
-		return KeyReused
-	case errors.Is(err, domain.ErrUnavailable):
-		return Unavailable
-	case errors.As(err, &coded):
+	}
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.code
+		}
+	}
+	if coded, ok := errors.AsType[*Error](err); ok {
 		return coded.code
 	}
 	return Internal
+}
+
+// sentinels are the errors Of knows by identity, in the order it asks:
+// the context's first, then the domain's.
+var sentinels = []struct {
+	err  error
+	code string
+}{
+	{context.DeadlineExceeded, Timeout},
+	{context.Canceled, Timeout},
+	{domain.ErrInvalidInput, BadUserInput},
+	{domain.ErrNotFound, NotFound},
+	{domain.ErrConflict, Conflict},
+	{domain.ErrWritesDisabled, WritesDisabled},
+	{domain.ErrKeyReused, KeyReused},
+	{domain.ErrUnavailable, Unavailable},
 }
 
 // Write answers code's status with one error in GraphQL's shape, so that

@@ -10,11 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/auth"
+	"github.com/bif-kk/orggraph/internal/observe/observetest"
 )
 
 // status sends a request with token through the middleware and returns the
@@ -110,7 +110,7 @@ func TestTokensFileReload(t *testing.T) {
 		}
 	}
 	save(annaLine + "\n" + boLine + "\n")
-	logs := &syncWriter{b: &strings.Builder{}}
+	logs := &observetest.Logs{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	f, err := auth.OpenTokensFile(path, envLine, logger)
 	if err != nil {
@@ -190,24 +190,6 @@ func refusedWithin(t *testing.T, a auth.Authenticator, token string, limit time.
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// syncWriter lets the test read what the watcher's goroutine logs.
-type syncWriter struct {
-	mu sync.Mutex
-	b  *strings.Builder
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }
 
 // BenchmarkTokensLookup: every configured hash is compared, so a lookup

@@ -150,14 +150,8 @@ func (r SeedReport) String() string {
 // planner deleted last, with the provenance they had then, so a re-seed
 // does not bring back what a planner removed.
 func PlannerDeletions(entries []AuditEntry) map[string]Provenance {
-	last := map[string]AuditEntry{}
-	for _, e := range entries {
-		if prev, ok := last[e.Target]; !ok || e.Seq > prev.Seq {
-			last[e.Target] = e
-		}
-	}
 	out := map[string]Provenance{}
-	for t, e := range last {
+	for t, e := range lastEntries(entries) {
 		if e.Actor == SeedActor {
 			continue
 		}
@@ -185,19 +179,25 @@ func PlannerDeletions(entries []AuditEntry) map[string]Provenance {
 // (AuditEntry.DeletedVersion), the seed's deletions and planners' alike, so
 // a target created again continues from it (Write.NextVersion).
 func DeletedVersions(entries []AuditEntry) map[string]int64 {
+	out := map[string]int64{}
+	for t, e := range lastEntries(entries) {
+		if v, ok := e.DeletedVersion(); ok {
+			out[t] = v
+		}
+	}
+	return out
+}
+
+// lastEntries keeps, of an audit trail in any order, each target's last
+// entry (by Seq).
+func lastEntries(entries []AuditEntry) map[string]AuditEntry {
 	last := map[string]AuditEntry{}
 	for _, e := range entries {
 		if prev, ok := last[e.Target]; !ok || e.Seq > prev.Seq {
 			last[e.Target] = e
 		}
 	}
-	out := map[string]int64{}
-	for t, e := range last {
-		if v, ok := e.DeletedVersion(); ok {
-			out[t] = v
-		}
-	}
-	return out
+	return last
 }
 
 // PlanReseed is the one rule by which every store re-seeds: it compares the

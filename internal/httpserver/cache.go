@@ -111,7 +111,8 @@ func etagMatches(ifNoneMatch, etag string) bool {
 }
 
 // bufferedResponse holds a handler's answer so it can be looked at before it
-// is sent. Its header is the real writer's.
+// is sent: by cacheQueries, with the real writer's header, and inside
+// timeoutWriter, with a header of its own.
 type bufferedResponse struct {
 	header http.Header
 	status int

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bif-kk/orggraph/internal/auth"
 	"time"
 )
 
@@ -129,14 +128,7 @@ func TestCacheControl(t *testing.T) {
 		{"with a bearer token", 5 * time.Minute, "reader", "private, max-age=300"},
 		{"with a bearer token that is not valid", 0, "Bearer abc", "no-store"},
 	}
-	tok, line, err := auth.NewToken("reader", "widget", auth.DefaultTTL, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens, err := auth.ParseTokens(line)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok, tokens := oneToken(t, "reader", "widget")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.auth == "reader" {

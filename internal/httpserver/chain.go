@@ -14,11 +14,7 @@ func middlewares(logger *slog.Logger, opts Options) []func(http.Handler) http.Ha
 	if opts.TracerProvider != nil {
 		chain = append(chain, traceRequests(opts.TracerProvider))
 	}
-	chain = append(chain, withClient(opts.TrustProxy), logRequests(logger))
-	if opts.Metrics != nil {
-		chain = append(chain, countRequests(opts.Metrics))
-	}
-	chain = append(chain, recoverPanics(logger))
+	chain = append(chain, withClient(opts.TrustProxy), recordRequests(logger, opts.Metrics), recoverPanics(logger))
 	if len(opts.CORSOrigins) > 0 {
 		// Before the rate limit, so preflights are answered without
 		// spending tokens and a 429 still reaches the page.

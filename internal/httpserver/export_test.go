@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -28,17 +27,6 @@ func seededServer(t *testing.T) (http.Handler, *domain.Graph, store.Store) {
 		t.Fatal(err)
 	}
 	return testServer(slog.New(slog.DiscardHandler), st, Options{}), g, st
-}
-
-func get(t *testing.T, h http.Handler, target string, header ...string) *httptest.ResponseRecorder {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
 }
 
 // Each export, fetched over HTTP, is what the export package's checks
@@ -77,7 +65,7 @@ func TestExportsOverHTTP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			rec := get(t, h, tt.path)
+			rec := send(h, http.MethodGet, tt.path, "")
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
@@ -94,11 +82,11 @@ func TestExportsOverHTTP(t *testing.T) {
 
 			// Deterministic: the same bytes again, and the ETag revalidates.
 			etag := rec.Header().Get("ETag")
-			again := get(t, h, tt.path)
+			again := send(h, http.MethodGet, tt.path, "")
 			if !bytes.Equal(again.Body.Bytes(), rec.Body.Bytes()) || again.Header().Get("ETag") != etag || etag == "" {
 				t.Errorf("a second fetch differs (ETag %q, then %q)", etag, again.Header().Get("ETag"))
 			}
-			if cached := get(t, h, tt.path, "If-None-Match", etag); cached.Code != http.StatusNotModified || cached.Body.Len() != 0 {
+			if cached := send(h, http.MethodGet, tt.path, "", "If-None-Match", etag); cached.Code != http.StatusNotModified || cached.Body.Len() != 0 {
 				t.Errorf("If-None-Match: status %d, %d bytes; want 304 and none", cached.Code, cached.Body.Len())
 			}
 		})
@@ -125,7 +113,7 @@ func TestImpactCSVRefusesBadIDs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := get(t, h, "/export/impact.csv"+tt.query)
+			rec := send(h, http.MethodGet, "/export/impact.csv"+tt.query, "")
 			if rec.Code != tt.status {
 				t.Errorf("status = %d, want %d", rec.Code, tt.status)
 			}
@@ -179,7 +167,7 @@ func TestExportsWhenTheStoreFails(t *testing.T) {
 			t.Run(tt.name+" "+path, func(t *testing.T) {
 				var logs bytes.Buffer
 				h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), failingStore{st, tt.err}, Options{})
-				rec := get(t, h, path)
+				rec := send(h, http.MethodGet, path, "")
 				if rec.Code != tt.status {
 					t.Errorf("status = %d, want %d", rec.Code, tt.status)
 				}
@@ -219,7 +207,7 @@ func TestImpactCSVInDanish(t *testing.T) {
 	const path = "/export/impact.csv?of=reformchange:afskaffelse-af-ressourceforloeb"
 	read := func(query string, comma rune) [][]string {
 		t.Helper()
-		rec := get(t, h, path+query)
+		rec := send(h, http.MethodGet, path+query, "")
 		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("%s: status %d, Content-Type %q", query, rec.Code, rec.Header().Get("Content-Type"))
 		}
@@ -245,7 +233,7 @@ func TestImpactCSVInDanish(t *testing.T) {
 	if len(plain) < 2 || len(plain[0]) != 9 {
 		t.Fatalf("the sheet has %d rows of %d cells", len(plain), len(plain[0]))
 	}
-	if rec := get(t, h, path+"&dialect=da"); !strings.HasPrefix(rec.Body.String(), "\ufeffcentre_code;centre_name;") {
+	if rec := send(h, http.MethodGet, path+"&dialect=da", ""); !strings.HasPrefix(rec.Body.String(), "\ufeffcentre_code;centre_name;") {
 		t.Errorf("the Danish sheet's header: %.60q", rec.Body.String())
 	}
 	if explicit := read("&dialect=rfc4180", ','); !reflect.DeepEqual(explicit, plain) {

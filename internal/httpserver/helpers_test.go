@@ -8,8 +8,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
@@ -25,6 +27,21 @@ func fixtureStore(t testing.TB) store.Store {
 	return st
 }
 
+// oneToken mints a bearer token for subject in role, and the tokens that
+// know it alone.
+func oneToken(t testing.TB, role, subject string) (string, *auth.Tokens) {
+	t.Helper()
+	tok, line, err := auth.NewToken(role, subject, auth.DefaultTTL, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.ParseTokens(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok, tokens
+}
+
 // quietServer is NewServer over st with logs discarded.
 func quietServer(st store.Store, opts Options) http.Handler {
 	return testServer(slog.New(slog.DiscardHandler), st, opts)
@@ -32,6 +49,18 @@ func quietServer(st store.Store, opts Options) http.Handler {
 
 // send serves one request; headers are name, value pairs.
 func send(h http.Handler, method, target, body string, headers ...string) *httptest.ResponseRecorder {
+	return serve(h, request(method, target, body, headers...))
+}
+
+// fromClient serves a GET as if from addr, with extra headers.
+func fromClient(h http.Handler, addr, target string, headers ...string) *httptest.ResponseRecorder {
+	req := request(http.MethodGet, target, "", headers...)
+	req.RemoteAddr = addr
+	return serve(h, req)
+}
+
+// request is a request to h; an empty body is none.
+func request(method, target, body string, headers ...string) *http.Request {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -40,6 +69,10 @@ func send(h http.Handler, method, target, body string, headers ...string) *httpt
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return req
+}
+
+func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec

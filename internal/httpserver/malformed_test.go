@@ -28,6 +28,18 @@ func goWord(message string) string {
 
 // checkErrors fails unless every error in a GraphQL-shaped body carries
 // extensions.code, one of the error table's with its status, and no Go text; it reports whether the body held errors.
+// checkRefused checks that rec answers what, a client's mistake, with an
+// error (checkErrors) and not as a failure of the server's.
+func checkRefused(t testing.TB, what string, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	if !checkErrors(t, what, rec) {
+		t.Errorf("%q answered %d without an error: %s", what, rec.Code, rec.Body)
+	}
+	if rec.Code >= 500 {
+		t.Errorf("%q answered %d", what, rec.Code)
+	}
+}
+
 func checkErrors(t testing.TB, what string, rec *httptest.ResponseRecorder) bool {
 	t.Helper()
 	body := rec.Body.Bytes()
@@ -126,12 +138,7 @@ func TestMalformedRequestsAreCoded(t *testing.T) {
 			req.Header.Set("Content-Type", "application/json")
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
-			if !checkErrors(t, tt.body, rec) {
-				t.Errorf("%q answered %d without an error: %s", tt.body, rec.Code, rec.Body)
-			}
-			if rec.Code >= 500 {
-				t.Errorf("%q answered %d", tt.body, rec.Code)
-			}
+			checkRefused(t, tt.body, rec)
 		})
 	}
 	q := "query=" + url.QueryEscape("{ __typename }")
@@ -152,15 +159,9 @@ func TestMalformedRequestsAreCoded(t *testing.T) {
 	}
 	for _, tt := range gets {
 		t.Run("GET "+tt.name, func(t *testing.T) {
-			req := httptest.NewRequest(http.MethodGet, "/graphql?"+tt.rawQuery, nil)
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if !checkErrors(t, tt.rawQuery, rec) {
-				t.Errorf("%q answered %d without an error: %s", tt.rawQuery, rec.Code, rec.Body)
-			}
-			if rec.Code >= 500 {
-				t.Errorf("%q answered %d", tt.rawQuery, rec.Code)
-			}
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/graphql?"+tt.rawQuery, nil))
+			checkRefused(t, tt.rawQuery, rec)
 		})
 	}
 	for _, method := range []string{http.MethodGet, http.MethodPost} {

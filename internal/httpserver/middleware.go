@@ -17,26 +17,33 @@ import (
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
-// logRequests writes one line per request once it is answered: method,
+// recordRequests writes one line per request once it is answered: method,
 // path, status, bytes, duration, client, and, when known, the GraphQL
 // operation's name (given by observe's gqlgen extension) and the trace id.
-func logRequests(logger *slog.Logger) func(http.Handler) http.Handler {
+// With metrics on (m not nil) it also counts the request's route, method,
+// status and time in m; it must run inside the chi router, which names the
+// route (routeOf).
+func recordRequests(logger *slog.Logger, m *observe.Metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			ctx := observe.WithOperationSlot(r.Context())
 			next.ServeHTTP(ww, r.WithContext(ctx))
+			took := time.Since(start)
 			status := ww.Status()
 			if status == 0 {
 				status = http.StatusOK // nothing written: net/http answers 200
+			}
+			if m != nil {
+				m.HTTPRequest(routeOf(r), r.Method, status, took)
 			}
 			attrs := []slog.Attr{
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.Int("status", status),
 				slog.Int("bytes", ww.BytesWritten()),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", took),
 				slog.String("client", clientFrom(ctx)),
 			}
 			if op := observe.OperationName(ctx); op != "" {

@@ -13,18 +13,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
 )
 
-// fromClient serves a request as if from addr, with extra headers.
-func fromClient(h http.Handler, addr, target string, headers ...string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	req.RemoteAddr = addr
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
-}
-
 // A rate so small no token comes back during the test: each client has its
 // burst of 3, then 429s.
 func TestRateLimit(t *testing.T) {

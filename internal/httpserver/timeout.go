@@ -1,7 +1,6 @@
 package httpserver
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -38,7 +37,7 @@ func timeoutRequests(d time.Duration, logger *slog.Logger, m *observe.Metrics) f
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			ctx, wrote := writes.Watch(ctx)
-			tw := &timeoutWriter{w: w, header: http.Header{}}
+			tw := &timeoutWriter{bufferedResponse: bufferedResponse{header: http.Header{}}, w: w}
 			next.ServeHTTP(tw, r.WithContext(ctx))
 			late := errors.Is(ctx.Err(), context.DeadlineExceeded) && !tw.flushed
 			if late && wrote() {
@@ -58,31 +57,18 @@ func timeoutRequests(d time.Duration, logger *slog.Logger, m *observe.Metrics) f
 }
 
 // timeoutWriter holds a handler's answer until it is done, or passes it
-// through once the handler flushes.
+// through once the handler flushes. Its header is its own until then.
 type timeoutWriter struct {
+	bufferedResponse
 	w       http.ResponseWriter
-	header  http.Header
-	status  int
-	body    bytes.Buffer
 	flushed bool // the answer is passing through to w
 }
 
-func (tw *timeoutWriter) Header() http.Header { return tw.header }
-
-func (tw *timeoutWriter) WriteHeader(status int) {
-	if tw.status == 0 {
-		tw.status = status
-	}
-}
-
 func (tw *timeoutWriter) Write(p []byte) (int, error) {
-	if tw.status == 0 {
-		tw.status = http.StatusOK
-	}
 	if tw.flushed {
 		return tw.w.Write(p)
 	}
-	return tw.body.Write(p)
+	return tw.bufferedResponse.Write(p)
 }
 
 // Flush sends what is held and everything after it straight through.
@@ -111,9 +97,5 @@ func (tw *timeoutWriter) send() {
 	for k, vv := range tw.header {
 		dst[k] = append(dst[k], vv...)
 	}
-	if tw.status == 0 {
-		tw.status = http.StatusOK
-	}
-	tw.w.WriteHeader(tw.status)
-	_, _ = tw.w.Write(tw.body.Bytes())
+	tw.writeTo(tw.w)
 }

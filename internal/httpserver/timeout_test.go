@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
-	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
@@ -169,14 +168,7 @@ func (s slowCommit) Apply(ctx context.Context, w domain.Write) (*domain.AuditEnt
 // deadline is answered as saved, never TIMEOUT: the client would retry a
 // write that was made.
 func TestASavedWriteOutlivesTheTimeout(t *testing.T) {
-	tok, line, err := auth.NewToken("planner", "anna", auth.DefaultTTL, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens, err := auth.ParseTokens(line)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok, tokens := oneToken(t, "planner", "anna")
 	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)

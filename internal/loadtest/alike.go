@@ -64,25 +64,32 @@ func answerData(body []byte) (any, error) {
 }
 
 func unwrapConnections(v any) any {
+	m, _ := v.(map[string]any)
+	if edges, ok := m["edges"].([]any); ok {
+		nodes := make([]any, 0, len(edges))
+		for _, e := range edges {
+			em, _ := e.(map[string]any)
+			nodes = append(nodes, unwrapConnections(em["node"]))
+		}
+		return nodes
+	}
+	return inside(v, unwrapConnections)
+}
+
+// inside is v, a decoded JSON value, with f applied to each value directly
+// inside it, in a new map or list; a scalar is itself.
+func inside(v any, f func(any) any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		if edges, ok := x["edges"].([]any); ok {
-			nodes := make([]any, 0, len(edges))
-			for _, e := range edges {
-				em, _ := e.(map[string]any)
-				nodes = append(nodes, unwrapConnections(em["node"]))
-			}
-			return nodes
-		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = unwrapConnections(e)
+			out[k] = f(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = unwrapConnections(e)
+			out[i] = f(e)
 		}
 		return out
 	}
@@ -110,25 +117,16 @@ func hitIDs(v any) any {
 
 // unordered sorts every list by its elements' JSON, deepest first.
 func unordered(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = unordered(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		keys := make([]string, len(x))
-		for i, e := range x {
-			out[i] = unordered(e)
-			b, _ := json.Marshal(out[i])
+	out := inside(v, unordered)
+	if list, ok := out.([]any); ok {
+		keys := make([]string, len(list))
+		for i, e := range list {
+			b, _ := json.Marshal(e)
 			keys[i] = string(b)
 		}
-		sort.Sort(byKey{out, keys})
-		return out
+		sort.Sort(byKey{list, keys})
 	}
-	return v
+	return out
 }
 
 type byKey struct {

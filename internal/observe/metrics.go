@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
@@ -51,58 +52,53 @@ var storeBuckets = []float64{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.
 // NewMetrics registers orggraph's metrics, with the Go runtime's and the
 // process's, on a fresh registry.
 func NewMetrics() *Metrics {
-	m := &Metrics{
-		registry: prometheus.NewRegistry(),
-		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "orggraph_http_requests_total",
-			Help: "HTTP requests answered, by route pattern, method and status.",
-		}, []string{"route", "method", "status"}),
-		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "orggraph_http_request_duration_seconds",
-			Help:    "Time to answer an HTTP request, by route pattern, method and status.",
-			Buckets: prometheus.DefBuckets,
-		}, []string{"route", "method", "status"}),
-		storeCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "orggraph_store_calls_total",
-			Help: "Store calls made, by store, operation and outcome (ok, canceled, or the error's code in lower case: not_found, bad_user_input, conflict, unavailable, writes_disabled, timeout, internal, …).",
-		}, []string{"store", "op", "outcome"}),
-		storeDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "orggraph_store_call_duration_seconds",
-			Help:    "Time a store call took, by store, operation and outcome.",
-			Buckets: storeBuckets,
-		}, []string{"store", "op", "outcome"}),
-		storeInFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &Metrics{
+		registry: reg,
+
+		httpRequests: counter(reg, "orggraph_http_requests_total",
+			"HTTP requests answered, by route pattern, method and status.",
+			"route", "method", "status"),
+		httpDuration: histogram(reg, "orggraph_http_request_duration_seconds", prometheus.DefBuckets,
+			"Time to answer an HTTP request, by route pattern, method and status.",
+			"route", "method", "status"),
+
+		storeCalls: counter(reg, "orggraph_store_calls_total",
+			"Store calls made, by store, operation and outcome (ok, canceled, or the error's code in lower case: not_found, bad_user_input, conflict, unavailable, writes_disabled, timeout, internal, …).",
+			"store", "op", "outcome"),
+		storeDuration: histogram(reg, "orggraph_store_call_duration_seconds", storeBuckets,
+			"Time a store call took, by store, operation and outcome.",
+			"store", "op", "outcome"),
+		storeInFlight: promauto.With(reg).NewGaugeVec(prometheus.GaugeOpts{
 			Name: "orggraph_store_calls_in_flight",
 			Help: "Store calls under way, by store and operation. The Neo4j driver exposes no pool statistics; for the neo4j store this is the nearest measure of connection-pool use.",
 		}, []string{"store", "op"}),
-		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "orggraph_errors_total",
-			Help: "Errors sent to clients, by extensions.code: GraphQL errors as the error presenter codes them, the HTTP layer's own (UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TIMEOUT, …) and the exports'.",
-		}, []string{"code"}),
+
+		errors: counter(reg, "orggraph_errors_total",
+			"Errors sent to clients, by extensions.code: GraphQL errors as the error presenter codes them, the HTTP layer's own (UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TIMEOUT, …) and the exports'.",
+			"code"),
 		gqlOps: newBoundedLabels(maxOperations, labelOther),
-		gqlCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "orggraph_graphql_requests_total",
-			Help: "GraphQL responses, by operation name and outcome (ok, or error when the response carries errors).",
-		}, []string{"operation", "outcome"}),
-		gqlTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "orggraph_graphql_request_duration_seconds",
-			Help:    "Time from reading a GraphQL request to its response, by operation name.",
-			Buckets: prometheus.DefBuckets,
-		}, []string{"operation"}),
-		gqlErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "orggraph_graphql_errors_total",
-			Help: "Errors in GraphQL responses, by operation name and extensions.code.",
-		}, []string{"operation", "code"}),
+		gqlCalls: counter(reg, "orggraph_graphql_requests_total",
+			"GraphQL responses, by operation name and outcome (ok, or error when the response carries errors).",
+			"operation", "outcome"),
+		gqlTime: histogram(reg, "orggraph_graphql_request_duration_seconds", prometheus.DefBuckets,
+			"Time from reading a GraphQL request to its response, by operation name.",
+			"operation"),
+		gqlErrors: counter(reg, "orggraph_graphql_errors_total",
+			"Errors in GraphQL responses, by operation name and extensions.code.",
+			"operation", "code"),
 	}
-	m.registry.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpRequests, m.httpDuration,
-		m.storeCalls, m.storeDuration, m.storeInFlight,
-		m.errors,
-		m.gqlCalls, m.gqlTime, m.gqlErrors,
-	)
-	return m
+}
+
+// counter is a counter with labels, registered on reg.
+func counter(reg *prometheus.Registry, name, help string, labels ...string) *prometheus.CounterVec {
+	return promauto.With(reg).NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+}
+
+// histogram is a histogram with labels and the given buckets, registered on reg.
+func histogram(reg *prometheus.Registry, name string, buckets []float64, help string, labels ...string) *prometheus.HistogramVec {
+	return promauto.With(reg).NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels)
 }
 
 // Handler serves the metrics in Prometheus's exposition formats.

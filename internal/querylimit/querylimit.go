@@ -352,6 +352,26 @@ func (w *walk) fragment(name string) (*shape, *gqlerror.Error) {
 	return s, nil
 }
 
+// mergeFragment adds to out the shape of a fragment where it stands: a
+// spread's, the fragment called name; an inline one's, its set.
+func (w *walk) mergeFragment(out *shape, dirs ast.DirectiveList, name string, set ast.SelectionSet) *gqlerror.Error {
+	if e := w.directives(dirs); e != nil {
+		return e
+	}
+	var child *shape
+	var e *gqlerror.Error
+	if name != "" {
+		child, e = w.fragment(name)
+	} else {
+		child, e = w.shapeOf(set)
+	}
+	if e != nil {
+		return e
+	}
+	out.merge(child)
+	return nil
+}
+
 func (w *walk) shapeOf(set ast.SelectionSet) (*shape, *gqlerror.Error) {
 	out := &shape{}
 	for _, sel := range set {
@@ -373,23 +393,13 @@ func (w *walk) shapeOf(set ast.SelectionSet) (*shape, *gqlerror.Error) {
 				out.depth = max(out.depth, 1+child.depth)
 			}
 		case *ast.InlineFragment:
-			if e := w.directives(s.Directives); e != nil {
+			if e := w.mergeFragment(out, s.Directives, "", s.SelectionSet); e != nil {
 				return nil, e
 			}
-			child, e := w.shapeOf(s.SelectionSet)
-			if e != nil {
-				return nil, e
-			}
-			out.merge(child)
 		case *ast.FragmentSpread:
-			if e := w.directives(s.Directives); e != nil {
+			if e := w.mergeFragment(out, s.Directives, s.Name, nil); e != nil {
 				return nil, e
 			}
-			child, e := w.fragment(s.Name)
-			if e != nil {
-				return nil, e
-			}
-			out.merge(child)
 		}
 		if out.fields > w.c.limits.MaxFields {
 			return nil, refuse(apierr.FieldLimit, "a selection holds more than %d fields, fragments included", w.c.limits.MaxFields)

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/search"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 )
 
 // BenchmarkRankSeed ranks the whole seed graph, as the memstore does, for
@@ -12,10 +12,7 @@ import (
 // diacritics, typos), ten hits as the API's default. Compare runs with
 // benchstat.
 func BenchmarkRankSeed(b *testing.B) {
-	g, err := seed.LoadDir("../../seed")
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := seedtest.Graph(b)
 	cs := make([]search.Candidate, len(g.Nodes))
 	for i, n := range g.Nodes {
 		cs[i] = search.Candidate{ID: n.ID, Order: n.Order, Text: search.TextOf(n)}

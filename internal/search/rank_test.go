@@ -7,6 +7,15 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 )
 
+// hitIDs are the hits' node ids, best first.
+func hitIDs(hits []Hit) []domain.ID {
+	var ids []domain.ID
+	for _, h := range hits {
+		ids = append(ids, h.Node.ID)
+	}
+	return ids
+}
+
 func TestRankOrdersNameBeforeBody(t *testing.T) {
 	nodes := []*domain.Node{
 		{ID: "centre:cba", Name: "CBA", Description: "får flere i fleksjob", Order: 1},
@@ -14,19 +23,10 @@ func TestRankOrdersNameBeforeBody(t *testing.T) {
 		{ID: "targetgroup:fleksjob", Name: "Fleksjob", Order: 2},
 		{ID: "centre:csi", Name: "CSI", Description: "sprog", Order: 0},
 	}
-	hits := Rank(nodes, Terms("FLEKSJOB"), 10)
-	var got []domain.ID
-	for _, h := range hits {
-		got = append(got, h.Node.ID)
-	}
+	got := hitIDs(Rank(nodes, Terms("FLEKSJOB"), 10))
 	want := []domain.ID{"targetgroup:fleksjob", "benefit:fleksjobrefusion", "centre:cba"}
-	if len(got) != len(want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("got %v, want %v", got, want)
-		}
 	}
 	if len(Rank(nodes, Terms("fleksjob"), 1)) != 1 {
 		t.Fatal("first did not bound the hits")
@@ -83,10 +83,7 @@ func TestBestPutsExactHitsFirst(t *testing.T) {
 		{ID: "a:exact-in-body", Name: "Other", Description: "om flaksjob", Order: 2},
 	}
 	hits := Rank(nodes, Terms("flaksjob"), 10)
-	var got []domain.ID
-	for _, h := range hits {
-		got = append(got, h.Node.ID)
-	}
+	got := hitIDs(hits)
 	want := []domain.ID{"a:exact-in-body", "a:loose-in-name", "a:typo-in-name"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)

@@ -132,12 +132,9 @@ func readFile(file string, data []byte) fileRead {
 		return out // an empty file holds nothing
 	}
 	root := doc.Content[0]
-	unknownKeys(root, reflect.TypeFor[rawFile](), func(line int, key string) {
-		ps.add(file, line, key, "unknown key (a file holds document, sections, nodes and links)")
-	})
-	var f rawFile
-	if err := root.Decode(&f); err != nil {
-		ps.add(file, root.Line, "yaml", "%s", decodeErr(err))
+	f, ok := decodeStrict(ps, file, root, "unknown key (a file holds document, sections, nodes and links)",
+		func(rawFile) string { return "yaml" })
+	if !ok {
 		return out
 	}
 	out.document = f.Document
@@ -157,29 +154,33 @@ func readFile(file string, data []byte) fileRead {
 	nodes, links := items("nodes", &f.Nodes), items("links", &f.Links)
 	out.nodes = make([]located[rawNode], 0, len(nodes))
 	for _, n := range nodes {
-		unknownKeys(n, reflect.TypeFor[rawNode](), func(line int, key string) {
-			ps.add(file, line, key, "unknown node key")
-		})
-		var r rawNode
-		if err := n.Decode(&r); err != nil {
-			ps.add(file, n.Line, cmpOr(r.ID, "node"), "%s", decodeErr(err))
+		r, ok := decodeStrict(ps, file, n, "unknown node key", func(r rawNode) string { return cmpOr(r.ID, "node") })
+		if !ok {
 			continue
 		}
 		out.nodes = append(out.nodes, located[rawNode]{file, atOf(n), r})
 	}
 	out.links = make([]located[rawLink], 0, len(links))
 	for _, n := range links {
-		unknownKeys(n, reflect.TypeFor[rawLink](), func(line int, key string) {
-			ps.add(file, line, key, "unknown link key")
-		})
-		var r rawLink
-		if err := n.Decode(&r); err != nil {
-			ps.add(file, n.Line, "link", "%s", decodeErr(err))
+		r, ok := decodeStrict(ps, file, n, "unknown link key", func(rawLink) string { return "link" })
+		if !ok {
 			continue
 		}
 		out.links = append(out.links, located[rawLink]{file, atOf(n), r})
 	}
 	return out
+}
+
+func decodeStrict[T any](ps *problems, file string, n *yaml.Node, unknown string, subject func(T) string) (T, bool) {
+	unknownKeys(n, reflect.TypeFor[T](), func(line int, key string) {
+		ps.add(file, line, key, "%s", unknown)
+	})
+	var v T
+	if err := n.Decode(&v); err != nil {
+		ps.add(file, n.Line, subject(v), "%s", decodeErr(err))
+		return v, false
+	}
+	return v, true
 }
 
 func cmpOr(a, b string) string {

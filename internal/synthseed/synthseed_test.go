@@ -12,17 +12,15 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 func TestWriteTenfold(t *testing.T) {
-	one, err := seed.LoadDir("../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
+	one := seedtest.Graph(t)
 	dir := t.TempDir()
-	if err := Write("../../seed", dir, 10); err != nil {
+	if err := Write(seedtest.Dir(), dir, 10); err != nil {
 		t.Fatal(err)
 	}
 	ten, err := seed.LoadDir(dir)

@@ -9,7 +9,6 @@
 // PEER_WORKERS (one per core; 1 runs a single process, see below).
 
 import cluster from 'node:cluster';
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -37,6 +36,7 @@ const { Neo4jGraphQL } = await import('@neo4j/graphql');
 const { ApolloServer, HeaderMap } = await import('@apollo/server');
 const { ApolloServerPluginLandingPageDisabled } = await import('@apollo/server/plugin/disabled');
 const { resolvers } = await import('./resolvers.mjs');
+const { loadTypeDefs } = await import('./typeDefs.mjs');
 
 const config = {
   uri: process.env.NEO4J_URI || 'bolt://127.0.0.1:7687',
@@ -138,7 +138,7 @@ function runPrimary() {
 
 // serve runs one server process: the only one, or a cluster worker.
 async function serve() {
-  const typeDefs = await readFile(new URL('./typeDefs.graphql', import.meta.url), 'utf8');
+  const typeDefs = await loadTypeDefs();
   const schema = await new Neo4jGraphQL({ typeDefs, driver, resolvers }).getSchema();
 
   const apollo = new ApolloServer({

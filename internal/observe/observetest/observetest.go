@@ -1,4 +1,4 @@
-// Package observetest reads metric values back in tests.
+// Package observetest reads metric values and logs back in tests.
 package observetest
 
 import (

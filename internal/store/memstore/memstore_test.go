@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
@@ -29,16 +29,19 @@ func TestNewRefusesDanglingLink(t *testing.T) {
 	}
 }
 
-func TestWriteContract(t *testing.T) {
-	storetest.RunWrites(t, func(t *testing.T, g *domain.Graph) store.Store {
-		st, err := memstore.Open(g, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close(context.Background()) })
-		return st
-	})
+// openJournalled opens a memstore holding g that journals its writes in a
+// folder of the test's own, closed when the test ends.
+func openJournalled(t *testing.T, g *domain.Graph) *memstore.Store {
+	t.Helper()
+	st, err := memstore.Open(g, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(context.Background()) })
+	return st
 }
+
+func TestWriteContract(t *testing.T) { storetest.RunWrites(t, openJournalled) }
 
 // A write's idempotency key is kept with it: after a restart, a retry is
 // still answered with the first write, not a CONFLICT.
@@ -68,26 +71,9 @@ func TestIdempotencyKeySurvivesARestart(t *testing.T) {
 	}
 }
 
-func TestReseedContract(t *testing.T) {
-	storetest.RunReseed(t, func(t *testing.T, g *domain.Graph) storetest.ReseedStore {
-		st, err := memstore.Open(g, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close(context.Background()) })
-		return st
-	})
-}
+func TestReseedContract(t *testing.T) { storetest.RunReseed(t, openJournalled) }
 
 // The queries people type find what they mean in the top 3.
 func TestTypedQueriesOnSeed(t *testing.T) {
-	g, err := seed.LoadDir("../../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.TypedQueries(t, st, storetest.TypedQueriesFile)
+	storetest.TypedQueries(t, seedtest.Store(t), storetest.TypedQueriesFile)
 }

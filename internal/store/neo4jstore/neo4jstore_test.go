@@ -10,7 +10,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/search"
-	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
@@ -19,26 +19,23 @@ import (
 // connect opens the test Neo4j, one test at a time (see neo4jtest).
 func connect(t *testing.T) *neo4jstore.Store { return neo4jtest.Store(t) }
 
-func TestContract(t *testing.T) {
+// loading is the test Neo4j for the contract suites: each store they ask
+// for is it, loaded with their graph.
+func loading(t *testing.T) storetest.NewStore[*neo4jstore.Store] {
 	st := connect(t)
-	storetest.Run(t, func(t *testing.T, g *domain.Graph) store.Store {
+	return func(t *testing.T, g *domain.Graph) *neo4jstore.Store {
 		if err := st.Load(context.Background(), g); err != nil {
 			t.Fatal(err)
 		}
 		return st
-	})
+	}
 }
+
+func TestContract(t *testing.T) { storetest.Run(t, loading(t)) }
 
 // The queries people type find what they mean in the top 3, as in the memstore.
 func TestTypedQueriesOnSeed(t *testing.T) {
-	st := connect(t)
-	g, err := seed.LoadDir("../../../seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Load(context.Background(), g); err != nil {
-		t.Fatal(err)
-	}
+	st := loading(t)(t, seedtest.Graph(t))
 	storetest.TypedQueries(t, st, storetest.TypedQueriesFile)
 }
 
@@ -155,25 +152,9 @@ func TestClosedListsRefuseInjection(t *testing.T) {
 	}
 }
 
-func TestWriteContract(t *testing.T) {
-	st := connect(t)
-	storetest.RunWrites(t, func(t *testing.T, g *domain.Graph) store.Store {
-		if err := st.Load(context.Background(), g); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	})
-}
+func TestWriteContract(t *testing.T) { storetest.RunWrites(t, loading(t)) }
 
-func TestReseedContract(t *testing.T) {
-	st := connect(t)
-	storetest.RunReseed(t, func(t *testing.T, g *domain.Graph) storetest.ReseedStore {
-		if err := st.Load(context.Background(), g); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	})
-}
+func TestReseedContract(t *testing.T) { storetest.RunReseed(t, loading(t)) }
 
 // A creation reads the next order and seq from the end of an index: each
 // part of their plans is an index scan, and none scans every node or

@@ -162,28 +162,34 @@ func (r *props) fail(key string, v any) {
 	}
 }
 
-func (r *props) str(key string) string {
-	switch v := r.value(key).(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	default:
-		r.fail(key, v)
-		return ""
-	}
-}
-
-func (r *props) int64p(key string) *int64 {
+// typed is the property key as a T, nil when it is absent.
+func typed[T any](r *props, key string) *T {
 	switch v := r.value(key).(type) {
 	case nil:
 		return nil
-	case int64:
+	case T:
 		return &v
 	default:
 		r.fail(key, v)
 		return nil
 	}
+}
+
+func (r *props) str(key string) string {
+	if v := typed[string](r, key); v != nil {
+		return *v
+	}
+	return ""
+}
+
+func (r *props) int64p(key string) *int64 { return typed[int64](r, key) }
+
+// number is the integer property key, 0 when it is absent.
+func (r *props) number(key string) int64 {
+	if v := r.int64p(key); v != nil {
+		return *v
+	}
+	return 0
 }
 
 func (r *props) intp(key string) *int {
@@ -201,41 +207,16 @@ func (r *props) money(key string) *domain.Money {
 	return nil
 }
 
-func (r *props) float(key string) *float64 {
-	switch v := r.value(key).(type) {
-	case nil:
-		return nil
-	case float64:
-		return &v
-	default:
-		r.fail(key, v)
-		return nil
-	}
-}
+func (r *props) float(key string) *float64 { return typed[float64](r, key) }
 
-func (r *props) boolp(key string) *bool {
-	switch v := r.value(key).(type) {
-	case nil:
-		return nil
-	case bool:
-		return &v
-	default:
-		r.fail(key, v)
-		return nil
-	}
-}
+func (r *props) boolp(key string) *bool { return typed[bool](r, key) }
 
 func (r *props) date(key string) *domain.Date {
-	switch v := r.value(key).(type) {
-	case nil:
-		return nil
-	case neo4j.Date:
-		d := domain.Date(time.Time(v).Format("2006-01-02"))
+	if v := typed[neo4j.Date](r, key); v != nil {
+		d := domain.Date(time.Time(*v).Format("2006-01-02"))
 		return &d
-	default:
-		r.fail(key, v)
-		return nil
 	}
+	return nil
 }
 
 func (r *props) strings(key string) []string {
@@ -295,12 +276,7 @@ func decodeProps(r *props) (*domain.Node, error) {
 		UnderBudgetCeiling: r.boolp("underBudgetCeiling"),
 		Service:            r.money("serviceDKK"), Indsats: r.money("indsatsDKK"), Total: r.money("totalDKK"),
 	}
-	if o := r.intp("order"); o != nil {
-		n.Order = *o
-	}
-	if v := r.int64p("version"); v != nil {
-		n.Version = *v
-	}
+	n.Order, n.Version = int(r.number("order")), r.number("version")
 	n.Provenance = r.provenance()
 	r.json("sources", &n.Sources)
 	r.json("figures", &n.Figures)
@@ -311,6 +287,15 @@ func decodeProps(r *props) (*domain.Node, error) {
 	return n, r.err
 }
 
+// decodeRelMap decodes a relationship given as a {type, from, to, props} map.
+func decodeRelMap(m map[string]any) (*domain.Relationship, error) {
+	kind, _ := m["type"].(string)
+	from, _ := m["from"].(string)
+	to, _ := m["to"].(string)
+	props, _ := m["props"].(map[string]any)
+	return decodeRel(kind, from, to, props)
+}
+
 func decodeRel(kind, from, to string, m map[string]any) (*domain.Relationship, error) {
 	r := &props{m: m}
 	rel := &domain.Relationship{
@@ -318,12 +303,7 @@ func decodeRel(kind, from, to string, m map[string]any) (*domain.Relationship, e
 		Basis: domain.Basis(r.str("basis")), Rationale: r.str("rationale"), RationaleDa: r.str("rationaleDa"), Note: r.str("note"),
 		ValidFrom: r.date("validFrom"), ValidTo: r.date("validTo"),
 	}
-	if s := r.intp("seq"); s != nil {
-		rel.Seq = *s
-	}
-	if v := r.int64p("version"); v != nil {
-		rel.Version = *v
-	}
+	rel.Seq, rel.Version = int(r.number("seq")), r.number("version")
 	rel.Provenance = r.provenance()
 	r.json("sources", &rel.Sources)
 	return rel, r.err

@@ -218,17 +218,12 @@ func storedGraph(ctx context.Context, tx neo4j.ManagedTransaction) (*domain.Grap
 		}
 		g.Nodes = append(g.Nodes, n)
 	}
-	recs, err = run(ctx, tx, "MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS t, a.id AS from, b.id AS to, properties(r) AS r", nil)
+	recs, err = run(ctx, tx, "MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props", nil)
 	if err != nil {
 		return nil, err
 	}
 	for _, rec := range recs {
-		m := rec.AsMap()
-		t, _ := m["t"].(string)
-		from, _ := m["from"].(string)
-		to, _ := m["to"].(string)
-		props, _ := m["r"].(map[string]any)
-		r, err := decodeRel(t, from, to, props)
+		r, err := decodeRelMap(rec.AsMap())
 		if err != nil {
 			return nil, err
 		}
@@ -274,9 +269,7 @@ RETURN t AS target, a.seq AS seq, a.actor AS actor, a.op AS op, a.before AS befo
 		m := rec.AsMap()
 		p := &props{m: m}
 		e := domain.AuditEntry{Target: p.str("target"), Actor: p.str("actor"), Op: domain.WriteOp(p.str("op")), Before: p.str("before")}
-		if v := p.int64p("seq"); v != nil {
-			e.Seq = *v
-		}
+		e.Seq = p.number("seq")
 		if p.err != nil {
 			return nil, nil, fmt.Errorf("audit entry %d: %w", i, p.err)
 		}

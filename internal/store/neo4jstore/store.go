@@ -140,10 +140,11 @@ func distinct(ids []domain.ID) []domain.ID {
 	return out
 }
 
-func idStrings(ids []domain.ID) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = string(id)
+// stringsOf is ids or kinds as the plain strings a parameter holds.
+func stringsOf[S ~string](xs []S) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
 	}
 	return out
 }
@@ -188,7 +189,7 @@ func (s *Store) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*
 	if len(ids) == 0 {
 		return out, ctx.Err()
 	}
-	recs, err := s.read(ctx, op, "MATCH (n:Node) WHERE n.id IN $ids RETURN "+nodeMap("n")+" AS n", map[string]any{"ids": idStrings(ids)})
+	recs, err := s.read(ctx, op, "MATCH (n:Node) WHERE n.id IN $ids RETURN "+nodeMap("n")+" AS n", map[string]any{"ids": stringsOf(ids)})
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +390,7 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 			}
 			b.WriteString("CALL { MATCH (n:" + l + ") WITH n ORDER BY n.order RETURN collect(n) AS " + set + " } ")
 		default:
-			params["ids"+n] = idStrings(distinct(r.IDs))
+			params["ids"+n] = stringsOf(distinct(r.IDs))
 			b.WriteString("CALL { UNWIND $ids" + n + " AS id MATCH (n:Node {id: id}) RETURN collect(n) AS " + set + " } ")
 		}
 		sets = append(sets, set)

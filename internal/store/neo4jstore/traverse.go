@@ -48,14 +48,6 @@ func checkLen(maxLen int) error {
 	return nil
 }
 
-func kindNames(ks []domain.Kind) []string {
-	out := make([]string, len(ks))
-	for i, k := range ks {
-		out[i] = string(k)
-	}
-	return out
-}
-
 // ImpactPaths implements store.Traverser in one Cypher statement.
 func (s *Store) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error) {
 	const op = "impact paths"
@@ -67,7 +59,7 @@ func (s *Store) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (
 		both = append(both, string(k))
 	}
 	recs, err := s.read(ctx, op, impactQuery(maxLen), map[string]any{
-		"ids": idStrings(from), "both": both, "stops": kindNames(domain.ImpactStopKinds)})
+		"ids": stringsOf(from), "both": both, "stops": stringsOf(domain.ImpactStopKinds)})
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +92,7 @@ func (s *Store) PathsBetween(ctx context.Context, from, to domain.ID, maxLen int
 	recs, err := s.read(ctx, op, `MATCH (a:Node {id: $from}), (b:Node {id: $to})
 OPTIONAL MATCH p = (a)-[*1..`+strconv.Itoa(maxLen)+`]-(b)
 WHERE none(n IN nodes(p)[1..-1] WHERE n.kind IN $stops) AND `+simplePath+`
-RETURN `+pathColumns, map[string]any{"from": string(from), "to": string(to), "stops": kindNames(domain.PathStopKinds)})
+RETURN `+pathColumns, map[string]any{"from": string(from), "to": string(to), "stops": stringsOf(domain.PathStopKinds)})
 	if err != nil {
 		return nil, err
 	}
@@ -159,11 +151,7 @@ func relsFrom(v any) ([]*domain.Relationship, error) {
 	out := make([]*domain.Relationship, 0, len(list))
 	for _, rv := range list {
 		r, _ := rv.(map[string]any)
-		typ, _ := r["type"].(string)
-		from, _ := r["from"].(string)
-		to, _ := r["to"].(string)
-		props, _ := r["props"].(map[string]any)
-		rel, err := decodeRel(typ, from, to, props)
+		rel, err := decodeRelMap(r)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +199,7 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Sha
 	if len(ids) == 0 {
 		return nil, nil, ctx.Err()
 	}
-	recs, err := s.read(ctx, op, dependenciesQuery, map[string]any{"ids": idStrings(ids)})
+	recs, err := s.read(ctx, op, dependenciesQuery, map[string]any{"ids": stringsOf(ids)})
 	if err != nil {
 		return nil, nil, err
 	}

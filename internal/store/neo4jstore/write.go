@@ -130,13 +130,8 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 			return err
 		}
 	}
-	if !exists {
-		if old.Version, err = deletedVersion(ctx, tx, w.Target()); err != nil {
-			return err
-		}
-	}
 	next := *w.Node
-	if next.Version, err = w.NextVersion(old.Version, exists); err != nil {
+	if next.Version, err = nextVersion(ctx, tx, w, old.Version, exists); err != nil {
 		return err
 	}
 	if exists {
@@ -144,14 +139,8 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 	}
 	switch w.Op {
 	case domain.CreateNode:
-		recs, err := run(ctx, tx, nextOrder, nil)
-		if err != nil {
+		if next.Order, err = nextNumber(ctx, tx, nextOrder); err != nil {
 			return err
-		}
-		next.Order = 0 // the first node of an empty database
-		if len(recs) > 0 {
-			order, _ := recs[0].AsMap()["next"].(int64)
-			next.Order = int(order)
 		}
 		next.Provenance = w.Provenance(domain.Provenance{}, "")
 	case domain.UpdateNode:
@@ -196,13 +185,8 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 			return err
 		}
 	}
-	if !exists {
-		if old.Version, err = deletedVersion(ctx, tx, w.Target()); err != nil {
-			return err
-		}
-	}
 	next := *w.Rel
-	if next.Version, err = w.NextVersion(old.Version, exists); err != nil {
+	if next.Version, err = nextVersion(ctx, tx, w, old.Version, exists); err != nil {
 		return err
 	}
 	key := w.Rel.Key()
@@ -221,12 +205,10 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 	}
 	switch w.Op {
 	case domain.CreateLink:
-		recs, err := run(ctx, tx, nextSeq, nil)
-		if err != nil {
+		if next.Seq, err = nextNumber(ctx, tx, nextSeq); err != nil {
 			return err
 		}
-		seq, _ := recs[0].AsMap()["next"].(int64)
-		next.Seq, next.Provenance = int(seq), w.Provenance(domain.Provenance{}, "")
+		next.Provenance = w.Provenance(domain.Provenance{}, "")
 	case domain.UpdateLink:
 		next.Seq, next.Provenance = old.Seq, w.Provenance(old.Provenance, old.Facts())
 	case domain.DeleteLink:
@@ -245,18 +227,38 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 	return nil
 }
 
-// deletedVersion is the version a target the store does not hold had as it
-// was last deleted, 0 if it never was (domain.AuditEntry.DeletedVersion),
-// read by the audit_target index: what Write.NextVersion continues from.
-func deletedVersion(ctx context.Context, tx neo4j.ManagedTransaction, target string) (int64, error) {
-	recs, err := run(ctx, tx, `MATCH (a:AuditEntry {target: $target})
-RETURN a.op AS op, a.before AS before ORDER BY a.seq DESC LIMIT 1`, map[string]any{"target": target})
+// nextNumber is the order or seq a created node or link gets, read by query
+// (nextOrder, nextSeq) as its column next; 0 when it finds none, as in an
+// empty database.
+func nextNumber(ctx context.Context, tx neo4j.ManagedTransaction, query string) (int, error) {
+	recs, err := run(ctx, tx, query, nil)
 	if err != nil || len(recs) == 0 {
 		return 0, err
 	}
-	p := &props{m: recs[0].AsMap()}
-	v, _ := domain.AuditEntry{Op: domain.WriteOp(p.str("op")), Before: p.str("before")}.DeletedVersion()
-	return v, p.err
+	next, _ := recs[0].AsMap()["next"].(int64)
+	return int(next), nil
+}
+
+// nextVersion is the version w gives its target (Write.NextVersion): after
+// stored, the version the store holds; for a target the store does not
+// hold, after the one it had as it was last deleted, 0 if it never was
+// (domain.AuditEntry.DeletedVersion), read by the audit_target index.
+func nextVersion(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, stored int64, exists bool) (int64, error) {
+	if !exists {
+		recs, err := run(ctx, tx, `MATCH (a:AuditEntry {target: $target})
+RETURN a.op AS op, a.before AS before ORDER BY a.seq DESC LIMIT 1`, map[string]any{"target": w.Target()})
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) > 0 {
+			p := &props{m: recs[0].AsMap()}
+			stored, _ = domain.AuditEntry{Op: domain.WriteOp(p.str("op")), Before: p.str("before")}.DeletedVersion()
+			if p.err != nil {
+				return 0, p.err
+			}
+		}
+	}
+	return w.NextVersion(stored, exists)
 }
 
 func toJSON(v any) string {
@@ -296,12 +298,7 @@ func decodeAudit(rec *neo4j.Record) (domain.AuditEntry, error) {
 	e := domain.AuditEntry{Actor: p.str("actor"), Op: domain.WriteOp(p.str("op")), Target: p.str("target"),
 		Before: p.str("before"), After: p.str("after"),
 		IdempotencyKey: p.str("idempotencyKey"), RequestHash: p.str("requestHash")}
-	if v := p.int64p("seq"); v != nil {
-		e.Seq = *v
-	}
-	if v := p.int64p("version"); v != nil {
-		e.Version = *v
-	}
+	e.Seq, e.Version = p.number("seq"), p.number("version")
 	var err error
 	if e.At, err = time.Parse(time.RFC3339Nano, p.str("at")); err != nil || p.err != nil {
 		return e, fmt.Errorf("audit entry %d: %v %v", e.Seq, err, p.err)

@@ -24,8 +24,8 @@ type ReseedStore interface {
 // edits are kept unless overwritten, conflicts are reported, and a
 // planner's write racing a re-seed lands wholly before or after it.
 // newStore must return a store holding g that accepts writes.
-func RunReseed(t *testing.T, newStore func(t *testing.T, g *domain.Graph) ReseedStore) {
-	st := newStore(t, Fixture())
+func RunReseed[S ReseedStore](t *testing.T, newStore NewStore[S]) {
+	var st ReseedStore = newStore(t, Fixture())
 	ctx := context.Background()
 	node := func(t *testing.T, id domain.ID) *domain.Node {
 		t.Helper()

@@ -16,13 +16,14 @@ import (
 )
 
 // NewStore builds a store holding exactly g. Each call may reuse the same
-// backing database: it must replace what was there.
-type NewStore func(t *testing.T, g *domain.Graph) store.Store
+// backing database: it must replace what was there. One store package's
+// NewStore serves every suite its store passes (Run, RunWrites, RunReseed).
+type NewStore[S store.Store] func(t *testing.T, g *domain.Graph) S
 
 // Run runs the contract suite against the stores newStore builds.
-func Run(t *testing.T, newStore NewStore) {
+func Run[S store.Store](t *testing.T, newStore NewStore[S]) {
 	g := Fixture()
-	st := newStore(t, g)
+	var st store.Store = newStore(t, g)
 	ctx := context.Background()
 	byID := map[domain.ID]*domain.Node{}
 	for _, n := range g.Nodes {
@@ -335,13 +336,7 @@ func Run(t *testing.T, newStore NewStore) {
 				if !ok || paths == nil {
 					t.Fatalf("an existing node must map to a non-nil slice: %v", all)
 				}
-				var keys []string
-				for _, p := range paths {
-					keys = append(keys, p.Key())
-					checkChained(t, tt.from, p)
-					checkPathNodes(ctx, t, st, p)
-				}
-				slices.Sort(keys)
+				keys := checkPaths(ctx, t, st, tt.from, paths)
 				want := slices.Sorted(slices.Values(tt.want))
 				if !slices.Equal(keys, want) {
 					t.Fatalf("paths:\n got %q\nwant %q", keys, want)
@@ -399,13 +394,7 @@ func Run(t *testing.T, newStore NewStore) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var keys []string
-			for _, p := range paths {
-				keys = append(keys, p.Key())
-				checkChained(t, tt.from, p)
-				checkPathNodes(ctx, t, st, p)
-			}
-			slices.Sort(keys)
+			keys := checkPaths(ctx, t, st, tt.from, paths)
 			if !slices.Equal(keys, tt.want) {
 				t.Errorf("%s → %s (≤%d):\n got %q\nwant %q", tt.from, tt.to, tt.max, keys, tt.want)
 			}
@@ -538,6 +527,20 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Fatal("NodesByID answered on a cancelled context")
 		}
 	})
+}
+
+// checkPaths checks each of paths (checkChained, checkPathNodes) and
+// returns their keys, sorted.
+func checkPaths(ctx context.Context, t *testing.T, st store.Store, from domain.ID, paths []domain.Path) []string {
+	t.Helper()
+	var keys []string
+	for _, p := range paths {
+		keys = append(keys, p.Key())
+		checkChained(t, from, p)
+		checkPathNodes(ctx, t, st, p)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // checkChained asserts a path starts at from, each step starts where the

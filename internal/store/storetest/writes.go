@@ -12,8 +12,8 @@ import (
 
 // RunWrites holds a writable store to the write contract. newStore must
 // return a store holding g that accepts writes.
-func RunWrites(t *testing.T, newStore NewStore) {
-	st := newStore(t, Fixture())
+func RunWrites[S store.Store](t *testing.T, newStore NewStore[S]) {
+	var st store.Store = newStore(t, Fixture())
 	ctx := context.Background()
 	src := []domain.Source{srcCBA}
 	auditLen := func() int {
