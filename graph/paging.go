@@ -224,7 +224,9 @@ func nodeCompare(field model.NodeOrderField) func(a, b *domain.Node) (int, bool,
 			return present(figureOf(a, m), figureOf(b, m), cmp.Compare[float64])
 		}
 	case model.NodeOrderFieldEffectiveDate:
-		return func(a, b *domain.Node) (int, bool, bool) { return present(a.EffectiveDate, b.EffectiveDate, compareDates) }
+		return func(a, b *domain.Node) (int, bool, bool) {
+			return present(a.EffectiveDate, b.EffectiveDate, compareDates)
+		}
 	case model.NodeOrderFieldValidFrom:
 		return func(a, b *domain.Node) (int, bool, bool) { return present(a.ValidFrom, b.ValidFrom, compareDates) }
 	}
@@ -272,7 +274,9 @@ func orderLinks(links []*model.Link, far map[domain.ID]*domain.Node, orderBy []*
 				return compareDanish(na.Name, nb.Name), true, true
 			}
 		case model.LinkOrderFieldValidFrom:
-			c = func(a, b *model.Link) (int, bool, bool) { return present(a.Rel.ValidFrom, b.Rel.ValidFrom, compareDates) }
+			c = func(a, b *model.Link) (int, bool, bool) {
+				return present(a.Rel.ValidFrom, b.Rel.ValidFrom, compareDates)
+			}
 		default: // DOCUMENT
 			c = func(a, b *model.Link) (int, bool, bool) { return cmp.Compare(a.Rel.Seq, b.Rel.Seq), true, true }
 		}
@@ -445,4 +449,3 @@ func unitFilter(ctx context.Context, f *model.UnitFilter) (nodeFilter, error) {
 	}
 	return centreFilter(ctx, f.Text, f.Centre, domain.RelHasUnit, domain.Outgoing, f.AsOf)
 }
-
