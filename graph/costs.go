@@ -43,7 +43,7 @@ func pricing(counts *storeCounts) querylimit.Pricing {
 func traversals() map[string]int {
 	out := map[string]int{}
 	for _, f := range []string{"Query.impact", "Query.impactOfAll", "Query.dependencyMatrix", "Query.timeline", "Query.search", "Query.searchConnection",
-		"Query.paths", "ReformChange.impact", "Centre.affectedBy", "Centre.dependencies", "Centre.changes"} {
+		"Query.paths", "ReformChange.impact", "Centre.affectedBy", "Centre.affectedByConnection", "Centre.dependencies", "Centre.changes"} {
 		out[f] = traversalCost
 	}
 	return out
@@ -71,7 +71,8 @@ func fieldCosts() querylimit.Costs {
 // linksConnection.
 func connectionFields() []string {
 	out := []string{"Centre.interventionsConnection", "Centre.targetGroupsConnection", "Centre.unitsConnection",
-		"Centre.benefitsConnection", "Centre.partnersConnection",
+		"Centre.benefitsConnection", "Centre.partnersConnection", "Centre.receivesConnection", "Centre.affectedByConnection",
+		"ReformPhase.changesConnection", "Query.transfersConnection",
 		"Query.targetGroupsConnection", "Query.interventionsConnection", "Query.benefitsConnection",
 		"Query.organisationsConnection", "Query.reformChangesConnection", "Query.centresConnection",
 		"Query.unitsConnection", "Query.searchConnection", "Node.linksConnection"}

@@ -105,6 +105,8 @@ type CentreResolver interface {
 	UnitsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.UnitFilter) (*model.Connection[model.Unit], error)
 	BenefitsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.BenefitFilter) (*model.Connection[model.Benefit], error)
 	PartnersConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.OrganisationFilter) (*model.Connection[model.Organisation], error)
+	ReceivesConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TransferFilter) (*model.Connection[model.Transfer], error)
+	AffectedByConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error)
 	LinksConnection(ctx context.Context, obj *model.Centre, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 	Changes(ctx context.Context, obj *model.Centre, from domain.Date, to domain.Date) ([]*model.CentreChange, error)
 }
@@ -191,6 +193,7 @@ type QueryResolver interface {
 	Units(ctx context.Context) ([]*model.Unit, error)
 	Nodes(ctx context.Context, ids []domain.ID) ([]model.Node, error)
 	CentresConnection(ctx context.Context, asOf *domain.Date, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.CentreFilter) (*model.Connection[model.Centre], error)
+	TransfersConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TransferFilter) (*model.Connection[model.Transfer], error)
 	UnitsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.UnitFilter) (*model.Connection[model.Unit], error)
 	SearchConnection(ctx context.Context, text string, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.SearchFilter) (*model.SearchConnection, error)
 	Reforms(ctx context.Context) ([]*model.Reform, error)
@@ -221,6 +224,7 @@ type ReformPhaseResolver interface {
 	Changes(ctx context.Context, obj *model.ReformPhase) ([]*model.ReformChange, error)
 	Reform(ctx context.Context, obj *model.ReformPhase) (*model.Reform, error)
 
+	ChangesConnection(ctx context.Context, obj *model.ReformPhase, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error)
 	LinksConnection(ctx context.Context, obj *model.ReformPhase, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type SavingsYearResolver interface {
@@ -294,6 +298,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 			graphql.NewInputUnmarshaler("TargetGroupFilter", ec.unmarshalInputTargetGroupFilter),
 			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
+			graphql.NewInputUnmarshaler("TransferFilter", ec.unmarshalInputTransferFilter),
 			graphql.NewInputUnmarshaler("UnitFilter", ec.unmarshalInputUnitFilter),
 		)
 	}
@@ -1360,6 +1365,14 @@ input LinkFilter {
   asOf: Date
 }
 
+"Narrows transfers; every field given must hold."
+input TransferFilter {
+  "As TargetGroupFilter.text."
+  text: String
+  "It holds on this day."
+  asOf: Date
+}
+
 "Narrows search hits; every field given must hold."
 input SearchFilter {
   "The node is of this type: \"Intervention\"."
@@ -1391,6 +1404,20 @@ type UnitConnection {
   "Every unit that passes the filter."
   totalCount: Int!
   "Counts and sums over every unit that passes the filter, on all pages."
+  aggregate: ConnectionAggregate!
+}
+
+type TransferEdge {
+  cursor: String!
+  node: Transfer!
+}
+
+type TransferConnection {
+  edges: [TransferEdge!]!
+  pageInfo: PageInfo!
+  "Every transfer that passes the filter."
+  totalCount: Int!
+  "Counts and sums over every transfer that passes the filter, on all pages."
   aggregate: ConnectionAggregate!
 }
 
@@ -1433,6 +1460,15 @@ extend type Centre {
   benefitsConnection(first: Int, after: String, last: Int, before: String, orderBy: [NodeOrder!], filter: BenefitFilter): BenefitConnection!
   "partners, a page at a time; the day as for targetGroupsConnection."
   partnersConnection(first: Int, after: String, last: Int, before: String, orderBy: [NodeOrder!], filter: OrganisationFilter): OrganisationConnection!
+  "receives, a page at a time; the day as for targetGroupsConnection."
+  receivesConnection(first: Int, after: String, last: Int, before: String, orderBy: [NodeOrder!], filter: TransferFilter): TransferConnection!
+  "affectedBy, a page at a time; as affectedBy, never narrowed by the centre's day."
+  affectedByConnection(first: Int, after: String, last: Int, before: String, orderBy: [NodeOrder!], filter: ReformChangeFilter): ReformChangeConnection!
+}
+
+extend type ReformPhase {
+  "changes, a page at a time."
+  changesConnection(first: Int, after: String, last: Int, before: String, orderBy: [NodeOrder!], filter: ReformChangeFilter): ReformChangeConnection!
 }
 
 extend interface Node {
@@ -1494,6 +1530,8 @@ extend type Query {
   nodes(ids: [ID!]!): [Node]!
   "centres, a page at a time; asOf as for centres(asOf:)."
   centresConnection(asOf: Date, first: Int, after: String, last: Int, before: String, orderBy: [NodeOrder!], filter: CentreFilter): CentreConnection!
+  "transfers, a page at a time."
+  transfersConnection(first: Int, after: String, last: Int, before: String, orderBy: [NodeOrder!], filter: TransferFilter): TransferConnection!
   "units, a page at a time."
   unitsConnection(first: Int, after: String, last: Int, before: String, orderBy: [NodeOrder!], filter: UnitFilter): UnitConnection!
   """
@@ -2011,6 +2049,10 @@ func (ec *executionContext) childFields_Centre(ctx context.Context, field graphq
 		return ec.fieldContext_Centre_benefitsConnection(ctx, field)
 	case "partnersConnection":
 		return ec.fieldContext_Centre_partnersConnection(ctx, field)
+	case "receivesConnection":
+		return ec.fieldContext_Centre_receivesConnection(ctx, field)
+	case "affectedByConnection":
+		return ec.fieldContext_Centre_affectedByConnection(ctx, field)
 	case "linksConnection":
 		return ec.fieldContext_Centre_linksConnection(ctx, field)
 	case "changes":
@@ -2603,6 +2645,8 @@ func (ec *executionContext) childFields_ReformPhase(ctx context.Context, field g
 		return ec.fieldContext_ReformPhase_validFrom(ctx, field)
 	case "validTo":
 		return ec.fieldContext_ReformPhase_validTo(ctx, field)
+	case "changesConnection":
+		return ec.fieldContext_ReformPhase_changesConnection(ctx, field)
 	case "linksConnection":
 		return ec.fieldContext_ReformPhase_linksConnection(ctx, field)
 	}
@@ -2829,6 +2873,30 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_linksConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TransferConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TransferConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TransferConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_TransferConnection_aggregate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TransferEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TransferEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3381,6 +3449,60 @@ func (ec *executionContext) field_Budget_links_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Centre_affectedByConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.NodeOrder, error) {
+			return ec.unmarshalONodeOrder2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ReformChangeFilter, error) {
+			return ec.unmarshalOReformChangeFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Centre_benefitsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3724,6 +3846,60 @@ func (ec *executionContext) field_Centre_partners_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Centre_receivesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.NodeOrder, error) {
+			return ec.unmarshalONodeOrder2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.TransferFilter, error) {
+			return ec.unmarshalOTransferFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTransferFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg5
 	return args, nil
 }
 
@@ -4969,6 +5145,60 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_transfersConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.NodeOrder, error) {
+			return ec.unmarshalONodeOrder2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.TransferFilter, error) {
+			return ec.unmarshalOTransferFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTransferFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_unitsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5112,6 +5342,60 @@ func (ec *executionContext) field_ReformChange_links_args(ctx context.Context, r
 		return nil, err
 	}
 	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ReformPhase_changesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.NodeOrder, error) {
+			return ec.unmarshalONodeOrder2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ReformChangeFilter, error) {
+			return ec.unmarshalOReformChangeFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg5
 	return args, nil
 }
 
@@ -8564,6 +8848,94 @@ func (ec *executionContext) fieldContext_Centre_partnersConnection(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Centre_partnersConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Centre_receivesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Centre_receivesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().ReceivesConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.NodeOrder), fc.Args["filter"].(*model.TransferFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Transfer]) graphql.Marshaler {
+			return ec.marshalNTransferConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Centre_receivesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Centre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_receivesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Centre_affectedByConnection(ctx context.Context, field graphql.CollectedField, obj *model.Centre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Centre_affectedByConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Centre().AffectedByConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.NodeOrder), fc.Args["filter"].(*model.ReformChangeFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.ReformChange]) graphql.Marshaler {
+			return ec.marshalNReformChangeConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Centre_affectedByConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Centre",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Centre_affectedByConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13967,6 +14339,50 @@ func (ec *executionContext) fieldContext_Query_centresConnection(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_transfersConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_transfersConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TransfersConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.NodeOrder), fc.Args["filter"].(*model.TransferFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Transfer]) graphql.Marshaler {
+			return ec.marshalNTransferConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_transfersConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_transfersConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_unitsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15760,6 +16176,50 @@ func (ec *executionContext) _ReformPhase_validTo(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ReformPhase_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReformPhase", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ReformPhase_changesConnection(ctx context.Context, field graphql.CollectedField, obj *model.ReformPhase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReformPhase_changesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ReformPhase().ChangesConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.NodeOrder), fc.Args["filter"].(*model.ReformChangeFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.ReformChange]) graphql.Marshaler {
+			return ec.marshalNReformChangeConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReformPhase_changesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReformPhase",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReformChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ReformPhase_changesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReformPhase_linksConnection(ctx context.Context, field graphql.CollectedField, obj *model.ReformPhase) (ret graphql.Marshaler) {
@@ -17887,6 +18347,180 @@ func (ec *executionContext) fieldContext_Transfer_linksConnection(ctx context.Co
 	if fc.Args, err = ec.field_Transfer_linksConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Transfer]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[model.Transfer]) graphql.Marshaler {
+			return ec.marshalNTransferEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Transfer]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Transfer]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Transfer]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConnectionAggregate) graphql.Marshaler {
+			return ec.marshalNConnectionAggregate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnectionAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConnectionAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.Transfer]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransferEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[model.Transfer]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Transfer) graphql.Marshaler {
+			return ec.marshalNTransfer2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTransfer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -20607,6 +21241,55 @@ func UnmarshalTaskInput(ctx context.Context, raw any) (model.TaskInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTransferFilter(ctx context.Context, obj any) (model.TransferFilter, error) {
+	var it model.TransferFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTransferFilter unmarshals raw into the TransferFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTransferFilter(ctx context.Context, raw any) (model.TransferFilter, error) {
+	var out model.TransferFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TransferFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnitFilter(ctx context.Context, obj any) (model.UnitFilter, error) {
 	var it model.UnitFilter
 	if obj == nil {
@@ -21517,6 +22200,18 @@ func (ec *executionContext) _Centre(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Centre_partnersConnection(ctx, field, obj)
+				})
+		case "receivesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Centre_receivesConnection(ctx, field, obj)
+				})
+		case "affectedByConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Centre_affectedByConnection(ctx, field, obj)
 				})
 		case "linksConnection":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -23298,6 +23993,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_centresConnection(ctx, field)
 				})
+		case "transfersConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_transfersConnection(ctx, field)
+				})
 		case "unitsConnection":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -23762,6 +24463,12 @@ func (ec *executionContext) _ReformPhase(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "changesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReformPhase_changesConnection(ctx, field, obj)
+				})
 		case "linksConnection":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -24494,6 +25201,92 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Transfer_linksConnection(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferConnectionImplementors = []string{"TransferConnection"}
+
+func (ec *executionContext) _TransferConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[model.Transfer]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferConnection")
+		case "edges":
+			out.Values[i] = ec._TransferConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TransferConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TransferConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._TransferConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferEdgeImplementors = []string{"TransferEdge"}
+
+func (ec *executionContext) _TransferEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[model.Transfer]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferEdge")
+		case "cursor":
+			out.Values[i] = ec._TransferEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TransferEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26564,6 +27357,38 @@ func (ec *executionContext) marshalNTransfer2ᚖgithubᚗcomᚋbifᚑkkᚋorggra
 	return ec._Transfer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTransferConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[model.Transfer]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferConnection!")
+		return graphql.Null
+	}
+	return ec._TransferConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransferEdge2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[model.Transfer]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransferEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTransferEdge2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[model.Transfer]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferEdge!")
+		return graphql.Null
+	}
+	return ec._TransferEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNUnit2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Unit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27315,6 +28140,14 @@ func (ec *executionContext) unmarshalOTaskInput2ᚕᚖgithubᚗcomᚋbifᚑkkᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTransferFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐTransferFilter(ctx context.Context, v any) (*model.TransferFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTransferFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOUnitFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐUnitFilter(ctx context.Context, v any) (*model.UnitFilter, error) {

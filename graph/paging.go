@@ -449,3 +449,11 @@ func unitFilter(ctx context.Context, f *model.UnitFilter) (nodeFilter, error) {
 	}
 	return centreFilter(ctx, f.Text, f.Centre, domain.RelHasUnit, domain.Outgoing, f.AsOf)
 }
+
+func transferFilter(f *model.TransferFilter) (nodeFilter, error) {
+	if f == nil {
+		return nodeFilter{}, nil
+	}
+	terms, err := filterTerms(f.Text)
+	return nodeFilter{terms: terms, asOf: f.AsOf}, err
+}

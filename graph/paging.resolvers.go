@@ -100,6 +100,40 @@ func (r *centreResolver) PartnersConnection(ctx context.Context, obj *model.Cent
 	return nodesPage[model.Organisation](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
 }
 
+// ReceivesConnection is the resolver for the receivesConnection field.
+func (r *centreResolver) ReceivesConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TransferFilter) (*model.Connection[model.Transfer], error) {
+	var day *domain.Date
+	if filter != nil {
+		day = filter.AsOf
+	}
+	ns, err := centreList(ctx, obj, domain.RelMovesTo, domain.Incoming, day)
+	if err != nil {
+		return nil, err
+	}
+	f, err := transferFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return nodesPage[model.Transfer](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
+}
+
+// AffectedByConnection is the resolver for the affectedByConnection field.
+func (r *centreResolver) AffectedByConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error) {
+	changes, err := reformChangesReaching(ctx, obj.Node.ID)
+	if err != nil {
+		return nil, err
+	}
+	ns := make([]*domain.Node, len(changes))
+	for i, c := range changes {
+		ns[i] = c.Node
+	}
+	f, err := reformChangeFilter(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	return nodesPage[model.ReformChange](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
+}
+
 // LinksConnection is the resolver for the linksConnection field.
 func (r *centreResolver) LinksConnection(ctx context.Context, obj *model.Centre, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
 	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
@@ -151,6 +185,19 @@ func (r *queryResolver) CentresConnection(ctx context.Context, asOf *domain.Date
 	return conn, nil
 }
 
+// TransfersConnection is the resolver for the transfersConnection field.
+func (r *queryResolver) TransfersConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TransferFilter) (*model.Connection[model.Transfer], error) {
+	all, err := loadKind(ctx, domain.KindTransfer)
+	if err != nil {
+		return nil, err
+	}
+	f, err := transferFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return nodesPage[model.Transfer](f.apply(all), pageArgs{first, last, after, before}, orderBy)
+}
+
 // UnitsConnection is the resolver for the unitsConnection field.
 func (r *queryResolver) UnitsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.UnitFilter) (*model.Connection[model.Unit], error) {
 	all, err := loadKind(ctx, domain.KindUnit)
@@ -177,6 +224,19 @@ func (r *reformResolver) LinksConnection(ctx context.Context, obj *model.Reform,
 // LinksConnection is the resolver for the linksConnection field.
 func (r *reformChangeResolver) LinksConnection(ctx context.Context, obj *model.ReformChange, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
 	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
+}
+
+// ChangesConnection is the resolver for the changesConnection field.
+func (r *reformPhaseResolver) ChangesConnection(ctx context.Context, obj *model.ReformPhase, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error) {
+	ns, err := relatedNodes(ctx, obj.Node.ID, domain.RelIncludes, domain.Outgoing, nil)
+	if err != nil {
+		return nil, err
+	}
+	f, err := reformChangeFilter(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	return nodesPage[model.ReformChange](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
 }
 
 // LinksConnection is the resolver for the linksConnection field.

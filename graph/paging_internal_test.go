@@ -61,3 +61,24 @@ func TestConnectionsArePricedByFirstOrLast(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryConnectionIsPriced: every field that returns a connection is
+// priced as one, so none is left at the limits' default list bound.
+func TestEveryConnectionIsPriced(t *testing.T) {
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+	costs := fieldCosts()
+	n := 0
+	for _, typ := range schema.Types {
+		for _, f := range typ.Fields {
+			if strings.HasSuffix(f.Type.Name(), "Connection") {
+				n++
+				if costs[typ.Name+"."+f.Name] == nil {
+					t.Errorf("%s.%s returns %s but is not priced as a connection", typ.Name, f.Name, f.Type.Name())
+				}
+			}
+		}
+	}
+	if n < 30 {
+		t.Errorf("only %d connection fields", n)
+	}
+}

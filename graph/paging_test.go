@@ -54,6 +54,8 @@ func pagedCases() []pagedCase {
 		{name: "Ungecenteret's partners", open: `centre(code: "Ungecenteret") {`, field: `partnersConnection(` + args + `)`, list: `{ centre(code: "Ungecenteret") { partners { id } } }`},
 		{name: "CBA's links", open: `node(id: "centre:cba") {`, field: `linksConnection(` + args + `)`, node: `node { id }`, list: `{ node(id: "centre:cba") { links { node { id } } } }`},
 		{name: "CBA's outgoing SERVES links", open: `node(id: "centre:cba") {`, field: `linksConnection(relationship: SERVES, direction: OUTGOING, ` + args + `)`, node: `node { id }`, list: `{ node(id: "centre:cba") { links(relationship: SERVES, direction: OUTGOING) { node { id } } } }`},
+		{name: "what affects CBE", open: `centre(code: "CBE") {`, field: `affectedByConnection(` + args + `)`, list: `{ centre(code: "CBE") { affectedBy { id } } }`},
+		{name: "the changes of 1 February 2026", open: `node(id: "reformphase:2026-02-01") { ... on ReformPhase {`, field: `changesConnection(` + args + `)`, list: `{ node(id: "reformphase:2026-02-01") { ... on ReformPhase { changes { id } } } }`},
 		{name: "search", field: `searchConnection(text: "fleks", ` + args + `)`, list: `{ search(text: "fleks", first: 100) { node { id } } }`},
 		{name: "reform items by effective date", field: `reformChangesConnection(` + args + `, orderBy: [{ field: EFFECTIVE_DATE, direction: DESC }])`, list: `{ reformChangesConnection(first: 100, orderBy: [{ field: EFFECTIVE_DATE, direction: DESC }]) { edges { node { id } } } }`},
 	}
@@ -81,10 +83,7 @@ func fetchPage(t *testing.T, h http.Handler, tc pagedCase, vars map[string]any) 
 	if node == "" {
 		node = "id"
 	}
-	close := ""
-	if tc.open != "" {
-		close = "}"
-	}
+	close := strings.Repeat("}", strings.Count(tc.open, "{"))
 	q := `query($first: Int, $after: String, $last: Int, $before: String) { ` + tc.open + ` c: ` + tc.field +
 		` { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ` + node + ` } } } ` + close + ` }`
 	var resp map[string]json.RawMessage

@@ -57,6 +57,8 @@ type (
 	CentreEdge             = Edge[Centre]
 	UnitConnection         = Connection[Unit]
 	UnitEdge               = Edge[Unit]
+	TransferConnection     = Connection[Transfer]
+	TransferEdge           = Edge[Transfer]
 	LinkConnection         = Connection[Link]
 	LinkEdge               = Edge[Link]
 )

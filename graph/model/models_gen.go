@@ -209,6 +209,14 @@ type TaskInput struct {
 	ValidTo   *domain.Date `json:"validTo,omitempty"`
 }
 
+// Narrows transfers; every field given must hold.
+type TransferFilter struct {
+	// As TargetGroupFilter.text.
+	Text *string `json:"text,omitempty"`
+	// It holds on this day.
+	AsOf *domain.Date `json:"asOf,omitempty"`
+}
+
 // Narrows units; every field given must hold.
 type UnitFilter struct {
 	// As TargetGroupFilter.text.
