@@ -70,16 +70,24 @@ type nodeFilter struct {
 func (f nodeFilter) apply(ns []*domain.Node) []*domain.Node {
 	out := make([]*domain.Node, 0, len(ns))
 	for _, n := range ns {
-		switch {
-		case f.terms != nil && !search.TextOf(n).Matches(f.terms):
-		case f.asOf != nil && !domain.ValidOn(*f.asOf, n.ValidFrom, n.ValidTo):
-		case f.within != nil && !f.within[n.ID]:
-		case f.keep != nil && !f.keep(n):
-		default:
+		if f.keeps(n) {
 			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// keeps reports whether n passes the filter.
+func (f nodeFilter) keeps(n *domain.Node) bool {
+	switch {
+	case f.terms != nil && !search.TextOf(n).Matches(f.terms):
+	case f.asOf != nil && !domain.ValidOn(*f.asOf, n.ValidFrom, n.ValidTo):
+	case f.within != nil && !f.within[n.ID]:
+	case f.keep != nil && !f.keep(n):
+	default:
+		return true
+	}
+	return false
 }
 
 // maxFilterText bounds a filter's text, as search bounds its own.

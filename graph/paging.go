@@ -97,8 +97,8 @@ func pageOf[E any](items []E, key func(E) string, a pageArgs) ([]E, []string, *m
 
 func nodeKey(n *domain.Node) string { return string(n.ID) }
 
-// linkKey names a link among a node's links: the relationship and which
-// end the node is.
+// linkCursorKey names a link among a node's links: the relationship and
+// which end the node is.
 func linkCursorKey(l *model.Link) string { return fmt.Sprintf("%s|%d", l.Rel.Key(), l.Dir) }
 
 // aggregateOf sums the numeric facts of ns, read off their figures as a
@@ -205,7 +205,7 @@ func nonEmpty(s string) *string {
 
 func compareDates(a, b domain.Date) int { return cmp.Compare(string(a), string(b)) }
 
-// nodeValue reads the value one order field sorts a node by.
+// nodeCompare compares two nodes by one order field.
 func nodeCompare(field model.NodeOrderField) func(a, b *domain.Node) (int, bool, bool) {
 	switch field {
 	case model.NodeOrderFieldName:
@@ -333,7 +333,7 @@ func linksPage(ctx context.Context, n *domain.Node, relationship *domain.RelKind
 	for _, e := range ends {
 		far[e.ID] = e
 	}
-	nf := nodeFilter{terms: terms}
+	byText := nodeFilter{terms: terms}
 	kept := make([]*model.Link, 0, len(links))
 	keptEnds := make([]*domain.Node, 0, len(links))
 	for _, l := range links {
@@ -343,7 +343,7 @@ func linksPage(ctx context.Context, n *domain.Node, relationship *domain.RelKind
 		case filter.Basis != nil && l.Rel.Basis != *filter.Basis:
 		case kind != nil && end.Kind != *kind:
 		case filter.AsOf != nil && !planner.LinkHoldsOn(*filter.AsOf, l.Rel, end):
-		case terms != nil && len(nf.apply([]*domain.Node{end})) == 0:
+		case !byText.keeps(end):
 		default:
 			kept = append(kept, l)
 			keptEnds = append(keptEnds, end)
