@@ -1,8 +1,9 @@
 // Package relaytest proves orggraph's connections with the tool Relay
 // developers use: relay-compiler (tools/relay, pinned by its lock file)
-// compiles a fragment that pages backwards, usePaginationFragment-style,
-// against the /schema.graphql a running server serves, and the query it
-// generates runs against that server, page by page.
+// compiles fragments that page backwards, usePaginationFragment-style (one
+// on Query, one on a Centre, which Relay refetches through node(id:)),
+// against the /schema.graphql a running server serves, and the queries it
+// generates run against that server, page by page.
 //
 // It needs Node.js and relay-compiler (npm ci in tools/relay); `make test`
 // provides both. Without either it fails rather than skips, unless
@@ -15,6 +16,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -32,12 +34,30 @@ import (
 
 const toolDir = "../../tools/relay"
 
-// The operation relay-compiler generates from the @refetchable fragment in
-// tools/relay/src, and the fragment, whose metadata says how it pages.
-const (
-	paginationQuery = "TargetGroupsBackwardsPaginationQuery"
-	fragment        = "TargetGroupsBackwards_query"
-)
+// backward is a fragment in tools/relay/src that pages backwards: the
+// operation relay-compiler generates from it, the variables that say
+// which node it hangs from, the path from data to its connection, and a
+// query for the whole list, forwards, whose ids the pages must add up to.
+type backward struct {
+	fragment, query string
+	vars            map[string]any
+	path            []string
+	all             string
+}
+
+var backwards = []backward{
+	{
+		fragment: "TargetGroupsBackwards_query", query: "TargetGroupsBackwardsPaginationQuery",
+		path: []string{"targetGroupsConnection"},
+		all:  `query AllByName { c: targetGroupsConnection(first: 100, orderBy: [{ field: NAME }]) { edges { node { id } } } }`,
+	},
+	{
+		// Relay refetches a node through node(id:).
+		fragment: "CentreInterventionsBackwards_centre", query: "CentreInterventionsBackwardsPaginationQuery",
+		vars: map[string]any{"id": "centre:cba"}, path: []string{"node", "interventionsConnection"},
+		all: `query AllOfCBA { centre(code: "CBA") { c: interventionsConnection(first: 100) { edges { node { id } } } } }`,
+	},
+}
 
 func TestRelayPagesBackwards(t *testing.T) {
 	if os.Getenv("ORGGRAPH_SKIP_RELAY") == "1" {
@@ -70,17 +90,33 @@ func TestRelayPagesBackwards(t *testing.T) {
 	}
 	write(t, filepath.Join(dir, "schema.graphql"), sdl)
 	copyFile(t, filepath.Join(toolDir, "relay.config.json"), filepath.Join(dir, "relay.config.json"))
-	copyFile(t, filepath.Join(toolDir, "src", "TargetGroupsBackwards.js"), filepath.Join(dir, "src", "TargetGroupsBackwards.js"))
+	sources, err := filepath.Glob(filepath.Join(toolDir, "src", "*.js"))
+	if err != nil || len(sources) < len(backwards) {
+		t.Fatalf("sources %v: %v", sources, err)
+	}
+	for _, src := range sources {
+		copyFile(t, src, filepath.Join(dir, "src", filepath.Base(src)))
+	}
 	run(t, dir, node, compiler)
 
+	for _, b := range backwards {
+		t.Run(b.query, func(t *testing.T) { pageBackwards(t, srv.URL, dir, node, b) })
+	}
+}
+
+// pageBackwards reads the operation relay-compiler generated for b and
+// pages the server with it from the end, as Relay's loadPrevious does: the
+// fragment's default last (2) first, then before the page's start cursor
+// until no page precedes.
+func pageBackwards(t *testing.T, base, dir, node string, b backward) {
 	// The artifacts are CommonJS modules; node reads them as Relay's runtime would.
 	var artifacts struct {
 		Text       string
 		Connection []struct{ Count, Cursor, Direction string }
 	}
 	out := run(t, dir, node, "-e", `
-const q = require("./src/__generated__/`+paginationQuery+`.graphql.js");
-const f = require("./src/__generated__/`+fragment+`.graphql.js");
+const q = require("./src/__generated__/`+b.query+`.graphql.js");
+const f = require("./src/__generated__/`+b.fragment+`.graphql.js");
 process.stdout.write(JSON.stringify({text: q.params.text, connection: f.metadata.connection}));`)
 	if err := json.Unmarshal(out, &artifacts); err != nil {
 		t.Fatalf("the artifacts: %v\n%s", err, out)
@@ -90,45 +126,25 @@ process.stdout.write(JSON.stringify({text: q.params.text, connection: f.metadata
 		t.Fatalf("relay-compiler did not see a backward connection: %+v", artifacts.Connection)
 	}
 
-	// The whole list, forwards, is what the backward pages must add up to.
-	var all struct {
-		TargetGroupsConnection struct {
-			Edges []struct{ Node struct{ ID string } }
-		}
-	}
-	post(t, srv.URL, `query AllByName { targetGroupsConnection(first: 100, orderBy: [{ field: NAME }]) { edges { node { id } } } }`, nil, &all)
+	var all map[string]json.RawMessage
+	post(t, base, b.all, nil, &all)
 	var want []string
-	for _, e := range all.TargetGroupsConnection.Edges {
+	for _, e := range at(t, all, []string{"c"}).Edges {
 		want = append(want, e.Node.ID)
 	}
 	if len(want) < 5 {
-		t.Fatalf("only %d target groups, too few to page", len(want))
+		t.Fatalf("only %d items, too few to page", len(want))
 	}
 
-	// Page from the end with the generated query, as Relay's loadPrevious
-	// does: the fragment's default last (2) first, then before the page's
-	// start cursor until no page precedes.
 	var got []string
-	vars := map[string]any{}
+	vars := maps.Clone(b.vars)
 	for pages := 0; ; pages++ {
 		if pages > len(want) {
 			t.Fatal("the pages do not end")
 		}
-		var page struct {
-			TargetGroupsConnection struct {
-				TotalCount int
-				Edges      []struct {
-					Cursor string
-					Node   struct{ ID, Name string }
-				}
-				PageInfo struct {
-					HasPreviousPage bool
-					StartCursor     *string
-				}
-			}
-		}
-		post(t, srv.URL, artifacts.Text, vars, &page)
-		c := page.TargetGroupsConnection
+		var data map[string]json.RawMessage
+		post(t, base, artifacts.Text, vars, &data)
+		c := at(t, data, b.path)
 		if c.TotalCount != len(want) {
 			t.Errorf("totalCount %d, want %d", c.TotalCount, len(want))
 		}
@@ -150,11 +166,55 @@ process.stdout.write(JSON.stringify({text: q.params.text, connection: f.metadata
 		if c.PageInfo.StartCursor == nil || *c.PageInfo.StartCursor != c.Edges[0].Cursor {
 			t.Fatalf("page %d: startCursor %v is not the first edge's cursor", pages, c.PageInfo.StartCursor)
 		}
-		vars = map[string]any{"before": *c.PageInfo.StartCursor}
+		vars = maps.Clone(b.vars)
+		if vars == nil {
+			vars = map[string]any{}
+		}
+		vars["before"] = *c.PageInfo.StartCursor
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("paged backwards:\n%v\nwant\n%v", got, want)
 	}
+}
+
+// connection is a page as the generated queries select it.
+type connection struct {
+	TotalCount int
+	Edges      []struct {
+		Cursor string
+		Node   struct{ ID, Name string }
+	}
+	PageInfo struct {
+		HasPreviousPage bool
+		StartCursor     *string
+	}
+}
+
+// at follows path from data, through objects, to a connection; the last
+// step may also hang one object below (centre { c: … }).
+func at(t *testing.T, data map[string]json.RawMessage, path []string) connection {
+	t.Helper()
+	raw, ok := data[path[0]]
+	if !ok {
+		for _, v := range data {
+			var inner map[string]json.RawMessage
+			if err := json.Unmarshal(v, &inner); err == nil && inner[path[0]] != nil {
+				raw = inner[path[0]]
+			}
+		}
+	}
+	if len(path) > 1 {
+		var inner map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &inner); err != nil {
+			t.Fatalf("%s: %v", path[0], err)
+		}
+		return at(t, inner, path[1:])
+	}
+	var c connection
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatalf("%s: %v", path[0], err)
+	}
+	return c
 }
 
 // run runs a command in dir, bounded in time, and returns its output.

@@ -30,3 +30,4 @@ export const targetGroupsBackwardsQuery = graphql`
     ...TargetGroupsBackwards_query
   }
 `;
+
