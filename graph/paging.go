@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -134,42 +135,62 @@ func aggregateOf(ns []*domain.Node) *model.ConnectionAggregate {
 	}
 }
 
-// danish compares names as a Danish reader expects: æ, ø, å after z, case
-// ignored. A collator is not safe for concurrent use, hence the pool.
-var danish = sync.Pool{New: func() any { return collate.New(language.Danish, collate.IgnoreCase) }}
-
-func compareDanish(a, b string) int {
-	c := danish.Get().(*collate.Collator)
-	defer danish.Put(c)
-	return c.CompareString(a, b)
+// sortValue is what one order key sorts an item by, worked out once per
+// item before sorting: a number, or bytes compared as bytes (a collation
+// key, a date). A missing value (ok false) sorts after every present one,
+// whichever the direction.
+type sortValue struct {
+	ok  bool
+	num float64
+	key []byte
 }
 
-// orderKey compares two items by one key; a missing value (ok false) sorts
-// after every present one, whichever the direction.
+func (a sortValue) compare(b sortValue) int {
+	if c := cmp.Compare(a.num, b.num); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.key, b.key)
+}
+
+// orderKey is one key of an order: the value it reads off an item, and its
+// direction.
 type orderKey[E any] struct {
-	desc    bool
-	compare func(a, b E) (int, bool, bool) // the order of a and b, and whether each has the value
+	desc  bool
+	value func(E) sortValue
 }
 
 // sortBy returns items sorted by keys, the first deciding, ties in the
 // order items came in; items itself is left alone (it may be a loader's).
+// Each key's value is read once per item.
 func sortBy[E any](items []E, keys []orderKey[E]) []E {
 	out := slices.Clone(items)
 	if len(keys) == 0 {
 		return out
 	}
-	slices.SortStableFunc(out, func(a, b E) int {
-		for _, k := range keys {
-			c, hasA, hasB := k.compare(a, b)
+	type row struct {
+		item   E
+		values []sortValue
+	}
+	rows := make([]row, len(items))
+	for i, it := range items {
+		rows[i] = row{item: it, values: make([]sortValue, len(keys))}
+		for k, key := range keys {
+			rows[i].values[k] = key.value(it)
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b row) int {
+		for k, key := range keys {
+			va, vb := a.values[k], b.values[k]
 			switch {
-			case !hasA && !hasB:
+			case !va.ok && !vb.ok:
 				continue
-			case !hasA:
+			case !va.ok:
 				return 1
-			case !hasB:
+			case !vb.ok:
 				return -1
 			}
-			if k.desc {
+			c := va.compare(vb)
+			if key.desc {
 				c = -c
 			}
 			if c != 0 {
@@ -178,60 +199,67 @@ func sortBy[E any](items []E, keys []orderKey[E]) []E {
 		}
 		return 0
 	})
+	for i, r := range rows {
+		out[i] = r.item
+	}
 	return out
 }
 
-// present compares two values that may be missing.
-func present[V any](a, b *V, compare func(a, b V) int) (int, bool, bool) {
-	if a == nil || b == nil {
-		return 0, a != nil, b != nil
-	}
-	return compare(*a, *b), true, true
+// collation makes sort values of names in the order a Danish reader
+// expects (æ, ø, å after z), case ignored. A collator serves one sort.
+type collation struct {
+	c   *collate.Collator
+	buf collate.Buffer
 }
 
-func figureOf(n *domain.Node, m domain.Measure) *float64 {
+func newCollation() *collation {
+	return &collation{c: collate.New(language.Danish, collate.IgnoreCase)}
+}
+
+// of is the sort value of s; "" is missing when optional.
+func (c *collation) of(s string, optional bool) sortValue {
+	if optional && s == "" {
+		return sortValue{}
+	}
+	k := c.c.KeyFromString(&c.buf, s)
+	return sortValue{ok: true, key: slices.Clone(k)}
+}
+
+func number(v float64) sortValue { return sortValue{ok: true, num: v} }
+
+func dated(d *domain.Date) sortValue {
+	if d == nil {
+		return sortValue{}
+	}
+	return sortValue{ok: true, key: []byte(*d)}
+}
+
+func figured(n *domain.Node, m domain.Measure) sortValue {
 	if f, ok := n.Figure(m); ok {
-		return &f.Value
+		return number(f.Value)
 	}
-	return nil
+	return sortValue{}
 }
 
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func compareDates(a, b domain.Date) int { return cmp.Compare(string(a), string(b)) }
-
-// nodeCompare compares two nodes by one order field.
-func nodeCompare(field model.NodeOrderField) func(a, b *domain.Node) (int, bool, bool) {
+// nodeValue reads the value one order field sorts a node by.
+func nodeValue(field model.NodeOrderField, names *collation) func(*domain.Node) sortValue {
 	switch field {
 	case model.NodeOrderFieldName:
-		return func(a, b *domain.Node) (int, bool, bool) { return compareDanish(a.Name, b.Name), true, true }
+		return func(n *domain.Node) sortValue { return names.of(n.Name, false) }
 	case model.NodeOrderFieldCode:
-		return func(a, b *domain.Node) (int, bool, bool) {
-			return present(nonEmpty(a.Code), nonEmpty(b.Code), compareDanish)
-		}
-	case model.NodeOrderFieldEmployees, model.NodeOrderFieldBudget, model.NodeOrderFieldFullTimePersons:
-		m := map[model.NodeOrderField]domain.Measure{
-			model.NodeOrderFieldEmployees:       domain.MeasureEmployees,
-			model.NodeOrderFieldBudget:          domain.MeasureBudget,
-			model.NodeOrderFieldFullTimePersons: domain.MeasureFullTimePersons,
-		}[field]
-		return func(a, b *domain.Node) (int, bool, bool) {
-			return present(figureOf(a, m), figureOf(b, m), cmp.Compare[float64])
-		}
+		return func(n *domain.Node) sortValue { return names.of(n.Code, true) }
+	case model.NodeOrderFieldEmployees:
+		return func(n *domain.Node) sortValue { return figured(n, domain.MeasureEmployees) }
+	case model.NodeOrderFieldBudget:
+		return func(n *domain.Node) sortValue { return figured(n, domain.MeasureBudget) }
+	case model.NodeOrderFieldFullTimePersons:
+		return func(n *domain.Node) sortValue { return figured(n, domain.MeasureFullTimePersons) }
 	case model.NodeOrderFieldEffectiveDate:
-		return func(a, b *domain.Node) (int, bool, bool) {
-			return present(a.EffectiveDate, b.EffectiveDate, compareDates)
-		}
+		return func(n *domain.Node) sortValue { return dated(n.EffectiveDate) }
 	case model.NodeOrderFieldValidFrom:
-		return func(a, b *domain.Node) (int, bool, bool) { return present(a.ValidFrom, b.ValidFrom, compareDates) }
+		return func(n *domain.Node) sortValue { return dated(n.ValidFrom) }
 	}
-	// DOCUMENT
-	return func(a, b *domain.Node) (int, bool, bool) { return cmp.Compare(a.Order, b.Order), true, true }
+	return func(n *domain.Node) sortValue { return number(float64(n.Order)) } // DOCUMENT
 }
 
 // orderNodes sorts ns as orderBy says; document order without it.
@@ -241,10 +269,11 @@ func orderNodes(ns []*domain.Node, orderBy []*model.NodeOrder) []*domain.Node {
 
 // orderNodesBy sorts items by the nodes they carry.
 func orderNodesBy[E any](items []E, orderBy []*model.NodeOrder, node func(E) *domain.Node) []E {
+	names := newCollation()
 	keys := make([]orderKey[E], len(orderBy))
 	for i, o := range orderBy {
-		c := nodeCompare(o.Field)
-		keys[i] = orderKey[E]{desc: descending(o.Direction), compare: func(a, b E) (int, bool, bool) { return c(node(a), node(b)) }}
+		v := nodeValue(o.Field, names)
+		keys[i] = orderKey[E]{desc: descending(o.Direction), value: func(e E) sortValue { return v(node(e)) }}
 	}
 	return sortBy(items, keys)
 }
@@ -253,34 +282,28 @@ func descending(d *model.OrderDirection) bool { return d != nil && *d == model.O
 
 // orderLinks sorts links as orderBy says; seed order without it.
 func orderLinks(links []*model.Link, far map[domain.ID]*domain.Node, orderBy []*model.LinkOrder) []*model.Link {
+	names := newCollation()
 	keys := make([]orderKey[*model.Link], len(orderBy))
 	for i, o := range orderBy {
-		var c func(a, b *model.Link) (int, bool, bool)
+		var v func(*model.Link) sortValue
 		switch o.Field {
 		case model.LinkOrderFieldRelationship:
-			c = func(a, b *model.Link) (int, bool, bool) {
-				return cmp.Compare(a.Rel.Kind, b.Rel.Kind), true, true
-			}
+			v = func(l *model.Link) sortValue { return sortValue{ok: true, key: []byte(l.Rel.Kind)} }
 		case model.LinkOrderFieldBasis:
-			c = func(a, b *model.Link) (int, bool, bool) {
-				return cmp.Compare(basisRank(a.Rel.Basis), basisRank(b.Rel.Basis)), true, true
-			}
+			v = func(l *model.Link) sortValue { return number(float64(basisRank(l.Rel.Basis))) }
 		case model.LinkOrderFieldName:
-			c = func(a, b *model.Link) (int, bool, bool) {
-				na, nb := far[a.Other], far[b.Other]
-				if na == nil || nb == nil {
-					return 0, na != nil, nb != nil
+			v = func(l *model.Link) sortValue {
+				if n := far[l.Other]; n != nil {
+					return names.of(n.Name, false)
 				}
-				return compareDanish(na.Name, nb.Name), true, true
+				return sortValue{}
 			}
 		case model.LinkOrderFieldValidFrom:
-			c = func(a, b *model.Link) (int, bool, bool) {
-				return present(a.Rel.ValidFrom, b.Rel.ValidFrom, compareDates)
-			}
+			v = func(l *model.Link) sortValue { return dated(l.Rel.ValidFrom) }
 		default: // DOCUMENT
-			c = func(a, b *model.Link) (int, bool, bool) { return cmp.Compare(a.Rel.Seq, b.Rel.Seq), true, true }
+			v = func(l *model.Link) sortValue { return number(float64(l.Rel.Seq)) }
 		}
-		keys[i] = orderKey[*model.Link]{desc: descending(o.Direction), compare: c}
+		keys[i] = orderKey[*model.Link]{desc: descending(o.Direction), value: v}
 	}
 	return sortBy(links, keys)
 }

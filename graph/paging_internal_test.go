@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bif-kk/orggraph/graph/model"
+	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
@@ -80,5 +82,26 @@ func TestEveryConnectionIsPriced(t *testing.T) {
 	}
 	if n < 30 {
 		t.Errorf("only %d connection fields", n)
+	}
+}
+
+// BenchmarkOrderedPage is a connection's own work on one list of 100 times
+// the seed's target groups: sorted by name in Danish order, the page of 20
+// before the middle one, and the aggregate of all.
+//
+//	go test ./graph -run '^$' -bench OrderedPage
+func BenchmarkOrderedPage(b *testing.B) {
+	st := seedStore(&testing.T{}, 100)
+	ns, err := st.NodesByKind(b.Context(), domain.KindTargetGroup)
+	if err != nil || len(ns) < 1000 {
+		b.Fatalf("%d target groups: %v", len(ns), err)
+	}
+	before := encodeCursor(string(ns[len(ns)/2].ID))
+	a := pageArgs{last: new(20), before: &before}
+	orderBy := []*model.NodeOrder{{Field: model.NodeOrderFieldName}}
+	for b.Loop() {
+		if _, err := nodesPage[model.TargetGroup](ns, a, orderBy); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
