@@ -30,4 +30,14 @@ func (r *queryResolver) SavingsPlan(ctx context.Context) ([]*model.SavingsYear, 
 // Budget returns BudgetResolver implementation.
 func (r *Resolver) Budget() BudgetResolver { return &budgetResolver{r} }
 
-type budgetResolver struct{ *Resolver }
+// BudgetFrame returns BudgetFrameResolver implementation.
+func (r *Resolver) BudgetFrame() BudgetFrameResolver { return &budgetFrameResolver{r} }
+
+// SavingsYear returns SavingsYearResolver implementation.
+func (r *Resolver) SavingsYear() SavingsYearResolver { return &savingsYearResolver{r} }
+
+type (
+	budgetResolver      struct{ *Resolver }
+	budgetFrameResolver struct{ *Resolver }
+	savingsYearResolver struct{ *Resolver }
+)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/bif-kk/orggraph/graph/model"
@@ -22,54 +21,37 @@ const (
 // cursors being misread.
 const cursorPrefix = "v1:"
 
-func encodeCursor(id domain.ID) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + string(id)))
+func encodeCursor(key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + key))
 }
 
-func decodeCursor(c string) (domain.ID, error) {
+// decodeCursor reads the key a cursor given as the argument name holds.
+func decodeCursor(name, c string) (string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(c)
-	id, ok := strings.CutPrefix(string(raw), cursorPrefix)
-	if err != nil || !ok || id == "" {
-		return "", fmt.Errorf("%w: after: %q is not a cursor this API gave", domain.ErrInvalidInput, c)
+	key, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	if err != nil || !ok || key == "" {
+		return "", fmt.Errorf("%w: %s: %q is not a cursor this API gave", domain.ErrInvalidInput, name, c)
 	}
-	return domain.ID(id), nil
+	return key, nil
 }
 
-// page cuts the page of first items after the cursor out of the filtered
-// list ns, as a connection of T. A cursor is resolved by its item's
-// position in ns, so it must point at an item of this list.
-func page[T any, P nodeType[T]](ns []*domain.Node, first *int, after *string) (*model.Connection[T], error) {
-	n := defaultPageSize
-	if first != nil {
-		n = *first
+// page cuts the page a asks for out of the filtered, ordered list ns, as a
+// connection of T (paging.go's pageOf), with the aggregate of all of ns. A
+// cursor is resolved by its item's position in ns, so it must point at an
+// item of this list.
+func page[T any, P nodeType[T]](ns []*domain.Node, a pageArgs) (*model.Connection[T], error) {
+	items, cursors, info, err := pageOf(ns, nodeKey, a)
+	if err != nil {
+		return nil, err
 	}
-	if n < 1 || n > maxPageSize {
-		return nil, fmt.Errorf("%w: first must be between 1 and %d", domain.ErrInvalidInput, maxPageSize)
-	}
-	start := 0
-	if after != nil {
-		id, err := decodeCursor(*after)
-		if err != nil {
-			return nil, err
-		}
-		i := slices.IndexFunc(ns, func(n *domain.Node) bool { return n.ID == id })
-		if i < 0 {
-			return nil, fmt.Errorf("%w: after: the cursor points at no item of this list", domain.ErrInvalidInput)
-		}
-		start = i + 1
-	}
-	end := min(start+n, len(ns))
 	conn := &model.Connection[T]{
-		Edges:      make([]*model.Edge[T], 0, end-start),
-		PageInfo:   &model.PageInfo{HasNextPage: end < len(ns), HasPreviousPage: start > 0},
+		Edges:      make([]*model.Edge[T], len(items)),
+		PageInfo:   info,
 		TotalCount: len(ns),
+		Aggregate:  aggregateOf(ns),
 	}
-	for _, n := range ns[start:end] {
-		conn.Edges = append(conn.Edges, &model.Edge[T]{Cursor: encodeCursor(n.ID), Node: wrapOne[T, P](n)})
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	for i, n := range items {
+		conn.Edges[i] = &model.Edge[T]{Cursor: cursors[i], Node: wrapOne[T, P](n)}
 	}
 	return conn, nil
 }
@@ -88,16 +70,24 @@ type nodeFilter struct {
 func (f nodeFilter) apply(ns []*domain.Node) []*domain.Node {
 	out := make([]*domain.Node, 0, len(ns))
 	for _, n := range ns {
-		switch {
-		case f.terms != nil && !search.TextOf(n).Matches(f.terms):
-		case f.asOf != nil && !domain.ValidOn(*f.asOf, n.ValidFrom, n.ValidTo):
-		case f.within != nil && !f.within[n.ID]:
-		case f.keep != nil && !f.keep(n):
-		default:
+		if f.keeps(n) {
 			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// keeps reports whether n passes the filter.
+func (f nodeFilter) keeps(n *domain.Node) bool {
+	switch {
+	case f.terms != nil && !search.TextOf(n).Matches(f.terms):
+	case f.asOf != nil && !domain.ValidOn(*f.asOf, n.ValidFrom, n.ValidTo):
+	case f.within != nil && !f.within[n.ID]:
+	case f.keep != nil && !f.keep(n):
+	default:
+		return true
+	}
+	return false
 }
 
 // maxFilterText bounds a filter's text, as search bounds its own.

@@ -13,7 +13,7 @@ import (
 )
 
 // InterventionsConnection is the resolver for the interventionsConnection field.
-func (r *centreResolver) InterventionsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, filter *model.InterventionFilter) (*model.Connection[model.Intervention], error) {
+func (r *centreResolver) InterventionsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.InterventionFilter) (*model.Connection[model.Intervention], error) {
 	day := obj.ReadOn(nil)
 	if filter != nil && filter.AsOf != nil {
 		day = filter.AsOf
@@ -26,11 +26,11 @@ func (r *centreResolver) InterventionsConnection(ctx context.Context, obj *model
 	if err != nil {
 		return nil, err
 	}
-	return page[model.Intervention](f.apply(delivered), first, after)
+	return nodesPage[model.Intervention](f.apply(delivered), pageArgs{first, last, after, before}, orderBy)
 }
 
 // TargetGroupsConnection is the resolver for the targetGroupsConnection field.
-func (r *queryResolver) TargetGroupsConnection(ctx context.Context, first *int, after *string, filter *model.TargetGroupFilter) (*model.Connection[model.TargetGroup], error) {
+func (r *queryResolver) TargetGroupsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TargetGroupFilter) (*model.Connection[model.TargetGroup], error) {
 	all, err := loadKind(ctx, domain.KindTargetGroup)
 	if err != nil {
 		return nil, err
@@ -39,11 +39,11 @@ func (r *queryResolver) TargetGroupsConnection(ctx context.Context, first *int, 
 	if err != nil {
 		return nil, err
 	}
-	return page[model.TargetGroup](f.apply(all), first, after)
+	return nodesPage[model.TargetGroup](f.apply(all), pageArgs{first, last, after, before}, orderBy)
 }
 
 // InterventionsConnection is the resolver for the interventionsConnection field.
-func (r *queryResolver) InterventionsConnection(ctx context.Context, first *int, after *string, filter *model.InterventionFilter) (*model.Connection[model.Intervention], error) {
+func (r *queryResolver) InterventionsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.InterventionFilter) (*model.Connection[model.Intervention], error) {
 	all, err := loadKind(ctx, domain.KindIntervention)
 	if err != nil {
 		return nil, err
@@ -52,11 +52,11 @@ func (r *queryResolver) InterventionsConnection(ctx context.Context, first *int,
 	if err != nil {
 		return nil, err
 	}
-	return page[model.Intervention](f.apply(all), first, after)
+	return nodesPage[model.Intervention](f.apply(all), pageArgs{first, last, after, before}, orderBy)
 }
 
 // BenefitsConnection is the resolver for the benefitsConnection field.
-func (r *queryResolver) BenefitsConnection(ctx context.Context, first *int, after *string, filter *model.BenefitFilter) (*model.Connection[model.Benefit], error) {
+func (r *queryResolver) BenefitsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.BenefitFilter) (*model.Connection[model.Benefit], error) {
 	all, err := loadKind(ctx, domain.KindBenefit)
 	if err != nil {
 		return nil, err
@@ -65,11 +65,11 @@ func (r *queryResolver) BenefitsConnection(ctx context.Context, first *int, afte
 	if err != nil {
 		return nil, err
 	}
-	return page[model.Benefit](f.apply(all), first, after)
+	return nodesPage[model.Benefit](f.apply(all), pageArgs{first, last, after, before}, orderBy)
 }
 
 // OrganisationsConnection is the resolver for the organisationsConnection field.
-func (r *queryResolver) OrganisationsConnection(ctx context.Context, first *int, after *string, filter *model.OrganisationFilter) (*model.Connection[model.Organisation], error) {
+func (r *queryResolver) OrganisationsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.OrganisationFilter) (*model.Connection[model.Organisation], error) {
 	all, err := loadKind(ctx, domain.KindOrganisation)
 	if err != nil {
 		return nil, err
@@ -78,11 +78,11 @@ func (r *queryResolver) OrganisationsConnection(ctx context.Context, first *int,
 	if err != nil {
 		return nil, err
 	}
-	return page[model.Organisation](f.apply(all), first, after)
+	return nodesPage[model.Organisation](f.apply(all), pageArgs{first, last, after, before}, orderBy)
 }
 
 // ReformChangesConnection is the resolver for the reformChangesConnection field.
-func (r *queryResolver) ReformChangesConnection(ctx context.Context, first *int, after *string, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error) {
+func (r *queryResolver) ReformChangesConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error) {
 	all, err := loadKind(ctx, domain.KindReformChange)
 	if err != nil {
 		return nil, err
@@ -91,5 +91,5 @@ func (r *queryResolver) ReformChangesConnection(ctx context.Context, first *int,
 	if err != nil {
 		return nil, err
 	}
-	return page[model.ReformChange](f.apply(all), first, after)
+	return nodesPage[model.ReformChange](f.apply(all), pageArgs{first, last, after, before}, orderBy)
 }

@@ -42,25 +42,44 @@ func pricing(counts *storeCounts) querylimit.Pricing {
 // traversals are the fields that walk the graph or read whole kinds.
 func traversals() map[string]int {
 	out := map[string]int{}
-	for _, f := range []string{"Query.impact", "Query.impactOfAll", "Query.dependencyMatrix", "Query.timeline", "Query.search",
-		"Query.paths", "ReformChange.impact", "Centre.affectedBy", "Centre.dependencies", "Centre.changes"} {
+	for _, f := range []string{"Query.impact", "Query.impactOfAll", "Query.dependencyMatrix", "Query.timeline", "Query.search", "Query.searchConnection",
+		"Query.paths", "ReformChange.impact", "Centre.affectedBy", "Centre.affectedByConnection", "Centre.dependencies", "Centre.changes"} {
 		out[f] = traversalCost
 	}
 	return out
 }
 
-// fieldCosts prices the connections: each returns at most first edges
-// (default 20), so its edges list is priced as one, and the connection
-// times first.
+// fieldCosts prices the connections: each returns at most first or last
+// edges (20 forwards when neither is given), so its edges list is priced
+// as one, and the connection times the larger of first and last.
 func fieldCosts() querylimit.Costs {
 	costs := querylimit.Costs{}
-	for _, f := range []string{"Centre.interventionsConnection", "Query.targetGroupsConnection", "Query.interventionsConnection",
-		"Query.benefitsConnection", "Query.organisationsConnection", "Query.reformChangesConnection"} {
+	for _, f := range connectionFields() {
 		costs[f] = func(child int, args map[string]any) int {
-			return max(1, querylimit.IntArg(args, "first", defaultConnectionFirst)) * child
+			first, last := querylimit.IntArg(args, "first", -1), querylimit.IntArg(args, "last", -1)
+			if first < 0 && last < 0 {
+				first = defaultConnectionFirst
+			}
+			return max(1, first, last) * child
 		}
 	}
 	return costs
+}
+
+// connectionFields are the fields that return a connection: those of
+// connections.graphqls and paging.graphqls, and every node type's
+// linksConnection.
+func connectionFields() []string {
+	out := []string{"Centre.interventionsConnection", "Centre.targetGroupsConnection", "Centre.unitsConnection",
+		"Centre.benefitsConnection", "Centre.partnersConnection", "Centre.receivesConnection", "Centre.affectedByConnection",
+		"ReformPhase.changesConnection", "Query.transfersConnection",
+		"Query.targetGroupsConnection", "Query.interventionsConnection", "Query.benefitsConnection",
+		"Query.organisationsConnection", "Query.reformChangesConnection", "Query.centresConnection",
+		"Query.unitsConnection", "Query.searchConnection", "Node.linksConnection"}
+	for _, k := range domain.Kinds {
+		out = append(out, string(k)+".linksConnection")
+	}
+	return out
 }
 
 // traversalAnswers are the types of traversals' answers whose lists hold
@@ -97,6 +116,12 @@ var relationLists = map[string]store.LinkQuery{
 // values of one node; the other lists in traversals' answers.
 func listBound(c *graphCounts, on string, def *ast.FieldDefinition, args map[string]any) (int, bool) {
 	kind := nodeKind(on)
+	if on == "Query" && def.Name == "nodes" {
+		if ids, ok := args["ids"].([]any); ok {
+			return min(len(ids), maxNodesIDs), true
+		}
+		return maxNodesIDs, true
+	}
 	if def.Name == "links" && (kind != "" || on == "Node") {
 		k := fanKey{kind: kind, both: true}
 		if rel, ok := args["relationship"].(string); ok {

@@ -22,6 +22,24 @@ type Connection[T any] struct {
 	Edges      []*Edge[T]
 	PageInfo   *PageInfo
 	TotalCount int
+	// Aggregate covers every item that passed the filter, on all pages.
+	Aggregate *ConnectionAggregate
+}
+
+// SearchEdge is one search hit of a page, with its cursor: a hit's node is
+// of any type, so search has an edge of its own.
+type SearchEdge struct {
+	Cursor string
+	Node   Node
+	Score  float64
+}
+
+// SearchConnection is one page of search hits.
+type SearchConnection struct {
+	Edges      []*SearchEdge
+	PageInfo   *PageInfo
+	TotalCount int
+	Aggregate  *ConnectionAggregate
 }
 
 type (
@@ -35,4 +53,12 @@ type (
 	OrganisationEdge       = Edge[Organisation]
 	ReformChangeConnection = Connection[ReformChange]
 	ReformChangeEdge       = Edge[ReformChange]
+	CentreConnection       = Connection[Centre]
+	CentreEdge             = Edge[Centre]
+	UnitConnection         = Connection[Unit]
+	UnitEdge               = Edge[Unit]
+	TransferConnection     = Connection[Transfer]
+	TransferEdge           = Edge[Transfer]
+	LinkConnection         = Connection[Link]
+	LinkEdge               = Edge[Link]
 )

@@ -21,6 +21,36 @@ type BenefitFilter struct {
 	AsOf *domain.Date `json:"asOf,omitempty"`
 }
 
+// Narrows centres; every field given must hold.
+type CentreFilter struct {
+	// As TargetGroupFilter.text.
+	Text *string `json:"text,omitempty"`
+}
+
+// Counts and sums over every item of a connection that passes its filter, on
+// all pages, read off the items' figures (a link's: its far node's).
+type ConnectionAggregate struct {
+	// Every item, as totalCount.
+	Count int `json:"count"`
+	// Employees (persons).
+	Employees *FactAggregate `json:"employees"`
+	// Budget, in whole kroner.
+	Budget *FactAggregate `json:"budget"`
+	// Full-time persons.
+	FullTimePersons *FactAggregate `json:"fullTimePersons"`
+}
+
+// One numeric fact over a connection's items that state it (the others are
+// left out): how many do, and their sum, least, greatest and mean; null when
+// none does.
+type FactAggregate struct {
+	Count int      `json:"count"`
+	Sum   *float64 `json:"sum,omitempty"`
+	Min   *float64 `json:"min,omitempty"`
+	Max   *float64 `json:"max,omitempty"`
+	Avg   *float64 `json:"avg,omitempty"`
+}
+
 // Narrows interventions; every field given must hold.
 type InterventionFilter struct {
 	// As TargetGroupFilter.text.
@@ -40,6 +70,17 @@ type KindLabel struct {
 	Label string `json:"label"`
 }
 
+// Narrows a node's links; every field given must hold.
+type LinkFilter struct {
+	Basis *domain.Basis `json:"basis,omitempty"`
+	// The far node is of this type: "TargetGroup".
+	Kind *string `json:"kind,omitempty"`
+	// As TargetGroupFilter.text, of the far node.
+	Text *string `json:"text,omitempty"`
+	// The link and its far node hold on this day.
+	AsOf *domain.Date `json:"asOf,omitempty"`
+}
+
 type LinkInput struct {
 	Relationship domain.RelKind `json:"relationship"`
 	From         domain.ID      `json:"from"`
@@ -51,6 +92,12 @@ type LinkInput struct {
 	Sources   []*SourceInput `json:"sources"`
 	ValidFrom *domain.Date   `json:"validFrom,omitempty"`
 	ValidTo   *domain.Date   `json:"validTo,omitempty"`
+}
+
+// One key of a links order.
+type LinkOrder struct {
+	Field     LinkOrderField  `json:"field"`
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // Writes, for planners and admins (a bearer token with that role). Every write is
@@ -109,6 +156,12 @@ type NodeInput struct {
 	LegalStatus   *string          `json:"legalStatus,omitempty"`
 }
 
+// One key of an order; a list of them sorts by the first, then the next.
+type NodeOrder struct {
+	Field     NodeOrderField  `json:"field"`
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // Narrows organisations; every field given must hold.
 type OrganisationFilter struct {
 	// As TargetGroupFilter.text.
@@ -141,6 +194,12 @@ type RelationshipLabel struct {
 	Verb string `json:"verb"`
 }
 
+// Narrows search hits; every field given must hold.
+type SearchFilter struct {
+	// The node is of this type: "Intervention".
+	Kind *string `json:"kind,omitempty"`
+}
+
 type SourceInput struct {
 	Document string  `json:"document"`
 	Section  string  `json:"section"`
@@ -163,6 +222,24 @@ type TaskInput struct {
 	Text      string       `json:"text"`
 	ValidFrom *domain.Date `json:"validFrom,omitempty"`
 	ValidTo   *domain.Date `json:"validTo,omitempty"`
+}
+
+// Narrows transfers; every field given must hold.
+type TransferFilter struct {
+	// As TargetGroupFilter.text.
+	Text *string `json:"text,omitempty"`
+	// It holds on this day.
+	AsOf *domain.Date `json:"asOf,omitempty"`
+}
+
+// Narrows units; every field given must hold.
+type UnitFilter struct {
+	// As TargetGroupFilter.text.
+	Text *string `json:"text,omitempty"`
+	// Inside the centre with this code, ignoring case.
+	Centre *string `json:"centre,omitempty"`
+	// It exists on this day.
+	AsOf *domain.Date `json:"asOf,omitempty"`
 }
 
 // The names of the graph's kinds in one language, for a client's legend and lists.
@@ -283,6 +360,207 @@ func (e *Language) UnmarshalJSON(b []byte) error {
 }
 
 func (e Language) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of links can be sorted by; missing values last, ties in seed order.
+type LinkOrderField string
+
+const (
+	// Seed order (the default).
+	LinkOrderFieldDocument LinkOrderField = "DOCUMENT"
+	// The relationship's kind, alphabetically.
+	LinkOrderFieldRelationship LinkOrderField = "RELATIONSHIP"
+	// EXPLICIT before INFERRED (ASC).
+	LinkOrderFieldBasis LinkOrderField = "BASIS"
+	// The far node's name, as NodeOrderField.NAME.
+	LinkOrderFieldName LinkOrderField = "NAME"
+	// The first day the link holds, where dated.
+	LinkOrderFieldValidFrom LinkOrderField = "VALID_FROM"
+)
+
+var AllLinkOrderField = []LinkOrderField{
+	LinkOrderFieldDocument,
+	LinkOrderFieldRelationship,
+	LinkOrderFieldBasis,
+	LinkOrderFieldName,
+	LinkOrderFieldValidFrom,
+}
+
+func (e LinkOrderField) IsValid() bool {
+	switch e {
+	case LinkOrderFieldDocument, LinkOrderFieldRelationship, LinkOrderFieldBasis, LinkOrderFieldName, LinkOrderFieldValidFrom:
+		return true
+	}
+	return false
+}
+
+func (e LinkOrderField) String() string {
+	return string(e)
+}
+
+func (e *LinkOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LinkOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LinkOrderField", str)
+	}
+	return nil
+}
+
+func (e LinkOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LinkOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LinkOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of nodes can be sorted by. Items without the value (a unit has
+// no code, a target group no budget) come last in either direction; ties keep
+// document order.
+type NodeOrderField string
+
+const (
+	// The order of the source document (the default).
+	NodeOrderFieldDocument NodeOrderField = "DOCUMENT"
+	// In Danish alphabetical order (æ, ø, å after z), ignoring case.
+	NodeOrderFieldName NodeOrderField = "NAME"
+	// As NAME.
+	NodeOrderFieldCode NodeOrderField = "CODE"
+	// A centre's employees.
+	NodeOrderFieldEmployees NodeOrderField = "EMPLOYEES"
+	// A centre's budget.
+	NodeOrderFieldBudget NodeOrderField = "BUDGET"
+	// Full-time persons (a centre's, a target group's).
+	NodeOrderFieldFullTimePersons NodeOrderField = "FULL_TIME_PERSONS"
+	// A reform item's or phase's effective date.
+	NodeOrderFieldEffectiveDate NodeOrderField = "EFFECTIVE_DATE"
+	// The first day it exists, where dated.
+	NodeOrderFieldValidFrom NodeOrderField = "VALID_FROM"
+)
+
+var AllNodeOrderField = []NodeOrderField{
+	NodeOrderFieldDocument,
+	NodeOrderFieldName,
+	NodeOrderFieldCode,
+	NodeOrderFieldEmployees,
+	NodeOrderFieldBudget,
+	NodeOrderFieldFullTimePersons,
+	NodeOrderFieldEffectiveDate,
+	NodeOrderFieldValidFrom,
+}
+
+func (e NodeOrderField) IsValid() bool {
+	switch e {
+	case NodeOrderFieldDocument, NodeOrderFieldName, NodeOrderFieldCode, NodeOrderFieldEmployees, NodeOrderFieldBudget, NodeOrderFieldFullTimePersons, NodeOrderFieldEffectiveDate, NodeOrderFieldValidFrom:
+		return true
+	}
+	return false
+}
+
+func (e NodeOrderField) String() string {
+	return string(e)
+}
+
+func (e *NodeOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NodeOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NodeOrderField", str)
+	}
+	return nil
+}
+
+func (e NodeOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NodeOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NodeOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which way an order runs.
+type OrderDirection string
+
+const (
+	OrderDirectionAsc  OrderDirection = "ASC"
+	OrderDirectionDesc OrderDirection = "DESC"
+)
+
+var AllOrderDirection = []OrderDirection{
+	OrderDirectionAsc,
+	OrderDirectionDesc,
+}
+
+func (e OrderDirection) IsValid() bool {
+	switch e {
+	case OrderDirectionAsc, OrderDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e OrderDirection) String() string {
+	return string(e)
+}
+
+func (e *OrderDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderDirection", str)
+	}
+	return nil
+}
+
+func (e OrderDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
