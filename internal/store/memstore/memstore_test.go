@@ -29,6 +29,17 @@ func TestNewRefusesDanglingLink(t *testing.T) {
 	}
 }
 
+func TestChangeFeedContract(t *testing.T) {
+	storetest.RunChanges(t, func(t *testing.T, g *domain.Graph) store.Store {
+		st, err := memstore.Open(g, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close(context.Background()) })
+		return st
+	})
+}
+
 func TestWriteContract(t *testing.T) {
 	storetest.RunWrites(t, func(t *testing.T, g *domain.Graph) store.Store {
 		st, err := memstore.Open(g, t.TempDir())

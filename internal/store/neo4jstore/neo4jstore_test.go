@@ -155,6 +155,16 @@ func TestClosedListsRefuseInjection(t *testing.T) {
 	}
 }
 
+func TestChangeFeedContract(t *testing.T) {
+	st := connect(t)
+	storetest.RunChanges(t, func(t *testing.T, g *domain.Graph) store.Store {
+		if err := st.Load(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
+}
+
 func TestWriteContract(t *testing.T) {
 	st := connect(t)
 	storetest.RunWrites(t, func(t *testing.T, g *domain.Graph) store.Store {
