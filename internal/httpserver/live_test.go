@@ -234,3 +234,25 @@ func waitSubscribed(t *testing.T, _ store.ChangeFeed) {
 	t.Helper()
 	time.Sleep(2 * live.DefaultPoll)
 }
+
+// The ETag follows the store's version: a write made past this server (as
+// another instance would make it) ends the 304s for the answer before it,
+// even where the answer's bytes did not change.
+func TestETagFollowsTheGraphVersion(t *testing.T) {
+	st := writableStore(t)
+	h := quietServer(st, Options{})
+	target := "/graphql?query=" + url.QueryEscape(`{ centre(code: "CBA") { name } }`)
+	first := send(h, http.MethodGet, target, "")
+	tag := first.Header().Get("ETag")
+	if first.Code != http.StatusOK || tag == "" {
+		t.Fatalf("status %d, ETag %q", first.Code, tag)
+	}
+	if again := send(h, http.MethodGet, target, "", "If-None-Match", tag); again.Code != http.StatusNotModified {
+		t.Fatalf("unchanged graph: %d, want 304", again.Code)
+	}
+	createGroup(t, st, 1) // the answer's bytes stay as they were
+	after := send(h, http.MethodGet, target, "", "If-None-Match", tag)
+	if after.Code != http.StatusOK || after.Header().Get("ETag") == tag || after.Body.String() != first.Body.String() {
+		t.Fatalf("after a write: %d, ETag %q (before %q): %s", after.Code, after.Header().Get("ETag"), tag, after.Body)
+	}
+}
