@@ -64,6 +64,7 @@ const (
 	// Subscriptions (internal/live).
 	SubscriptionLimit = "SUBSCRIPTION_LIMIT_EXCEEDED"
 	TooSlow           = "SUBSCRIBER_TOO_SLOW"
+	FeedRestarted     = "FEED_RESTARTED"
 )
 
 // Entry is one code's row in the table.
@@ -115,6 +116,7 @@ var table = []Entry{
 	{RateLimited, http.StatusTooManyRequests, "too many requests; try again later", false},
 	{SubscriptionLimit, http.StatusTooManyRequests, "too many subscriptions open; close one first", false},
 	{TooSlow, http.StatusOK, "the subscriber fell too far behind and was dropped; subscribe again after the last seq it saw", false},
+	{FeedRestarted, http.StatusOK, "the graph was loaded afresh and its writes are counted anew; subscribe again", false},
 }
 
 var byCode = func() map[string]Entry {

@@ -46,7 +46,7 @@ type Options struct {
 // Errors a subscription ends with, each with its code.
 var (
 	ErrTooSlow   = apierr.New(apierr.TooSlow, "the subscriber fell more than its buffer behind and was dropped; subscribe again after the last seq it saw")
-	ErrReloaded  = apierr.New(apierr.TooSlow, "the graph was loaded afresh and its writes counted anew; subscribe again")
+	ErrReloaded  = apierr.New(apierr.FeedRestarted, "the graph was loaded afresh and its writes counted anew; subscribe again")
 	ErrTooMany   = apierr.New(apierr.SubscriptionLimit, "this instance holds as many subscriptions as it may; try again later")
 	ErrConnLimit = apierr.New(apierr.SubscriptionLimit, "this connection holds as many subscriptions as it may; close one first")
 )
