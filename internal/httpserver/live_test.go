@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/live"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -47,7 +50,7 @@ type eventStream struct {
 
 // openStream asks for a subscription as an event stream: POST with the
 // query in JSON, or GET with it in the URL, as an EventSource does.
-func openStream(t *testing.T, base, method, query, lastEventID string) *eventStream {
+func openStream(t *testing.T, base, method, query, lastEventID string, headers ...string) *eventStream {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var req *http.Request
@@ -61,6 +64,9 @@ func openStream(t *testing.T, base, method, query, lastEventID string) *eventStr
 	req.Header.Set("Accept", "text/event-stream")
 	if lastEventID != "" {
 		req.Header.Set("Last-Event-ID", lastEventID)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -153,7 +159,7 @@ const graphChangedQuery = `subscription { graphChanged { seq operation target ac
 func TestLiveOverEventStreams(t *testing.T) {
 	st := writableStore(t)
 	srv := httptest.NewServer(quietServer(st, Options{}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 
 	for _, method := range []string{http.MethodPost, http.MethodGet} {
 		t.Run(method+": one event per write, in order, with its seq as the event id", func(t *testing.T) {
@@ -255,4 +261,88 @@ func TestETagFollowsTheGraphVersion(t *testing.T) {
 	if after.Code != http.StatusOK || after.Header().Get("ETag") == tag || after.Body.String() != first.Body.String() {
 		t.Fatalf("after a write: %d, ETag %q (before %q): %s", after.Code, after.Header().Get("ETag"), tag, after.Body)
 	}
+}
+
+// Subscriptions are held to the bounds and the auth of reads.
+func TestLiveBounds(t *testing.T) {
+	t.Run("the same token as reads", func(t *testing.T) {
+		tok, line, err := auth.NewToken("reader", "widget", auth.DefaultTTL, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens, err := auth.ParseTokens(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(quietServer(writableStore(t), Options{Tokens: tokens, ReadsNeedToken: true}))
+		t.Cleanup(srv.Close)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?query="+url.QueryEscape(graphChangedQuery), nil)
+		req.Header.Set("Accept", "text/event-stream")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || onlyCode(t, body) != apierr.Unauthenticated {
+			t.Fatalf("without a token: %d %s", resp.StatusCode, body)
+		}
+		s := openStream(t, srv.URL, http.MethodGet, graphChangedQuery, "", "Authorization", "Bearer "+tok)
+		if s.resp.StatusCode != http.StatusOK {
+			t.Fatalf("with a token: %d", s.resp.StatusCode)
+		}
+	})
+
+	t.Run("live connections per client", func(t *testing.T) {
+		srv := httptest.NewServer(quietServer(writableStore(t), Options{MaxLivePerClient: 1}))
+		t.Cleanup(srv.Close)
+		first := openStream(t, srv.URL, http.MethodPost, graphChangedQuery, "")
+		if first.resp.StatusCode != http.StatusOK {
+			t.Fatalf("the first: %d", first.resp.StatusCode)
+		}
+		second := openStream(t, srv.URL, http.MethodPost, graphChangedQuery, "")
+		body, _ := io.ReadAll(second.resp.Body)
+		if second.resp.StatusCode != http.StatusTooManyRequests || onlyCode(t, body) != apierr.SubscriptionLimit {
+			t.Fatalf("the second: %d %s", second.resp.StatusCode, body)
+		}
+		// A query is not a live connection, and still answered.
+		if rec := send(quietServer(writableStore(t), Options{MaxLivePerClient: 1}), http.MethodGet, "/graphql?query="+url.QueryEscape("{ __typename }"), ""); rec.Code != http.StatusOK {
+			t.Fatalf("a query: %d", rec.Code)
+		}
+	})
+
+	t.Run("a subscription ended by the feed says why, with its code, then completes", func(t *testing.T) {
+		st, err := memstore.Open(storetest.Fixture(), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close(context.Background())
+		srv := httptest.NewServer(quietServer(st, Options{}))
+		t.Cleanup(srv.Close)
+		s := openStream(t, srv.URL, http.MethodPost, graphChangedQuery, "")
+		waitSubscribed(t, st)
+		if err := st.Load(context.Background(), storetest.Fixture()); err != nil {
+			t.Fatal(err)
+		}
+		c := decodeChange(t, s.next(t))
+		if len(c.Errors) != 1 || c.Errors[0].Extensions["code"] != apierr.FeedRestarted {
+			t.Fatalf("last event: %+v", c)
+		}
+		if ev := s.next(t); ev.event != "complete" {
+			t.Fatalf("then %+v", ev)
+		}
+	})
+
+	t.Run("an after that is no seq", func(t *testing.T) {
+		srv := httptest.NewServer(quietServer(writableStore(t), Options{}))
+		t.Cleanup(srv.Close)
+		s := openStream(t, srv.URL, http.MethodPost, `subscription { graphChanged(after: -1) { seq } }`, "")
+		if c := decodeChange(t, s.next(t)); len(c.Errors) != 1 || c.Errors[0].Extensions["code"] != apierr.BadUserInput {
+			t.Fatalf("%+v", c)
+		}
+		s = openStream(t, srv.URL, http.MethodGet, graphChangedQuery, "abc")
+		if c := decodeChange(t, s.next(t)); len(c.Errors) != 1 || c.Errors[0].Extensions["code"] != apierr.BadUserInput {
+			t.Fatalf("Last-Event-ID abc: %+v", c)
+		}
+	})
 }

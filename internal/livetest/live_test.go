@@ -163,7 +163,7 @@ func TestLiveOnTheEmbeddedStore(t *testing.T) {
 	}
 	defer st.Close(context.Background())
 	srv := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{}, graph.Options{}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	endpoint := srv.URL + "/graphql"
 
 	now := fromNow(t, st)
@@ -204,9 +204,9 @@ func TestLiveAcrossInstancesOnNeo4j(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := httptest.NewServer(servertest.New(quiet(), stA, httpserver.Options{}, graph.Options{}))
-	defer a.Close()
+	t.Cleanup(a.Close)
 	b := httptest.NewServer(servertest.New(quiet(), stB, httpserver.Options{}, graph.Options{}))
-	defer b.Close()
+	t.Cleanup(b.Close)
 	endpointB := b.URL + "/graphql"
 
 	// The ETag B gives before the write, to send back after it.
