@@ -62,8 +62,7 @@ type Feed struct {
 	subs    map[*Subscription]struct{}
 	last    int64  // the seq of the last write handed to subscriptions
 	epoch   string // the trail's epoch last and the subscriptions' seqs count in
-	stop    context.CancelFunc
-	running chan struct{} // closed when the poll loop has ended
+	stop    chan struct{} // closed to end the poll loop; nil while none runs
 	wake    chan struct{}
 }
 
@@ -150,9 +149,11 @@ func (f *Feed) join(ctx context.Context, conn *connCount, after *int64) (*Subscr
 			return nil, err
 		}
 		f.last, f.epoch = v.Seq, v.Epoch
-		loop, stop := context.WithCancel(context.WithoutCancel(ctx))
-		f.stop, f.running = stop, make(chan struct{})
-		go f.poll(loop, f.running)
+		f.stop = make(chan struct{})
+		// The loop outlives the request that started it, and is told to
+		// stop rather than cancelled, so no read is cut off in the middle
+		// (the Neo4j driver would report that as an outage).
+		go f.poll(context.WithoutCancel(ctx), f.stop)
 	}
 	s := &Subscription{f: f, conn: conn, ch: make(chan domain.AuditEntry, f.opts.Buffer),
 		epoch: f.epoch, joined: f.last, cursor: f.last, dropped: make(chan struct{})}
@@ -234,24 +235,23 @@ func (f *Feed) remove(s *Subscription, reason error) {
 	s.drop(reason)
 	delete(f.subs, s)
 	if len(f.subs) == 0 && f.stop != nil {
-		f.stop() // nobody listens: stop reading the store
+		close(f.stop) // nobody listens: stop reading the store
 		f.stop = nil
 	}
 }
 
-// poll reads the store every opts.Poll, or when nudged, until ctx ends.
-func (f *Feed) poll(ctx context.Context, done chan struct{}) {
-	defer close(done)
+// poll reads the store every opts.Poll, or when nudged, until stop closes.
+func (f *Feed) poll(ctx context.Context, stop chan struct{}) {
 	t := time.NewTicker(f.opts.Poll)
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-stop:
 			return
 		case <-t.C:
 		case <-f.wake:
 		}
-		if err := f.read(ctx); err != nil && ctx.Err() == nil {
+		if err := f.read(ctx); err != nil {
 			f.log.WarnContext(ctx, "live: reading the change feed failed; trying again at the next poll", "error", err)
 		}
 	}
