@@ -2,7 +2,10 @@
 // <orggraph-reform-timeline>, <orggraph-impact item="reformchange:…">,
 // <orggraph-budget>. Each takes api="https://orggraph.example" (default: the
 // origin this script came from) and fetches by GET with automatic persisted
-// queries, so the browser's HTTP cache revalidates answers by ETag.
+// queries, so the browser's HTTP cache revalidates answers by ETag. With the
+// attribute live, a widget loads again after each write to the graph (one
+// EventSource per API, on graphChanged over GraphQL over SSE) and, when what
+// it shows changed, says so.
 (() => {
   "use strict";
   const scriptOrigin = (() => {
@@ -43,6 +46,24 @@
     return body.data;
   }
 
+  // One event stream per API, shared by its live widgets.
+  const feeds = new Map();
+  function listen(api, fn) {
+    let feed = feeds.get(api);
+    if (!feed) {
+      const url = new URL("/graphql", api);
+      url.searchParams.set("query", "subscription OrggraphWidgetsLive { graphChanged { seq } }");
+      feed = { source: new EventSource(url), fns: new Set() };
+      feed.source.addEventListener("next", () => feed.fns.forEach((f) => f()));
+      feeds.set(api, feed);
+    }
+    feed.fns.add(fn);
+    return () => {
+      feed.fns.delete(fn);
+      if (feed.fns.size === 0) { feed.source.close(); feeds.delete(api); }
+    };
+  }
+
   const STYLE = `
     :host { display: block; font: 14px/1.4 system-ui, sans-serif; color: #1a1a1a; }
     .card { border: 1px solid #b8c4d0; border-radius: 6px; padding: .75rem 1rem; background: #fff; max-width: 36rem; }
@@ -59,6 +80,7 @@
     summary:focus-visible, a:focus-visible { outline: 3px solid #ffb300; }
     time { font-weight: 600; }
     table { border-collapse: collapse; } th, td { text-align: left; padding: .15rem .6rem .15rem 0; }
+    .live { font-size: .8rem; color: #1b5e20; margin: .4rem 0 0; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   `;
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -66,7 +88,11 @@
   class Widget extends HTMLElement {
     static get observedAttributes() { return ["api", "code", "item"]; }
     constructor() { super(); this.attachShadow({ mode: "open" }); }
-    connectedCallback() { this.load(); }
+    connectedCallback() {
+      this.load();
+      if (this.hasAttribute("live") && !this.unlisten) this.unlisten = listen(this.api, () => this.refresh());
+    }
+    disconnectedCallback() { if (this.unlisten) { this.unlisten(); this.unlisten = null; } }
     attributeChangedCallback() { if (this.isConnected) this.load(); }
     get api() { return this.getAttribute("api") || scriptOrigin; }
     async load() {
@@ -75,7 +101,8 @@
       const box = this.shadowRoot.querySelector("section");
       try {
         const data = await query(this.api, this.constructor.QUERY, this.variables());
-        box.innerHTML = this.render(data);
+        this.shown = this.render(data);
+        box.innerHTML = this.shown;
         box.removeAttribute("aria-busy");
         this.dataset.state = "ready";
       } catch (e) {
@@ -85,6 +112,19 @@
         box.innerHTML = `<h2>${esc(label)}</h2><p>Organisationsdata kunne ikke hentes lige nu. Prøv igen senere.</p>`;
         this.dataset.state = "error";
       }
+    }
+    // refresh loads again after a write, and says so when what it shows changed.
+    async refresh() {
+      if (this.dataset.state !== "ready") return;
+      try {
+        const html = this.render(await query(this.api, this.constructor.QUERY, this.variables()));
+        this.dataset.refreshed = String(Number(this.dataset.refreshed || 0) + 1);
+        if (html === this.shown) return;
+        this.shown = html;
+        const time = new Date().toLocaleTimeString("da-DK", { hour: "2-digit", minute: "2-digit" });
+        this.shadowRoot.querySelector("section").innerHTML = html + `<p class="live" role="status">Opdateret kl. ${esc(time)}: oplysningerne er ændret.</p>`;
+        this.dataset.updates = String(Number(this.dataset.updates || 0) + 1);
+      } catch { /* keep what is shown; the next write tries again */ }
     }
     variables() { return {}; }
   }
