@@ -58,12 +58,12 @@ type Feed struct {
 	log  *slog.Logger
 	opts Options
 
-	mu      sync.Mutex
-	subs    map[*Subscription]struct{}
-	last    int64  // the seq of the last write handed to subscriptions
-	epoch   string // the trail's epoch last and the subscriptions' seqs count in
-	stop    chan struct{} // closed to end the poll loop; nil while none runs
-	wake    chan struct{}
+	mu    sync.Mutex
+	subs  map[*Subscription]struct{}
+	last  int64         // the seq of the last write handed to subscriptions
+	epoch string        // the trail's epoch last and the subscriptions' seqs count in
+	stop  chan struct{} // closed to end the poll loop; nil while none runs
+	wake  chan struct{}
 }
 
 // New returns a feed over st.

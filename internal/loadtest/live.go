@@ -290,4 +290,3 @@ func rssMB(pid int) float64 {
 	}
 	return 0
 }
-
