@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
@@ -82,6 +83,11 @@ func (answerCeiling) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptOperation gives the operation its tally and a context the tally
 // can cancel.
 func (c answerCeiling) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+		// A subscription answers many times and lives past any tally; its
+		// events are bounded by the live feed (internal/live) instead.
+		return next(ctx)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	t := &answerTally{maxValues: c.maxValues, maxBytes: c.maxBytes, cancel: cancel}
 	responses := next(context.WithValue(ctx, tallyKey, t))

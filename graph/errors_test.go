@@ -109,6 +109,12 @@ func (s fakeStore) Apply(context.Context, domain.Write) (*domain.AuditEntry, err
 func (s fakeStore) Audit(context.Context, store.AuditQuery) ([]domain.AuditEntry, error) {
 	return nil, s.check("Audit")
 }
+func (s fakeStore) Version(context.Context) (store.Version, error) {
+	return store.Version{}, s.check("Version")
+}
+func (s fakeStore) Changes(context.Context, int64, int) ([]domain.AuditEntry, error) {
+	return nil, s.check("Changes")
+}
 
 func (s fakeStore) Search(context.Context, []string, int) ([]search.Hit, error) {
 	return nil, s.check("Search")

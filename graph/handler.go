@@ -16,6 +16,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/live"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
@@ -43,6 +44,8 @@ type Options struct {
 	MaxAnswerBytes  int
 	// TrustedDocuments are known by hash from the start (trusted.go).
 	TrustedDocuments *TrustedDocuments
+	// Live bounds the subscriptions (internal/live's defaults).
+	Live live.Options
 }
 
 // NewHandler returns the GraphQL endpoint over st: POST and GET transports
@@ -50,9 +53,11 @@ type Options struct {
 func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler {
 	registerErrorKinds()
 
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{store: st}})
+	feed := live.New(st, logger, opts.Live)
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{store: st, feed: feed}})
 	limits := querylimit.New(es.Schema(), opts.Limits, pricing(newStoreCounts(logger, st)))
 	srv := handler.New(es)
+	addLiveTransports(srv)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	// Before POST, which would take a multipart/mixed request too: @defer's
@@ -76,6 +81,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(queriesOnlyOverGET{})
 	srv.Use(deferNeedsMultipart{})
 	srv.Use(deferredPlaceholders{})
+	srv.Use(liveOps{feed: feed, logger: logger})
 	// Inside the metrics, so that they count a stopped operation's one
 	// error; outside the direct path, which counts against it too.
 	srv.Use(answerCeiling{maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})

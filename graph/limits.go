@@ -11,16 +11,18 @@ import (
 	"github.com/bif-kk/orggraph/internal/apierr"
 )
 
-// queriesOnlyOverGET refuses a mutation or subscription sent with GET, as the
+// queriesOnlyOverGET refuses a mutation sent with GET, as the
 // GraphQL-over-HTTP draft requires: GET must be safe to repeat and cache.
 // gqlgen's GET transport refuses them too, but without an extensions.code.
+// A subscription over GET is an EventSource's event stream (live.go),
+// which changes nothing.
 type queriesOnlyOverGET struct{}
 
 func (queriesOnlyOverGET) ExtensionName() string                   { return "QueriesOnlyOverGET" }
 func (queriesOnlyOverGET) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (queriesOnlyOverGET) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	if methodFrom(ctx) != http.MethodGet || opCtx.Operation.Operation == ast.Query {
+	if methodFrom(ctx) != http.MethodGet || opCtx.Operation.Operation != ast.Mutation {
 		return nil
 	}
 	return &gqlerror.Error{

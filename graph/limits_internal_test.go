@@ -21,7 +21,8 @@ func TestQueriesOnlyOverGET(t *testing.T) {
 	}{
 		{http.MethodGet, ast.Query, false},
 		{http.MethodGet, ast.Mutation, true},
-		{http.MethodGet, ast.Subscription, true},
+		{http.MethodGet, ast.Subscription, false}, // an EventSource's event stream
+		{"WEBSOCKET", ast.Mutation, false},        // over graphql-ws, after a GET upgrade
 		{http.MethodPost, ast.Mutation, false},
 		{http.MethodPost, ast.Query, false},
 	}

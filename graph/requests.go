@@ -25,7 +25,7 @@ const (
 	msgNotObject      = `the body must be one JSON object, such as {"query": "{ centres { code } }"}`
 	msgUnreadable     = "the request body could not be read"
 	msgBadQueryString = "the URL's query string is malformed"
-	msgUpgrade        = "this endpoint does not upgrade connections; send operations with GET or POST"
+	msgUpgrade        = "this endpoint upgrades only to a WebSocket speaking graphql-transport-ws; send other operations with GET or POST"
 )
 
 // paramKinds is the JSON kind each request parameter must have, and what a
@@ -118,7 +118,7 @@ func wellFormed(metrics *observe.Metrics) func(http.Handler) http.Handler {
 
 // malformed says what is wrong with r before a transport reads it, or "".
 func malformed(r *http.Request) string {
-	if r.Header.Get("Upgrade") != "" {
+	if r.Header.Get("Upgrade") != "" && !isWebSocketHandshake(r) {
 		return msgUpgrade
 	}
 	if r.Method != http.MethodGet {
@@ -170,4 +170,27 @@ func article(name string) string {
 		return "an"
 	}
 	return "a"
+}
+
+// isWebSocketHandshake says whether r opens a graphql-ws connection, which
+// the WebSocket transport takes (live.go): a GET asking to upgrade to a
+// WebSocket, with its key, offering the graphql-transport-ws subprotocol.
+func isWebSocketHandshake(r *http.Request) bool {
+	return r.Method == http.MethodGet &&
+		strings.EqualFold(r.Header.Get("Upgrade"), "websocket") &&
+		headerHas(r.Header.Values("Connection"), "upgrade") &&
+		r.Header.Get("Sec-WebSocket-Key") != "" &&
+		headerHas(r.Header.Values("Sec-WebSocket-Protocol"), "graphql-transport-ws")
+}
+
+// headerHas says whether a comma-separated header holds token, ignoring case.
+func headerHas(values []string, token string) bool {
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(part), token) {
+				return true
+			}
+		}
+	}
+	return false
 }

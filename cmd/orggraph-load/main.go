@@ -4,6 +4,7 @@
 //	orggraph-load [run] --url http://127.0.0.1:8080/graphql --concurrency 16 --duration 20s --warmup 5s
 //	orggraph-load [run] --url … --rate 500 --duration 20s
 //	orggraph-load synth --scale 10 --out /tmp/seed-10x
+//	orggraph-load live --url … --subscribers 10000 --writes 20 --token … --server-pid …
 //	orggraph-load compare --url http://127.0.0.1:8080/graphql --peer-url http://127.0.0.1:4000/graphql --peer-mix tools/peer/mix.json
 package main
 

@@ -16,7 +16,7 @@ import (
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rest := args[1:]
 	cmd := "run"
-	if len(rest) > 0 && (rest[0] == "run" || rest[0] == "synth" || rest[0] == "compare" || rest[0] == "siege") {
+	if len(rest) > 0 && (rest[0] == "run" || rest[0] == "synth" || rest[0] == "compare" || rest[0] == "siege" || rest[0] == "live") {
 		cmd, rest = rest[0], rest[1:]
 	}
 	switch cmd {
@@ -24,6 +24,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return synth(rest, stdout, stderr)
 	case "siege":
 		return siege(ctx, rest, stdout, stderr)
+	case "live":
+		return live(ctx, rest, stdout, stderr)
 	case "compare":
 		return compare(ctx, rest, stdout, stderr)
 	default:

@@ -35,6 +35,7 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	trustProxy := fs.Bool("trust-proxy", env.bool("ORGGRAPH_TRUST_PROXY", false), "take the client's address from the last X-Forwarded-For entry; only behind a proxy of your own that appends it (env ORGGRAPH_TRUST_PROXY)")
 	requestTimeout := fs.Duration("request-timeout", env.duration("ORGGRAPH_REQUEST_TIMEOUT", httpserver.DefaultRequestTimeout), "bound on each request; 0: none but the server's own (env ORGGRAPH_REQUEST_TIMEOUT)")
 	maxInFlight := fs.Int("max-in-flight", env.int("ORGGRAPH_MAX_IN_FLIGHT", httpserver.DefaultMaxInFlight()), "how many GraphQL requests run at once; the rest queue, first come first served, within --request-timeout; 0: no limit (env ORGGRAPH_MAX_IN_FLIGHT)")
+	maxLive := fs.Int("max-live-per-client", env.int("ORGGRAPH_MAX_LIVE_PER_CLIENT", httpserver.DefaultMaxLivePerClient), "how many live connections (subscriptions' event streams and WebSockets) one client may hold open at once (env ORGGRAPH_MAX_LIVE_PER_CLIENT)")
 	loaderWait := fs.Duration("loader-wait", env.duration("ORGGRAPH_LOADER_WAIT", 0), "how long each GraphQL loader collects keys before one store call; 0: "+graph.MemoryLoaderWait.String()+" on the memory store, "+graph.DefaultLoaderWait.String()+" on Neo4j (env ORGGRAPH_LOADER_WAIT)")
 	return func() (httpserver.Options, graph.Options, error) {
 		errs := env.errs
@@ -58,6 +59,9 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 		if *maxInFlight < 0 {
 			errs = append(errs, fmt.Errorf("--max-in-flight %d is negative", *maxInFlight))
 		}
+		if *maxLive < 1 {
+			errs = append(errs, fmt.Errorf("--max-live-per-client %d is not at least 1", *maxLive))
+		}
 		if err := errors.Join(errs...); err != nil {
 			return httpserver.Options{}, graph.Options{}, err
 		}
@@ -70,6 +74,8 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 			RateBurst:      *rateBurst,
 			RequestTimeout: zeroMeansNone(*requestTimeout),
 			MaxInFlight:    zeroMeansNoLimit(*maxInFlight),
+
+			MaxLivePerClient: *maxLive,
 		}, graph.Options{LoaderWait: *loaderWait, NoIntrospection: !*introspection, NoSuggestions: !*suggestions}, nil
 	}
 }

@@ -16,7 +16,7 @@ func TestHTTPFlags(t *testing.T) {
 	defaults := httpserver.Options{
 		Playground:  true,
 		CacheMaxAge: -1, RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second, // -1: revalidate every time, planners write
-		MaxInFlight: httpserver.DefaultMaxInFlight(),
+		MaxInFlight: httpserver.DefaultMaxInFlight(), MaxLivePerClient: httpserver.DefaultMaxLivePerClient,
 	}
 	with := func(change func(*httpserver.Options)) httpserver.Options {
 		o := defaults
@@ -37,11 +37,11 @@ func TestHTTPFlags(t *testing.T) {
 			"ORGGRAPH_PLAYGROUND": "false", "ORGGRAPH_INTROSPECTION": "0", "ORGGRAPH_SUGGESTIONS": "false",
 			"ORGGRAPH_CORS_ORIGINS": "https://intranet.kk.dk, http://localhost:3000/", "ORGGRAPH_CACHE_MAX_AGE": "5m",
 			"ORGGRAPH_RATE_LIMIT": "2.5", "ORGGRAPH_RATE_BURST": "5", "ORGGRAPH_TRUST_PROXY": "true",
-			"ORGGRAPH_REQUEST_TIMEOUT": "3s", "ORGGRAPH_MAX_IN_FLIGHT": "9",
+			"ORGGRAPH_REQUEST_TIMEOUT": "3s", "ORGGRAPH_MAX_IN_FLIGHT": "9", "ORGGRAPH_MAX_LIVE_PER_CLIENT": "4",
 		}, httpserver.Options{
 			CORSOrigins: []string{"https://intranet.kk.dk", "http://localhost:3000"},
 			CacheMaxAge: 5 * time.Minute, RateLimit: 2.5, RateBurst: 5, TrustProxy: true, RequestTimeout: 3 * time.Second,
-			MaxInFlight: 9,
+			MaxInFlight: 9, MaxLivePerClient: 4,
 		}, ""},
 		{"flags beat the environment", []string{"--rate-limit", "7", "--cors-origins", "https://a.kk.dk"},
 			map[string]string{"ORGGRAPH_RATE_LIMIT": "2", "ORGGRAPH_CORS_ORIGINS": "https://b.kk.dk"},

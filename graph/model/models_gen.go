@@ -207,6 +207,9 @@ type SourceInput struct {
 	Note     *string `json:"note,omitempty"`
 }
 
+type Subscription struct {
+}
+
 // Narrows target groups; every field given must hold.
 type TargetGroupFilter struct {
 	// Every word occurs in its name, code, aliases, description, tasks or notes,

@@ -60,6 +60,11 @@ const (
 	UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	RequestTooLarge      = "REQUEST_TOO_LARGE"
 	RateLimited          = "RATE_LIMITED"
+
+	// Subscriptions (internal/live).
+	SubscriptionLimit = "SUBSCRIPTION_LIMIT_EXCEEDED"
+	TooSlow           = "SUBSCRIBER_TOO_SLOW"
+	FeedRestarted     = "FEED_RESTARTED"
 )
 
 // Entry is one code's row in the table.
@@ -109,6 +114,9 @@ var table = []Entry{
 	{UnsupportedMediaType, http.StatusUnsupportedMediaType, "a POST body must be JSON, sent with Content-Type: application/json", false},
 	{RequestTooLarge, http.StatusRequestEntityTooLarge, "request body too large", false},
 	{RateLimited, http.StatusTooManyRequests, "too many requests; try again later", false},
+	{SubscriptionLimit, http.StatusTooManyRequests, "too many subscriptions open; close one first", false},
+	{TooSlow, http.StatusOK, "the subscriber fell too far behind and was dropped; subscribe again after the last seq it saw", false},
+	{FeedRestarted, http.StatusOK, "the graph was loaded afresh and its writes are counted anew; subscribe again", false},
 }
 
 var byCode = func() map[string]Entry {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // DefaultCacheMaxAge is how long a successful GET query may be reused
@@ -18,16 +20,25 @@ import (
 const DefaultCacheMaxAge = -1 * time.Second
 
 // cacheQueries makes GET queries cacheable: a successful answer (200, no
-// errors) gets a strong ETag of its bytes and Cache-Control max-age, and a
-// request whose If-None-Match holds that ETag gets 304 with no body. Any
-// other answer, and every POST, is no-store. maxAge <= 0 means revalidate
-// every time (no-cache), which still saves the body with 304s.
+// errors) gets a strong ETag and Cache-Control max-age, and a request whose
+// If-None-Match holds that ETag gets 304 with no body. Any other answer,
+// and every POST, is no-store. maxAge <= 0 means revalidate every time
+// (no-cache), which still saves the body with 304s.
+//
+// The ETag is keyed by the graph's version read from the store
+// (store.ChangeFeed) and by what was asked (the query string, Accept and
+// Authorization): every instance over one store tags one answer alike,
+// and none answers 304 for a graph a write on another instance has
+// changed since. An answer is a function of the graph and the request, so
+// a matching tag is answered 304 before the query runs. The version is
+// read before the answer, so an answer never carries a tag older than the
+// graph it read; when it cannot be read, nothing is cached.
 //
 // A request that carries Authorization gets "private": a shared cache must
 // not hand one caller's answer to another, should reads ever depend on who
 // asks. The answer varies with Accept too (gqlgen picks application/json or
 // application/graphql-response+json by it).
-func cacheQueries(maxAge time.Duration) func(http.Handler) http.Handler {
+func cacheQueries(maxAge time.Duration, feed store.ChangeFeed) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method != http.MethodGet {
@@ -35,22 +46,33 @@ func cacheQueries(maxAge time.Duration) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			buf := &bufferedResponse{header: w.Header()}
-			next.ServeHTTP(buf, r)
-
 			h := w.Header()
 			h.Add("Vary", "Accept")
 			h.Add("Vary", "Authorization")
+			v, err := feed.Version(r.Context())
+			if err != nil {
+				h.Set("Cache-Control", "no-store")
+				next.ServeHTTP(w, r)
+				return
+			}
+			etag := versionTag(v, r)
+			inm := r.Header.Get("If-None-Match")
+			if strings.TrimSpace(inm) != "*" && etagMatches(inm, etag) {
+				h.Set("ETag", etag)
+				h.Set("Cache-Control", cacheControl(maxAge, r.Header.Get("Authorization") != ""))
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			buf := &bufferedResponse{header: h}
+			next.ServeHTTP(buf, r)
 			if buf.status != http.StatusOK || hasErrors(buf.body.Bytes()) {
 				h.Set("Cache-Control", "no-store")
 				buf.writeTo(w)
 				return
 			}
-			sum := sha256.Sum256(buf.body.Bytes())
-			etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 			h.Set("ETag", etag)
 			h.Set("Cache-Control", cacheControl(maxAge, r.Header.Get("Authorization") != ""))
-			if etagMatches(r.Header.Get("If-None-Match"), etag) {
+			if etagMatches(inm, etag) { // "*": there is an answer now
 				h.Del("Content-Type")
 				h.Del("Content-Length")
 				w.WriteHeader(http.StatusNotModified)
@@ -59,6 +81,16 @@ func cacheQueries(maxAge time.Duration) func(http.Handler) http.Handler {
 			buf.writeTo(w)
 		})
 	}
+}
+
+// versionTag is the strong ETag of r's answer at graph version v.
+func versionTag(v store.Version, r *http.Request) string {
+	sum := sha256.New()
+	for _, part := range []string{v.String(), r.URL.RawQuery, r.Header.Get("Accept"), r.Header.Get("Authorization")} {
+		sum.Write([]byte(part))
+		sum.Write([]byte{0})
+	}
+	return `"` + hex.EncodeToString(sum.Sum(nil)[:16]) + `"`
 }
 
 func cacheControl(maxAge time.Duration, private bool) string {

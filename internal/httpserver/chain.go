@@ -25,7 +25,8 @@ func middlewares(logger *slog.Logger, opts Options) []func(http.Handler) http.Ha
 		chain = append(chain, limitRate(l, opts.Metrics))
 	}
 	if opts.RequestTimeout > 0 {
-		chain = append(chain, timeoutRequests(opts.RequestTimeout, logger, opts.Metrics))
+		// A subscription's connection lives past any request's deadline.
+		chain = append(chain, unlessLive(timeoutRequests(opts.RequestTimeout, logger, opts.Metrics)))
 	}
 	return chain
 }
@@ -40,6 +41,9 @@ func withDefaults(opts Options) Options {
 	}
 	if opts.RequestTimeout == 0 {
 		opts.RequestTimeout = DefaultRequestTimeout
+	}
+	if opts.MaxLivePerClient <= 0 {
+		opts.MaxLivePerClient = DefaultMaxLivePerClient
 	}
 	if opts.MaxInFlight == 0 {
 		opts.MaxInFlight = DefaultMaxInFlight()

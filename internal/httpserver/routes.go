@@ -51,10 +51,14 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 
 	gql := opts.GraphQL
 	r.Route("/graphql", func(r chi.Router) {
-		r.Use(limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), cacheQueries(opts.CacheMaxAge), authenticate)
+		// Subscriptions (live.go) are not cached and hold no in-flight
+		// place, which they would keep for as long as they live; they are
+		// bounded per client instead, after the same authentication.
+		r.Use(limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), unlessLive(cacheQueries(opts.CacheMaxAge, st)), authenticate,
+			limitLive(opts.MaxLivePerClient, opts.Metrics))
 		if opts.MaxInFlight > 0 {
 			// Last, so that what is refused anyway does not queue.
-			r.Use(limitInFlight(opts.MaxInFlight))
+			r.Use(unlessLive(limitInFlight(opts.MaxInFlight)))
 		}
 		r.Get("/", gql.ServeHTTP)
 		r.Post("/", gql.ServeHTTP)

@@ -50,6 +50,10 @@ type Options struct {
 	// (DefaultMaxInFlight); the others queue, first come first served,
 	// within their timeout. Negative means no limit.
 	MaxInFlight int
+	// MaxLivePerClient bounds the live connections (subscriptions' event
+	// streams and WebSockets) one client holds at once
+	// (DefaultMaxLivePerClient).
+	MaxLivePerClient int
 
 	// Tokens tells whose a bearer token is (the configured tokens and the
 	// identity provider's JWTs); nil refuses every token.

@@ -27,6 +27,9 @@ type pingStore struct {
 
 func (s pingStore) Ping(context.Context) error { return s.err }
 
+// Version is the empty graph's, for the ETags of GET queries.
+func (s pingStore) Version(context.Context) (store.Version, error) { return store.Version{}, nil }
+
 // Snapshot is an empty graph, for graph's count of the store.
 func (s pingStore) Snapshot(context.Context) (*domain.Graph, error) { return &domain.Graph{}, nil }
 

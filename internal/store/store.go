@@ -7,6 +7,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/search"
@@ -158,6 +159,30 @@ type Writer interface {
 	Audit(ctx context.Context, q AuditQuery) ([]domain.AuditEntry, error)
 }
 
+// Version is the graph's version: the seq of the last write in the audit
+// trail (0 before the first), within the trail's Epoch, which changes when
+// a store is loaded afresh and its trail begins again. Two reads of one
+// store with the same Version see the same graph, on any instance.
+type Version struct {
+	Epoch string
+	Seq   int64
+}
+
+// String is the version as one token, for ETags and logs.
+func (v Version) String() string { return v.Epoch + "." + strconv.FormatInt(v.Seq, 10) }
+
+// ChangeFeed reads the audit trail as the graph's change feed: what every
+// instance over one store polls to tell its subscribers of each write,
+// whichever instance made it, and what keys the caches of answers.
+type ChangeFeed interface {
+	// Version is the graph's version now.
+	Version(ctx context.Context) (Version, error)
+	// Changes returns the writes recorded after seq after, oldest first, at
+	// most limit of them (0 means 100). A write's entry is in the feed once
+	// its changes are visible to reads.
+	Changes(ctx context.Context, after int64, limit int) ([]domain.AuditEntry, error)
+}
+
 // Store is what the GraphQL layer reads from and writes to.
 type Store interface {
 	NodeReader
@@ -166,6 +191,7 @@ type Store interface {
 	Traverser
 	Snapshotter
 	Writer
+	ChangeFeed
 	// Ping reports whether the store can answer; a memstore always can.
 	Ping(ctx context.Context) error
 	Close(ctx context.Context) error

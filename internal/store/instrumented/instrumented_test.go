@@ -105,6 +105,12 @@ func (f *fakeStore) Audit(ctx context.Context, _ store.AuditQuery) ([]domain.Aud
 func (f *fakeStore) Expand(ctx context.Context, _ []store.Expansion) ([]store.Expanded, error) {
 	return nil, f.do(ctx)
 }
+func (f *fakeStore) Version(ctx context.Context) (store.Version, error) {
+	return store.Version{}, f.do(ctx)
+}
+func (f *fakeStore) Changes(ctx context.Context, _ int64, _ int) ([]domain.AuditEntry, error) {
+	return nil, f.do(ctx)
+}
 func (f *fakeStore) Ping(ctx context.Context) error  { return f.do(ctx) }
 func (f *fakeStore) Close(ctx context.Context) error { return f.do(ctx) }
 
@@ -149,6 +155,8 @@ var calls = []struct {
 		return err
 	}},
 	{"Audit", func(ctx context.Context, s store.Store) error { _, err := s.Audit(ctx, store.AuditQuery{}); return err }},
+	{"Version", func(ctx context.Context, s store.Store) error { _, err := s.Version(ctx); return err }},
+	{"Changes", func(ctx context.Context, s store.Store) error { _, err := s.Changes(ctx, 0, 10); return err }},
 	{"Ping", func(ctx context.Context, s store.Store) error { return s.Ping(ctx) }},
 	{"Close", func(ctx context.Context, s store.Store) error { return s.Close(ctx) }},
 }

@@ -32,3 +32,19 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close(ctx context.Context) error {
 	return s.observe(ctx, "Close", s.next.Close)
 }
+
+func (s *Store) Version(ctx context.Context) (out store.Version, err error) {
+	err = s.observe(ctx, "Version", func(ctx context.Context) (err error) {
+		out, err = s.next.Version(ctx)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) Changes(ctx context.Context, after int64, limit int) (out []domain.AuditEntry, err error) {
+	err = s.observe(ctx, "Changes", func(ctx context.Context) (err error) {
+		out, err = s.next.Changes(ctx, after, limit)
+		return err
+	})
+	return out, err
+}

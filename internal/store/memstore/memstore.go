@@ -21,6 +21,7 @@ type Store struct {
 	mu    sync.RWMutex
 	snap  *snapshot
 	audit []domain.AuditEntry // oldest first; guarded by mu
+	epoch string              // the Version's epoch, new at each Load; guarded by mu
 	// gone holds the version each target had when last deleted
 	// (domain.AuditEntry.DeletedVersion), kept in commit and so rebuilt by
 	// replay; guarded by writeMu.
@@ -84,7 +85,7 @@ func (s *Store) Load(_ context.Context, g *domain.Graph) error {
 		return err
 	}
 	s.mu.Lock()
-	s.snap = snap
+	s.snap, s.epoch = snap, newEpoch()
 	s.mu.Unlock()
 	return nil
 }

@@ -43,6 +43,8 @@ func openJournalled(t *testing.T, g *domain.Graph) *memstore.Store {
 
 func TestWriteContract(t *testing.T) { storetest.RunWrites(t, openJournalled) }
 
+func TestChangeFeedContract(t *testing.T) { storetest.RunChanges(t, openJournalled) }
+
 // A write's idempotency key is kept with it: after a restart, a retry is
 // still answered with the first write, not a CONFLICT.
 func TestIdempotencyKeySurvivesARestart(t *testing.T) {

@@ -154,6 +154,8 @@ func TestClosedListsRefuseInjection(t *testing.T) {
 
 func TestWriteContract(t *testing.T) { storetest.RunWrites(t, loading(t)) }
 
+func TestChangeFeedContract(t *testing.T) { storetest.RunChanges(t, loading(t)) }
+
 func TestReseedContract(t *testing.T) { storetest.RunReseed(t, loading(t)) }
 
 // A creation reads the next order and seq from the end of an index: each

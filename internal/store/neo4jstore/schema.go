@@ -34,6 +34,8 @@ func schema() []string {
 		"CREATE INDEX node_order IF NOT EXISTS FOR (n:Node) ON (n.order)",
 		"CREATE TEXT INDEX node_search_text IF NOT EXISTS FOR (n:Node) ON (n.searchAll)",
 		"CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEntry) ON (a.target)",
+		// The change feed reads the trail after a seq (Changes).
+		"CREATE INDEX audit_seq IF NOT EXISTS FOR (a:AuditEntry) ON (a.seq)",
 	}
 	for _, k := range domain.Kinds {
 		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", k.Prefix(), k))

@@ -25,7 +25,10 @@ func (s *Store) Load(ctx context.Context, g *domain.Graph) error {
 	if err != nil {
 		return err
 	}
-	stmts = append(stmts, statement{"MATCH (a) WHERE a:AuditEntry OR a:AuditCounter DETACH DELETE a", nil})
+	// The trail begins again, in a new epoch (store.Version), so no cache
+	// keyed by a version of the old graph is taken for the new one.
+	stmts = append(stmts, statement{"MATCH (a) WHERE a:AuditEntry OR a:AuditCounter DETACH DELETE a", nil},
+		statement{"CREATE (:AuditCounter {id: 'audit', seq: 0, epoch: randomUUID()})", nil})
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	_, err = sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -164,7 +167,7 @@ func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.Resee
 
 func reseed(ctx context.Context, tx neo4j.ManagedTransaction, doc *domain.Graph, opts domain.ReseedOptions, at time.Time) (domain.SeedReport, error) {
 	// A real change to the counter takes its lock; lastReseed is what changes.
-	if _, err := run(ctx, tx, `MERGE (c:AuditCounter {id: 'audit'}) ON CREATE SET c.seq = 0
+	if _, err := run(ctx, tx, `MERGE (c:AuditCounter {id: 'audit'}) ON CREATE SET c.seq = 0, c.epoch = randomUUID()
 SET c.lastReseed = $at`, map[string]any{"at": at.Format(time.RFC3339Nano)}); err != nil {
 		return domain.SeedReport{}, err
 	}

@@ -60,7 +60,7 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 }
 
 func apply(ctx context.Context, tx neo4j.ManagedTransaction, w domain.Write, at time.Time) (*domain.AuditEntry, error) {
-	recs, err := run(ctx, tx, `MERGE (c:AuditCounter {id: 'audit'}) ON CREATE SET c.seq = 0
+	recs, err := run(ctx, tx, `MERGE (c:AuditCounter {id: 'audit'}) ON CREATE SET c.seq = 0, c.epoch = randomUUID()
 SET c.seq = c.seq + 1 RETURN c.seq AS seq`, nil)
 	if err != nil {
 		return nil, err

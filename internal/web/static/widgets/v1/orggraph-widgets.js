@@ -5,7 +5,10 @@
 // queries, so the browser's HTTP cache revalidates answers by ETag. The
 // server knows each widget's query from its start (a trusted document), so
 // the GET by hash alone is answered on the first visit too: one request a
-// widget. Dates and numbers are written as Danes write them.
+// widget. Dates and numbers are written as Danes write them. With the
+// attribute live, a widget loads again after each write to the graph (one
+// EventSource per API, on graphChanged over GraphQL over SSE) and, when what
+// it shows changed, says so.
 (() => {
   "use strict";
   const scriptOrigin = (() => {
@@ -68,6 +71,24 @@
     return body.data;
   }
 
+  // One event stream per API, shared by its live widgets.
+  const feeds = new Map();
+  function listen(api, fn) {
+    let feed = feeds.get(api);
+    if (!feed) {
+      const url = new URL("/graphql", api);
+      url.searchParams.set("query", "subscription OrggraphWidgetsLive { graphChanged { seq } }");
+      feed = { source: new EventSource(url), fns: new Set() };
+      feed.source.addEventListener("next", () => feed.fns.forEach((f) => f()));
+      feeds.set(api, feed);
+    }
+    feed.fns.add(fn);
+    return () => {
+      feed.fns.delete(fn);
+      if (feed.fns.size === 0) { feed.source.close(); feeds.delete(api); }
+    };
+  }
+
   const STYLE = `
     :host { display: block; font: 14px/1.4 system-ui, sans-serif; color: #1a1a1a; }
     .card { border: 1px solid #b8c4d0; border-radius: 6px; padding: .75rem 1rem; background: #fff; max-width: 36rem; }
@@ -87,6 +108,7 @@
     ol.timeline { list-style: none; padding-left: 0; }
     table { border-collapse: collapse; } th, td { text-align: left; padding: .15rem .6rem .15rem 0; }
     .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    .live { font-size: .8rem; color: #1b5e20; margin: .4rem 0 0; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   `;
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -94,7 +116,11 @@
   class Widget extends HTMLElement {
     static get observedAttributes() { return ["api", "code", "item"]; }
     constructor() { super(); this.attachShadow({ mode: "open" }); }
-    connectedCallback() { this.schedule(); }
+    connectedCallback() {
+      this.schedule();
+      if (this.hasAttribute("live") && !this.unlisten) this.unlisten = listen(this.api, () => this.refresh());
+    }
+    disconnectedCallback() { if (this.unlisten) { this.unlisten(); this.unlisten = null; } }
     attributeChangedCallback(_, before, after) { if (this.isConnected && before !== after) this.schedule(); }
     // schedule loads once for all that changed together: an upgrade reports
     // each attribute and then the connection, which would be one fetch each.
@@ -110,7 +136,8 @@
       const box = this.shadowRoot.querySelector("section");
       try {
         const data = await query(this.api, this.constructor.QUERY, this.variables());
-        box.innerHTML = this.render(data);
+        this.shown = this.render(data);
+        box.innerHTML = this.shown;
         box.removeAttribute("aria-busy");
         this.dataset.state = "ready";
       } catch (e) {
@@ -123,6 +150,19 @@
           : "Organisationsdata kunne ikke hentes lige nu. Prøv igen senere."}</p>`;
         this.dataset.state = refused ? "refused" : "error";
       }
+    }
+    // refresh loads again after a write, and says so when what it shows changed.
+    async refresh() {
+      if (this.dataset.state !== "ready") return;
+      try {
+        const html = this.render(await query(this.api, this.constructor.QUERY, this.variables()));
+        this.dataset.refreshed = String(Number(this.dataset.refreshed || 0) + 1);
+        if (html === this.shown) return;
+        this.shown = html;
+        const time = new Date().toLocaleTimeString("da-DK", { hour: "2-digit", minute: "2-digit" });
+        this.shadowRoot.querySelector("section").innerHTML = html + `<p class="live" role="status">Opdateret kl. ${esc(time)}: oplysningerne er ændret.</p>`;
+        this.dataset.updates = String(Number(this.dataset.updates || 0) + 1);
+      } catch { /* keep what is shown; the next write tries again */ }
     }
     variables() { return {}; }
   }
