@@ -41,7 +41,8 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if gqlErr.Err == nil && len(gqlErr.Path) == 0 {
 			// gqlgen's transports report a body they cannot read or decode
 			// this way, in words requestMessage makes a client's.
-			return withCode(gqlErr, requestMessage(gqlErr.Message), apierr.BadRequest)
+			msg, code := requestMessage(gqlErr.Message)
+			return withCode(gqlErr, msg, code)
 		}
 		code := apierr.Of(err)
 		if ctx.Err() != nil {

@@ -21,7 +21,6 @@ import (
 // Messages for a request that is not one GraphQL request.
 const (
 	msgNotJSON        = "the body is not valid JSON"
-	msgBatch          = "a batch of operations (a JSON array) is not supported; send each operation in its own request"
 	msgNotObject      = `the body must be one JSON object, such as {"query": "{ centres { code } }"}`
 	msgUnreadable     = "the request body could not be read"
 	msgBadQueryString = "the URL's query string is malformed"
@@ -48,41 +47,44 @@ const (
 	bodySep           = " body:"
 )
 
-// requestMessage words a transport's refusal of a request for the client.
+// requestMessage words a transport's refusal of a request for the client,
+// with its code: BAD_REQUEST, or BATCH_NOT_SUPPORTED for a JSON array.
 // One that would speak Go is replaced by what the body got wrong; any other
 // is quoted, cut short, since it may quote the body.
-func requestMessage(message string) string {
+func requestMessage(message string) (string, string) {
 	switch {
 	case strings.HasPrefix(message, prefixUnreadable):
-		return msgUnreadable
+		return msgUnreadable, apierr.BadRequest
 	case strings.HasPrefix(message, prefixUndecodable):
 		_, body, _ := strings.Cut(message, bodySep)
 		return describeBody(body)
 	}
-	return truncate(message, maxRequestMessage)
+	return truncate(message, maxRequestMessage), apierr.BadRequest
 }
 
 // describeBody says what is wrong with a POST body gqlgen could not decode
-// into one request. It runs only on that failure, so decoding it again
-// costs nothing on the way of a good request.
-func describeBody(body string) string {
+// into one request, and its code. It runs only on that failure, so
+// decoding it again costs nothing on the way of a good request.
+func describeBody(body string) (string, string) {
 	var v any
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.UseNumber()
 	if dec.Decode(&v) != nil {
-		return msgNotJSON
+		return msgNotJSON, apierr.BadRequest
 	}
 	switch v := v.(type) {
 	case []any:
-		return msgBatch
+		// Apollo's BatchHttpLink sends these; gqlgen runs one operation a
+		// request, and each is priced and budgeted on its own.
+		return apierr.Message(apierr.BatchNotSupported, ""), apierr.BatchNotSupported
 	case map[string]any:
 		for name, value := range v {
 			if msg, ok := wrongKind(name, value); ok {
-				return msg
+				return msg, apierr.BadRequest
 			}
 		}
 	}
-	return msgNotObject
+	return msgNotObject, apierr.BadRequest
 }
 
 // wrongKind reports the message for a parameter whose JSON kind is not the
