@@ -127,7 +127,7 @@ func TestBudgetIsPerToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := quietServer(fixtureStore(t), Options{Budget: 0.06, BudgetBurst: 30, Tokens: authn})
-	const addr = "10.0.0.1:5000" // a proxy both sit behind
+	const addr = "10.0.0.1:5000"         // a proxy both sit behind
 	const query = `{ centres { code } }` // a price of 6
 	for i := range 5 {
 		if rec := post(h, addr, query, nil, "Authorization", tokens[0]); rec.Code != http.StatusOK {
