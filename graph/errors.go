@@ -41,8 +41,7 @@ func presentErrorText(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if gqlErr.Err == nil && len(gqlErr.Path) == 0 {
 			// gqlgen's transports report a body they cannot read or decode
 			// this way, in words requestMessage makes a client's.
-			msg, code := requestMessage(gqlErr.Message)
-			return withCode(gqlErr, msg, code)
+			return withCode(gqlErr, requestMessage(gqlErr.Message), apierr.BadRequest)
 		}
 		code := apierr.Of(err)
 		if ctx.Err() != nil {

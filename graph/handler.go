@@ -77,7 +77,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
 	}
 
-	return overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(withMethod(srv)))))
+	return batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(withMethod(srv))))))
 }
 
 // readingLinks gives each request the reader behind every node type's

@@ -47,44 +47,40 @@ const (
 	bodySep           = " body:"
 )
 
-// requestMessage words a transport's refusal of a request for the client,
-// with its code: BAD_REQUEST, or BATCH_NOT_SUPPORTED for a JSON array.
+// requestMessage words a transport's refusal of a request for the client.
 // One that would speak Go is replaced by what the body got wrong; any other
 // is quoted, cut short, since it may quote the body.
-func requestMessage(message string) (string, string) {
+func requestMessage(message string) string {
 	switch {
 	case strings.HasPrefix(message, prefixUnreadable):
-		return msgUnreadable, apierr.BadRequest
+		return msgUnreadable
 	case strings.HasPrefix(message, prefixUndecodable):
 		_, body, _ := strings.Cut(message, bodySep)
 		return describeBody(body)
 	}
-	return truncate(message, maxRequestMessage), apierr.BadRequest
+	return truncate(message, maxRequestMessage)
 }
 
 // describeBody says what is wrong with a POST body gqlgen could not decode
-// into one request, and its code. It runs only on that failure, so
-// decoding it again costs nothing on the way of a good request.
-func describeBody(body string) (string, string) {
+// into one request. It runs only on that failure, so decoding it again
+// costs nothing on the way of a good request.
+func describeBody(body string) string {
 	var v any
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.UseNumber()
 	if dec.Decode(&v) != nil {
-		return msgNotJSON, apierr.BadRequest
+		return msgNotJSON
 	}
-	switch v := v.(type) {
-	case []any:
-		// Apollo's BatchHttpLink sends these; gqlgen runs one operation a
-		// request, and each is priced and budgeted on its own.
-		return apierr.Message(apierr.BatchNotSupported, ""), apierr.BatchNotSupported
-	case map[string]any:
+	if v, ok := v.(map[string]any); ok {
 		for name, value := range v {
 			if msg, ok := wrongKind(name, value); ok {
-				return msg, apierr.BadRequest
+				return msg
 			}
 		}
 	}
-	return msgNotObject, apierr.BadRequest
+	// A JSON array reaches here only inside a batch (batches runs the
+	// batch itself): each of its elements must be one operation.
+	return msgNotObject
 }
 
 // wrongKind reports the message for a parameter whose JSON kind is not the

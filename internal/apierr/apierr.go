@@ -56,8 +56,9 @@ const (
 	// MethodNotAllowed refuses a mutation sent over GET, and any method a
 	// route does not take.
 	MethodNotAllowed = "METHOD_NOT_ALLOWED"
-	// BatchNotSupported refuses a JSON array of operations.
-	BatchNotSupported = "BATCH_NOT_SUPPORTED"
+	// BatchLimit refuses a JSON array of operations that holds none, or
+	// more than a batch may.
+	BatchLimit = "BATCH_LIMIT_EXCEEDED"
 
 	// The HTTP layer's, answered before GraphQL runs.
 	UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
@@ -147,7 +148,7 @@ var table = []Entry{
 	{ComplexityLimit, http.StatusBadRequest, "the operation may return too many values", false, Refused},
 	{AnswerLimit, http.StatusOK, "the answer grew past the server's ceiling", false, Answered},
 	{MethodNotAllowed, http.StatusMethodNotAllowed, "the route does not take this method; a mutation must be sent with POST", false, Rejected},
-	{BatchNotSupported, http.StatusBadRequest, "a batch of operations (a JSON array) is not supported; send each operation in its own request", false, Rejected},
+	{BatchLimit, http.StatusBadRequest, "a batch holds too many operations, or none", false, Rejected},
 	{UnsupportedMediaType, http.StatusUnsupportedMediaType, "a POST body must be JSON, sent with Content-Type: application/json", false, Answered},
 	{RequestTooLarge, http.StatusRequestEntityTooLarge, "request body too large", false, Answered},
 	{RateLimited, http.StatusTooManyRequests, "too many requests; try again later", false, Rejected},

@@ -2,7 +2,9 @@ package httpserver
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -84,8 +86,9 @@ func TestErrorShapes(t *testing.T) {
 		{"a method /graphql does not take", http.MethodDelete, "/graphql", "", "",
 			http.StatusMethodNotAllowed, apierr.MethodNotAllowed, "GET, HEAD, POST, OPTIONS"},
 		{"a path no route serves", http.MethodGet, "/nope", "", "", http.StatusNotFound, apierr.NotFound, ""},
-		{"a batch (Apollo's BatchHttpLink)", http.MethodPost, "/graphql", `[{"query":"{ centres { code } }"},{"query":"{ __typename }"}]`, "",
-			http.StatusBadRequest, apierr.BatchNotSupported, ""},
+		{"an empty batch", http.MethodPost, "/graphql", `[]`, "", http.StatusBadRequest, apierr.BatchLimit, ""},
+		{"a batch past the bound", http.MethodPost, "/graphql", "[" + strings.Repeat(`{"query":"{ __typename }"},`, 10) + `{"query":"{ __typename }"}]`, "",
+			http.StatusBadRequest, apierr.BatchLimit, ""},
 		{"malformed GET variables", http.MethodGet, "/graphql?query=" + url.QueryEscape("query Q($c: String!) { centre(code: $c) { code } }") + "&variables=%7Bnot-json", "", "",
 			http.StatusBadRequest, apierr.BadRequest, ""},
 		{"GET variables that are not an object", http.MethodGet, "/graphql?query=" + url.QueryEscape("{ __typename }") + "&variables=%5B1%5D", "", "",
@@ -125,5 +128,44 @@ func TestErrorShapes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A JSON array of operations (Apollo's BatchHttpLink) is run, each as if
+// it came alone: answered in order, each priced and spent from the
+// client's budget, a refused one refused in its place.
+func TestBatchRunsEachOperation(t *testing.T) {
+	h := quietServer(fixtureStore(t), Options{Budget: 0.06, BudgetBurst: 100})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(
+		`[{"query":"{ centres { code } }"}, {"query":"{"}, {"query":"query Q($c: String!) { centre(code: $c) { code } }", "variables": {"c": "CBA"}}]`))
+	req.RemoteAddr = "192.0.2.7:1000"
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	var answers []struct {
+		Data   map[string]json.RawMessage `json:"data"`
+		Errors []struct {
+			Extensions map[string]any `json:"extensions"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &answers); err != nil || len(answers) != 3 {
+		t.Fatalf("not three answers: %v %s", err, rec.Body)
+	}
+	if !bytes.Contains(answers[0].Data["centres"], []byte(`"CBA"`)) || len(answers[0].Errors) > 0 {
+		t.Errorf("first: %s", rec.Body)
+	}
+	if len(answers[1].Errors) != 1 || answers[1].Errors[0].Extensions["code"] != apierr.ParseFailed || answers[1].Data != nil {
+		t.Errorf("second, a parse failure: %s", rec.Body)
+	}
+	if string(answers[2].Data["centre"]) != `{"code":"CBA"}` {
+		t.Errorf("third: %s", rec.Body)
+	}
+	// One point for the request, and each operation's price: 6, 0 (it did
+	// not parse) and 2.
+	if got := rec.Header().Get("RateLimit-Remaining"); got != "91" {
+		t.Errorf("RateLimit-Remaining = %s, want 91", got)
 	}
 }
