@@ -13,15 +13,15 @@ import (
 	"github.com/bif-kk/orggraph/internal/observe"
 )
 
-// MaxBatch bounds the operations of one batch.
-const MaxBatch = 10
+// maxBatch bounds the operations of one batch.
+const maxBatch = 10
 
 // batches runs a POST whose body is a JSON array of operations (Apollo's
 // BatchHttpLink sends them) as that many requests through next, the whole
 // endpoint, one after another, and answers the array of their answers,
 // in order, with 200. Each operation is thus priced by the query limits
 // and spent from the client's budget, refused or answered, exactly as if
-// it came alone; a batch of more than MaxBatch, or of none, is refused
+// it came alone; a batch of more than maxBatch, or of none, is refused
 // with BATCH_LIMIT_EXCEEDED. Any other request passes to next untouched.
 func batches(metrics *observe.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,9 +51,9 @@ func batches(metrics *observe.Metrics, next http.Handler) http.Handler {
 			apierr.Write(w, apierr.BadRequest, msgNotJSON)
 			return
 		}
-		if len(ops) == 0 || len(ops) > MaxBatch {
+		if len(ops) == 0 || len(ops) > maxBatch {
 			metrics.ErrorCoded(apierr.BatchLimit)
-			apierr.Write(w, apierr.BatchLimit, "a batch holds 1 to "+strconv.Itoa(MaxBatch)+" operations; this one holds "+strconv.Itoa(len(ops)))
+			apierr.Write(w, apierr.BatchLimit, "a batch holds 1 to "+strconv.Itoa(maxBatch)+" operations; this one holds "+strconv.Itoa(len(ops)))
 			return
 		}
 		answers := make([]json.RawMessage, len(ops))
