@@ -99,7 +99,7 @@ func TestBudgetCountsCost(t *testing.T) {
 // A document the limits refuse costs its client the limit, so one that
 // sends them again and again is soon refused at the door.
 func TestBudgetChargesRefusedDocuments(t *testing.T) {
-	h := quietServer(fixtureStore(t), Options{Budget: 1e6, BudgetBurst: 2_000_000})
+	h := quietServer(fixtureStore(t), Options{Budget: 0.06, BudgetBurst: 2_000_000}) // four refusals at 500,000; no point comes back meanwhile
 	const addr = "192.0.2.9:1000"
 	deep := loadtest.Amplification(1, 6) // 13 deep
 	for i, want := range []string{apierr.DepthLimit, apierr.DepthLimit, apierr.DepthLimit, apierr.DepthLimit, apierr.RateLimited} {
