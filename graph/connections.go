@@ -175,6 +175,9 @@ func reformChangeFilter(ctx context.Context, f *model.ReformChangeFilter) (nodeF
 	if f == nil {
 		f = &model.ReformChangeFilter{}
 	}
+	if err := domain.CheckPeriod(f.From, f.To); err != nil {
+		return nodeFilter{}, err
+	}
 	terms, err := filterTerms(f.Text)
 	if err != nil {
 		return nodeFilter{}, err

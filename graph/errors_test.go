@@ -206,6 +206,12 @@ type gqlResponse struct {
 // decoded response.
 func do(t *testing.T, h http.Handler, method, query string, variables map[string]any) (int, string, gqlResponse) {
 	t.Helper()
+	return doAccepting(t, h, method, query, variables, "")
+}
+
+// doAccepting is do with an Accept header ("" for none).
+func doAccepting(t *testing.T, h http.Handler, method, query string, variables map[string]any, accept string) (int, string, gqlResponse) {
+	t.Helper()
 	var req *http.Request
 	if method == http.MethodGet {
 		req = httptest.NewRequest(method, "/graphql?query="+url.QueryEscape(query), nil)
@@ -213,6 +219,9 @@ func do(t *testing.T, h http.Handler, method, query string, variables map[string
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
 		req = httptest.NewRequest(method, "/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -334,42 +343,47 @@ func TestRefusedRequestsAreCoded(t *testing.T) {
 	h := graph.NewHandler(slog.New(slog.DiscardHandler), fakeStore{}, graph.Options{Limits: querylimit.Limits{
 		MaxDepth: 4, MaxComplexity: 50, ListBound: 2, MaxAliases: 3, MaxFields: 10, MaxDirectives: 2, MaxTokens: 300}})
 	tests := []struct {
-		name       string
-		method     string
-		query      string
-		wantStatus int
-		wantCode   string
+		name     string
+		method   string
+		query    string
+		wantJSON int // to a client that accepts application/json
+		wantGQL  int // to one that accepts application/graphql-response+json
+		wantCode string
 	}{
-		{"parse error over POST", http.MethodPost, `{ centres { name `, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
-		{"parse error over GET", http.MethodGet, `{ centres { name `, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
-		{"unknown field", http.MethodPost, `{ centres { salary } }`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
-		{"unknown argument", http.MethodPost, `{ centres(first: 2) { name } }`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
-		{"mutation over GET", http.MethodGet, `mutation { renameCentre(code: "CBE") { name } }`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+		{"parse error over POST", http.MethodPost, `{ centres { name `, http.StatusOK, http.StatusBadRequest, "GRAPHQL_PARSE_FAILED"},
+		{"parse error over GET", http.MethodGet, `{ centres { name `, http.StatusOK, http.StatusBadRequest, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field", http.MethodPost, `{ centres { salary } }`, http.StatusOK, http.StatusBadRequest, "GRAPHQL_VALIDATION_FAILED"},
+		{"unknown argument", http.MethodPost, `{ centres(first: 2) { name } }`, http.StatusOK, http.StatusBadRequest, "GRAPHQL_VALIDATION_FAILED"},
+		{"mutation over GET", http.MethodGet, `mutation { renameCentre(code: "CBE") { name } }`, http.StatusOK, http.StatusBadRequest, "GRAPHQL_VALIDATION_FAILED"},
 		{
 			"too deep", http.MethodPost,
 			`{ centres { targetGroups { servedBy { targetGroups { servedBy { name } } } } } }`,
-			http.StatusUnprocessableEntity, apierr.DepthLimit,
+			http.StatusOK, http.StatusBadRequest, apierr.DepthLimit,
 		},
 		{
 			"too deep through fragments", http.MethodPost,
 			`fragment F on TargetGroup { servedBy { targetGroups { servedBy { name } } } } { centres { targetGroups { ...F } } }`,
-			http.StatusUnprocessableEntity, apierr.DepthLimit,
+			http.StatusOK, http.StatusBadRequest, apierr.DepthLimit,
 		},
-		{"too costly", http.MethodPost, `{ impact(of: "centre:cba") { fullTimePersons } }`, http.StatusUnprocessableEntity, apierr.ComplexityLimit},
-		{"too costly over GET", http.MethodGet, `{ search(text: "x", first: 5) { score node { id } } }`, http.StatusUnprocessableEntity, apierr.ComplexityLimit},
-		{"too many aliases", http.MethodPost, aliases(4, "centres { code }"), http.StatusUnprocessableEntity, apierr.AliasLimit},
-		{"too many fields in a selection", http.MethodPost, "{ centres { " + strings.Repeat("code ", 11) + "} }", http.StatusUnprocessableEntity, apierr.FieldLimit},
-		{"too many directives", http.MethodPost, `{ centres @include(if: true) @skip(if: false) @include(if: true) { code } }`, http.StatusUnprocessableEntity, apierr.DirectiveLimit},
-		{"too many tokens", http.MethodPost, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusUnprocessableEntity, apierr.TokenLimit},
-		{"too many tokens over GET", http.MethodGet, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusUnprocessableEntity, apierr.TokenLimit},
-		{"at the depth limit", http.MethodPost, `{ centres { targetGroups { servedBy { name } } } }`, http.StatusOK, ""},
-		{"query over GET", http.MethodGet, `{ centres { name } }`, http.StatusOK, ""},
+		{"too costly", http.MethodPost, `{ impact(of: "centre:cba") { fullTimePersons } }`, http.StatusOK, http.StatusBadRequest, apierr.ComplexityLimit},
+		{"too costly over GET", http.MethodGet, `{ search(text: "x", first: 5) { score node { id } } }`, http.StatusOK, http.StatusBadRequest, apierr.ComplexityLimit},
+		{"too many aliases", http.MethodPost, aliases(4, "centres { code }"), http.StatusOK, http.StatusBadRequest, apierr.AliasLimit},
+		{"too many fields in a selection", http.MethodPost, "{ centres { " + strings.Repeat("code ", 11) + "} }", http.StatusOK, http.StatusBadRequest, apierr.FieldLimit},
+		{"too many directives", http.MethodPost, `{ centres @include(if: true) @skip(if: false) @include(if: true) { code } }`, http.StatusOK, http.StatusBadRequest, apierr.DirectiveLimit},
+		{"too many tokens", http.MethodPost, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusOK, http.StatusBadRequest, apierr.TokenLimit},
+		{"too many tokens over GET", http.MethodGet, "{ centres { " + strings.Repeat("code ", 301) + "} }", http.StatusOK, http.StatusBadRequest, apierr.TokenLimit},
+		{"at the depth limit", http.MethodPost, `{ centres { targetGroups { servedBy { name } } } }`, http.StatusOK, http.StatusOK, ""},
+		{"query over GET", http.MethodGet, `{ centres { name } }`, http.StatusOK, http.StatusOK, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			status, _, _ := doAccepting(t, h, tt.method, tt.query, nil, "application/graphql-response+json")
+			if status != tt.wantGQL {
+				t.Errorf("status to a graphql-response+json client = %d, want %d", status, tt.wantGQL)
+			}
 			status, body, resp := do(t, h, tt.method, tt.query, nil)
-			if status != tt.wantStatus {
-				t.Errorf("status = %d, want %d", status, tt.wantStatus)
+			if status != tt.wantJSON {
+				t.Errorf("status to a JSON client = %d, want %d", status, tt.wantJSON)
 			}
 			if tt.wantCode == "" {
 				if len(resp.Errors) > 0 {
@@ -380,8 +394,8 @@ func TestRefusedRequestsAreCoded(t *testing.T) {
 			if got := codes(resp); len(got) == 0 || got[0] != tt.wantCode {
 				t.Errorf("codes = %v, want %s:\n%s", got, tt.wantCode, body)
 			}
-			if string(resp.Data) != "" && string(resp.Data) != "null" {
-				t.Errorf("a refused operation ran: %s", body)
+			if strings.Contains(body, `"data"`) {
+				t.Errorf("a refused operation's answer has a data entry: %s", body)
 			}
 		})
 	}

@@ -191,7 +191,7 @@ func TestReformChangesByDate(t *testing.T) {
 		{"until mid 2026", nil, "2026-06-30", 13, false},
 		{"through 2026", "2026-01-01", "2026-12-31", 18, false},
 		{"an empty window", "2026-03-01", "2026-06-30", 0, false},
-		{"bounds reversed", "2027-01-01", "2026-01-01", 0, false},
+		// Bounds reversed are BAD_USER_INPUT: TestBackwardQuestionsAreBadUserInput.
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

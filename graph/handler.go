@@ -58,7 +58,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	limits := querylimit.New(es.Schema(), opts.Limits, pricing(newStoreCounts(logger, st)))
 	srv := handler.New(es)
 	addLiveTransports(srv)
-	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.Options{AllowedMethods: []string{http.MethodOptions, http.MethodGet, http.MethodHead, http.MethodPost}})
 	srv.AddTransport(transport.GET{})
 	// Before POST, which would take a multipart/mixed request too: @defer's
 	// parts (deferred.go).
@@ -77,6 +77,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	// Order matters: persisted queries fill in the document, which the
 	// limits then check before gqlgen parses and validates it.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted: opts.TrustedDocuments, learned: lru.New[string](100)}})
+	srv.Use(queryGiven{})
 	srv.Use(querylimit.Extension{Checker: limits})
 	srv.Use(queriesOnlyOverGET{})
 	srv.Use(deferNeedsMultipart{})
@@ -89,7 +90,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
 	}
 
-	return wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(srv)))))
+	return batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(srv)))))))
 }
 
 // readingLinks gives each request the reader behind every node type's
@@ -102,9 +103,10 @@ func readingLinks(next http.Handler) http.Handler {
 
 var registerOnce sync.Once
 
-// registerErrorKinds makes the transports answer a refused operation with a
-// 4xx status, as they do for parse and validation failures. gqlgen keeps the
-// table in a package variable, so it is written once.
+// registerErrorKinds makes the transports answer a request refused before
+// its operation runs with a 4xx status, as they do for parse and validation
+// failures; overHTTP then sends the status GraphQL over HTTP asks for.
+// gqlgen keeps the table in a package variable, so it is written once.
 func registerErrorKinds() {
 	registerOnce.Do(func() {
 		for _, e := range apierr.Table() {

@@ -51,16 +51,17 @@ func (c *readCounter) Search(ctx context.Context, terms []string, first int) ([]
 
 // TestHostileDocumentsAreRefusedBeforeTheyRun sends every document of
 // loadtest.HostileMix to a handler over the seed, under the default limits:
-// each is answered 422 with its code, and the store is not read.
+// each is answered 400 with its code (to a client that accepts
+// application/graphql-response+json), and the store is not read.
 func TestHostileDocumentsAreRefusedBeforeTheyRun(t *testing.T) {
 	st := &readCounter{Store: seededStore(t)}
 	h := newHandler(t, st)
 	for _, q := range loadtest.HostileMix() {
 		t.Run(q.Kind, func(t *testing.T) {
 			before := st.reads.Load()
-			status, body, resp := do(t, h, http.MethodPost, q.Query.Query, q.Variables)
-			if got := codes(resp); status != http.StatusUnprocessableEntity || len(got) != 1 || got[0] != q.Code {
-				t.Fatalf("status %d, codes %v; want 422 and %s:\n%.400s", status, got, q.Code, body)
+			status, body, resp := doAccepting(t, h, http.MethodPost, q.Query.Query, q.Variables, "application/graphql-response+json")
+			if got := codes(resp); status != http.StatusBadRequest || len(got) != 1 || got[0] != q.Code {
+				t.Fatalf("status %d, codes %v; want 400 and %s:\n%.400s", status, got, q.Code, body)
 			}
 			if n := st.reads.Load() - before; n != 0 {
 				t.Fatalf("the store was read %d times for a refused document", n)
@@ -91,9 +92,10 @@ func BenchmarkHostileRefusal(b *testing.B) {
 				body, _ := json.Marshal(map[string]any{"query": fmt.Sprintf("# %d\n%s", i, q.Query.Query), "variables": q.Variables})
 				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Accept", "application/graphql-response+json")
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, req)
-				if rec.Code != http.StatusUnprocessableEntity {
+				if rec.Code != http.StatusBadRequest {
 					b.Fatalf("status %d: %s", rec.Code, rec.Body)
 				}
 			}

@@ -44,7 +44,7 @@ func TestPlaygroundIntrospectionPassesLimits(t *testing.T) {
 }
 
 // With introspection off, asking for the schema is a validation error like
-// any field the client may not ask: coded, 422, and nothing logged above
+// any field the client may not ask: coded, 400, and nothing logged above
 // INFO, since it is the client's mistake and not the server's.
 func TestIntrospectionOffIsRefusedWhileValidating(t *testing.T) {
 	var logs bytes.Buffer
@@ -63,9 +63,9 @@ func TestIntrospectionOffIsRefusedWhileValidating(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logs.Reset()
-			status, body, resp := do(t, h, http.MethodPost, tt.query, nil)
-			if status != http.StatusUnprocessableEntity {
-				t.Errorf("status = %d, want 422", status)
+			status, body, resp := doAccepting(t, h, http.MethodPost, tt.query, nil, "application/graphql-response+json")
+			if status != http.StatusBadRequest {
+				t.Errorf("status = %d, want 400", status)
 			}
 			if got := codes(resp); len(got) == 0 || got[0] != "GRAPHQL_VALIDATION_FAILED" {
 				t.Errorf("codes = %v, want GRAPHQL_VALIDATION_FAILED:\n%s", got, body)

@@ -19,6 +19,9 @@ func (r *queryResolver) Reforms(ctx context.Context) ([]*model.Reform, error) {
 
 // ReformChanges is the resolver for the reformChanges field.
 func (r *queryResolver) ReformChanges(ctx context.Context, from *domain.Date, to *domain.Date) ([]*model.ReformChange, error) {
+	if err := domain.CheckPeriod(from, to); err != nil {
+		return nil, err
+	}
 	all, err := ofKind[model.ReformChange](ctx, domain.KindReformChange)
 	if err != nil {
 		return nil, err

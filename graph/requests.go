@@ -21,7 +21,6 @@ import (
 // Messages for a request that is not one GraphQL request.
 const (
 	msgNotJSON        = "the body is not valid JSON"
-	msgBatch          = "a batch of operations (a JSON array) is not supported; send each operation in its own request"
 	msgNotObject      = `the body must be one JSON object, such as {"query": "{ centres { code } }"}`
 	msgUnreadable     = "the request body could not be read"
 	msgBadQueryString = "the URL's query string is malformed"
@@ -72,16 +71,15 @@ func describeBody(body string) string {
 	if dec.Decode(&v) != nil {
 		return msgNotJSON
 	}
-	switch v := v.(type) {
-	case []any:
-		return msgBatch
-	case map[string]any:
+	if v, ok := v.(map[string]any); ok {
 		for name, value := range v {
 			if msg, ok := wrongKind(name, value); ok {
 				return msg
 			}
 		}
 	}
+	// A JSON array reaches here only inside a batch (batches runs the
+	// batch itself): each of its elements must be one operation.
 	return msgNotObject
 }
 

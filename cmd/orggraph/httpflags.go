@@ -13,12 +13,8 @@ import (
 	"github.com/bif-kk/orggraph/internal/httpserver"
 )
 
-// Production defaults for the HTTP surface. The rate limit is per client
-// address: behind a proxy, set --trust-proxy or every caller shares one.
-const (
-	defaultRateLimit = 20 // requests a second, sustained
-	defaultRateBurst = 40
-)
+// The budget is per token, and per client address for requests without
+// one: behind a proxy, set --trust-proxy or every such caller shares one.
 
 // httpFlags registers the HTTP surface's settings. Each flag defaults to
 // its environment variable; the returned func checks them all and builds
@@ -30,8 +26,8 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	suggestions := fs.Bool("suggestions", env.bool("ORGGRAPH_SUGGESTIONS", true), `let validation errors suggest field names, "did you mean" (env ORGGRAPH_SUGGESTIONS)`)
 	corsOrigins := fs.String("cors-origins", getenv("ORGGRAPH_CORS_ORIGINS"), "comma-separated exact origins whose pages may call the API, such as https://intranet.kk.dk; empty: no CORS (env ORGGRAPH_CORS_ORIGINS)")
 	cacheMaxAge := fs.Duration("cache-max-age", env.duration("ORGGRAPH_CACHE_MAX_AGE", 0), "how long a successful GET query may be cached; 0: revalidate each time (env ORGGRAPH_CACHE_MAX_AGE)")
-	rateLimit := fs.Float64("rate-limit", env.float("ORGGRAPH_RATE_LIMIT", defaultRateLimit), "requests a second each client may make, sustained; 0: no limit (env ORGGRAPH_RATE_LIMIT)")
-	rateBurst := fs.Int("rate-burst", env.int("ORGGRAPH_RATE_BURST", defaultRateBurst), "requests each client may make at once; 0: twice --rate-limit (env ORGGRAPH_RATE_BURST)")
+	rateLimit := fs.Float64("rate-limit", env.float("ORGGRAPH_RATE_LIMIT", httpserver.DefaultBudget), "points a minute each client (token, else address) may spend: a request costs 1, an operation its price besides; 0: no limit (env ORGGRAPH_RATE_LIMIT)")
+	rateBurst := fs.Int("rate-burst", env.int("ORGGRAPH_RATE_BURST", 0), "points each client may spend at once; 0: one minute's, --rate-limit (env ORGGRAPH_RATE_BURST)")
 	trustProxy := fs.Bool("trust-proxy", env.bool("ORGGRAPH_TRUST_PROXY", false), "take the client's address from the last X-Forwarded-For entry; only behind a proxy of your own that appends it (env ORGGRAPH_TRUST_PROXY)")
 	requestTimeout := fs.Duration("request-timeout", env.duration("ORGGRAPH_REQUEST_TIMEOUT", httpserver.DefaultRequestTimeout), "bound on each request; 0: none but the server's own (env ORGGRAPH_REQUEST_TIMEOUT)")
 	maxInFlight := fs.Int("max-in-flight", env.int("ORGGRAPH_MAX_IN_FLIGHT", httpserver.DefaultMaxInFlight()), "how many GraphQL requests run at once; the rest queue, first come first served, within --request-timeout; 0: no limit (env ORGGRAPH_MAX_IN_FLIGHT)")
@@ -70,8 +66,8 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 			TrustProxy:     *trustProxy,
 			CORSOrigins:    origins,
 			CacheMaxAge:    zeroMeansNone(*cacheMaxAge),
-			RateLimit:      *rateLimit,
-			RateBurst:      *rateBurst,
+			Budget:         *rateLimit,
+			BudgetBurst:    *rateBurst,
 			RequestTimeout: zeroMeansNone(*requestTimeout),
 			MaxInFlight:    zeroMeansNoLimit(*maxInFlight),
 

@@ -15,7 +15,7 @@ import (
 func TestHTTPFlags(t *testing.T) {
 	defaults := httpserver.Options{
 		Playground:  true,
-		CacheMaxAge: -1, RateLimit: 20, RateBurst: 40, RequestTimeout: 10 * time.Second, // -1: revalidate every time, planners write
+		CacheMaxAge: -1, Budget: httpserver.DefaultBudget, RequestTimeout: 10 * time.Second, // -1: revalidate every time, planners write
 		MaxInFlight: httpserver.DefaultMaxInFlight(), MaxLivePerClient: httpserver.DefaultMaxLivePerClient,
 	}
 	with := func(change func(*httpserver.Options)) httpserver.Options {
@@ -40,15 +40,15 @@ func TestHTTPFlags(t *testing.T) {
 			"ORGGRAPH_REQUEST_TIMEOUT": "3s", "ORGGRAPH_MAX_IN_FLIGHT": "9", "ORGGRAPH_MAX_LIVE_PER_CLIENT": "4",
 		}, httpserver.Options{
 			CORSOrigins: []string{"https://intranet.kk.dk", "http://localhost:3000"},
-			CacheMaxAge: 5 * time.Minute, RateLimit: 2.5, RateBurst: 5, TrustProxy: true, RequestTimeout: 3 * time.Second,
+			CacheMaxAge: 5 * time.Minute, Budget: 2.5, BudgetBurst: 5, TrustProxy: true, RequestTimeout: 3 * time.Second,
 			MaxInFlight: 9, MaxLivePerClient: 4,
 		}, ""},
 		{"flags beat the environment", []string{"--rate-limit", "7", "--cors-origins", "https://a.kk.dk"},
 			map[string]string{"ORGGRAPH_RATE_LIMIT": "2", "ORGGRAPH_CORS_ORIGINS": "https://b.kk.dk"},
-			with(func(o *httpserver.Options) { o.RateLimit, o.CORSOrigins = 7, []string{"https://a.kk.dk"} }), ""},
+			with(func(o *httpserver.Options) { o.Budget, o.CORSOrigins = 7, []string{"https://a.kk.dk"} }), ""},
 		{"0 turns things off", []string{"--rate-limit", "0", "--cache-max-age", "0", "--request-timeout", "0", "--max-in-flight", "0"}, nil,
 			with(func(o *httpserver.Options) {
-				o.RateLimit, o.CacheMaxAge, o.RequestTimeout, o.MaxInFlight = 0, -1, -1, -1
+				o.Budget, o.CacheMaxAge, o.RequestTimeout, o.MaxInFlight = 0, -1, -1, -1
 			}), ""},
 		{"a wildcard origin", []string{"--cors-origins", "*"}, nil, httpserver.Options{}, `"*" is not an exact origin`},
 		{"an origin with a path", []string{"--cors-origins", "https://kk.dk/intranet"}, nil, httpserver.Options{}, "not an exact origin"},

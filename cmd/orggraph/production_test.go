@@ -9,12 +9,13 @@ import (
 )
 
 // serve with the production settings, end to end on 127.0.0.1: the
-// playground off, CORS for one origin, a tight rate limit, and the
+// playground off, CORS for one origin, a tight budget, and the
 // metrics, the store's included, at /metrics.
 func TestServeInProduction(t *testing.T) {
 	env := map[string]string{"ORGGRAPH_CORS_ORIGINS": "https://intranet.kk.dk", "ORGGRAPH_PLAYGROUND": "false"}
-	// Its health checks are exempt: they spend no token.
-	base, stderr, stop := startServe(t, env, "--seed-dir", "../../seed", "--rate-limit", "0.001", "--rate-burst", "3")
+	// Its health checks are exempt: they spend no point. The query costs
+	// 1 point and its price, 13 on the seed: 42 points buy three.
+	base, stderr, stop := startServe(t, env, "--seed-dir", "../../seed", "--rate-limit", "0.06", "--rate-burst", "42")
 
 	query := base + "/graphql?query=" + url.QueryEscape(`{ centres { code } }`)
 	fetch := func(t *testing.T, u string, headers ...string) *http.Response {
@@ -34,7 +35,7 @@ func TestServeInProduction(t *testing.T) {
 
 	first := fetch(t, query, "Origin", "https://intranet.kk.dk")
 	if first.StatusCode != http.StatusOK || first.Header.Get("ETag") == "" ||
-		first.Header.Get("Access-Control-Allow-Origin") != "https://intranet.kk.dk" || first.Header.Get("RateLimit-Limit") != "3" {
+		first.Header.Get("Access-Control-Allow-Origin") != "https://intranet.kk.dk" || first.Header.Get("RateLimit-Limit") != "42" {
 		t.Errorf("first query: %d %v", first.StatusCode, first.Header)
 	}
 	if resp := fetch(t, query, "If-None-Match", first.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {

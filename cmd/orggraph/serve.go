@@ -105,7 +105,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("orggraph listening", "addr", ln.Addr().String(), "store", *storeName, "seed_dir", *seedDir,
-		"playground", opts.Playground, "cors_origins", opts.CORSOrigins, "rate_limit", opts.RateLimit,
+		"playground", opts.Playground, "cors_origins", opts.CORSOrigins, "budget", opts.Budget,
 		"metrics", tel.metrics != nil, "tracing", tel.tracing != nil, "data_dir", *dataDir, "reads_need_token", opts.ReadsNeedToken,
 		"gc_percent", gcPercent, "memory_limit_bytes", memoryLimit)
 

@@ -53,8 +53,12 @@ const (
 	ComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED"
 	// AnswerLimit stops an answer that grew past the ceiling while it ran.
 	AnswerLimit = "ANSWER_LIMIT_EXCEEDED"
-	// MethodNotAllowed refuses a mutation sent over GET.
+	// MethodNotAllowed refuses a mutation sent over GET, and any method a
+	// route does not take.
 	MethodNotAllowed = "METHOD_NOT_ALLOWED"
+	// BatchLimit refuses a JSON array of operations that holds none, or
+	// more than a batch may.
+	BatchLimit = "BATCH_LIMIT_EXCEEDED"
 
 	// The HTTP layer's, answered before GraphQL runs.
 	UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
@@ -80,43 +84,82 @@ type Entry struct {
 	// text may be a driver's or a bug's.
 	Message string
 	Fixed   bool
+	// Stage is where an error of this code stops a request.
+	Stage Stage
 }
 
-// Refused says whether the code refuses an operation before it runs, which
-// gqlgen's transports answer 422 (it needs to be told of each such code).
-func (e Entry) Refused() bool { return e.Status == http.StatusUnprocessableEntity }
+// Stage is where an error stops a request, which decides its answer's
+// status and shape (GraphQL over HTTP).
+type Stage int
+
+const (
+	// Answered: an error inside the answer of an operation that ran (sent
+	// with 200), or the HTTP layer's own refusal (sent with Status).
+	Answered Stage = iota
+	// Refused: the operation is refused before it runs, for its document,
+	// its variables or its cost. The answer has no data; it is sent with
+	// Status to a client that accepts application/graphql-response+json,
+	// and with 200 to one that accepts application/json, since that media
+	// type answers every well-formed request with 200.
+	Refused
+	// Rejected: the request is not one the server takes as it is (not
+	// one GraphQL request, a mutation over GET, past the client's
+	// budget). The answer has no data and is sent with Status, whatever
+	// the client accepts.
+	Rejected
+)
+
+// Refused says whether the code refuses a request before its operation
+// runs, which gqlgen's transports must be told of (they answer such a
+// code with a 4xx, and RequestStatus then says which).
+func (e Entry) Refused() bool { return e.Stage != Answered }
+
+// RequestStatus is the HTTP status of an answer that refuses an
+// operation with code before it runs: the table's, but 200 for a Refused
+// code to a client that did not ask for application/graphql-response+json.
+func RequestStatus(code string, graphQLResponse bool) int {
+	e, ok := byCode[code]
+	if !ok {
+		return http.StatusInternalServerError
+	}
+	if e.Stage == Refused && !graphQLResponse {
+		return http.StatusOK
+	}
+	return e.Status
+}
 
 // table is every code the server sends. README's list of error codes
 // ("The schema at a glance") is checked against it.
 var table = []Entry{
-	{ParseFailed, http.StatusUnprocessableEntity, "the document does not parse", false},
-	{ValidationFailed, http.StatusUnprocessableEntity, "the document does not validate against the schema", false},
-	{PersistedQueryUnknown, http.StatusOK, "the persisted query is not known; send the document with its hash", false},
-	{BadRequest, http.StatusBadRequest, "the request is not a GraphQL request", false},
-	{BadUserInput, http.StatusBadRequest, "the request is not valid", false},
-	{NotFound, http.StatusNotFound, "not found", false},
-	{Conflict, http.StatusConflict, "the graph changed in between, or it holds this already", false},
-	{WritesDisabled, http.StatusForbidden, "writes are disabled: the server has no data folder", false},
-	{KeyReused, http.StatusUnprocessableEntity, "the idempotency key named another write", false},
-	{Unauthenticated, http.StatusUnauthorized, "a valid bearer token is required", false},
-	{Forbidden, http.StatusForbidden, "the token's role does not allow this", false},
-	{Unavailable, http.StatusServiceUnavailable, "the store is unavailable; try again later", true},
-	{Timeout, http.StatusServiceUnavailable, "the request ended before it was answered; try again later", true},
-	{Internal, http.StatusInternalServerError, "internal error", true},
-	{TokenLimit, http.StatusUnprocessableEntity, "the document has too many tokens", false},
-	{DepthLimit, http.StatusUnprocessableEntity, "the operation nests too deep", false},
-	{AliasLimit, http.StatusUnprocessableEntity, "the operation selects too many aliased fields", false},
-	{FieldLimit, http.StatusUnprocessableEntity, "a selection holds too many fields", false},
-	{DirectiveLimit, http.StatusUnprocessableEntity, "too many directives in one place", false},
-	{ComplexityLimit, http.StatusUnprocessableEntity, "the operation may return too many values", false},
-	{AnswerLimit, http.StatusOK, "the answer grew past the server's ceiling", false},
-	{MethodNotAllowed, http.StatusUnprocessableEntity, "a mutation must be sent with POST", false},
-	{UnsupportedMediaType, http.StatusUnsupportedMediaType, "a POST body must be JSON, sent with Content-Type: application/json", false},
-	{RequestTooLarge, http.StatusRequestEntityTooLarge, "request body too large", false},
-	{RateLimited, http.StatusTooManyRequests, "too many requests; try again later", false},
-	{SubscriptionLimit, http.StatusTooManyRequests, "too many subscriptions open; close one first", false},
-	{TooSlow, http.StatusOK, "the subscriber fell too far behind and was dropped; subscribe again after the last seq it saw", false},
-	{FeedRestarted, http.StatusOK, "the graph was loaded afresh and its writes are counted anew; subscribe again", false},
+	{ParseFailed, http.StatusBadRequest, "the document does not parse", false, Refused},
+	{ValidationFailed, http.StatusBadRequest, "the document does not validate against the schema", false, Refused},
+	{PersistedQueryUnknown, http.StatusOK, "the persisted query is not known; send the document with its hash", false, Refused},
+	{BadRequest, http.StatusBadRequest, "the request is not a GraphQL request", false, Rejected},
+	{BadUserInput, http.StatusBadRequest, "the request is not valid", false, Answered},
+	{NotFound, http.StatusNotFound, "not found", false, Answered},
+	{Conflict, http.StatusConflict, "the graph changed in between, or it holds this already", false, Answered},
+	{WritesDisabled, http.StatusForbidden, "writes are disabled: the server has no data folder", false, Answered},
+	{KeyReused, http.StatusUnprocessableEntity, "the idempotency key named another write", false, Answered},
+	{Unauthenticated, http.StatusUnauthorized, "a valid bearer token is required", false, Answered},
+	{Forbidden, http.StatusForbidden, "the token's role does not allow this", false, Answered},
+	{Unavailable, http.StatusServiceUnavailable, "the store is unavailable; try again later", true, Answered},
+	{Timeout, http.StatusServiceUnavailable, "the request ended before it was answered; try again later", true, Answered},
+	{Internal, http.StatusInternalServerError, "internal error", true, Answered},
+	{TokenLimit, http.StatusBadRequest, "the document has too many tokens", false, Refused},
+	{DepthLimit, http.StatusBadRequest, "the operation nests too deep", false, Refused},
+	{AliasLimit, http.StatusBadRequest, "the operation selects too many aliased fields", false, Refused},
+	{FieldLimit, http.StatusBadRequest, "a selection holds too many fields", false, Refused},
+	{DirectiveLimit, http.StatusBadRequest, "too many directives in one place", false, Refused},
+	{ComplexityLimit, http.StatusBadRequest, "the operation may return too many values", false, Refused},
+	{AnswerLimit, http.StatusOK, "the answer grew past the server's ceiling", false, Answered},
+	{MethodNotAllowed, http.StatusMethodNotAllowed, "the route does not take this method; a mutation must be sent with POST", false, Rejected},
+	{BatchLimit, http.StatusBadRequest, "a batch holds too many operations, or none", false, Rejected},
+	{UnsupportedMediaType, http.StatusUnsupportedMediaType, "a POST body must be JSON, sent with Content-Type: application/json", false, Answered},
+	{RequestTooLarge, http.StatusRequestEntityTooLarge, "request body too large", false, Answered},
+	{RateLimited, http.StatusTooManyRequests, "too many requests; try again later", false, Rejected},
+	{SubscriptionLimit, http.StatusTooManyRequests, "too many subscriptions open; close one first", false, Rejected},
+	{TooSlow, http.StatusOK, "the subscriber fell too far behind and was dropped; subscribe again after the last seq it saw", false, Answered},
+	{FeedRestarted, http.StatusOK, "the graph was loaded afresh and its writes are counted anew; subscribe again", false, Answered},
 }
 
 var byCode = func() map[string]Entry {

@@ -46,6 +46,9 @@ func declaredCodes(t *testing.T) map[string]string {
 		for _, spec := range gen.Specs {
 			vs := spec.(*ast.ValueSpec)
 			for i, name := range vs.Names {
+				if i >= len(vs.Values) {
+					break // an iota's repetition, such as a Stage
+				}
 				lit, ok := vs.Values[i].(*ast.BasicLit)
 				if !ok || lit.Kind != token.STRING {
 					continue
@@ -96,8 +99,8 @@ func TestGQLGenCodesAreGQLGens(t *testing.T) {
 	}
 	for _, code := range []string{apierr.ParseFailed, apierr.ValidationFailed} {
 		e, _ := apierr.Lookup(code)
-		if !e.Refused() {
-			t.Errorf("%s is answered 422 by gqlgen; the table says %d", code, e.Status)
+		if e.Stage != apierr.Refused {
+			t.Errorf("%s refuses an operation before it runs; the table says stage %d", code, e.Stage)
 		}
 	}
 }

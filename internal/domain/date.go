@@ -29,6 +29,17 @@ func (d Date) Time() time.Time {
 // Before reports whether d is strictly before e.
 func (d Date) Before(e Date) bool { return d < e }
 
+// CheckPeriod refuses a period [from, to] that ends before it begins, a
+// nil bound being open: every question asked between two days
+// (Centre.changes, reformChanges, their connection's filter, timeline)
+// holds its bounds to it, so each answers BAD_USER_INPUT alike.
+func CheckPeriod(from, to *Date) error {
+	if from != nil && to != nil && *to < *from {
+		return fmt.Errorf("%w: to (%s) is before from (%s)", ErrInvalidInput, *to, *from)
+	}
+	return nil
+}
+
 // InRange reports whether d lies in [from, to], a nil bound being open.
 func (d Date) InRange(from, to *Date) bool {
 	return (from == nil || d >= *from) && (to == nil || d <= *to)

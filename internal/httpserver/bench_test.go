@@ -26,7 +26,7 @@ func BenchmarkGETQuery(b *testing.B) {
 		{"plain", Options{RequestTimeout: -1}},
 		{"production", Options{
 			CORSOrigins: []string{"https://intranet.kk.dk"},
-			RateLimit:   1e9, RateBurst: 1e9,
+			Budget:      1e9, BudgetBurst: 1e9,
 			RequestTimeout: 10 * time.Second,
 			Metrics:        observe.NewMetrics(),
 		}},

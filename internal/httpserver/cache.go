@@ -19,7 +19,7 @@ import (
 // A deployment that takes no writes may set a max-age.
 const DefaultCacheMaxAge = -1 * time.Second
 
-// cacheQueries makes GET queries cacheable: a successful answer (200, no
+// cacheQueries makes GET (and HEAD) queries cacheable: a successful answer (200, no
 // errors) gets a strong ETag and Cache-Control max-age, and a request whose
 // If-None-Match holds that ETag gets 304 with no body. Any other answer,
 // and every POST, is no-store. maxAge <= 0 means revalidate every time
@@ -41,7 +41,7 @@ const DefaultCacheMaxAge = -1 * time.Second
 func cacheQueries(maxAge time.Duration, feed store.ChangeFeed) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodGet {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				w.Header().Set("Cache-Control", "no-store")
 				next.ServeHTTP(w, r)
 				return

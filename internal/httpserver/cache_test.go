@@ -87,8 +87,9 @@ func TestWhatMayNotBeCached(t *testing.T) {
 	}{
 		{"POST", http.MethodPost, "/graphql", `{"query":"{ centres { code } }"}`, http.StatusOK},
 		{"an error in the data", http.MethodGet, getQuery(`{ centre(code: "NOPE") { code } node(id: "x") { id } }`), "", http.StatusOK},
-		{"does not validate", http.MethodGet, getQuery(`{ nope }`), "", http.StatusUnprocessableEntity},
-		{"no query", http.MethodGet, "/graphql", "", http.StatusUnprocessableEntity},
+		// A request error: 200 to an application/json client, which reads it from the body.
+		{"does not validate", http.MethodGet, getQuery(`{ nope }`), "", http.StatusOK},
+		{"no query", http.MethodGet, "/graphql", "", http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,12 +16,12 @@ func middlewares(logger *slog.Logger, opts Options) []func(http.Handler) http.Ha
 	}
 	chain = append(chain, withClient(opts.TrustProxy), recordRequests(logger, opts.Metrics), recoverPanics(logger))
 	if len(opts.CORSOrigins) > 0 {
-		// Before the rate limit, so preflights are answered without
-		// spending tokens and a 429 still reaches the page.
+		// Before the budget, so preflights are answered without
+		// spending points and a 429 still reaches the page.
 		chain = append(chain, allowOrigins(opts.CORSOrigins))
 	}
-	if opts.RateLimit > 0 {
-		l := newRateLimiter(opts.RateLimit, opts.RateBurst, DefaultMaxClients, time.Now)
+	if opts.Budget > 0 {
+		l := newRateLimiter(opts.Budget/60, opts.BudgetBurst, DefaultMaxClients, time.Now)
 		chain = append(chain, limitRate(l, opts.Metrics))
 	}
 	if opts.RequestTimeout > 0 {
@@ -48,8 +48,8 @@ func withDefaults(opts Options) Options {
 	if opts.MaxInFlight == 0 {
 		opts.MaxInFlight = DefaultMaxInFlight()
 	}
-	if opts.RateLimit > 0 && opts.RateBurst <= 0 {
-		opts.RateBurst = max(1, int(math.Ceil(2*opts.RateLimit)))
+	if opts.Budget > 0 && opts.BudgetBurst <= 0 {
+		opts.BudgetBurst = max(1, int(math.Ceil(opts.Budget)))
 	}
 	return opts
 }

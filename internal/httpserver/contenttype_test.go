@@ -63,7 +63,8 @@ func TestPOSTTakesJSONOnly(t *testing.T) {
 }
 
 // GET is for queries: an operation that is not one is refused with a 4xx
-// and a coded error, before it runs.
+// (to a client that accepts application/graphql-response+json; a mutation
+// is 405 to any) and a coded error, before it runs.
 func TestGETRefusesWhatIsNotAQuery(t *testing.T) {
 	h := quietServer(fixtureStore(t), Options{})
 	tests := []struct {
@@ -77,7 +78,7 @@ func TestGETRefusesWhatIsNotAQuery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := send(h, http.MethodGet, "/graphql?query="+url.QueryEscape(tt.query), "")
+			rec := send(h, http.MethodGet, "/graphql?query="+url.QueryEscape(tt.query), "", "Accept", "application/graphql-response+json")
 			if rec.Code < 400 || rec.Code > 499 {
 				t.Errorf("status = %d, want a 4xx: %s", rec.Code, rec.Body)
 			}

@@ -19,8 +19,12 @@ const corsMaxAge = 600
 func allowOrigins(origins []string) func(http.Handler) http.Handler {
 	return cors.Handler(cors.Options{
 		AllowedOrigins: origins,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization", "If-None-Match", RequestIDHeader, writes.IdempotencyKeyHeader},
+		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "If-None-Match", RequestIDHeader, writes.IdempotencyKeyHeader,
+			// W3C trace context and baggage: the server joins the caller's trace.
+			"traceparent", "tracestate", "baggage",
+			// Apollo Client's: who is calling, and its CSRF guard.
+			"apollographql-client-name", "apollographql-client-version", "apollo-require-preflight"},
 		ExposedHeaders: []string{
 			"ETag", RequestIDHeader, "Retry-After",
 			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",

@@ -28,7 +28,7 @@ func TestCORSAllowlist(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := quietServer(fixtureStore(t), Options{CORSOrigins: tt.origins, RateLimit: 100})
+			h := quietServer(fixtureStore(t), Options{CORSOrigins: tt.origins, Budget: 1e6})
 			headers := []string{"Origin", tt.origin}
 			if tt.preflight {
 				headers = append(headers,

@@ -12,15 +12,15 @@ import (
 )
 
 // Over a real connection on 127.0.0.1, as a browser page on the intranet
-// would see it: CORS, ETag and 304, the rate limit by the peer's address,
+// would see it: CORS, ETag and 304, the budget by the peer's address,
 // and 415 for a form post.
 func TestOverTheWire(t *testing.T) {
 	const origin = "https://intranet.kk.dk"
 	srv := httptest.NewServer(quietServer(fixtureStore(t), Options{
 		Playground:  true,
 		CORSOrigins: []string{origin},
-		RateLimit:   0.001,
-		RateBurst:   4,
+		Budget:      0.06,
+		BudgetBurst: 22, // three queries of 7 points and a form post of 1
 		Metrics:     observe.NewMetrics(),
 	}))
 	t.Cleanup(srv.Close)
@@ -53,7 +53,7 @@ func TestOverTheWire(t *testing.T) {
 		t.Errorf("Access-Control-Allow-Origin = %q", first.Header.Get("Access-Control-Allow-Origin"))
 	case etag == "":
 		t.Error("no ETag")
-	case first.Header.Get("RateLimit-Remaining") != "3":
+	case first.Header.Get("RateLimit-Remaining") != "15": // 22 less a point and the query's price, 6
 		t.Errorf("RateLimit-Remaining = %q", first.Header.Get("RateLimit-Remaining"))
 	}
 
@@ -71,9 +71,9 @@ func TestOverTheWire(t *testing.T) {
 		t.Errorf("form POST: %d", form.StatusCode)
 	}
 
-	// Four tokens: three spent above, one left; then 429.
-	if resp, _ := get(t); resp.StatusCode != http.StatusOK {
-		t.Errorf("last token: %d", resp.StatusCode)
+	// 22 points: 15 spent above, 7 left for one more query; then 429.
+	if resp, _ := get(t); resp.StatusCode != http.StatusOK || resp.Header.Get("RateLimit-Remaining") != "0" {
+		t.Errorf("last points: %d, RateLimit-Remaining %q", resp.StatusCode, resp.Header.Get("RateLimit-Remaining"))
 	}
 	limited, body := get(t, "Origin", origin)
 	if limited.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, apierr.RateLimited) {

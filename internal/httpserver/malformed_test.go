@@ -42,7 +42,21 @@ func checkRefused(t testing.TB, what string, rec *httptest.ResponseRecorder) {
 
 func checkErrors(t testing.TB, what string, rec *httptest.ResponseRecorder) bool {
 	t.Helper()
-	body := rec.Body.Bytes()
+	body := bytes.TrimSpace(rec.Body.Bytes())
+	if len(body) > 0 && body[0] == '[' { // a batch's answers, each checked as one
+		var answers []json.RawMessage
+		if err := json.Unmarshal(body, &answers); err != nil || rec.Code != http.StatusOK {
+			t.Errorf("%s: answered %d with a batch that is not a list of answers: %s", what, rec.Code, body)
+			return false
+		}
+		errs := false
+		for _, a := range answers {
+			one := httptest.NewRecorder()
+			one.Body.Write(a)
+			errs = checkErrors(t, what, one) || errs
+		}
+		return errs
+	}
 	var resp struct {
 		Errors []struct {
 			Message    string         `json:"message"`
@@ -89,8 +103,10 @@ func TestMalformedRequestsAreCoded(t *testing.T) {
 		{"empty", ``},
 		{"not JSON", `{ centres { code } }`},
 		{"cut short", `{"query":`},
-		{"a batch", `[{` + ok + `}]`},
+		{"a batch of a string", `["{ __typename }"]`},
+		{"a batch of a batch", `[[{` + ok + `}]]`},
 		{"an empty batch", `[]`},
+		{"a batch too long", `[` + strings.Repeat(`{`+ok+`},`, 10) + `{` + ok + `}]`},
 		{"a string", `"{ __typename }"`},
 		{"a number", `5`},
 		{"null", `null`},

@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"container/list"
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -11,22 +12,24 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
-// DefaultMaxClients bounds how many clients the rate limiter remembers.
+// DefaultMaxClients bounds how many clients the budgets remember.
 const DefaultMaxClients = 10000
 
-// rateLimiter keeps a token bucket per client: rate tokens a second, up to
-// burst. The client table is bounded twice over: a client idle long enough
-// for its bucket to refill is forgotten (it would start full anyway, so
-// forgetting it changes nothing), and past maxClients the least recently
-// seen is forgotten (it starts afresh, full, when it returns).
+// rateLimiter keeps each client's budget, a token bucket of points: rate
+// points a second, up to burst. The client table is bounded twice over: a
+// client whose bucket has refilled is forgotten (it would start full
+// anyway, so forgetting it changes nothing), and past maxClients the least
+// recently seen is forgotten (it starts afresh, full, when it returns).
 type rateLimiter struct {
 	rate       rate.Limit
 	burst      int
 	maxClients int
-	refill     time.Duration // from empty to full: how long a client must idle to be forgotten
+	refill     time.Duration // from empty to full
 	now        func() time.Time
 
 	mu      sync.Mutex
@@ -52,21 +55,23 @@ func newRateLimiter(perSecond float64, burst, maxClients int, now func() time.Ti
 	}
 }
 
-// verdict is one request's standing with its bucket.
+// verdict is a client's standing with its bucket after a spending.
 type verdict struct {
 	allowed    bool
-	remaining  int           // whole tokens left after this request
+	remaining  int           // whole points left (refused: before it)
 	reset      time.Duration // until the bucket is full again
-	retryAfter time.Duration // until one token is there, when refused
+	retryAfter time.Duration // when refused, until the points are there
 }
 
-// take spends one of key's tokens, if it has one.
-func (l *rateLimiter) take(key string) verdict {
+// take spends n of key's points, if it has them; n past the burst asks
+// for the whole bucket.
+func (l *rateLimiter) take(key string, n int) verdict {
+	n = min(max(n, 1), l.burst)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	b := l.bucketFor(key, now)
-	allowed := b.limiter.AllowN(now, 1)
+	allowed := b.limiter.AllowN(now, n)
 	tokens := b.limiter.TokensAt(now)
 	v := verdict{
 		allowed:   allowed,
@@ -74,9 +79,21 @@ func (l *rateLimiter) take(key string) verdict {
 		reset:     l.timeFor(float64(l.burst) - tokens),
 	}
 	if !allowed {
-		v.retryAfter = l.timeFor(1 - tokens)
+		v.retryAfter = l.timeFor(float64(n) - tokens)
 	}
 	return v
+}
+
+// charge spends n of key's points whatever it has left, into debt.
+func (l *rateLimiter) charge(key string, n int) verdict {
+	n = min(max(n, 1), l.burst)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b := l.bucketFor(key, now)
+	b.limiter.ReserveN(now, n)
+	tokens := b.limiter.TokensAt(now)
+	return verdict{allowed: true, remaining: max(0, int(math.Floor(tokens))), reset: l.timeFor(float64(l.burst) - tokens)}
 }
 
 func (l *rateLimiter) timeFor(tokens float64) time.Duration {
@@ -99,12 +116,13 @@ func (l *rateLimiter) bucketFor(key string, now time.Time) *bucket {
 	return b
 }
 
-// forget drops the clients idle past a full refill, then, if the table is
-// still full, the least recently seen: each step O(1) per client dropped.
+// forget drops the least recently seen clients whose buckets have
+// refilled, then, if the table is still full, the least recently seen
+// whatever their standing: each step O(1) per client dropped.
 func (l *rateLimiter) forget(now time.Time) {
 	for el := l.recent.Back(); el != nil; el = l.recent.Back() {
 		b := el.Value.(*bucket)
-		if len(l.clients) < l.maxClients && now.Sub(b.seen) < l.refill {
+		if len(l.clients) < l.maxClients && (now.Sub(b.seen) < l.refill || b.limiter.TokensAt(now) < float64(l.burst)) {
 			return
 		}
 		l.recent.Remove(el)
@@ -122,8 +140,13 @@ func (l *rateLimiter) size() int {
 // limited, so a busy client cannot make a healthy server look down.
 var rateLimitExempt = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
-// limitRate answers 429 once a client has spent its bucket, and tells every
-// client where it stands in the RateLimit-* headers of the IETF draft
+// limitRate holds every client to its budget of points. A request costs
+// one point of its address's budget, answered 429 RATE_LIMITED when none
+// is left; a GraphQL operation costs its price besides (internal/querylimit
+// prices it and spends it, through the budget this puts in the request's
+// context), from its token's budget where it shows a valid one and from
+// its address's otherwise. Every answer tells where its client stands in
+// the RateLimit-* headers of the IETF draft
 // (draft-ietf-httpapi-ratelimit-headers): the limit is the burst, the reset
 // is the seconds until the bucket is full again.
 func limitRate(l *rateLimiter, m *observe.Metrics) func(http.Handler) http.Handler {
@@ -135,23 +158,110 @@ func limitRate(l *rateLimiter, m *observe.Metrics) func(http.Handler) http.Handl
 				next.ServeHTTP(w, r)
 				return
 			}
-			v := l.take(rateKey(clientFrom(r.Context())))
+			addr := rateKey(clientFrom(r.Context()))
+			v := l.take(addr, 1)
 			h := w.Header()
 			h.Set("RateLimit-Limit", limit)
-			h.Set("RateLimit-Remaining", strconv.Itoa(v.remaining))
-			h.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(v.reset)))
 			h.Set("RateLimit-Policy", policy)
 			if !v.allowed {
-				retry := max(1, ceilSeconds(v.retryAfter))
-				h.Set("Retry-After", strconv.Itoa(retry))
+				setStanding(h, v)
 				writeError(w, m, apierr.RateLimited,
-					"too many requests; try again in "+strconv.Itoa(retry)+" s")
+					"this client has spent its budget of "+limit+" points; try again in "+h.Get("Retry-After")+" s")
 				return
 			}
-			next.ServeHTTP(w, r)
+			b := &requestBudget{l: l, addr: addr, last: v}
+			bw := &budgetWriter{ResponseWriter: w, budget: b}
+			next.ServeHTTP(bw, r.WithContext(querylimit.WithBudget(r.Context(), b)))
+			bw.standing() // for an answer that wrote nothing
 		})
 	}
 }
+
+// setStanding writes a verdict's RateLimit-Remaining, RateLimit-Reset and,
+// refused, Retry-After.
+func setStanding(h http.Header, v verdict) {
+	h.Set("RateLimit-Remaining", strconv.Itoa(v.remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(v.reset)))
+	if !v.allowed {
+		h.Set("Retry-After", strconv.Itoa(max(1, ceilSeconds(v.retryAfter))))
+	} else {
+		h.Del("Retry-After")
+	}
+}
+
+// requestBudget is one request's querylimit.Budget: its client's bucket,
+// which is its token's once auth has seen one.
+type requestBudget struct {
+	l    *rateLimiter
+	addr string
+
+	mu   sync.Mutex
+	last verdict // the latest spending, for the answer's headers
+}
+
+var _ querylimit.Budget = (*requestBudget)(nil)
+
+// key is the bucket the request's operations spend from.
+func (b *requestBudget) key(ctx context.Context) string {
+	if p, ok := auth.FromContext(ctx); ok {
+		return "token:" + p.Subject
+	}
+	return b.addr
+}
+
+func (b *requestBudget) Spend(ctx context.Context, cost int) querylimit.Spending {
+	v := b.l.take(b.key(ctx), cost)
+	b.mu.Lock()
+	b.last = v
+	b.mu.Unlock()
+	return querylimit.Spending{OK: v.allowed, Left: v.remaining, Limit: b.l.burst, RetryAfter: v.retryAfter}
+}
+
+func (b *requestBudget) Charge(ctx context.Context, cost int) {
+	v := b.l.charge(b.key(ctx), cost)
+	b.mu.Lock()
+	b.last = v
+	b.mu.Unlock()
+}
+
+// budgetWriter writes the request's latest standing into the answer's
+// headers as the answer begins.
+type budgetWriter struct {
+	http.ResponseWriter
+	budget *requestBudget
+	done   bool
+}
+
+func (w *budgetWriter) standing() {
+	if w.done {
+		return
+	}
+	w.done = true
+	w.budget.mu.Lock()
+	v := w.budget.last
+	w.budget.mu.Unlock()
+	setStanding(w.Header(), v)
+}
+
+func (w *budgetWriter) WriteHeader(status int) {
+	w.standing()
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *budgetWriter) Write(p []byte) (int, error) {
+	w.standing()
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *budgetWriter) Flush() {
+	w.standing()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap gives http.ResponseController the writer below.
+func (w *budgetWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func ceilSeconds(d time.Duration) int {
 	return int(math.Ceil(d.Seconds()))

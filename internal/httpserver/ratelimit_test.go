@@ -13,12 +13,14 @@ import (
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
 )
 
-// A rate so small no token comes back during the test: each client has its
-// burst of 3, then 429s.
+// A budget so small no point comes back during the test (0.06 a minute):
+// each client has its burst of 3, then 429s. The schema costs a point a
+// request, as any route does; a GraphQL operation costs its price besides
+// (TestBudgetCountsCost).
 func TestRateLimit(t *testing.T) {
 	m := observe.NewMetrics()
-	h := quietServer(fixtureStore(t), Options{RateLimit: 0.001, RateBurst: 3, Metrics: m})
-	target := getQuery(`{ centres { code } }`)
+	h := quietServer(fixtureStore(t), Options{Budget: 0.06, BudgetBurst: 3, Metrics: m})
+	target := "/schema.graphql"
 	for i, wantRemaining := range []string{"2", "1", "0"} {
 		rec := fromClient(h, "192.0.2.1:1000", target)
 		if rec.Code != http.StatusOK {
@@ -43,7 +45,7 @@ func TestRateLimit(t *testing.T) {
 	checkHeader(t, refused, "RateLimit-Remaining", "0")
 	checkHeader(t, refused, "Content-Type", "application/json")
 	if s, _ := strconv.Atoi(refused.Header().Get("Retry-After")); s < 999 || s > 1000 {
-		t.Errorf("Retry-After = %q, want about 1000 s (one token at 0.001/s)", refused.Header().Get("Retry-After"))
+		t.Errorf("Retry-After = %q, want about 1000 s (one point at 0.06 a minute)", refused.Header().Get("Retry-After"))
 	}
 	if s, _ := strconv.Atoi(refused.Header().Get("RateLimit-Reset")); s < 2999 || s > 3000 {
 		t.Errorf("RateLimit-Reset = %q, want about 3000 s", refused.Header().Get("RateLimit-Reset"))
@@ -89,8 +91,8 @@ func TestRateLimit(t *testing.T) {
 // appended, the last in X-Forwarded-For; what the client wrote before it
 // does not count.
 func TestTrustProxy(t *testing.T) {
-	h := quietServer(fixtureStore(t), Options{RateLimit: 0.001, RateBurst: 1, TrustProxy: true})
-	target := getQuery(`{ centres { code } }`)
+	h := quietServer(fixtureStore(t), Options{Budget: 0.06, BudgetBurst: 1, TrustProxy: true})
+	target := "/schema.graphql"
 	const proxy = "10.0.0.1:5000"
 	tests := []struct {
 		name string
@@ -139,17 +141,17 @@ func TestBucketsRefill(t *testing.T) {
 	c := &clock{t: time.Unix(1_000_000, 0)}
 	l := newRateLimiter(2, 4, 100, c.now) // 2 a second, 4 at once
 	for range 4 {
-		if v := l.take("a"); !v.allowed {
+		if v := l.take("a", 1); !v.allowed {
 			t.Fatal("refused within the burst")
 		}
 	}
-	v := l.take("a")
+	v := l.take("a", 1)
 	if v.allowed || v.retryAfter != 500*time.Millisecond || v.reset != 2*time.Second {
 		t.Fatalf("empty bucket: %+v", v)
 	}
 	c.t = c.t.Add(time.Second) // two tokens back
 	for i, want := range []bool{true, true, false} {
-		if v := l.take("a"); v.allowed != want {
+		if v := l.take("a", 1); v.allowed != want {
 			t.Errorf("after 1 s, request %d: allowed %v", i+1, v.allowed)
 		}
 	}
@@ -163,15 +165,15 @@ func TestClientTableIsBounded(t *testing.T) {
 
 	t.Run("capped", func(t *testing.T) {
 		for i := range 10 {
-			l.take(fmt.Sprint("client", i))
+			l.take(fmt.Sprint("client", i), 1)
 		}
 		if n := l.size(); n != 3 {
 			t.Errorf("%d clients kept, want 3", n)
 		}
 	})
 	t.Run("the least recently seen goes first", func(t *testing.T) {
-		l.take("client7") // seen again: now the most recent
-		l.take("new")     // pushes out client8, the least recent
+		l.take("client7", 1) // seen again: now the most recent
+		l.take("new", 1)     // pushes out client8, the least recent
 		l.mu.Lock()
 		_, kept7 := l.clients["client7"]
 		_, kept8 := l.clients["client8"]
@@ -182,17 +184,17 @@ func TestClientTableIsBounded(t *testing.T) {
 	})
 	t.Run("idle clients are forgotten", func(t *testing.T) {
 		c.t = c.t.Add(2 * time.Second)
-		l.take("late")
+		l.take("late", 1)
 		if n := l.size(); n != 1 {
 			t.Errorf("%d clients kept, want only the late one", n)
 		}
 	})
 	t.Run("forgetting an idle client changes nothing for it", func(t *testing.T) {
-		l.take("late")
-		l.take("late") // empty now
+		l.take("late", 1)
+		l.take("late", 1) // empty now
 		c.t = c.t.Add(2 * time.Second)
-		l.take("other") // forgets late, whose bucket has refilled
-		if v := l.take("late"); !v.allowed || v.remaining != 1 {
+		l.take("other", 1) // forgets late, whose bucket has refilled
+		if v := l.take("late", 1); !v.allowed || v.remaining != 1 {
 			t.Errorf("late came back to %+v, want a full bucket less one", v)
 		}
 	})
@@ -229,7 +231,7 @@ func BenchmarkRateLimiterTake(b *testing.B) {
 	}
 	i := 0
 	for b.Loop() {
-		l.take(keys[i%len(keys)])
+		l.take(keys[i%len(keys)], 1)
 		i++
 	}
 }
@@ -237,11 +239,11 @@ func BenchmarkRateLimiterTake(b *testing.B) {
 // A 429 is answered before the router runs, yet is counted under its route.
 func TestRateLimitedRequestsAreCountedByRoute(t *testing.T) {
 	m := observe.NewMetrics()
-	h := quietServer(fixtureStore(t), Options{RateLimit: 0.001, RateBurst: 1, Metrics: m})
+	h := quietServer(fixtureStore(t), Options{Budget: 0.06, BudgetBurst: 1, Metrics: m})
 	for range 2 {
-		fromClient(h, "192.0.2.1:1000", getQuery(`{ centres { code } }`))
+		fromClient(h, "192.0.2.1:1000", "/schema.graphql")
 	}
-	labels := map[string]string{"route": "/graphql", "method": "GET", "status": "429"}
+	labels := map[string]string{"route": "/schema.graphql", "method": "GET", "status": "429"}
 	if got := observetest.Value(t, m, "orggraph_http_requests_total", labels); got != 1 {
 		t.Errorf("requests%v = %v, want 1", labels, got)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/export"
@@ -15,6 +16,11 @@ import (
 // addRoutes is the whole API surface in one place.
 func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) {
 	r.Use(middlewares(logger, opts)...)
+	// HEAD is GET without the body, on every route (RFC 9110); each
+	// subrouter needs it again, since chi routes HEAD to a subrouter whole.
+	r.Use(middleware.GetHead)
+	r.NotFound(handleNotFound(opts.Metrics))
+	r.MethodNotAllowed(handleMethodNotAllowed(r, opts.Metrics))
 
 	// The playground, the explorer page and the intranet widgets: embedded,
 	// public assets.
@@ -37,7 +43,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 	authenticate := auth.Middleware(opts.Tokens, opts.ReadsNeedToken)
 
 	r.Route("/export", func(r chi.Router) {
-		r.Use(authenticate)
+		r.Use(middleware.GetHead, authenticate)
 		r.Get("/graph.jsonld", handleExportGraph(logger, opts.Metrics, st, export.JSONLDContentType, "", export.WriteJSONLD))
 		r.Get("/graph.graphml", handleExportGraph(logger, opts.Metrics, st, export.GraphMLContentType, attachment("graph.graphml"), export.WriteGraphML))
 		r.Get("/impact.csv", handleExportImpactCSV(logger, opts.Metrics, st))
@@ -54,7 +60,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		// Subscriptions (live.go) are not cached and hold no in-flight
 		// place, which they would keep for as long as they live; they are
 		// bounded per client instead, after the same authentication.
-		r.Use(limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), unlessLive(cacheQueries(opts.CacheMaxAge, st)), authenticate,
+		r.Use(middleware.GetHead, limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), unlessLive(cacheQueries(opts.CacheMaxAge, st)), authenticate,
 			limitLive(opts.MaxLivePerClient, opts.Metrics))
 		if opts.MaxInFlight > 0 {
 			// Last, so that what is refused anyway does not queue.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -39,10 +40,13 @@ type Options struct {
 	// CacheMaxAge is how long a successful GET query may be cached
 	// (DefaultCacheMaxAge); negative means revalidate every time.
 	CacheMaxAge time.Duration
-	// RateLimit is each client's sustained requests a second; 0 means no
-	// limit. RateBurst is how many it may make at once (twice RateLimit).
-	RateLimit float64
-	RateBurst int
+	// Budget is each client's points a minute (DefaultBudget is the
+	// command's default); 0 means no budget. A request costs a point, and
+	// a GraphQL operation its price besides, as the query limits price it.
+	// BudgetBurst is how many points it may spend at once (one minute's:
+	// Budget).
+	Budget      float64
+	BudgetBurst int
 	// RequestTimeout bounds each request (DefaultRequestTimeout); negative
 	// means no bound but the http.Server's own.
 	RequestTimeout time.Duration
@@ -66,6 +70,13 @@ type Options struct {
 	// TracerProvider, when set, makes a span of every request.
 	TracerProvider trace.TracerProvider
 }
+
+// DefaultBudget is each client's points a minute on `orggraph serve`'s
+// default flags: ten operations at the cost limit (querylimit's
+// DefaultMaxComplexity), or some two hundred impact or search questions
+// (about 25,000 points each); a page of four widgets costs some 80,000,
+// and the graphql-http audit suite about 100.
+const DefaultBudget = 10 * querylimit.DefaultMaxComplexity
 
 // DefaultMaxBodyBytes is far above any real query and far below harm.
 const DefaultMaxBodyBytes = 1 << 20

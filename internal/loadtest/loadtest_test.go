@@ -116,7 +116,7 @@ func TestRunCountsErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// gqlgen answers a validation error with 422; either way it is not OK.
+	// A validation error comes with its code (200 to a JSON client); it is not OK.
 	if o := r.Overall; o.Requests == 0 || o.OK != 0 {
 		t.Errorf("an invalid query: %+v, want no request OK", o)
 	}

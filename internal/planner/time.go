@@ -66,8 +66,8 @@ func ChangesOf(ctx context.Context, st Reader, centre domain.ID, from, to domain
 // ChangesOfMany is ChangesOf for many centres, with the same few store calls
 // however many they are.
 func ChangesOfMany(ctx context.Context, st Reader, centres []domain.ID, from, to domain.Date) (map[domain.ID][]Change, error) {
-	if to < from {
-		return nil, fmt.Errorf("%w: to (%s) is before from (%s)", domain.ErrInvalidInput, to, from)
+	if err := domain.CheckPeriod(&from, &to); err != nil {
+		return nil, err
 	}
 	nodes, err := st.NodesByID(ctx, centres)
 	if err != nil {
@@ -258,8 +258,8 @@ type TimelineEntry struct {
 // (on 1 January), and dated interventions and target groups starting or
 // ending; in date order.
 func Timeline(ctx context.Context, st Reader, from, to *domain.Date) ([]TimelineEntry, error) {
-	if from != nil && to != nil && *to < *from {
-		return nil, fmt.Errorf("%w: to (%s) is before from (%s)", domain.ErrInvalidInput, *to, *from)
+	if err := domain.CheckPeriod(from, to); err != nil {
+		return nil, err
 	}
 	var out []TimelineEntry
 	var order = map[domain.ID]int{}

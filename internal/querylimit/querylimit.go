@@ -145,6 +145,13 @@ func (c *Checker) Limits() Limits { return c.limits }
 // error in its usual form. Only the price depends on vars, so the rest of
 // the outcome is remembered by the document's text.
 func (c *Checker) Check(query, operationName string, vars map[string]any) *gqlerror.Error {
+	_, _, err := c.check(query, operationName, vars)
+	return err
+}
+
+// check is Check that also gives the operation's price and its costliest
+// path, when it passes (0 and "" for a document that does not parse).
+func (c *Checker) check(query, operationName string, vars map[string]any) (int, string, *gqlerror.Error) {
 	ctx := context.Background()
 	ch, ok := c.checked.Get(ctx, query)
 	if !ok {
@@ -155,22 +162,25 @@ func (c *Checker) Check(query, operationName string, vars map[string]any) *gqler
 	}
 	if ch.err != nil {
 		// Each answer gets its own copy: the caller may annotate it.
-		return refuse(ch.err.Extensions["code"].(string), "%s", ch.err.Message)
+		return 0, "", refuse(ch.err.Extensions["code"].(string), "%s", ch.err.Message)
 	}
 	if ch.doc == nil {
-		return nil
+		return 0, "", nil
 	}
-	if op := pick(ch.doc, operationName); op != nil {
-		if p := c.walkPrice(ch.doc, op, vars); p.total() > c.limits.MaxComplexity {
-			e := refuse(apierr.ComplexityLimit, "the operation may return %s values (at %s), more than the limit of %d; ask for fewer with first or a narrower selection",
-				costText(p.total()), p.path, c.limits.MaxComplexity)
-			e.Extensions["cost"] = p.total()
-			e.Extensions["limit"] = c.limits.MaxComplexity
-			e.Extensions["path"] = p.path.String()
-			return e
-		}
+	op := pick(ch.doc, operationName)
+	if op == nil {
+		return 0, "", nil
 	}
-	return nil
+	p := c.walkPrice(ch.doc, op, vars)
+	if p.total() > c.limits.MaxComplexity {
+		e := refuse(apierr.ComplexityLimit, "the operation may return %s values (at %s), more than the limit of %d; ask for fewer with first or a narrower selection",
+			costText(p.total()), p.path, c.limits.MaxComplexity)
+		e.Extensions["cost"] = p.total()
+		e.Extensions["limit"] = c.limits.MaxComplexity
+		e.Extensions["path"] = p.path.String()
+		return 0, "", e
+	}
+	return p.total(), p.path.String(), nil
 }
 
 // Price is what the operation in query costs and its costliest path, as
@@ -549,9 +559,16 @@ var _ interface {
 func (Extension) ExtensionName() string                   { return "QueryLimits" }
 func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
 
-// MutateOperationParameters refuses the request when its document passes a limit.
-func (e Extension) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
-	return e.Check(p.Query, p.OperationName, p.Variables)
+// MutateOperationParameters refuses the request when its document passes a
+// limit, or costs more than its client's budget has left (WithBudget);
+// else it spends the price from that budget.
+func (e Extension) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	cost, path, err := e.check(p.Query, p.OperationName, p.Variables)
+	if err != nil {
+		chargeRefused(ctx, e.limits.MaxComplexity)
+		return err
+	}
+	return spend(ctx, cost, path)
 }
 
 // IntArg reads an integer argument, for Costs: literals arrive as int64,
