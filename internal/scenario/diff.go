@@ -91,11 +91,15 @@ func (v *View) Diff(ctx context.Context) (*Diff, error) {
 	}
 	d.NodesAdded, d.NodesRemoved, d.NodesChanged = compare(before.Nodes, after.Nodes,
 		func(n *domain.Node) string { return string(n.ID) },
-		func(a, b *domain.Node) NodeChange { return NodeChange{Before: a, After: b, Fields: fieldsThatDiffer(a, b)} },
+		func(a, b *domain.Node) NodeChange {
+			return NodeChange{Before: a, After: b, Fields: fieldsThatDiffer(a, b)}
+		},
 		func(c NodeChange) bool { return len(c.Fields) > 0 })
 	d.LinksAdded, d.LinksRemoved, d.LinksChanged = compare(before.Relationships, after.Relationships,
 		(*domain.Relationship).Key,
-		func(a, b *domain.Relationship) LinkChange { return LinkChange{Before: a, After: b, Fields: fieldsThatDiffer(a, b)} },
+		func(a, b *domain.Relationship) LinkChange {
+			return LinkChange{Before: a, After: b, Fields: fieldsThatDiffer(a, b)}
+		},
 		func(c LinkChange) bool { return len(c.Fields) > 0 })
 	if d.Impact, err = impactChanges(ctx, v, before, after); err != nil {
 		return nil, err
