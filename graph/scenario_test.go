@@ -80,7 +80,7 @@ type scenarioDiff struct {
 	}
 	LinksChanged []struct{ Fields []string }
 	Impact       []struct {
-		Item                      struct{ ID string }
+		Item                       struct{ ID string }
 		CentresGained, CentresLost []struct{ ID, Code string }
 	}
 	Dependencies []struct {
@@ -88,8 +88,8 @@ type scenarioDiff struct {
 		Before, After int
 	}
 	Figures []struct {
-		Centre                struct{ Code string }
-		Measure               string
+		Centre               struct{ Code string }
+		Measure              string
 		Before, After, Moved float64
 	}
 	Unapplied []struct{ Number int }
