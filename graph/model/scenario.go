@@ -180,10 +180,4 @@ func (c *FigureChange) Moved() float64          { return c.C.After - c.C.Before 
 // ScenarioRef is the scenario id ("s1") a scenario's own id names
 // ("scenario:s1"; "s1" alone is read as well); "" for an id that names no
 // scenario.
-func ScenarioRef(id domain.ID) string {
-	sid := strings.TrimPrefix(string(id), domain.ScenarioIDPrefix)
-	if sid == "" || strings.ContainsAny(sid, "/:@") {
-		return ""
-	}
-	return sid
-}
+func ScenarioRef(id domain.ID) string { return domain.ScenarioRef(string(id)) }

@@ -32,6 +32,17 @@ type Scenario struct {
 // of a node seen inside one: "scenario:s1", "scenario:s1/centre:cba".
 const ScenarioIDPrefix = "scenario:"
 
+// ScenarioRef is the scenario id ("s1") a scenario's own id names
+// ("scenario:s1"; "s1" alone is read as well); "" for an id that names no
+// scenario.
+func ScenarioRef(id string) string {
+	sid := strings.TrimPrefix(id, ScenarioIDPrefix)
+	if sid == "" || strings.ContainsAny(sid, "/:@") {
+		return ""
+	}
+	return sid
+}
+
 // NodeID is the scenario's id as a node id, "scenario:s1".
 func (s *Scenario) NodeID() ID { return ID(ScenarioIDPrefix + s.ID) }
 
