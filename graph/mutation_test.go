@@ -36,7 +36,7 @@ func writable(t *testing.T, dataDir string) (http.Handler, map[string]string) {
 
 // writableOver serves st behind the tokens writable hands out: a
 // reader's, two planners' and an admin's (ida).
-func writableOver(t *testing.T, st store.Store) (http.Handler, map[string]string) {
+func writableOver(t testing.TB, st store.Store) (http.Handler, map[string]string) {
 	t.Helper()
 	tokens := map[string]string{}
 	var lines []string
