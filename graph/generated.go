@@ -1413,9 +1413,10 @@ type ScenarioDiff {
   "Each pair of centres whose shared total changes, once, the first earlier in the org chart."
   dependencies: [DependencyChange!]!
   """
-  The employees, budget and full-time persons that move between centres. A centre holds
-  its own figures and those of the target groups it serves, its units and the transfers
-  that move to it (a node's first figure of each measure).
+  The employees, budget and full-time persons that move between centres: the figures of
+  the target groups a centre serves, its units and the transfers that move to it (a node's
+  first figure of each measure), summed for each centre whose sum changes. A centre's own
+  figures, its totals as the document gives them, stay with it.
   """
   figures: [FigureChange!]!
   "The changes that no longer apply."
@@ -1453,7 +1454,7 @@ type DependencyChange {
   after: Int!
 }
 
-"A centre's total of one measure, on the baseline and inside the scenario."
+"What a centre holds of one measure (ScenarioDiff.figures), on the baseline and inside the scenario."
 type FigureChange {
   centre: Centre!
   measure: Measure!

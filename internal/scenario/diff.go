@@ -279,16 +279,18 @@ func dependencyChanges(ctx context.Context, v *View, after *domain.Graph) ([]Dep
 	return out, nil
 }
 
-// Held says which nodes' figures a centre holds besides its own: the
-// target groups it serves, its units, and the transfers that move to it.
-// A node's figure of a measure is its first one (domain.Node.Figure).
+// Held says which nodes' figures a centre holds, and so which move with
+// them between centres: the target groups it serves, its units, and the
+// transfers that move to it. A centre's own figures are its totals as the
+// document gives them (2025's), and stay with it. A node's figure of a
+// measure is its first one (domain.Node.Figure).
 var Held = []domain.RelKind{domain.RelServes, domain.RelHasUnit, domain.RelMovesTo}
 
 // moved are the measures whose movement between centres a diff reports.
 var moved = []domain.Measure{domain.MeasureEmployees, domain.MeasureBudget, domain.MeasureFullTimePersons}
 
-// figureChanges sums each centre's held figures on both sides and keeps
-// those that differ.
+// figureChanges sums the figures each centre holds on both sides and
+// keeps those that differ.
 func figureChanges(before, after *domain.Graph) []FigureChange {
 	was, is := held(before), held(after)
 	var out []FigureChange
@@ -323,9 +325,6 @@ func held(g *domain.Graph) map[heldKey]float64 {
 	}
 	for _, n := range g.Nodes {
 		nodes[n.ID] = n
-		if n.Kind == domain.KindCentre {
-			add(n.ID, n)
-		}
 	}
 	for _, r := range g.Relationships {
 		if !slices.Contains(Held, r.Kind) {
