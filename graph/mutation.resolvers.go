@@ -32,6 +32,7 @@ func (r *mutationResolver) UpdateNode(ctx context.Context, id domain.ID, expecte
 
 // DeleteNode is the resolver for the deleteNode field.
 func (r *mutationResolver) DeleteNode(ctx context.Context, id domain.ID, expectedVersion int, scenario *domain.ID) (*model.WriteResult, error) {
+	id = unscoped(scenario, id)
 	if _, _, err := domain.ParseID(string(id)); err != nil {
 		return nil, err
 	}

@@ -200,6 +200,28 @@ func TestScenarioMovesATargetGroup(t *testing.T) {
 				!reflect.DeepEqual(codesOf(d.Impact[0].CentresGained), []string{"CBE"}) || !reflect.DeepEqual(codesOf(d.Impact[0].CentresLost), []string{"CBA"}) {
 				t.Errorf("impact: %+v", d.Impact)
 			}
+			// node(id:) resolves the scenario's own id and every id seen inside it.
+			data = mustPost(t, h, tok["anna"], fmt.Sprintf(`{
+  sc: node(id: %q) { __typename id name ... on Scenario { version } }
+  cbe: node(id: %q) { id ... on Centre { targetGroups { id } } }
+  none: node(id: "scenario:s404/centre:cbe") { id }
+}`, sid, in(sid, "centre:cbe")))
+			if got := string(data["sc"]); got != fmt.Sprintf(`{"__typename":"Scenario","id":%q,"name":"Ressourceforløb til CBE","version":3}`, sid) {
+				t.Errorf("node(id:) of the scenario: %s", got)
+			}
+			if got := string(data["cbe"]); !strings.HasPrefix(got, fmt.Sprintf(`{"id":%q`, in(sid, "centre:cbe"))) || !strings.Contains(got, in(sid, "targetgroup:ressourceforloeb")) {
+				t.Errorf("node(id:) of CBE inside the scenario: %s", got)
+			}
+			if got := string(data["none"]); got != "null" {
+				t.Errorf("node(id:) inside no scenario: %s", got)
+			}
+			// A write into the scenario takes the ids seen inside it.
+			data = mustPost(t, h, tok["anna"], fmt.Sprintf(`mutation { updateNode(id: %q, expectedVersion: 1, input: {description: "Flyttes til CBE"}, scenario: %q) { node { id description version } } }`,
+				in(sid, "targetgroup:ressourceforloeb"), sid))
+			if got := string(data["updateNode"]); got != fmt.Sprintf(`{"node":{"id":%q,"description":"Flyttes til CBE","version":2}}`, in(sid, "targetgroup:ressourceforloeb")) {
+				t.Errorf("an update inside the scenario answers %s", got)
+			}
+
 			if len(d.Dependencies) != 2 {
 				t.Fatalf("dependencies: %+v", d.Dependencies)
 			}

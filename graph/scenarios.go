@@ -126,3 +126,15 @@ func outgoingLinks(rs []*domain.Relationship) []*model.Link {
 	}
 	return out
 }
+
+// unscoped is id as the write into scenario in names it: an id seen inside
+// that scenario ("scenario:s1/centre:cba") stands for its node's.
+func unscoped(in *domain.ID, id domain.ID) domain.ID {
+	if in == nil {
+		return id
+	}
+	if sid, plain, ok := model.SplitScenarioID(string(id)); ok && sid == model.ScenarioRef(*in) {
+		return plain
+	}
+	return id
+}

@@ -34,6 +34,9 @@ func write(ctx context.Context, st store.Store, in *domain.ID, w domain.Write) (
 	}
 	w.Actor = who.Subject
 	var entry, state *domain.AuditEntry
+	if in != nil && w.Rel != nil {
+		w.Rel.From, w.Rel.To = unscoped(in, w.Rel.From), unscoped(in, w.Rel.To)
+	}
 	if in != nil {
 		sid, err := scenarioRef(*in)
 		if err != nil {
@@ -107,6 +110,7 @@ const maxIdempotencyKey = 128
 // current reads a node afresh from the store, or from the scenario's
 // graph when in names one, for an update to start from.
 func current(ctx context.Context, st store.Store, in *domain.ID, id domain.ID) (*domain.Node, error) {
+	id = unscoped(in, id)
 	if _, _, err := domain.ParseID(string(id)); err != nil {
 		return nil, err
 	}
