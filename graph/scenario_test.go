@@ -448,3 +448,18 @@ func lastTopEnd(doc string, i int) int {
 	}
 	return end
 }
+
+// A scenario's graph and diff are worked out for each scenario a document
+// asks for, so a list of scenarios with either is priced out; one scenario
+// with both is not.
+func TestScenarioGraphsArePricedPerScenario(t *testing.T) {
+	h, tok := writable(t, t.TempDir())
+	sid := newScenario(t, h, tok["anna"], "Tom")
+	if r := post(t, h, tok["anna"], `{ scenarios { diff { nodesAdded { id } } graph { centres { name } } } }`); code(r) != apierr.ComplexityLimit {
+		t.Errorf("every scenario's graph and diff: %+v", r)
+	}
+	if r := post(t, h, tok["anna"], `{ scenarios { id name version } }`); len(r.Errors) > 0 || !strings.Contains(string(r.Data["scenarios"]), sid) {
+		t.Errorf("the list of scenarios: %+v %s", r.Errors, r.Data["scenarios"])
+	}
+	mustPost(t, h, tok["anna"], fmt.Sprintf(`{ scenario(id: %q) { diff { nodesAdded { id } } graph { centres { name } } } }`, sid))
+}

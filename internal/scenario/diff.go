@@ -48,9 +48,8 @@ type LinkChange struct {
 // ImpactChange is a reform item or phase whose reach changes: the centres
 // it reaches inside the scenario and not outside, and the other way round.
 type ImpactChange struct {
-	Item                 *domain.Node
-	Gained, Lost         []domain.ID
-	BeforeCount, Reached int
+	Item         *domain.Node
+	Gained, Lost []domain.ID
 }
 
 // DependencyChange is a pair of centres whose shared total changes.
@@ -210,7 +209,7 @@ func impactChanges(ctx context.Context, v *View, before, after *domain.Graph) ([
 		}
 		slices.SortFunc(gained, order)
 		slices.SortFunc(lost, order)
-		out = append(out, ImpactChange{Item: n, Gained: gained, Lost: lost, BeforeCount: len(b), Reached: len(a)})
+		out = append(out, ImpactChange{Item: n, Gained: gained, Lost: lost})
 	}
 	return out, nil
 }
