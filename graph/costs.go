@@ -63,6 +63,11 @@ func fieldCosts() querylimit.Costs {
 			return max(1, first, last) * child
 		}
 	}
+	// A scenario's graph and diff are worked out for each scenario asked,
+	// so each is priced as a traversal for every element of a list.
+	for _, f := range []string{"Scenario.graph", "Scenario.diff"} {
+		costs[f] = func(child int, _ map[string]any) int { return child + traversalCost }
+	}
 	return costs
 }
 
@@ -81,6 +86,10 @@ func connectionFields() []string {
 	}
 	return out
 }
+
+// scenariosBound is what the price of a list of scenarios assumes it
+// holds: the store cannot count them ahead.
+const scenariosBound = 50
 
 // traversalAnswers are the types of traversals' answers whose lists hold
 // what the traversal found near its subject. CombinedImpact is not among
@@ -170,6 +179,8 @@ func listBound(c *graphCounts, on string, def *ast.FieldDefinition, args map[str
 		return c.nodes + c.links, true
 	case "SharedItem":
 		return c.fanout[fanKey{kind: domain.KindCentre, both: true}], true
+	case "Scenario":
+		return scenariosBound, true
 	case "Path":
 		return pathsPerCentre, true
 	case "PathStep":

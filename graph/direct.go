@@ -76,7 +76,9 @@ var directRootKinds = map[string]domain.Kind{
 // keyed by field name and then by the field's type in the schema: a field of
 // another type on some object is not served.
 var directScalars = map[string]map[string]func(*domain.Node) graphql.Marshaler{
-	"id":      {"ID!": func(n *domain.Node) graphql.Marshaler { return model.MarshalID(n.ID) }},
+	"id": {"ID!": func(n *domain.Node) graphql.Marshaler {
+		return graphql.WrapContextMarshaler(context.Background(), model.MarshalID(n.ID))
+	}},
 	"name":    {"String!": func(n *domain.Node) graphql.Marshaler { return graphql.MarshalString(n.Name) }},
 	"code":    {"String!": func(n *domain.Node) graphql.Marshaler { return graphql.MarshalString(n.Code) }},
 	"version": {"Int!": func(n *domain.Node) graphql.Marshaler { return graphql.MarshalInt64(model.Base{Node: n}.Version()) }},

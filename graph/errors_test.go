@@ -116,6 +116,22 @@ func (s fakeStore) Changes(context.Context, int64, int) ([]domain.AuditEntry, er
 	return nil, s.check("Changes")
 }
 
+func (s fakeStore) Scenarios(context.Context) ([]*domain.Scenario, error) {
+	return nil, s.check("Scenarios")
+}
+
+func (s fakeStore) Scenario(context.Context, string) (*domain.Scenario, error) {
+	return nil, s.check("Scenario")
+}
+
+func (s fakeStore) ApplyScenario(context.Context, domain.ScenarioWrite) (*domain.Scenario, *domain.AuditEntry, error) {
+	return nil, nil, s.check("ApplyScenario")
+}
+
+func (s fakeStore) Generation(context.Context) (int64, error) {
+	return 0, s.check("Generation")
+}
+
 func (s fakeStore) Search(context.Context, []string, int) ([]search.Hit, error) {
 	return nil, s.check("Search")
 }

@@ -40,7 +40,10 @@ type ResolverRoot interface {
 	CentreDependency() CentreDependencyResolver
 	CombinedImpact() CombinedImpactResolver
 	Committee() CommitteeResolver
+	DependencyChange() DependencyChangeResolver
+	FigureChange() FigureChangeResolver
 	Impact() ImpactResolver
+	ImpactChange() ImpactChangeResolver
 	Intervention() InterventionResolver
 	Link() LinkResolver
 	Mutation() MutationResolver
@@ -51,6 +54,9 @@ type ResolverRoot interface {
 	ReformChange() ReformChangeResolver
 	ReformPhase() ReformPhaseResolver
 	SavingsYear() SavingsYearResolver
+	Scenario() ScenarioResolver
+	ScenarioChange() ScenarioChangeResolver
+	ScenarioDiff() ScenarioDiffResolver
 	SharedItem() SharedItemResolver
 	Subscription() SubscriptionResolver
 	TargetGroup() TargetGroupResolver
@@ -132,6 +138,13 @@ type CommitteeResolver interface {
 	Oversees(ctx context.Context, obj *model.Committee) ([]*model.Administration, error)
 	LinksConnection(ctx context.Context, obj *model.Committee, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
+type DependencyChangeResolver interface {
+	Centre(ctx context.Context, obj *model.DependencyChange) (*model.Centre, error)
+	Other(ctx context.Context, obj *model.DependencyChange) (*model.Centre, error)
+}
+type FigureChangeResolver interface {
+	Centre(ctx context.Context, obj *model.FigureChange) (*model.Centre, error)
+}
 type ImpactResolver interface {
 	Subject(ctx context.Context, obj *model.Impact) (model.Node, error)
 
@@ -139,6 +152,10 @@ type ImpactResolver interface {
 	Interventions(ctx context.Context, obj *model.Impact) ([]*model.Intervention, error)
 	Benefits(ctx context.Context, obj *model.Impact) ([]*model.Benefit, error)
 	Items(ctx context.Context, obj *model.Impact) ([]model.Node, error)
+}
+type ImpactChangeResolver interface {
+	CentresGained(ctx context.Context, obj *model.ImpactChange) ([]*model.Centre, error)
+	CentresLost(ctx context.Context, obj *model.ImpactChange) ([]*model.Centre, error)
 }
 type InterventionResolver interface {
 	DeliveredBy(ctx context.Context, obj *model.Intervention) ([]*model.Centre, error)
@@ -153,12 +170,16 @@ type LinkResolver interface {
 	Sentence(ctx context.Context, obj *model.Link, lang *model.Language) (string, error)
 }
 type MutationResolver interface {
-	CreateNode(ctx context.Context, input model.NodeInput) (*model.WriteResult, error)
-	UpdateNode(ctx context.Context, id domain.ID, expectedVersion int, input model.NodeChanges) (*model.WriteResult, error)
-	DeleteNode(ctx context.Context, id domain.ID, expectedVersion int) (*model.WriteResult, error)
-	CreateLink(ctx context.Context, input model.LinkInput) (*model.WriteResult, error)
-	UpdateLink(ctx context.Context, input model.LinkInput, expectedVersion int) (*model.WriteResult, error)
-	DeleteLink(ctx context.Context, relationship domain.RelKind, from domain.ID, to domain.ID, expectedVersion int) (*model.WriteResult, error)
+	CreateNode(ctx context.Context, input model.NodeInput, scenario *domain.ID) (*model.WriteResult, error)
+	UpdateNode(ctx context.Context, id domain.ID, expectedVersion int, input model.NodeChanges, scenario *domain.ID) (*model.WriteResult, error)
+	DeleteNode(ctx context.Context, id domain.ID, expectedVersion int, scenario *domain.ID) (*model.WriteResult, error)
+	CreateLink(ctx context.Context, input model.LinkInput, scenario *domain.ID) (*model.WriteResult, error)
+	UpdateLink(ctx context.Context, input model.LinkInput, expectedVersion int, scenario *domain.ID) (*model.WriteResult, error)
+	DeleteLink(ctx context.Context, relationship domain.RelKind, from domain.ID, to domain.ID, expectedVersion int, scenario *domain.ID) (*model.WriteResult, error)
+	CreateScenario(ctx context.Context, input model.ScenarioInput) (*model.Scenario, error)
+	UpdateScenario(ctx context.Context, id domain.ID, expectedVersion int, input model.ScenarioInput) (*model.Scenario, error)
+	DeleteScenario(ctx context.Context, id domain.ID, expectedVersion int) (bool, error)
+	PromoteScenario(ctx context.Context, id domain.ID, expectedVersion int) (*model.Scenario, error)
 }
 type OrganisationResolver interface {
 	WorksWith(ctx context.Context, obj *model.Organisation) ([]*model.Centre, error)
@@ -204,6 +225,8 @@ type QueryResolver interface {
 	Reforms(ctx context.Context) ([]*model.Reform, error)
 	ReformChanges(ctx context.Context, from *domain.Date, to *domain.Date) ([]*model.ReformChange, error)
 	Transfers(ctx context.Context) ([]*model.Transfer, error)
+	Scenarios(ctx context.Context) ([]*model.Scenario, error)
+	Scenario(ctx context.Context, id domain.ID) (*model.Scenario, error)
 	Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error)
 	TargetGroups(ctx context.Context) ([]*model.TargetGroup, error)
 	Interventions(ctx context.Context) ([]*model.Intervention, error)
@@ -234,6 +257,29 @@ type ReformPhaseResolver interface {
 }
 type SavingsYearResolver interface {
 	LinksConnection(ctx context.Context, obj *model.SavingsYear, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
+}
+type ScenarioResolver interface {
+	Links(ctx context.Context, obj *model.Scenario, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
+	LinksConnection(ctx context.Context, obj *model.Scenario, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
+
+	Changes(ctx context.Context, obj *model.Scenario) ([]*model.ScenarioChange, error)
+
+	Diff(ctx context.Context, obj *model.Scenario) (*model.ScenarioDiff, error)
+}
+type ScenarioChangeResolver interface {
+	Reason(ctx context.Context, obj *model.ScenarioChange) (*string, error)
+}
+type ScenarioDiffResolver interface {
+	NodesAdded(ctx context.Context, obj *model.ScenarioDiff) ([]model.Node, error)
+	NodesRemoved(ctx context.Context, obj *model.ScenarioDiff) ([]model.Node, error)
+	NodesChanged(ctx context.Context, obj *model.ScenarioDiff) ([]*model.NodeChange, error)
+	LinksAdded(ctx context.Context, obj *model.ScenarioDiff) ([]*model.Link, error)
+	LinksRemoved(ctx context.Context, obj *model.ScenarioDiff) ([]*model.Link, error)
+	LinksChanged(ctx context.Context, obj *model.ScenarioDiff) ([]*model.LinkChange, error)
+	Impact(ctx context.Context, obj *model.ScenarioDiff) ([]*model.ImpactChange, error)
+	Dependencies(ctx context.Context, obj *model.ScenarioDiff) ([]*model.DependencyChange, error)
+	Figures(ctx context.Context, obj *model.ScenarioDiff) ([]*model.FigureChange, error)
+	Unapplied(ctx context.Context, obj *model.ScenarioDiff) ([]*model.ScenarioChange, error)
 }
 type SharedItemResolver interface {
 	Node(ctx context.Context, obj *model.SharedItem) (model.Node, error)
@@ -306,6 +352,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NodeOrder", ec.unmarshalInputNodeOrder),
 			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
 			graphql.NewInputUnmarshaler("ReformChangeFilter", ec.unmarshalInputReformChangeFilter),
+			graphql.NewInputUnmarshaler("ScenarioInput", ec.unmarshalInputScenarioInput),
 			graphql.NewInputUnmarshaler("SearchFilter", ec.unmarshalInputSearchFilter),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 			graphql.NewInputUnmarshaler("TargetGroupFilter", ec.unmarshalInputTargetGroupFilter),
@@ -937,6 +984,11 @@ sources required), atomic, and recorded in the audit trail. Updates and deletes 
 version they read: if someone wrote in between, the write is refused with CONFLICT and
 changes nothing. Read the node again and retry.
 
+With ` + "`" + `scenario` + "`" + ` (scenario:s1), a write changes that scenario only, checked against the
+graph as the scenario makes it (the version it names is the one read inside the scenario),
+and the baseline is untouched. Its audit entry is the scenario's (CHANGE_SCENARIO); its
+node is the node as the scenario now has it.
+
 Each field is its own write, not one transaction with the others of its document: a
 field's error (in errors, with its path) leaves it null and the other fields' results
 visible, so a client sees which writes were saved. A field with its result was saved,
@@ -950,17 +1002,17 @@ with other arguments is refused with IDEMPOTENCY_KEY_REUSED.
 """
 type Mutation {
   "Add a node. Its kind is its id's prefix: centre:…, targetgroup:…, intervention:…"
-  createNode(input: NodeInput!): WriteResult
+  createNode(input: NodeInput!, scenario: ID): WriteResult
   "Change a node's facts. Fields left out keep their value; an empty string clears one."
-  updateNode(id: ID!, expectedVersion: Int!, input: NodeChanges!): WriteResult
+  updateNode(id: ID!, expectedVersion: Int!, input: NodeChanges!, scenario: ID): WriteResult
   "Remove a node that has no relationships left."
-  deleteNode(id: ID!, expectedVersion: Int!): WriteResult
+  deleteNode(id: ID!, expectedVersion: Int!, scenario: ID): WriteResult
   "Add a relationship between two existing nodes."
-  createLink(input: LinkInput!): WriteResult
+  createLink(input: LinkInput!, scenario: ID): WriteResult
   "Replace a relationship's basis, rationale, note, sources and dates."
-  updateLink(input: LinkInput!, expectedVersion: Int!): WriteResult
+  updateLink(input: LinkInput!, expectedVersion: Int!, scenario: ID): WriteResult
   "Remove a relationship."
-  deleteLink(relationship: RelationshipKind!, from: ID!, to: ID!, expectedVersion: Int!): WriteResult
+  deleteLink(relationship: RelationshipKind!, from: ID!, to: ID!, expectedVersion: Int!, scenario: ID): WriteResult
 }
 
 input SourceInput {
@@ -1040,6 +1092,11 @@ enum WriteOperation {
   CREATE_LINK
   UPDATE_LINK
   DELETE_LINK
+  CREATE_SCENARIO
+  UPDATE_SCENARIO
+  DELETE_SCENARIO
+  CHANGE_SCENARIO
+  PROMOTE_SCENARIO
 }
 
 "One recorded write: who, when, what, and the state before and after."
@@ -1772,6 +1829,153 @@ extend type Query {
   transfers: [Transfer!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/scenario.graphqls", Input: `# Scenarios: what-if overlays of planners' changes on the baseline graph.
+
+"""
+A what-if: a named, persisted overlay of planners' changes (nodes and links added,
+changed or removed) on the baseline graph, which it never touches until an admin
+promotes it. Planners make changes in it with the six writes and their ` + "`" + `scenario` + "`" + `
+argument. Inside a scenario every node has an id of its own,
+` + "`" + `scenario:<scenario id>/<node id>` + "`" + ` (` + "`" + `scenario:s1/centre:cba` + "`" + `), which node(id:) resolves,
+so a normalised client cache holds the baseline's node and the scenario's side by side.
+"""
+type Scenario implements Node {
+  "scenario:s1"
+  id: ID!
+  name: String!
+  "None: a scenario is the planners', not the source's."
+  sources: [Source!]!
+  description: String
+  notes: [String!]!
+  "None: a scenario takes part in no relationship."
+  links(relationship: RelationshipKind, direction: Direction): [Link!]!
+  "None, a page at a time: a scenario takes part in no relationship."
+  linksConnection(relationship: RelationshipKind, direction: Direction, first: Int, after: String, last: Int, before: String, orderBy: [LinkOrder!], filter: LinkFilter): LinkConnection!
+  "1 as created; each change, update and promotion adds 1. Every write to it names the version it read."
+  version: Int!
+  "Who created it, as their token names them."
+  createdBy: String!
+  "RFC 3339, UTC."
+  createdAt: String!
+  "When an admin applied it to the baseline; null until then. A promoted scenario changes no more, and its graph is the baseline's."
+  promotedAt: String
+  promotedBy: String
+  "Its changes, in the order they were made."
+  changes: [ScenarioChange!]!
+  "The whole graph as the scenario would make it: every query field, answered within the scenario."
+  graph: Query!
+  "What the scenario changes against the baseline as it is now."
+  diff: ScenarioDiff!
+}
+
+"One change in a scenario: a write as a planner made it there."
+type ScenarioChange {
+  "Its place among the scenario's changes, from 1."
+  number: Int!
+  operation: WriteOperation!
+  "The node id or relationship key it writes."
+  target: String!
+  actor: String!
+  "The version of its target it was checked against, in the scenario; 0 for a creation."
+  expectedVersion: Int!
+  "False when it no longer applies to the baseline (a node it changes was removed there); the scenario's graph is then made without it."
+  applies: Boolean!
+  "Why it no longer applies; null while it does."
+  reason: String
+}
+
+"What a scenario changes. Values on the scenario's side have the scenario's ids; what it removed, and each change's before, are the baseline's."
+type ScenarioDiff {
+  nodesAdded: [Node!]!
+  nodesRemoved: [Node!]!
+  nodesChanged: [NodeChange!]!
+  "Each seen from its start (direction OUTGOING)."
+  linksAdded: [Link!]!
+  linksRemoved: [Link!]!
+  linksChanged: [LinkChange!]!
+  "Each reform item or phase whose reach changes."
+  impact: [ImpactChange!]!
+  "Each pair of centres whose shared total changes, once, the first earlier in the org chart."
+  dependencies: [DependencyChange!]!
+  """
+  The employees, budget and full-time persons that move between centres: the figures of
+  the target groups a centre serves, its units and the transfers that move to it (a node's
+  first figure of each measure), summed for each centre whose sum changes. A centre's own
+  figures, its totals as the document gives them, stay with it.
+  """
+  figures: [FigureChange!]!
+  "The changes that no longer apply."
+  unapplied: [ScenarioChange!]!
+}
+
+"A node both sides hold, and the fields in which they differ (as this API names them)."
+type NodeChange {
+  before: Node!
+  after: Node!
+  fields: [String!]!
+}
+
+"A relationship both sides hold, and the fields in which they differ."
+type LinkChange {
+  before: Link!
+  after: Link!
+  fields: [String!]!
+}
+
+"A reform item or phase whose reach changes inside the scenario."
+type ImpactChange {
+  item: Node!
+  "Centres it reaches inside the scenario and not on the baseline, in org-chart order."
+  centresGained: [Centre!]!
+  "Centres it reaches on the baseline and not inside the scenario."
+  centresLost: [Centre!]!
+}
+
+"A pair of centres whose shared total (Dependency.total) changes."
+type DependencyChange {
+  centre: Centre!
+  other: Centre!
+  before: Int!
+  after: Int!
+}
+
+"What a centre holds of one measure (ScenarioDiff.figures), on the baseline and inside the scenario."
+type FigureChange {
+  centre: Centre!
+  measure: Measure!
+  before: Float!
+  after: Float!
+  "after − before: what moves to the centre (negative: away from it)."
+  moved: Float!
+}
+
+input ScenarioInput {
+  name: String!
+  description: String
+}
+
+extend type Query {
+  "Every scenario, oldest first."
+  scenarios: [Scenario!]!
+  "A scenario by id (scenario:s1); null when there is none."
+  scenario(id: ID!): Scenario
+}
+
+extend type Mutation {
+  "Start an empty scenario (planners and admins)."
+  createScenario(input: ScenarioInput!): Scenario!
+  "Rename it or change its description."
+  updateScenario(id: ID!, expectedVersion: Int!, input: ScenarioInput!): Scenario!
+  "Remove it and its changes; the baseline is untouched. True when it was removed."
+  deleteScenario(id: ID!, expectedVersion: Int!): Boolean!
+  """
+  Apply its changes to the baseline, all or none, each in the audit trail (admins only).
+  Refused with CONFLICT if the baseline moved underneath: a change's target was written
+  since, or no longer holds what the change needs.
+  """
+  promoteScenario(id: ID!, expectedVersion: Int!): Scenario!
+}
+`, BuiltIn: false},
 	{Name: "../schema/search.graphqls", Input: `# Free-text search over names, descriptions, aliases and tasks.
 
 type SearchHit {
@@ -2372,6 +2576,20 @@ func (ec *executionContext) childFields_DependencyCell(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DependencyCell", field.Name)
 }
 
+func (ec *executionContext) childFields_DependencyChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centre":
+		return ec.fieldContext_DependencyChange_centre(ctx, field)
+	case "other":
+		return ec.fieldContext_DependencyChange_other(ctx, field)
+	case "before":
+		return ec.fieldContext_DependencyChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_DependencyChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DependencyChange", field.Name)
+}
+
 func (ec *executionContext) childFields_DependencyMatrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "asOf":
@@ -2430,6 +2648,22 @@ func (ec *executionContext) childFields_Figure(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Figure", field.Name)
 }
 
+func (ec *executionContext) childFields_FigureChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "centre":
+		return ec.fieldContext_FigureChange_centre(ctx, field)
+	case "measure":
+		return ec.fieldContext_FigureChange_measure(ctx, field)
+	case "before":
+		return ec.fieldContext_FigureChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_FigureChange_after(ctx, field)
+	case "moved":
+		return ec.fieldContext_FigureChange_moved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FigureChange", field.Name)
+}
+
 func (ec *executionContext) childFields_GraphChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "seq":
@@ -2474,6 +2708,18 @@ func (ec *executionContext) childFields_Impact(ctx context.Context, field graphq
 		return ec.fieldContext_Impact_centreBudget(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Impact", field.Name)
+}
+
+func (ec *executionContext) childFields_ImpactChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_ImpactChange_item(ctx, field)
+	case "centresGained":
+		return ec.fieldContext_ImpactChange_centresGained(ctx, field)
+	case "centresLost":
+		return ec.fieldContext_ImpactChange_centresLost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImpactChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Intervention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2576,6 +2822,18 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
 
+func (ec *executionContext) childFields_LinkChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "before":
+		return ec.fieldContext_LinkChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_LinkChange_after(ctx, field)
+	case "fields":
+		return ec.fieldContext_LinkChange_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkChange", field.Name)
+}
+
 func (ec *executionContext) childFields_LinkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -2608,6 +2866,18 @@ func (ec *executionContext) childFields_Money(ctx context.Context, field graphql
 		return ec.fieldContext_Money_display(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "before":
+		return ec.fieldContext_NodeChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_NodeChange_after(ctx, field)
+	case "fields":
+		return ec.fieldContext_NodeChange_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2722,6 +2992,86 @@ func (ec *executionContext) childFields_PathStep(ctx context.Context, field grap
 		return ec.fieldContext_PathStep_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PathStep", field.Name)
+}
+
+func (ec *executionContext) childFields_Query(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_Query_node(ctx, field)
+	case "budget":
+		return ec.fieldContext_Query_budget(ctx, field)
+	case "savingsPlan":
+		return ec.fieldContext_Query_savingsPlan(ctx, field)
+	case "targetGroupsConnection":
+		return ec.fieldContext_Query_targetGroupsConnection(ctx, field)
+	case "interventionsConnection":
+		return ec.fieldContext_Query_interventionsConnection(ctx, field)
+	case "benefitsConnection":
+		return ec.fieldContext_Query_benefitsConnection(ctx, field)
+	case "organisationsConnection":
+		return ec.fieldContext_Query_organisationsConnection(ctx, field)
+	case "reformChangesConnection":
+		return ec.fieldContext_Query_reformChangesConnection(ctx, field)
+	case "dependencyMatrix":
+		return ec.fieldContext_Query_dependencyMatrix(ctx, field)
+	case "impact":
+		return ec.fieldContext_Query_impact(ctx, field)
+	case "impactOfAll":
+		return ec.fieldContext_Query_impactOfAll(ctx, field)
+	case "paths":
+		return ec.fieldContext_Query_paths(ctx, field)
+	case "vocabulary":
+		return ec.fieldContext_Query_vocabulary(ctx, field)
+	case "audit":
+		return ec.fieldContext_Query_audit(ctx, field)
+	case "administration":
+		return ec.fieldContext_Query_administration(ctx, field)
+	case "centres":
+		return ec.fieldContext_Query_centres(ctx, field)
+	case "centre":
+		return ec.fieldContext_Query_centre(ctx, field)
+	case "organisations":
+		return ec.fieldContext_Query_organisations(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Query_organisation(ctx, field)
+	case "units":
+		return ec.fieldContext_Query_units(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Query_nodes(ctx, field)
+	case "centresConnection":
+		return ec.fieldContext_Query_centresConnection(ctx, field)
+	case "transfersConnection":
+		return ec.fieldContext_Query_transfersConnection(ctx, field)
+	case "unitsConnection":
+		return ec.fieldContext_Query_unitsConnection(ctx, field)
+	case "searchConnection":
+		return ec.fieldContext_Query_searchConnection(ctx, field)
+	case "reforms":
+		return ec.fieldContext_Query_reforms(ctx, field)
+	case "reformChanges":
+		return ec.fieldContext_Query_reformChanges(ctx, field)
+	case "transfers":
+		return ec.fieldContext_Query_transfers(ctx, field)
+	case "scenarios":
+		return ec.fieldContext_Query_scenarios(ctx, field)
+	case "scenario":
+		return ec.fieldContext_Query_scenario(ctx, field)
+	case "search":
+		return ec.fieldContext_Query_search(ctx, field)
+	case "targetGroups":
+		return ec.fieldContext_Query_targetGroups(ctx, field)
+	case "interventions":
+		return ec.fieldContext_Query_interventions(ctx, field)
+	case "benefits":
+		return ec.fieldContext_Query_benefits(ctx, field)
+	case "timeline":
+		return ec.fieldContext_Query_timeline(ctx, field)
+	case "__schema":
+		return ec.fieldContext_Query___schema(ctx, field)
+	case "__type":
+		return ec.fieldContext_Query___type(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Query", field.Name)
 }
 
 func (ec *executionContext) childFields_Reform(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2894,6 +3244,88 @@ func (ec *executionContext) childFields_SavingsYear(ctx context.Context, field g
 		return ec.fieldContext_SavingsYear_linksConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SavingsYear", field.Name)
+}
+
+func (ec *executionContext) childFields_Scenario(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Scenario_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Scenario_name(ctx, field)
+	case "sources":
+		return ec.fieldContext_Scenario_sources(ctx, field)
+	case "description":
+		return ec.fieldContext_Scenario_description(ctx, field)
+	case "notes":
+		return ec.fieldContext_Scenario_notes(ctx, field)
+	case "links":
+		return ec.fieldContext_Scenario_links(ctx, field)
+	case "linksConnection":
+		return ec.fieldContext_Scenario_linksConnection(ctx, field)
+	case "version":
+		return ec.fieldContext_Scenario_version(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Scenario_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Scenario_createdAt(ctx, field)
+	case "promotedAt":
+		return ec.fieldContext_Scenario_promotedAt(ctx, field)
+	case "promotedBy":
+		return ec.fieldContext_Scenario_promotedBy(ctx, field)
+	case "changes":
+		return ec.fieldContext_Scenario_changes(ctx, field)
+	case "graph":
+		return ec.fieldContext_Scenario_graph(ctx, field)
+	case "diff":
+		return ec.fieldContext_Scenario_diff(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Scenario", field.Name)
+}
+
+func (ec *executionContext) childFields_ScenarioChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_ScenarioChange_number(ctx, field)
+	case "operation":
+		return ec.fieldContext_ScenarioChange_operation(ctx, field)
+	case "target":
+		return ec.fieldContext_ScenarioChange_target(ctx, field)
+	case "actor":
+		return ec.fieldContext_ScenarioChange_actor(ctx, field)
+	case "expectedVersion":
+		return ec.fieldContext_ScenarioChange_expectedVersion(ctx, field)
+	case "applies":
+		return ec.fieldContext_ScenarioChange_applies(ctx, field)
+	case "reason":
+		return ec.fieldContext_ScenarioChange_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScenarioChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ScenarioDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodesAdded":
+		return ec.fieldContext_ScenarioDiff_nodesAdded(ctx, field)
+	case "nodesRemoved":
+		return ec.fieldContext_ScenarioDiff_nodesRemoved(ctx, field)
+	case "nodesChanged":
+		return ec.fieldContext_ScenarioDiff_nodesChanged(ctx, field)
+	case "linksAdded":
+		return ec.fieldContext_ScenarioDiff_linksAdded(ctx, field)
+	case "linksRemoved":
+		return ec.fieldContext_ScenarioDiff_linksRemoved(ctx, field)
+	case "linksChanged":
+		return ec.fieldContext_ScenarioDiff_linksChanged(ctx, field)
+	case "impact":
+		return ec.fieldContext_ScenarioDiff_impact(ctx, field)
+	case "dependencies":
+		return ec.fieldContext_ScenarioDiff_dependencies(ctx, field)
+	case "figures":
+		return ec.fieldContext_ScenarioDiff_figures(ctx, field)
+	case "unapplied":
+		return ec.fieldContext_ScenarioDiff_unapplied(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScenarioDiff", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4533,6 +4965,14 @@ func (ec *executionContext) field_Mutation_createLink_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scenario",
+		func(ctx context.Context, v any) (*domain.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenario"] = arg1
 	return args, nil
 }
 
@@ -4542,6 +4982,28 @@ func (ec *executionContext) field_Mutation_createNode_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.NodeInput, error) {
 			return ec.unmarshalNNodeInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scenario",
+		func(ctx context.Context, v any) (*domain.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenario"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ScenarioInput, error) {
+			return ec.unmarshalNScenarioInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4585,10 +5047,70 @@ func (ec *executionContext) field_Mutation_deleteLink_args(ctx context.Context, 
 		return nil, err
 	}
 	args["expectedVersion"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scenario",
+		func(ctx context.Context, v any) (*domain.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenario"] = arg4
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_deleteNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scenario",
+		func(ctx context.Context, v any) (*domain.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenario"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_promoteScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -4629,6 +5151,14 @@ func (ec *executionContext) field_Mutation_updateLink_args(ctx context.Context, 
 		return nil, err
 	}
 	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scenario",
+		func(ctx context.Context, v any) (*domain.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenario"] = arg2
 	return args, nil
 }
 
@@ -4654,6 +5184,44 @@ func (ec *executionContext) field_Mutation_updateNode_args(ctx context.Context, 
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.NodeChanges, error) {
 			return ec.unmarshalNNodeChanges2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeChanges(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scenario",
+		func(ctx context.Context, v any) (*domain.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenario"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ScenarioInput, error) {
+			return ec.unmarshalNScenarioInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5295,6 +5863,20 @@ func (ec *executionContext) field_Query_reformChanges_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_scenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (domain.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -5995,6 +6577,98 @@ func (ec *executionContext) field_SavingsYear_linksConnection_args(ctx context.C
 }
 
 func (ec *executionContext) field_SavingsYear_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relationship",
+		func(ctx context.Context, v any) (*domain.RelKind, error) {
+			return ec.unmarshalORelationshipKind2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationship"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*domain.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Scenario_linksConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relationship",
+		func(ctx context.Context, v any) (*domain.RelKind, error) {
+			return ec.unmarshalORelationshipKind2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐRelKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationship"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*domain.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.LinkOrder, error) {
+			return ec.unmarshalOLinkOrder2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.LinkFilter, error) {
+			return ec.unmarshalOLinkFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_Scenario_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "relationship",
@@ -10882,6 +11556,116 @@ func (ec *executionContext) fieldContext_DependencyCell_benefitFlows(_ context.C
 	return graphql.NewScalarFieldContext("DependencyCell", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DependencyChange_centre(ctx context.Context, field graphql.CollectedField, obj *model.DependencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyChange_centre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DependencyChange().Centre(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentre(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyChange_centre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependencyChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependencyChange_other(ctx context.Context, field graphql.CollectedField, obj *model.DependencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyChange_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DependencyChange().Other(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentre(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyChange_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependencyChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependencyChange_before(ctx context.Context, field graphql.CollectedField, obj *model.DependencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependencyChange", field, true, false, "Int")
+}
+
+func (ec *executionContext) _DependencyChange_after(ctx context.Context, field graphql.CollectedField, obj *model.DependencyChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependencyChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependencyChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependencyChange", field, true, false, "Int")
+}
+
 func (ec *executionContext) _DependencyMatrix_asOf(ctx context.Context, field graphql.CollectedField, obj *model.DependencyMatrix) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11316,6 +12100,130 @@ func (ec *executionContext) _Figure_note(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Figure_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Figure", field, false, false, "String")
+}
+
+func (ec *executionContext) _FigureChange_centre(ctx context.Context, field graphql.CollectedField, obj *model.FigureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureChange_centre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FigureChange().Centre(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentre(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureChange_centre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FigureChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FigureChange_measure(ctx context.Context, field graphql.CollectedField, obj *model.FigureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureChange_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureChange_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureChange", field, true, false, "Measure")
+}
+
+func (ec *executionContext) _FigureChange_before(ctx context.Context, field graphql.CollectedField, obj *model.FigureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureChange", field, true, false, "Float")
+}
+
+func (ec *executionContext) _FigureChange_after(ctx context.Context, field graphql.CollectedField, obj *model.FigureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureChange", field, true, false, "Float")
+}
+
+func (ec *executionContext) _FigureChange_moved(ctx context.Context, field graphql.CollectedField, obj *model.FigureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureChange_moved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moved(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureChange_moved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureChange", field, true, false, "Float")
 }
 
 func (ec *executionContext) _GraphChange_seq(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
@@ -11767,6 +12675,102 @@ func (ec *executionContext) fieldContext_Impact_centreBudget(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImpactChange_item(ctx context.Context, field graphql.CollectedField, obj *model.ImpactChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactChange_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactChange_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImpactChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImpactChange_centresGained(ctx context.Context, field graphql.CollectedField, obj *model.ImpactChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactChange_centresGained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImpactChange().CentresGained(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactChange_centresGained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImpactChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImpactChange_centresLost(ctx context.Context, field graphql.CollectedField, obj *model.ImpactChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactChange_centresLost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImpactChange().CentresLost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Centre) graphql.Marshaler {
+			return ec.marshalNCentre2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐCentreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactChange_centresLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImpactChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Centre(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12763,6 +13767,93 @@ func (ec *executionContext) fieldContext_Link_reason(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _LinkChange_before(ctx context.Context, field graphql.CollectedField, obj *model.LinkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkChange_after(ctx context.Context, field graphql.CollectedField, obj *model.LinkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkChange_fields(ctx context.Context, field graphql.CollectedField, obj *model.LinkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkChange_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkChange_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkChange", field, true, false, "String")
+}
+
 func (ec *executionContext) _LinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Link]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12993,7 +14084,7 @@ func (ec *executionContext) _Mutation_createNode(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateNode(ctx, fc.Args["input"].(model.NodeInput))
+			return ec.Resolvers.Mutation().CreateNode(ctx, fc.Args["input"].(model.NodeInput), fc.Args["scenario"].(*domain.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
@@ -13037,7 +14128,7 @@ func (ec *executionContext) _Mutation_updateNode(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateNode(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int), fc.Args["input"].(model.NodeChanges))
+			return ec.Resolvers.Mutation().UpdateNode(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int), fc.Args["input"].(model.NodeChanges), fc.Args["scenario"].(*domain.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
@@ -13081,7 +14172,7 @@ func (ec *executionContext) _Mutation_deleteNode(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteNode(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int))
+			return ec.Resolvers.Mutation().DeleteNode(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int), fc.Args["scenario"].(*domain.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
@@ -13125,7 +14216,7 @@ func (ec *executionContext) _Mutation_createLink(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateLink(ctx, fc.Args["input"].(model.LinkInput))
+			return ec.Resolvers.Mutation().CreateLink(ctx, fc.Args["input"].(model.LinkInput), fc.Args["scenario"].(*domain.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
@@ -13169,7 +14260,7 @@ func (ec *executionContext) _Mutation_updateLink(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateLink(ctx, fc.Args["input"].(model.LinkInput), fc.Args["expectedVersion"].(int))
+			return ec.Resolvers.Mutation().UpdateLink(ctx, fc.Args["input"].(model.LinkInput), fc.Args["expectedVersion"].(int), fc.Args["scenario"].(*domain.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
@@ -13213,7 +14304,7 @@ func (ec *executionContext) _Mutation_deleteLink(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteLink(ctx, fc.Args["relationship"].(domain.RelKind), fc.Args["from"].(domain.ID), fc.Args["to"].(domain.ID), fc.Args["expectedVersion"].(int))
+			return ec.Resolvers.Mutation().DeleteLink(ctx, fc.Args["relationship"].(domain.RelKind), fc.Args["from"].(domain.ID), fc.Args["to"].(domain.ID), fc.Args["expectedVersion"].(int), fc.Args["scenario"].(*domain.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WriteResult) graphql.Marshaler {
@@ -13245,6 +14336,269 @@ func (ec *executionContext) fieldContext_Mutation_deleteLink(ctx context.Context
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateScenario(ctx, fc.Args["input"].(model.ScenarioInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateScenario(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int), fc.Args["input"].(model.ScenarioInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteScenario(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_promoteScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_promoteScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PromoteScenario(ctx, fc.Args["id"].(domain.ID), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_promoteScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_promoteScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeChange_before(ctx context.Context, field graphql.CollectedField, obj *model.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeChange_after(ctx context.Context, field graphql.CollectedField, obj *model.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeChange_fields(ctx context.Context, field graphql.CollectedField, obj *model.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeChange", field, true, false, "String")
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
@@ -15496,6 +16850,82 @@ func (ec *executionContext) fieldContext_Query_transfers(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_scenarios(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scenarios(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Scenarios(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scenarios(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Scenario(ctx, fc.Args["id"].(domain.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalOScenario2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17646,6 +19076,907 @@ func (ec *executionContext) fieldContext_SavingsYear_linksConnection(ctx context
 	if fc.Args, err = ec.field_SavingsYear_linksConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_id(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Scenario_name(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_sources(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_description(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_notes(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_links(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Scenario().Links(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_links(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Scenario_links_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_linksConnection(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_linksConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Scenario().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
+			return ec.marshalNLinkConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_linksConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Scenario_linksConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_version(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Scenario_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_promotedAt(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_promotedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_promotedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_promotedBy(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_promotedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_promotedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_changes(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Scenario().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ScenarioChange) graphql.Marshaler {
+			return ec.marshalNScenarioChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScenarioChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_graph(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Scenario_graph(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := model.Query{}
+	fc.Result = res
+	return ec.marshalNQuery2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐQuery(ctx, field.Selections, res)
+}
+func (ec *executionContext) fieldContext_Scenario_graph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Query(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_diff(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_diff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Scenario().Diff(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ScenarioDiff) graphql.Marshaler {
+			return ec.marshalNScenarioDiff2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_diff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScenarioDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioChange_number(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioChange_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioChange_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioChange", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioChange_operation(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioChange_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.WriteOp) graphql.Marshaler {
+			return ec.marshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioChange_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioChange", field, true, false, "WriteOperation")
+}
+
+func (ec *executionContext) _ScenarioChange_target(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioChange_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioChange_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioChange", field, true, false, "String")
+}
+
+func (ec *executionContext) _ScenarioChange_actor(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioChange_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioChange_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioChange", field, true, false, "String")
+}
+
+func (ec *executionContext) _ScenarioChange_expectedVersion(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioChange_expectedVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpectedVersion(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioChange_expectedVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioChange", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioChange_applies(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioChange_applies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applies(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioChange_applies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioChange", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _ScenarioChange_reason(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioChange().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _ScenarioDiff_nodesAdded(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_nodesAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().NodesAdded(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_nodesAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_nodesRemoved(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_nodesRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().NodesRemoved(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_nodesRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_nodesChanged(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_nodesChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().NodesChanged(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_nodesChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_linksAdded(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_linksAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().LinksAdded(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_linksAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_linksRemoved(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_linksRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().LinksRemoved(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_linksRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_linksChanged(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_linksChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().LinksChanged(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkChange) graphql.Marshaler {
+			return ec.marshalNLinkChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_linksChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_impact(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_impact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().Impact(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImpactChange) graphql.Marshaler {
+			return ec.marshalNImpactChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐImpactChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_impact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImpactChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_dependencies(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_dependencies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().Dependencies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DependencyChange) graphql.Marshaler {
+			return ec.marshalNDependencyChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_dependencies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependencyChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_figures(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().Figures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FigureChange) graphql.Marshaler {
+			return ec.marshalNFigureChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐFigureChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FigureChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioDiff_unapplied(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioDiff_unapplied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioDiff().Unapplied(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ScenarioChange) graphql.Marshaler {
+			return ec.marshalNScenarioChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioDiff_unapplied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScenarioChange(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -22382,6 +24713,55 @@ func UnmarshalReformChangeFilter(ctx context.Context, raw any) (model.ReformChan
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputScenarioInput(ctx context.Context, obj any) (model.ScenarioInput, error) {
+	var it model.ScenarioInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalScenarioInput unmarshals raw into the ScenarioInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScenarioInput(ctx context.Context, raw any) (model.ScenarioInput, error) {
+	var out model.ScenarioInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScenarioInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSearchFilter(ctx context.Context, obj any) (model.SearchFilter, error) {
 	var it model.SearchFilter
 	if obj == nil {
@@ -22733,6 +25113,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._TargetGroup(ctx, sel, obj)
+	case *model.Scenario:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Scenario(ctx, sel, obj)
 	case model.SavingsYear:
 		return ec._SavingsYear(ctx, sel, &obj)
 	case *model.SavingsYear:
@@ -24096,6 +26481,56 @@ func (ec *executionContext) _DependencyCell(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var dependencyChangeImplementors = []string{"DependencyChange"}
+
+func (ec *executionContext) _DependencyChange(ctx context.Context, sel ast.SelectionSet, obj *model.DependencyChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dependencyChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DependencyChange")
+		case "centre":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DependencyChange_centre(ctx, field, obj)
+				})
+		case "other":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DependencyChange_other(ctx, field, obj)
+				})
+		case "before":
+			out.Values[i] = ec._DependencyChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "after":
+			out.Values[i] = ec._DependencyChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dependencyMatrixImplementors = []string{"DependencyMatrix"}
 
 func (ec *executionContext) _DependencyMatrix(ctx context.Context, sel ast.SelectionSet, obj *model.DependencyMatrix) graphql.Marshaler {
@@ -24293,6 +26728,60 @@ func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var figureChangeImplementors = []string{"FigureChange"}
+
+func (ec *executionContext) _FigureChange(ctx context.Context, sel ast.SelectionSet, obj *model.FigureChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, figureChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FigureChange")
+		case "centre":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FigureChange_centre(ctx, field, obj)
+				})
+		case "measure":
+			out.Values[i] = ec._FigureChange_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "before":
+			out.Values[i] = ec._FigureChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "after":
+			out.Values[i] = ec._FigureChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "moved":
+			out.Values[i] = ec._FigureChange_moved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var graphChangeImplementors = []string{"GraphChange"}
 
 func (ec *executionContext) _GraphChange(ctx context.Context, sel ast.SelectionSet, obj *model.GraphChange) graphql.Marshaler {
@@ -24422,6 +26911,51 @@ func (ec *executionContext) _Impact(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var impactChangeImplementors = []string{"ImpactChange"}
+
+func (ec *executionContext) _ImpactChange(ctx context.Context, sel ast.SelectionSet, obj *model.ImpactChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, impactChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImpactChange")
+		case "item":
+			out.Values[i] = ec._ImpactChange_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "centresGained":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImpactChange_centresGained(ctx, field, obj)
+				})
+		case "centresLost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImpactChange_centresLost(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24763,6 +27297,49 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var linkChangeImplementors = []string{"LinkChange"}
+
+func (ec *executionContext) _LinkChange(ctx context.Context, sel ast.SelectionSet, obj *model.LinkChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkChange")
+		case "before":
+			out.Values[i] = ec._LinkChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._LinkChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._LinkChange_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var linkConnectionImplementors = []string{"LinkConnection"}
 
 func (ec *executionContext) _LinkConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[model.Link]) graphql.Marshaler {
@@ -24946,6 +27523,77 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_deleteLink(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createScenario(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateScenario(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteScenario(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "promoteScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_promoteScenario(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nodeChangeImplementors = []string{"NodeChange"}
+
+func (ec *executionContext) _NodeChange(ctx context.Context, sel ast.SelectionSet, obj *model.NodeChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeChange")
+		case "before":
+			out.Values[i] = ec._NodeChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._NodeChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._NodeChange_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -25524,6 +28172,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_transfers(ctx, field)
+				})
+		case "scenarios":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_scenarios(ctx, field)
+				})
+		case "scenario":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_scenario(ctx, field)
 				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -26109,6 +28769,265 @@ func (ec *executionContext) _SavingsYear(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SavingsYear_linksConnection(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scenarioImplementors = []string{"Scenario", "Node"}
+
+func (ec *executionContext) _Scenario(ctx context.Context, sel ast.SelectionSet, obj *model.Scenario) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scenarioImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Scenario")
+		case "id":
+			out.Values[i] = ec._Scenario_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Scenario_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Scenario_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Scenario_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._Scenario_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "links":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_links(ctx, field, obj)
+				})
+		case "linksConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_linksConnection(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._Scenario_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Scenario_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Scenario_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "promotedAt":
+			out.Values[i] = ec._Scenario_promotedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "promotedBy":
+			out.Values[i] = ec._Scenario_promotedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_changes(ctx, field, obj)
+				})
+		case "graph":
+			out.Values[i] = ec._Scenario_graph(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "diff":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_diff(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scenarioChangeImplementors = []string{"ScenarioChange"}
+
+func (ec *executionContext) _ScenarioChange(ctx context.Context, sel ast.SelectionSet, obj *model.ScenarioChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scenarioChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScenarioChange")
+		case "number":
+			out.Values[i] = ec._ScenarioChange_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operation":
+			out.Values[i] = ec._ScenarioChange_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.Values[i] = ec._ScenarioChange_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._ScenarioChange_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expectedVersion":
+			out.Values[i] = ec._ScenarioChange_expectedVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applies":
+			out.Values[i] = ec._ScenarioChange_applies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioChange_reason(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scenarioDiffImplementors = []string{"ScenarioDiff"}
+
+func (ec *executionContext) _ScenarioDiff(ctx context.Context, sel ast.SelectionSet, obj *model.ScenarioDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scenarioDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScenarioDiff")
+		case "nodesAdded":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_nodesAdded(ctx, field, obj)
+				})
+		case "nodesRemoved":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_nodesRemoved(ctx, field, obj)
+				})
+		case "nodesChanged":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_nodesChanged(ctx, field, obj)
+				})
+		case "linksAdded":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_linksAdded(ctx, field, obj)
+				})
+		case "linksRemoved":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_linksRemoved(ctx, field, obj)
+				})
+		case "linksChanged":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_linksChanged(ctx, field, obj)
+				})
+		case "impact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_impact(ctx, field, obj)
+				})
+		case "dependencies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_dependencies(ctx, field, obj)
+				})
+		case "figures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_figures(ctx, field, obj)
+				})
+		case "unapplied":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioDiff_unapplied(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -27905,6 +30824,30 @@ func (ec *executionContext) marshalNDependencyCell2ᚖgithubᚗcomᚋbifᚑkkᚋ
 	return ec._DependencyCell(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDependencyChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DependencyChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDependencyChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDependencyChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyChange(ctx context.Context, sel ast.SelectionSet, v *model.DependencyChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DependencyChange!")
+		return graphql.Null
+	}
+	return ec._DependencyChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDependencyMatrix2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐDependencyMatrix(ctx context.Context, sel ast.SelectionSet, v *model.DependencyMatrix) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DependencyMatrix!")
@@ -27995,6 +30938,30 @@ func (ec *executionContext) marshalNFigure2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph
 	return ec._Figure(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFigureChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐFigureChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FigureChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFigureChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐFigureChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFigureChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐFigureChange(ctx context.Context, sel ast.SelectionSet, v *model.FigureChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FigureChange!")
+		return graphql.Null
+	}
+	return ec._FigureChange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28018,7 +30985,7 @@ func (ec *executionContext) marshalNGraphChange2ᚖgithubᚗcomᚋbifᚑkkᚋorg
 }
 
 func (ec *executionContext) unmarshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐID(ctx context.Context, v any) (domain.ID, error) {
-	res, err := model.UnmarshalID(v)
+	res, err := model.UnmarshalID(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -28028,7 +30995,7 @@ func (ec *executionContext) marshalNID2githubᚗcomᚋbifᚑkkᚋorggraphᚋinte
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2ᚕgithubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐIDᚄ(ctx context.Context, v any) ([]domain.ID, error) {
@@ -28066,6 +31033,30 @@ func (ec *executionContext) marshalNImpact2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph
 		return graphql.Null
 	}
 	return ec._Impact(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImpactChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐImpactChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImpactChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImpactChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐImpactChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImpactChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐImpactChange(ctx context.Context, sel ast.SelectionSet, v *model.ImpactChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImpactChange!")
+		return graphql.Null
+	}
+	return ec._ImpactChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -28210,6 +31201,30 @@ func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph�
 	return ec._Link(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLinkChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LinkChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLinkChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLinkChange(ctx context.Context, sel ast.SelectionSet, v *model.LinkChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LinkChange!")
+		return graphql.Null
+	}
+	return ec._LinkChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLinkConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "LinkConnection!")
@@ -28332,6 +31347,30 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋbifᚑkkᚋorggraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNodeChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNodeChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeChange(ctx context.Context, sel ast.SelectionSet, v *model.NodeChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeChange!")
+		return graphql.Null
+	}
+	return ec._NodeChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNNodeChanges2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNodeChanges(ctx context.Context, v any) (model.NodeChanges, error) {
@@ -28469,6 +31508,10 @@ func (ec *executionContext) marshalNPathStep2ᚖgithubᚗcomᚋbifᚑkkᚋorggra
 		return graphql.Null
 	}
 	return ec._PathStep(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuery2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐQuery(ctx context.Context, sel ast.SelectionSet, v model.Query) graphql.Marshaler {
+	return ec._Query(ctx, sel)
 }
 
 func (ec *executionContext) marshalNReform2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐReformᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Reform) graphql.Marshaler {
@@ -28683,6 +31726,67 @@ func (ec *executionContext) marshalNSavingsYear2ᚖgithubᚗcomᚋbifᚑkkᚋorg
 		return graphql.Null
 	}
 	return ec._SavingsYear(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNScenario2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Scenario) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScenario2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenario(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScenario2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenario(ctx context.Context, sel ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Scenario!")
+		return graphql.Null
+	}
+	return ec._Scenario(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNScenarioChange2ᚕᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScenarioChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScenarioChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScenarioChange2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioChange(ctx context.Context, sel ast.SelectionSet, v *model.ScenarioChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScenarioChange!")
+		return graphql.Null
+	}
+	return ec._ScenarioChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNScenarioDiff2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioDiff(ctx context.Context, sel ast.SelectionSet, v *model.ScenarioDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScenarioDiff!")
+		return graphql.Null
+	}
+	return ec._ScenarioDiff(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScenarioInput2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenarioInput(ctx context.Context, v any) (model.ScenarioInput, error) {
+	res, err := ec.unmarshalInputScenarioInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -29161,20 +32265,30 @@ func (ec *executionContext) marshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorg
 
 var (
 	unmarshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp = map[string]domain.WriteOp{
-		"CREATE_NODE": domain.CreateNode,
-		"UPDATE_NODE": domain.UpdateNode,
-		"DELETE_NODE": domain.DeleteNode,
-		"CREATE_LINK": domain.CreateLink,
-		"UPDATE_LINK": domain.UpdateLink,
-		"DELETE_LINK": domain.DeleteLink,
+		"CREATE_NODE":      domain.CreateNode,
+		"UPDATE_NODE":      domain.UpdateNode,
+		"DELETE_NODE":      domain.DeleteNode,
+		"CREATE_LINK":      domain.CreateLink,
+		"UPDATE_LINK":      domain.UpdateLink,
+		"DELETE_LINK":      domain.DeleteLink,
+		"CREATE_SCENARIO":  domain.CreateScenario,
+		"UPDATE_SCENARIO":  domain.UpdateScenario,
+		"DELETE_SCENARIO":  domain.DeleteScenario,
+		"CHANGE_SCENARIO":  domain.ChangeScenario,
+		"PROMOTE_SCENARIO": domain.PromoteScenario,
 	}
 	marshalNWriteOperation2githubᚗcomᚋbifᚑkkᚋorggraphᚋinternalᚋdomainᚐWriteOp = map[domain.WriteOp]string{
-		domain.CreateNode: "CREATE_NODE",
-		domain.UpdateNode: "UPDATE_NODE",
-		domain.DeleteNode: "DELETE_NODE",
-		domain.CreateLink: "CREATE_LINK",
-		domain.UpdateLink: "UPDATE_LINK",
-		domain.DeleteLink: "DELETE_LINK",
+		domain.CreateNode:      "CREATE_NODE",
+		domain.UpdateNode:      "UPDATE_NODE",
+		domain.DeleteNode:      "DELETE_NODE",
+		domain.CreateLink:      "CREATE_LINK",
+		domain.UpdateLink:      "UPDATE_LINK",
+		domain.DeleteLink:      "DELETE_LINK",
+		domain.CreateScenario:  "CREATE_SCENARIO",
+		domain.UpdateScenario:  "UPDATE_SCENARIO",
+		domain.DeleteScenario:  "DELETE_SCENARIO",
+		domain.ChangeScenario:  "CHANGE_SCENARIO",
+		domain.PromoteScenario: "PROMOTE_SCENARIO",
 	}
 )
 
@@ -29516,7 +32630,7 @@ func (ec *executionContext) unmarshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraph�
 	if v == nil {
 		return nil, nil
 	}
-	res, err := model.UnmarshalID(v)
+	res, err := model.UnmarshalID(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -29525,9 +32639,8 @@ func (ec *executionContext) marshalOID2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋi
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
 	res := model.MarshalID(*v)
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -29746,6 +32859,13 @@ var (
 		domain.RelHasSavings:    "HAS_SAVINGS",
 	}
 )
+
+func (ec *executionContext) marshalOScenario2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐScenario(ctx context.Context, sel ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Scenario(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalOSearchFilter2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐSearchFilter(ctx context.Context, v any) (*model.SearchFilter, error) {
 	if v == nil {

@@ -103,12 +103,20 @@ func (r *queryResolver) Impact(ctx context.Context, of domain.ID) (*model.Impact
 
 // ImpactOfAll is the resolver for the impactOfAll field.
 func (r *queryResolver) ImpactOfAll(ctx context.Context, ids []domain.ID) (*model.CombinedImpact, error) {
-	return combinedImpact(ctx, r.store, ids)
+	st, err := readStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return combinedImpact(ctx, st, ids)
 }
 
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from domain.ID, to domain.ID, maxLength *int, first *int) ([]*model.Path, error) {
-	return pathsBetween(ctx, r.store, from, to, maxLength, first)
+	st, err := readStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pathsBetween(ctx, st, from, to, maxLength, first)
 }
 
 // AffectedCentre returns AffectedCentreResolver implementation.

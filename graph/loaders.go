@@ -14,6 +14,7 @@ import (
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
+	"github.com/bif-kk/orggraph/internal/scenario"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -34,8 +35,10 @@ type loaders struct {
 	impacts      *dataloadgen.Loader[domain.ID, *planner.Impact]
 	dependencies *dataloadgen.Loader[depKey, []planner.Dependency]
 	changes      *dataloadgen.Loader[changeKey, []planner.Change]
-	// store is what the root fields read their trees from (readRoots).
-	store store.Expander
+	// store is what the request reads, the baseline or a scenario's graph
+	// (loaderSet.in): the root fields' trees (readRoots), the planner's
+	// questions (readStore).
+	store store.Store
 }
 
 func newLoaders(st store.Store, wait time.Duration) *loaders {
@@ -157,13 +160,44 @@ type contextKey struct{ name string }
 
 var loadersKey = &contextKey{"loaders"}
 
-// loaderSet holds a request's loaders. A write replaces them, so nothing
-// the request read before it can be served after it.
+// loaderSet holds a request's loaders: the baseline's, and those of each
+// scenario the request reads inside (in). A write replaces them all, so
+// nothing the request read before it can be served after it.
 type loaderSet struct {
-	mu   sync.Mutex
-	l    *loaders
-	st   store.Store
-	wait time.Duration
+	mu    sync.Mutex
+	l     *loaders
+	st    store.Store
+	wait  time.Duration
+	views *scenario.Views
+	in    map[string]*loaders // by scenario id
+}
+
+// inScenario returns the loaders of the graph a field is answered in
+// (model.ScenarioIn): the one place a request's store is chosen. A
+// scenario's graph is its view's (scenario.Views.Open), read once a
+// request.
+func (s *loaderSet) inScenario(ctx context.Context) (*loaders, error) {
+	sid := model.ScenarioIn(ctx)
+	if sid == "" {
+		return s.current(), nil
+	}
+	s.mu.Lock()
+	l := s.in[sid]
+	s.mu.Unlock()
+	if l != nil {
+		return l, nil
+	}
+	v, err := s.views.Open(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l = s.in[sid]; l == nil {
+		l = newLoaders(v.Store, s.wait)
+		s.in[sid] = l
+	}
+	return l, nil
 }
 
 func (s *loaderSet) current() *loaders {
@@ -176,6 +210,7 @@ func (s *loaderSet) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.l = newLoaders(s.st, s.wait)
+	s.in = map[string]*loaders{}
 }
 
 // Loaders is HTTP middleware that gives each request its own loaders over st.
@@ -185,9 +220,10 @@ func Loaders(st store.Store, wait time.Duration) func(http.Handler) http.Handler
 	if wait <= 0 {
 		wait = DefaultLoaderWait
 	}
+	views := scenario.New(st) // shared by the requests, which it spares working a scenario out again
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			set := &loaderSet{l: newLoaders(st, wait), st: st, wait: wait}
+			set := &loaderSet{l: newLoaders(st, wait), st: st, wait: wait, views: views, in: map[string]*loaders{}}
 			ctx := context.WithValue(r.Context(), loadersKey, set)
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
@@ -220,7 +256,26 @@ func loadersFrom(ctx context.Context) (*loaders, error) {
 	if !ok {
 		return nil, errNoLoaders
 	}
-	return set.current(), nil
+	return set.inScenario(ctx)
+}
+
+// readStore is the store a field reads: the baseline's, or inside a
+// scenario its graph's.
+func readStore(ctx context.Context) (store.Store, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.store, nil
+}
+
+// viewsFrom returns the request's scenario views.
+func viewsFrom(ctx context.Context) (*scenario.Views, error) {
+	set, ok := ctx.Value(loadersKey).(*loaderSet)
+	if !ok {
+		return nil, errNoLoaders
+	}
+	return set.views, nil
 }
 
 // loadKind returns every node of a kind in seed order, once per request.

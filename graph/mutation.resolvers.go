@@ -13,44 +13,45 @@ import (
 )
 
 // CreateNode is the resolver for the createNode field.
-func (r *mutationResolver) CreateNode(ctx context.Context, input model.NodeInput) (*model.WriteResult, error) {
+func (r *mutationResolver) CreateNode(ctx context.Context, input model.NodeInput, scenario *domain.ID) (*model.WriteResult, error) {
 	n, err := newNode(input)
 	if err != nil {
 		return nil, err
 	}
-	return write(ctx, r.store, domain.Write{Op: domain.CreateNode, Node: n})
+	return write(ctx, r.store, scenario, domain.Write{Op: domain.CreateNode, Node: n})
 }
 
 // UpdateNode is the resolver for the updateNode field.
-func (r *mutationResolver) UpdateNode(ctx context.Context, id domain.ID, expectedVersion int, input model.NodeChanges) (*model.WriteResult, error) {
-	n, err := current(ctx, r.store, id)
+func (r *mutationResolver) UpdateNode(ctx context.Context, id domain.ID, expectedVersion int, input model.NodeChanges, scenario *domain.ID) (*model.WriteResult, error) {
+	n, err := current(ctx, r.store, scenario, id)
 	if err != nil {
 		return nil, err
 	}
-	return write(ctx, r.store, domain.Write{Op: domain.UpdateNode, Node: changed(n, input), ExpectedVersion: int64(expectedVersion)})
+	return write(ctx, r.store, scenario, domain.Write{Op: domain.UpdateNode, Node: changed(n, input), ExpectedVersion: int64(expectedVersion)})
 }
 
 // DeleteNode is the resolver for the deleteNode field.
-func (r *mutationResolver) DeleteNode(ctx context.Context, id domain.ID, expectedVersion int) (*model.WriteResult, error) {
+func (r *mutationResolver) DeleteNode(ctx context.Context, id domain.ID, expectedVersion int, scenario *domain.ID) (*model.WriteResult, error) {
+	id = unscoped(scenario, id)
 	if _, _, err := domain.ParseID(string(id)); err != nil {
 		return nil, err
 	}
-	return write(ctx, r.store, domain.Write{Op: domain.DeleteNode, Node: &domain.Node{ID: id, Kind: id.Kind()}, ExpectedVersion: int64(expectedVersion)})
+	return write(ctx, r.store, scenario, domain.Write{Op: domain.DeleteNode, Node: &domain.Node{ID: id, Kind: id.Kind()}, ExpectedVersion: int64(expectedVersion)})
 }
 
 // CreateLink is the resolver for the createLink field.
-func (r *mutationResolver) CreateLink(ctx context.Context, input model.LinkInput) (*model.WriteResult, error) {
-	return write(ctx, r.store, domain.Write{Op: domain.CreateLink, Rel: relationship(input)})
+func (r *mutationResolver) CreateLink(ctx context.Context, input model.LinkInput, scenario *domain.ID) (*model.WriteResult, error) {
+	return write(ctx, r.store, scenario, domain.Write{Op: domain.CreateLink, Rel: relationship(input)})
 }
 
 // UpdateLink is the resolver for the updateLink field.
-func (r *mutationResolver) UpdateLink(ctx context.Context, input model.LinkInput, expectedVersion int) (*model.WriteResult, error) {
-	return write(ctx, r.store, domain.Write{Op: domain.UpdateLink, Rel: relationship(input), ExpectedVersion: int64(expectedVersion)})
+func (r *mutationResolver) UpdateLink(ctx context.Context, input model.LinkInput, expectedVersion int, scenario *domain.ID) (*model.WriteResult, error) {
+	return write(ctx, r.store, scenario, domain.Write{Op: domain.UpdateLink, Rel: relationship(input), ExpectedVersion: int64(expectedVersion)})
 }
 
 // DeleteLink is the resolver for the deleteLink field.
-func (r *mutationResolver) DeleteLink(ctx context.Context, relationship domain.RelKind, from domain.ID, to domain.ID, expectedVersion int) (*model.WriteResult, error) {
-	return write(ctx, r.store, domain.Write{Op: domain.DeleteLink, Rel: &domain.Relationship{Kind: relationship, From: from, To: to}, ExpectedVersion: int64(expectedVersion)})
+func (r *mutationResolver) DeleteLink(ctx context.Context, relationship domain.RelKind, from domain.ID, to domain.ID, expectedVersion int, scenario *domain.ID) (*model.WriteResult, error) {
+	return write(ctx, r.store, scenario, domain.Write{Op: domain.DeleteLink, Rel: &domain.Relationship{Kind: relationship, From: from, To: to}, ExpectedVersion: int64(expectedVersion)})
 }
 
 // Audit is the resolver for the audit field.

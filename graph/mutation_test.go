@@ -34,12 +34,13 @@ func writable(t *testing.T, dataDir string) (http.Handler, map[string]string) {
 	return writableOver(t, st)
 }
 
-// writableOver serves st behind the tokens writable hands out.
-func writableOver(t *testing.T, st store.Store) (http.Handler, map[string]string) {
+// writableOver serves st behind the tokens writable hands out: a
+// reader's, two planners' and an admin's (ida).
+func writableOver(t testing.TB, st store.Store) (http.Handler, map[string]string) {
 	t.Helper()
 	tokens := map[string]string{}
 	var lines []string
-	for _, who := range []struct{ role, subject string }{{"reader", "widget"}, {"planner", "anna"}, {"planner", "bo"}} {
+	for _, who := range []struct{ role, subject string }{{"reader", "widget"}, {"planner", "anna"}, {"planner", "bo"}, {"admin", "ida"}} {
 		tok, line, err := auth.NewToken(who.role, who.subject, auth.DefaultTTL, time.Now())
 		if err != nil {
 			t.Fatal(err)

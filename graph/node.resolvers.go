@@ -7,6 +7,8 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -24,6 +26,22 @@ func (r *linkResolver) Statement(ctx context.Context, obj *model.Link) (string, 
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id domain.ID) (model.Node, error) {
+	switch sid, plain, inside := model.SplitScenarioID(string(id)); {
+	case inside:
+		// The loaders read inside the scenario the id names (model.ScenarioIn).
+		if _, err := openView(ctx, sid); errors.Is(err, domain.ErrNotFound) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		id = plain
+	case strings.HasPrefix(string(id), domain.ScenarioIDPrefix):
+		sc, err := scenarioByRef(ctx, r.store, id)
+		if sc == nil || err != nil {
+			return nil, err
+		}
+		return sc, nil
+	}
 	v, err := model.ParseView(id)
 	if err != nil {
 		return nil, err

@@ -326,6 +326,16 @@ func nodesPage[T any, P nodeType[T]](ns []*domain.Node, a pageArgs, orderBy []*m
 	return page[T, P](orderNodes(ns, orderBy), a)
 }
 
+// noLinksPage is the page of a Node that takes part in no relationship (a
+// scenario): empty, though its arguments are checked as any page's.
+func noLinksPage(a pageArgs) (*model.Connection[model.Link], error) {
+	_, _, info, err := pageOf([]*model.Link{}, linkCursorKey, a)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Connection[model.Link]{Edges: []*model.Edge[model.Link]{}, PageInfo: info, Aggregate: aggregateOf(nil)}, nil
+}
+
 // linksPage pages a node's links, narrowed by relationship, direction and
 // filter and sorted by orderBy.
 func linksPage(ctx context.Context, n *domain.Node, relationship *domain.RelKind, direction *domain.Direction, a pageArgs, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {

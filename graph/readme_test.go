@@ -123,3 +123,42 @@ func TestREADMELinksResolveInTheRepository(t *testing.T) {
 		t.Errorf("the source document %s is not kept in docs/source/: %v", doc[1], err)
 	}
 }
+
+// readmeScenarioStep is one step of README.md's scenario walk-through: a
+// document, sent as the planner or admin it names, and its printed response.
+var readmeScenarioStep = regexp.MustCompile("(?s)<!-- scenario step as (\\w+): replayed by TestREADMEScenarioExample -->\n```graphql\n(.*?)\n```.*?```json\n(.*?)\n```")
+
+// TestREADMEScenarioExample replays README.md's scenario walk-through, step
+// by step and in order, against a fresh writable embedded store, so each
+// answer it shows is the real one.
+func TestREADMEScenarioExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := readmeScenarioStep.FindAllSubmatch(readme, -1)
+	if len(steps) < 3 {
+		t.Fatalf("README.md's scenario walk-through has %d steps, want at least 3", len(steps))
+	}
+	h, tok := writable(t, t.TempDir())
+	for i, step := range steps {
+		r := post(t, h, tok[string(step[1])], string(step[2]))
+		got, _ := json.MarshalIndent(struct {
+			Data   map[string]json.RawMessage `json:"data"`
+			Errors any                        `json:"errors,omitempty"`
+		}{r.Data, nil}, "", "  ")
+		if len(r.Errors) > 0 {
+			t.Fatalf("step %d answers with errors: %+v", i+1, r.Errors)
+		}
+		var want, have any
+		if err := json.Unmarshal(step[3], &want); err != nil {
+			t.Fatalf("step %d: the README's response is not JSON: %v", i+1, err)
+		}
+		if err := json.Unmarshal(got, &have); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(want, have) {
+			t.Errorf("step %d: README shows another answer than the API gives; got\n%s", i+1, got)
+		}
+	}
+}

@@ -13,5 +13,9 @@ import (
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error) {
-	return searchHits(ctx, r.store, text, first)
+	st, err := readStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return searchHits(ctx, st, text, first)
 }

@@ -37,7 +37,11 @@ func (r *centreChangeResolver) Statement(ctx context.Context, obj *model.CentreC
 
 // Timeline is the resolver for the timeline field.
 func (r *queryResolver) Timeline(ctx context.Context, from *domain.Date, to *domain.Date) ([]*model.TimelineEntry, error) {
-	return timeline(ctx, r.store, from, to)
+	st, err := readStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return timeline(ctx, st, from, to)
 }
 
 // Node is the resolver for the node field.

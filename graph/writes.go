@@ -24,27 +24,48 @@ import (
 // the node is the one the entry records, not read back, so no read that
 // fails after the commit can turn a saved write into an error, and a retry
 // under an idempotency key shows what the first attempt wrote.
-func write(ctx context.Context, st store.Store, w domain.Write) (*model.WriteResult, error) {
+//
+// With a scenario, w is made in that scenario only (scenario.Views.Change):
+// the entry is the scenario's, and the node the one the scenario now has.
+func write(ctx context.Context, st store.Store, in *domain.ID, w domain.Write) (*model.WriteResult, error) {
 	who, err := auth.Require(ctx, auth.Planner)
 	if err != nil {
 		return nil, err
 	}
 	w.Actor = who.Subject
-	if err := withIdempotencyKey(ctx, &w); err != nil {
-		return nil, err
+	var entry, state *domain.AuditEntry
+	if in != nil && w.Rel != nil {
+		w.Rel.From, w.Rel.To = unscoped(in, w.Rel.From), unscoped(in, w.Rel.To)
 	}
-	entry, err := st.Apply(ctx, w)
-	if err != nil {
-		return nil, err
+	if in != nil {
+		sid, err := scenarioRef(*in)
+		if err != nil {
+			return nil, err
+		}
+		views, err := viewsFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if entry, state, err = views.Change(ctx, sid, w); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := withIdempotencyKey(ctx, &w); err != nil {
+			return nil, err
+		}
+		if entry, err = st.Apply(ctx, w); err != nil {
+			return nil, err
+		}
+		state = entry
 	}
 	writes.Saved(ctx)
 	forgetReads(ctx)
 	res := &model.WriteResult{Audit: &model.AuditEntry{E: *entry}}
-	if w.Node != nil && entry.After != "" {
+	if w.Node != nil && state.After != "" {
 		// The store wrote After from a domain.Node; were it unreadable, the
 		// answer would still say the write was saved, with no node.
 		var n domain.Node
-		if json.Unmarshal([]byte(entry.After), &n) == nil {
+		if json.Unmarshal([]byte(state.After), &n) == nil {
 			res.Node = model.Wrap(&n)
 		}
 	}
@@ -86,12 +107,30 @@ func withIdempotencyKey(ctx context.Context, w *domain.Write) error {
 // maxIdempotencyKey leaves room in domain.MaxIdempotencyKey for the alias.
 const maxIdempotencyKey = 128
 
-// current reads a node afresh from the store, for an update to start from.
-func current(ctx context.Context, st store.Store, id domain.ID) (*domain.Node, error) {
+// current reads a node afresh from the store, or from the scenario's
+// graph when in names one, for an update to start from.
+func current(ctx context.Context, st store.Store, in *domain.ID, id domain.ID) (*domain.Node, error) {
+	id = unscoped(in, id)
 	if _, _, err := domain.ParseID(string(id)); err != nil {
 		return nil, err
 	}
-	ns, err := st.NodesByID(ctx, []domain.ID{id})
+	var from store.NodeReader = st
+	if in != nil {
+		sid, err := scenarioRef(*in)
+		if err != nil {
+			return nil, err
+		}
+		views, err := viewsFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, err := views.Open(ctx, sid)
+		if err != nil {
+			return nil, err
+		}
+		from = v.Store
+	}
+	ns, err := from.NodesByID(ctx, []domain.ID{id})
 	if err != nil {
 		return nil, err
 	}

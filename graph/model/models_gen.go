@@ -106,6 +106,11 @@ type LinkOrder struct {
 // version they read: if someone wrote in between, the write is refused with CONFLICT and
 // changes nothing. Read the node again and retry.
 //
+// With `scenario` (scenario:s1), a write changes that scenario only, checked against the
+// graph as the scenario makes it (the version it names is the one read inside the scenario),
+// and the baseline is untouched. Its audit entry is the scenario's (CHANGE_SCENARIO); its
+// node is the node as the scenario now has it.
+//
 // Each field is its own write, not one transaction with the others of its document: a
 // field's error (in errors, with its path) leaves it null and the other fields' results
 // visible, so a client sees which writes were saved. A field with its result was saved,
@@ -192,6 +197,11 @@ type RelationshipLabel struct {
 	Relationship domain.RelKind `json:"relationship"`
 	// "betjener" (DA), "serves" (EN).
 	Verb string `json:"verb"`
+}
+
+type ScenarioInput struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
 }
 
 // Narrows search hits; every field given must hold.

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,13 +16,37 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/export"
 	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/scenario"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
+// exportedStore is the store an export reads: the baseline, or with
+// ?scenario=scenario:s1 that scenario's graph (scenario.Views).
+func exportedStore(r *http.Request, st store.Store, views *scenario.Views) (store.Store, error) {
+	ref := r.URL.Query().Get("scenario")
+	if ref == "" {
+		return st, nil
+	}
+	sid := domain.ScenarioRef(ref)
+	if sid == "" {
+		return nil, fmt.Errorf("%w: %q is no scenario id (scenario:s1)", domain.ErrInvalidInput, ref)
+	}
+	v, err := views.Open(r.Context(), sid)
+	if err != nil {
+		return nil, err
+	}
+	return v.Store, nil
+}
+
 // handleExportGraph serves the whole graph, read with one Snapshot, as
 // write writes it.
-func handleExportGraph(logger *slog.Logger, m *observe.Metrics, st store.Snapshotter, contentType, disposition string, write func(io.Writer, *domain.Graph) error) http.HandlerFunc {
+func handleExportGraph(logger *slog.Logger, m *observe.Metrics, base store.Store, views *scenario.Views, contentType, disposition string, write func(io.Writer, *domain.Graph) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		st, err := exportedStore(r, base, views)
+		if err != nil {
+			exportFailed(w, r, logger, m, err, "no scenario has the id "+r.URL.Query().Get("scenario"))
+			return
+		}
 		g, err := st.Snapshot(r.Context())
 		if err != nil {
 			exportFailed(w, r, logger, m, err, "")
@@ -33,9 +58,15 @@ func handleExportGraph(logger *slog.Logger, m *observe.Metrics, st store.Snapsho
 
 // handleExportImpactCSV serves the impact of ?of= (a node, a reform phase
 // or the reform) as a spreadsheet, one row per centre and path, in the CSV
-// dialect ?dialect= names (export.CSVDialects; RFC 4180's by default).
-func handleExportImpactCSV(logger *slog.Logger, m *observe.Metrics, st store.Store) http.HandlerFunc {
+// dialect ?dialect= names (export.CSVDialects; RFC 4180's by default); with
+// ?scenario=, inside that scenario.
+func handleExportImpactCSV(logger *slog.Logger, m *observe.Metrics, base store.Store, views *scenario.Views) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		st, err := exportedStore(r, base, views)
+		if err != nil {
+			exportFailed(w, r, logger, m, err, "no scenario has the id "+r.URL.Query().Get("scenario"))
+			return
+		}
 		of := r.URL.Query().Get("of")
 		if of == "" {
 			writeError(w, m, apierr.BadUserInput,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/export/exporttest"
+	"github.com/bif-kk/orggraph/internal/scenario"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
@@ -238,5 +239,56 @@ func TestImpactCSVInDanish(t *testing.T) {
 	}
 	if explicit := read("&dialect=rfc4180", ','); !reflect.DeepEqual(explicit, plain) {
 		t.Error("dialect=rfc4180 differs from the default")
+	}
+}
+
+// With ?scenario=, each export is of the graph the scenario makes: moved
+// to CBE, Ressourceforløb takes the reform item's reach with it, in the
+// impact sheet and in the graph exports, while the baseline's stay.
+func TestExportsInsideAScenario(t *testing.T) {
+	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(context.Background()) })
+	ctx := context.Background()
+	sc, _, err := st.ApplyScenario(ctx, domain.ScenarioWrite{Op: domain.CreateScenario, Actor: "anna", Name: "Til CBE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := scenario.New(st)
+	for _, w := range []domain.Write{
+		{Op: domain.DeleteLink, Actor: "anna", ExpectedVersion: 1, Rel: &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: "targetgroup:ressourceforloeb"}},
+		{Op: domain.CreateLink, Actor: "anna", Rel: &domain.Relationship{Kind: domain.RelServes, From: "centre:cbe", To: "targetgroup:ressourceforloeb",
+			Basis: domain.Explicit, Sources: []domain.Source{{Document: "planlaegning.docx", Section: "Udkast"}}}},
+	} {
+		if _, _, err := views.Change(ctx, sc.ID, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := testServer(slog.New(slog.DiscardHandler), st, Options{})
+	const csv = "/export/impact.csv?of=reformchange:afskaffelse-af-ressourceforloeb"
+	inside := send(h, http.MethodGet, csv+"&scenario=scenario:"+sc.ID, "")
+	base := send(h, http.MethodGet, csv, "")
+	if inside.Code != http.StatusOK || base.Code != http.StatusOK {
+		t.Fatalf("status %d inside, %d on the baseline", inside.Code, base.Code)
+	}
+	if body := inside.Body.String(); !strings.Contains(body, "CBE SERVES Ressourceforløb") || strings.Contains(body, "CBA SERVES Ressourceforløb") {
+		t.Errorf("the scenario's impact sheet:\n%s", body)
+	}
+	if body := base.Body.String(); !strings.Contains(body, "CBA SERVES Ressourceforløb") || strings.Contains(body, "CBE SERVES Ressourceforløb") {
+		t.Errorf("the baseline's impact sheet:\n%s", body)
+	}
+	for _, path := range []string{"/export/graph.graphml", "/export/graph.jsonld"} {
+		in, out := send(h, http.MethodGet, path+"?scenario=scenario:"+sc.ID, "").Body.String(), send(h, http.MethodGet, path, "").Body.String()
+		if in == out || !strings.Contains(in, "centre:cbe") {
+			t.Errorf("%s is the same inside the scenario", path)
+		}
+	}
+	if rec := send(h, http.MethodGet, csv+"&scenario=scenario:s404", ""); rec.Code != http.StatusNotFound {
+		t.Errorf("an unknown scenario: status %d", rec.Code)
+	}
+	if rec := send(h, http.MethodGet, csv+"&scenario=scenario:s1/centre:cba", ""); rec.Code != http.StatusBadRequest {
+		t.Errorf("a node's id as the scenario: status %d", rec.Code)
 	}
 }

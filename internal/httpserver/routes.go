@@ -9,6 +9,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/export"
+	"github.com/bif-kk/orggraph/internal/scenario"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/web"
 )
@@ -44,9 +45,11 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 
 	r.Route("/export", func(r chi.Router) {
 		r.Use(middleware.GetHead, authenticate)
-		r.Get("/graph.jsonld", handleExportGraph(logger, opts.Metrics, st, export.JSONLDContentType, "", export.WriteJSONLD))
-		r.Get("/graph.graphml", handleExportGraph(logger, opts.Metrics, st, export.GraphMLContentType, attachment("graph.graphml"), export.WriteGraphML))
-		r.Get("/impact.csv", handleExportImpactCSV(logger, opts.Metrics, st))
+		// ?scenario=scenario:s1 exports the graph as that scenario makes it.
+		views := scenario.New(st)
+		r.Get("/graph.jsonld", handleExportGraph(logger, opts.Metrics, st, views, export.JSONLDContentType, "", export.WriteJSONLD))
+		r.Get("/graph.graphml", handleExportGraph(logger, opts.Metrics, st, views, export.GraphMLContentType, attachment("graph.graphml"), export.WriteGraphML))
+		r.Get("/impact.csv", handleExportImpactCSV(logger, opts.Metrics, st, views))
 	})
 
 	if opts.GraphQL == nil {

@@ -183,6 +183,28 @@ type ChangeFeed interface {
 	Changes(ctx context.Context, after int64, limit int) ([]domain.AuditEntry, error)
 }
 
+// ScenarioKeeper keeps scenarios (domain.Scenario): the records and their
+// changes, beside the baseline and never in it. What the graph looks like
+// inside a scenario is internal/scenario's to work out.
+type ScenarioKeeper interface {
+	// Scenarios lists every scenario, oldest first.
+	Scenarios(ctx context.Context) ([]*domain.Scenario, error)
+	// Scenario returns one scenario by its id ("s1"); domain.ErrNotFound
+	// when there is none.
+	Scenario(ctx context.Context, id string) (*domain.Scenario, error)
+	// ApplyScenario performs w by domain.ScenarioWrite.Next and records it
+	// in the audit trail, or changes nothing, as Apply does; it returns the
+	// scenario as w left it (nil after a deletion). A promotion applies the
+	// scenario's changes (Scenario.Promotion) to the baseline in the same
+	// atomic write, each audited; domain.ErrConflict when one of them no
+	// longer applies, the baseline having moved underneath.
+	ApplyScenario(ctx context.Context, w domain.ScenarioWrite) (*domain.Scenario, *domain.AuditEntry, error)
+	// Generation is a number that changes whenever the baseline does (a
+	// write, a re-seed, a load), so that a scenario's graph worked out
+	// over the baseline is known to be current.
+	Generation(ctx context.Context) (int64, error)
+}
+
 // Store is what the GraphQL layer reads from and writes to.
 type Store interface {
 	NodeReader
@@ -192,6 +214,7 @@ type Store interface {
 	Snapshotter
 	Writer
 	ChangeFeed
+	ScenarioKeeper
 	// Ping reports whether the store can answer; a memstore always can.
 	Ping(ctx context.Context) error
 	Close(ctx context.Context) error

@@ -41,9 +41,41 @@ func (s *Store) Version(ctx context.Context) (out store.Version, err error) {
 	return out, err
 }
 
+func (s *Store) Scenarios(ctx context.Context) (out []*domain.Scenario, err error) {
+	err = s.observe(ctx, "Scenarios", func(ctx context.Context) (err error) {
+		out, err = s.next.Scenarios(ctx)
+		return err
+	})
+	return out, err
+}
+
 func (s *Store) Changes(ctx context.Context, after int64, limit int) (out []domain.AuditEntry, err error) {
 	err = s.observe(ctx, "Changes", func(ctx context.Context) (err error) {
 		out, err = s.next.Changes(ctx, after, limit)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) Scenario(ctx context.Context, id string) (out *domain.Scenario, err error) {
+	err = s.observe(ctx, "Scenario", func(ctx context.Context) (err error) {
+		out, err = s.next.Scenario(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) ApplyScenario(ctx context.Context, w domain.ScenarioWrite) (out *domain.Scenario, entry *domain.AuditEntry, err error) {
+	err = s.observe(ctx, "ApplyScenario", func(ctx context.Context) (err error) {
+		out, entry, err = s.next.ApplyScenario(ctx, w)
+		return err
+	}, attribute.String("orggraph.store.write", string(w.Op)))
+	return out, entry, err
+}
+
+func (s *Store) Generation(ctx context.Context) (out int64, err error) {
+	err = s.observe(ctx, "Generation", func(ctx context.Context) (err error) {
+		out, err = s.next.Generation(ctx)
 		return err
 	})
 	return out, err

@@ -29,6 +29,12 @@ type Store struct {
 	// keyed holds, for each write's idempotency key, its entry's place in
 	// audit, kept in commit as gone is; guarded by writeMu.
 	keyed map[string]int
+	// scenarios holds the scenarios by id, guarded by mu; lastScenario is
+	// the number of the last id given ("s3": 3), guarded by writeMu.
+	scenarios    map[string]*domain.Scenario
+	lastScenario int
+	// generation counts the snapshots held (Generation); guarded by mu.
+	generation int64
 
 	writeMu sync.Mutex        // one write at a time, from plan to commit
 	journal *journal          // nil: writes are refused
@@ -86,6 +92,7 @@ func (s *Store) Load(_ context.Context, g *domain.Graph) error {
 	}
 	s.mu.Lock()
 	s.snap, s.epoch = snap, newEpoch()
+	s.generation++
 	s.mu.Unlock()
 	return nil
 }

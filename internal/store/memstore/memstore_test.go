@@ -79,3 +79,26 @@ func TestReseedContract(t *testing.T) { storetest.RunReseed(t, openJournalled) }
 func TestTypedQueriesOnSeed(t *testing.T) {
 	storetest.TypedQueries(t, seedtest.Store(t), storetest.TypedQueriesFile)
 }
+
+func TestScenarioContract(t *testing.T) {
+	dir := t.TempDir()
+	g := storetest.Fixture()
+	storetest.RunScenarios(t, func(t *testing.T, _ *domain.Graph) store.Store {
+		st, err := memstore.Open(g, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close(context.Background()) })
+		return st
+	}, func(t *testing.T, st store.Store) store.Store {
+		if err := st.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		again, err := memstore.Open(g, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { again.Close(context.Background()) })
+		return again
+	})
+}

@@ -37,10 +37,12 @@ const (
 // ErrDataDirLocked says another process has the data folder open.
 var ErrDataDirLocked = errors.New("the data folder is in use by another orggraph server")
 
-// journalLine is one write as kept on disk.
+// journalLine is one write as kept on disk: a baseline write, or, with
+// Scenario, a scenario write (scenario.go).
 type journalLine struct {
-	Entry domain.AuditEntry `json:"entry"`
-	Write domain.Write      `json:"write"`
+	Entry    domain.AuditEntry     `json:"entry"`
+	Write    domain.Write          `json:"write"`
+	Scenario *domain.ScenarioWrite `json:"scenario,omitempty"`
 }
 
 type journal struct {

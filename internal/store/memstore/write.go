@@ -50,6 +50,9 @@ func Open(g *domain.Graph, dataDir string, opts ...Option) (*Store, error) {
 				return err
 			}
 		}
+		if jl.Scenario != nil {
+			return s.replayScenario(jl)
+		}
 		snap, entry, err := s.plan(s.current(), jl.Write, jl.Entry.At, jl.Entry.Seq)
 		if err != nil {
 			return err
@@ -168,6 +171,12 @@ func (s *Store) recorded(key string) *domain.AuditEntry {
 // they delete had and where each keyed write's entry is. The caller holds
 // writeMu.
 func (s *Store) commit(snap *snapshot, entries ...domain.AuditEntry) {
+	s.commitWith(snap, nil, entries...)
+}
+
+// commitWith is commit that also runs also, if given, under the same lock,
+// so what it changes becomes visible together with snap.
+func (s *Store) commitWith(snap *snapshot, also func(), entries ...domain.AuditEntry) {
 	for i, e := range entries {
 		if e.IdempotencyKey != "" {
 			if s.keyed == nil {
@@ -183,8 +192,14 @@ func (s *Store) commit(snap *snapshot, entries ...domain.AuditEntry) {
 		}
 	}
 	s.mu.Lock()
+	if s.snap != snap {
+		s.generation++
+	}
 	s.snap = snap
 	s.audit = append(s.audit, entries...)
+	if also != nil {
+		also()
+	}
 	s.mu.Unlock()
 }
 

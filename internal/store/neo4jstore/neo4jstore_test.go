@@ -199,3 +199,23 @@ func TestNextOrderAndSeqReadAnIndex(t *testing.T) {
 		}
 	})
 }
+
+// Scenarios are Scenario nodes: a load leaves them, and a new driver on the
+// same database, as after a restart, reads them as they were.
+func TestScenarioContract(t *testing.T) {
+	env, st := neo4jtest.EnvAndStore(t)
+	storetest.RunScenarios(t, func(t *testing.T, g *domain.Graph) store.Store {
+		if err := st.Load(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}, func(t *testing.T, _ store.Store) store.Store {
+		again, err := neo4jstore.New(neo4jstore.Config{URI: env["NEO4J_URI"], User: env["NEO4J_USER"],
+			Password: env["NEO4J_PASSWORD"], Database: env["NEO4J_DATABASE"], QueryTimeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { again.Close(context.Background()) })
+		return again
+	})
+}

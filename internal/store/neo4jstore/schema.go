@@ -24,6 +24,7 @@ func schema() []string {
 	stmts := []string{
 		"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
 		"CREATE CONSTRAINT seedlock_id IF NOT EXISTS FOR (n:SeedLock) REQUIRE n.id IS UNIQUE",
+		"CREATE CONSTRAINT scenario_id IF NOT EXISTS FOR (s:Scenario) REQUIRE s.id IS UNIQUE",
 		// A write's idempotency key names one audit entry; entries without a
 		// key have no such property, which the constraint allows.
 		"CREATE CONSTRAINT audit_idempotency_key IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.idempotencyKey IS UNIQUE",
