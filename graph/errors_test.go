@@ -128,10 +128,6 @@ func (s fakeStore) ApplyScenario(context.Context, domain.ScenarioWrite) (*domain
 	return nil, nil, s.check("ApplyScenario")
 }
 
-func (s fakeStore) Generation(context.Context) (int64, error) {
-	return 0, s.check("Generation")
-}
-
 func (s fakeStore) Search(context.Context, []string, int) ([]search.Hit, error) {
 	return nil, s.check("Search")
 }

@@ -41,9 +41,10 @@ type View struct {
 	Baseline store.Store
 	// Unapplied holds, for each change that no longer applies to the
 	// baseline (a node it changes was removed), why; nil where it applied.
-	Unapplied  []error
-	generation int64
-	overlay    *memstore.Store
+	Unapplied []error
+	// version is the baseline's the view was worked out from.
+	version store.Version
+	overlay *memstore.Store
 }
 
 // Open returns scenario id's view: the one kept when neither it nor the
@@ -55,17 +56,17 @@ func (vs *Views) Open(ctx context.Context, id string) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	gen, err := vs.base.Generation(ctx)
+	version, err := vs.base.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
 	vs.mu.Lock()
 	v := vs.kept[id]
 	vs.mu.Unlock()
-	if v != nil && v.Scenario.Version == sc.Version && v.generation == gen {
+	if v != nil && v.Scenario.Version == sc.Version && v.version == version {
 		return v, nil
 	}
-	if v, err = vs.build(ctx, sc, gen); err != nil {
+	if v, err = vs.build(ctx, sc, version); err != nil {
 		return nil, err
 	}
 	vs.mu.Lock()
@@ -74,7 +75,7 @@ func (vs *Views) Open(ctx context.Context, id string) (*View, error) {
 	return v, nil
 }
 
-func (vs *Views) build(ctx context.Context, sc *domain.Scenario, gen int64) (*View, error) {
+func (vs *Views) build(ctx context.Context, sc *domain.Scenario, version store.Version) (*View, error) {
 	g, err := vs.base.Snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s: the baseline: %w", sc.ID, err)
@@ -92,7 +93,7 @@ func (vs *Views) build(ctx context.Context, sc *domain.Scenario, gen int64) (*Vi
 		return nil, fmt.Errorf("scenario %s: %w", sc.ID, err)
 	}
 	return &View{
-		Scenario: sc, Unapplied: unapplied, generation: gen, overlay: overlay,
+		Scenario: sc, Unapplied: unapplied, version: version, overlay: overlay,
 		Store:    reading{Store: overlay, keeper: vs.base},
 		Baseline: reading{Store: baseline, keeper: vs.base},
 	}, nil

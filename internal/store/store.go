@@ -199,10 +199,6 @@ type ScenarioKeeper interface {
 	// atomic write, each audited; domain.ErrConflict when one of them no
 	// longer applies, the baseline having moved underneath.
 	ApplyScenario(ctx context.Context, w domain.ScenarioWrite) (*domain.Scenario, *domain.AuditEntry, error)
-	// Generation is a number that changes whenever the baseline does (a
-	// write, a re-seed, a load), so that a scenario's graph worked out
-	// over the baseline is known to be current.
-	Generation(ctx context.Context) (int64, error)
 }
 
 // Store is what the GraphQL layer reads from and writes to.

@@ -111,9 +111,6 @@ func (f *fakeStore) Scenario(ctx context.Context, _ string) (*domain.Scenario, e
 func (f *fakeStore) ApplyScenario(ctx context.Context, _ domain.ScenarioWrite) (*domain.Scenario, *domain.AuditEntry, error) {
 	return nil, nil, f.do(ctx)
 }
-func (f *fakeStore) Generation(ctx context.Context) (int64, error) {
-	return 0, f.do(ctx)
-}
 func (f *fakeStore) Expand(ctx context.Context, _ []store.Expansion) ([]store.Expanded, error) {
 	return nil, f.do(ctx)
 }

@@ -72,11 +72,3 @@ func (s *Store) ApplyScenario(ctx context.Context, w domain.ScenarioWrite) (out 
 	}, attribute.String("orggraph.store.write", string(w.Op)))
 	return out, entry, err
 }
-
-func (s *Store) Generation(ctx context.Context) (out int64, err error) {
-	err = s.observe(ctx, "Generation", func(ctx context.Context) (err error) {
-		out, err = s.next.Generation(ctx)
-		return err
-	})
-	return out, err
-}

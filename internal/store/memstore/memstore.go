@@ -33,8 +33,6 @@ type Store struct {
 	// the number of the last id given ("s3": 3), guarded by writeMu.
 	scenarios    map[string]*domain.Scenario
 	lastScenario int
-	// generation counts the snapshots held (Generation); guarded by mu.
-	generation int64
 
 	writeMu sync.Mutex        // one write at a time, from plan to commit
 	journal *journal          // nil: writes are refused
@@ -92,7 +90,6 @@ func (s *Store) Load(_ context.Context, g *domain.Graph) error {
 	}
 	s.mu.Lock()
 	s.snap, s.epoch = snap, newEpoch()
-	s.generation++
 	s.mu.Unlock()
 	return nil
 }

@@ -193,11 +193,3 @@ func (s *Store) Preview(ctx context.Context, w domain.Write) (*domain.AuditEntry
 	_, entry, err := s.plan(s.current(), w, time.Now().UTC(), 0)
 	return entry, err
 }
-
-// Generation counts the snapshots the store has held: it changes whenever
-// the baseline does, and not for a scenario write.
-func (s *Store) Generation(context.Context) (int64, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.generation, nil
-}

@@ -192,9 +192,6 @@ func (s *Store) commitWith(snap *snapshot, also func(), entries ...domain.AuditE
 		}
 	}
 	s.mu.Lock()
-	if s.snap != snap {
-		s.generation++
-	}
 	s.snap = snap
 	s.audit = append(s.audit, entries...)
 	if also != nil {

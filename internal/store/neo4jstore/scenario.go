@@ -155,18 +155,3 @@ func scenarioNumber(id string) int {
 	n, _ := strconv.Atoi(strings.TrimPrefix(id, "s"))
 	return n
 }
-
-// Generation implements store.ScenarioKeeper: the audit counter, which
-// every write raises, and a load sets back to none; the number of nodes
-// and relationships tells a load from the writes made before it.
-func (s *Store) Generation(ctx context.Context) (int64, error) {
-	recs, err := s.read(ctx, "generation", `OPTIONAL MATCH (c:AuditCounter {id: 'audit'})
-RETURN coalesce(c.seq, 0) AS seq, COUNT { (:Node) } AS nodes`, nil)
-	if err != nil {
-		return 0, err
-	}
-	m := recs[0].AsMap()
-	seq, _ := m["seq"].(int64)
-	nodes, _ := m["nodes"].(int64)
-	return seq<<20 | nodes&(1<<20-1), nil
-}
