@@ -79,6 +79,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted: opts.TrustedDocuments, learned: lru.New[string](100)}})
 	srv.Use(queryGiven{})
 	srv.Use(querylimit.Extension{Checker: limits})
+	srv.Use(newHeavyLane(limits.Limits().MaxComplexity))
 	srv.Use(queriesOnlyOverGET{})
 	srv.Use(deferNeedsMultipart{})
 	srv.Use(deferredPlaceholders{})
@@ -90,7 +91,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
 	}
 
-	return batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(srv)))))))
+	return batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(pricedRequests(srv))))))))
 }
 
 // readingLinks gives each request the reader behind every node type's

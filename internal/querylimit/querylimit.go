@@ -568,6 +568,7 @@ func (e Extension) MutateOperationParameters(ctx context.Context, p *graphql.Raw
 		chargeRefused(ctx, e.limits.MaxComplexity)
 		return err
 	}
+	recordPrice(ctx, cost)
 	return spend(ctx, cost, path)
 }
 

@@ -1,0 +1,80 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/querylimit"
+)
+
+// heavyLane runs the queries priced at or above threshold a few at a time
+// (one per two cores, at least one), so that they share the cores with the
+// cheap ones instead of taking them: a deep listing of every centre at 100×
+// the seed takes a core for a tenth of a second, and without the lane eight
+// of them at once left the widget's answer, which does not grow, waiting
+// behind them. A query the limits priced below threshold, and every
+// mutation and subscription, runs at once. The price is the one the query
+// limits put on the operation (querylimit.PriceOf): what the answer may
+// hold, which is what grows with the graph.
+type heavyLane struct {
+	threshold int
+	slots     chan struct{}
+}
+
+// heavyShare is the part of the most an operation may cost
+// (querylimit.Limits.MaxComplexity) from which a query takes the heavy
+// lane. At 100× the seed the deep listing is priced at 295,400 and the
+// explorer's whole graph at 133,700 against a limit of 500,000; an impact,
+// a centre's dependencies or a search at 25,000 to 40,000 at any size, and
+// a widget under 10,000.
+const heavyShare = 5
+
+func newHeavyLane(maxComplexity int) heavyLane {
+	return heavyLane{threshold: maxComplexity / heavyShare, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = heavyLane{}
+
+func (heavyLane) ExtensionName() string                   { return "OrggraphHeavyLane" }
+func (heavyLane) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation holds a heavy query until the lane has room, for as
+// long as its request may wait; gqlgen runs a query's fields when its
+// response is asked for, so that is what waits.
+func (l heavyLane) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	cost, ok := querylimit.PriceOf(ctx)
+	if !ok || cost < l.threshold || oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return next(ctx)
+	}
+	responses := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		select {
+		case l.slots <- struct{}{}:
+		case <-ctx.Done():
+			return &graphql.Response{Errors: gqlerror.List{{
+				Message:    "the request ended while it waited its turn among the costliest queries; try again later, or ask for less",
+				Extensions: apierr.Extensions(apierr.Timeout),
+			}}}
+		}
+		defer func() { <-l.slots }()
+		return responses(ctx)
+	}
+}
+
+// pricedRequests gives each request room for its operation's price
+// (querylimit.WithPrice), which the heavy lane reads.
+func pricedRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(querylimit.WithPrice(r.Context())))
+	})
+}

@@ -1,0 +1,71 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+
+	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/querylimit"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
+)
+
+// A query priced at the heavy lane's threshold waits while the lane is
+// full, and gives up with TIMEOUT when its request ends first; one priced
+// below it runs at once, full lane or not.
+func TestHeavyQueriesTakeTheirTurn(t *testing.T) {
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{}})
+	checker := querylimit.New(es.Schema(), querylimit.Defaults, pricing(newStoreCounts(slog.New(slog.DiscardHandler), seedtest.Store(t))))
+	lane := heavyLane{threshold: 2, slots: make(chan struct{}, 1)}
+
+	// prepare prices query as the endpoint does and returns the context a
+	// gqlgen operation interceptor sees.
+	prepare := func(ctx context.Context, query string) (context.Context, int) {
+		ctx = querylimit.WithPrice(ctx)
+		if err := (querylimit.Extension{Checker: checker}).MutateOperationParameters(ctx, &graphql.RawParams{Query: query}); err != nil {
+			t.Fatal(err)
+		}
+		doc, errs := gqlparser.LoadQuery(es.Schema(), query)
+		if errs != nil {
+			t.Fatal(errs)
+		}
+		cost, _ := querylimit.PriceOf(ctx)
+		return graphql.WithOperationContext(ctx, &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}), cost
+	}
+	run := func(ctx context.Context, query string) (ran bool, resp *graphql.Response) {
+		ctx, _ = prepare(ctx, query)
+		handler := lane.InterceptOperation(ctx, func(context.Context) graphql.ResponseHandler {
+			return func(context.Context) *graphql.Response { ran = true; return &graphql.Response{} }
+		})
+		return ran, handler(ctx)
+	}
+	const heavy, cheap = `{ centres { code targetGroups { name } } }`, `{ __typename }`
+	if _, cost := prepare(context.Background(), heavy); cost < lane.threshold {
+		t.Fatalf("the heavy query costs %d, below the threshold %d", cost, lane.threshold)
+	}
+	if _, cost := prepare(context.Background(), cheap); cost >= lane.threshold {
+		t.Fatalf("the cheap query costs %d, not below the threshold %d", cost, lane.threshold)
+	}
+
+	lane.slots <- struct{}{} // another heavy query runs
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	ran, resp := run(ctx, heavy)
+	if ran || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != apierr.Timeout {
+		t.Fatalf("a heavy query with the lane full: ran %v, answered %+v", ran, resp)
+	}
+	if ran, _ := run(context.Background(), cheap); !ran {
+		t.Fatal("a cheap query waited for the heavy lane")
+	}
+	<-lane.slots // the other one ends
+	if ran, resp := run(context.Background(), heavy); !ran || len(resp.Errors) != 0 {
+		t.Fatalf("a heavy query with the lane free: ran %v, answered %+v", ran, resp)
+	}
+	if len(lane.slots) != 0 {
+		t.Fatal("a finished heavy query kept its place in the lane")
+	}
+}
