@@ -168,6 +168,9 @@ type LinkResolver interface {
 
 	Statement(ctx context.Context, obj *model.Link) (string, error)
 	Sentence(ctx context.Context, obj *model.Link, lang *model.Language) (string, error)
+
+	From(ctx context.Context, obj *model.Link) (model.Node, error)
+	To(ctx context.Context, obj *model.Link) (model.Node, error)
 }
 type MutationResolver interface {
 	CreateNode(ctx context.Context, input model.NodeInput, scenario *domain.ID) (*model.WriteResult, error)
@@ -973,6 +976,16 @@ extend type ReformChange {
   organisation, in lang (seed/UNLINKED.md); null when it reaches something.
   """
   unlinkedReason(lang: Language): String
+}
+`, BuiltIn: false},
+	{Name: "../schema/linkends.graphqls", Input: `# A link's two ends as the relationship stores them, for a client that draws
+# a list of links with no node to hang them on (ScenarioDiff.linksAdded).
+
+extend type Link {
+  "The relationship's start, whichever end was asked about: CBA in \"CBA SERVES Ressourceforløb\"."
+  from: Node!
+  "The relationship's end: Ressourceforløb in \"CBA SERVES Ressourceforløb\"."
+  to: Node!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `# Planners' writes, and the audit trail that records them.
@@ -2818,6 +2831,10 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_verb(ctx, field)
 	case "reason":
 		return ec.fieldContext_Link_reason(ctx, field)
+	case "from":
+		return ec.fieldContext_Link_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Link_to(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
@@ -13763,6 +13780,70 @@ func (ec *executionContext) fieldContext_Link_reason(ctx context.Context, field 
 	if fc.Args, err = ec.field_Link_reason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Link_from(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Link().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Link",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Link_to(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Link().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Link",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
 	}
 	return fc, nil
 }
@@ -27279,6 +27360,18 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_reason(ctx, field, obj)
+				})
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Link_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Link_to(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
