@@ -120,13 +120,6 @@ async function ask(query, variables = {}) {
   return unscope(data.scenario.graph);
 }
 
-const SCENARIOS = `query ExplorerScenarios { scenarios { id name } }`;
-const DIFF = `query ExplorerScenarioDiff($scenario: ID!, $lang: Language) { scenario(id: $scenario) { id name diff {
-  linksAdded { relationship sentence(lang: $lang) from { id } to { id } }
-  linksRemoved { relationship sentence(lang: $lang) from { id } to { id } }
-  impact { item { __typename id name } centresGained { id code } centresLost { id code } }
-  figures { centre { id code } measure before after moved } } } }`;
-
 const GRAPH = `query ExplorerGraph($asOf: Date) {
   centres(asOf: $asOf) { id code name
     units { id name } targetGroups { id name } interventions { id name }
@@ -147,6 +140,14 @@ const CENTRE = `query ExplorerCentre($code: String!, $asOf: Date, $lang: Languag
 const NODE = `query ExplorerNode($id: ID!, $lang: Language) { node(id: $id) { __typename id name description links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } } } }`;
 const SEARCH = `query ExplorerSearch($text: String!, $lang: Language) { search(text: $text, first: 10) {
   node { __typename id name } kindLabel(lang: $lang) } }`;
+
+// The scenarios, and what one changes (the diff's own ids are unscoped too).
+const SCENARIOS = `query ExplorerScenarios { scenarios { id name } }`;
+const DIFF = `query ExplorerScenarioDiff($scenario: ID!, $lang: Language) { scenario(id: $scenario) { id name diff {
+  linksAdded { relationship sentence(lang: $lang) from { id } to { id } }
+  linksRemoved { relationship sentence(lang: $lang) from { id } to { id } }
+  impact { item { __typename id name } centresGained { id code } centresLost { id code } }
+  figures { centre { id code } measure before after moved } } } }`;
 
 // The graph's node kinds: what the legend shows and how the graph draws them.
 // Each fill has a contrast of at least 3:1 on white (TestGraphContrast).
