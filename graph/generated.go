@@ -122,6 +122,7 @@ type CentreChangeResolver interface {
 
 	Because(ctx context.Context, obj *model.CentreChange) ([]model.Node, error)
 	Statement(ctx context.Context, obj *model.CentreChange) (string, error)
+	Sentence(ctx context.Context, obj *model.CentreChange, lang *model.Language) (string, error)
 }
 type CentreDependencyResolver interface {
 	Centre(ctx context.Context, obj *model.CentreDependency) (*model.Centre, error)
@@ -976,6 +977,15 @@ extend type ReformChange {
   organisation, in lang (seed/UNLINKED.md); null when it reaches something.
   """
   unlinkedReason(lang: Language): String
+}
+
+extend type CentreChange {
+  """
+  The change as a sentence in lang, the relationship by its verb: "Fra 2026-02-01 gælder
+  ikke længere: CBA betjener Ressourceforløb, på grund af Afskaffelse af ressourceforløb";
+  in English "From 2026-02-01 CBA no longer serves Ressourceforløb, because of …".
+  """
+  sentence(lang: Language): String!
 }
 `, BuiltIn: false},
 	{Name: "../schema/linkends.graphqls", Input: `# A link's two ends as the relationship stores them, for a client that draws
@@ -2453,6 +2463,8 @@ func (ec *executionContext) childFields_CentreChange(ctx context.Context, field 
 		return ec.fieldContext_CentreChange_because(ctx, field)
 	case "statement":
 		return ec.fieldContext_CentreChange_statement(ctx, field)
+	case "sentence":
+		return ec.fieldContext_CentreChange_sentence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CentreChange", field.Name)
 }
@@ -4124,6 +4136,20 @@ func (ec *executionContext) field_Budget_links_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_CentreChange_sentence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -10323,6 +10349,50 @@ func (ec *executionContext) _CentreChange_statement(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_CentreChange_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CentreChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _CentreChange_sentence(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CentreChange().Sentence(ctx, obj, fc.Args["lang"].(*model.Language))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_sentence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentreChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CentreChange_sentence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CentreConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Centre]) (ret graphql.Marshaler) {
@@ -26114,6 +26184,12 @@ func (ec *executionContext) _CentreChange(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CentreChange_statement(ctx, field, obj)
+				})
+		case "sentence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CentreChange_sentence(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -29,7 +29,7 @@ const WORDS = {
     legend: "Signaturforklaring", switchTo: "English", loading: "Henter …",
     wholePhase: (p) => `Hele fasen: ${p}`, affected: "Berørte centre", explanations: (n) => `Forklaringer (${n})`,
     noCentres: "Ingen centre nås.", unlinked: "Ikke forbundet med vilje:",
-    dependencies: "Afhængigheder", none: "Ingen.", targetGroups: "Målgrupper", asOfDay: (d) => ` pr. ${d}`,
+    dependencies: "Afhængigheder", none: "Ingen.", changes: "Ændringer 2024–2030", targetGroups: "Målgrupper", asOfDay: (d) => ` pr. ${d}`,
     shares: (n) => `${n} fælles`, links: "Forbindelser", statement: "Udsagn", node: "Knude", kindCol: "Type", basisCol: "Grundlag",
     why: "Begrundelse", hits: (t) => `Søgeresultater for “${t}”`, nothing: "Intet fundet.",
     notOnDay: (c) => `${c} findes ikke på datoen.`, chosen: (n, k) => `Valgt: ${n}, ${k}`, found: (n) => `${n} søgeresultater`,
@@ -55,7 +55,7 @@ const WORDS = {
     legend: "Legend", switchTo: "Dansk", loading: "Loading …",
     wholePhase: (p) => `The whole phase: ${p}`, affected: "Affected centres", explanations: (n) => `Explanations (${n})`,
     noCentres: "No centre is reached.", unlinked: "Unlinked on purpose:",
-    dependencies: "Dependencies", none: "None.", targetGroups: "Target groups", asOfDay: (d) => ` on ${d}`,
+    dependencies: "Dependencies", none: "None.", changes: "Changes 2024–2030", targetGroups: "Target groups", asOfDay: (d) => ` on ${d}`,
     shares: (n) => `${n} shared`, links: "Links", statement: "Statement", node: "Node", kindCol: "Kind", basisCol: "Basis",
     why: "Rationale", hits: (t) => `Search results for “${t}”`, nothing: "Nothing found.",
     notOnDay: (c) => `${c} does not exist on that day.`, chosen: (n, k) => `Chosen: ${n}, ${k}`, found: (n) => `${n} search results`,
@@ -136,7 +136,8 @@ const IMPACT = `query ExplorerImpact($of: ID!, $lang: Language) { impact(of: $of
 const CENTRE = `query ExplorerCentre($code: String!, $asOf: Date, $lang: Language) { centre(code: $code, asOf: $asOf) {
   __typename id code name targetGroups { id name } links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } }
   dependencies { centre { id code name } total targetGroups interventions partners benefitFlows
-    shared { kind basis sentence(lang: $lang) reasons(lang: $lang) node { __typename id name } } } } }`;
+    shared { kind basis sentence(lang: $lang) reasons(lang: $lang) node { __typename id name } } }
+  changes(from: "2024-01-01", to: "2030-12-31") { date change sentence(lang: $lang) } } }`;
 const NODE = `query ExplorerNode($id: ID!, $lang: Language) { node(id: $id) { __typename id name description links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } } } }`;
 const SEARCH = `query ExplorerSearch($text: String!, $lang: Language) { search(text: $text, first: 10) {
   node { __typename id name } kindLabel(lang: $lang) } }`;
@@ -676,6 +677,9 @@ async function showCentre(code) {
   setPanel(name(centre.name === centre.code ? centre.code : `${centre.code} – ${centre.name}`),
     el("h3", {}, t("dependencies")), centre.dependencies.length ? deps : el("p", {}, t("none")),
     el("h3", {}, t("targetGroups"), asOf() ? t("asOfDay", asOf()) : ""), tgs,
+    el("h3", {}, t("changes")), centre.changes.length ? el("ul", { class: "changes" },
+      ...centre.changes.map((c) => el("li", { "data-date": c.date, "data-change": c.change }, lang === "da" ? c.sentence : el("span", {}, c.sentence))))
+      : el("p", {}, t("none")),
     el("h3", {}, t("links")), linksTable(centre));
   $("#details").dataset.view = "centre";
   $("#details").dataset.centre = centre.code;
