@@ -17,7 +17,9 @@ import (
 // openScenarioExplorer opens the explorer over an embedded store journalled
 // to a temporary directory, holding the README's worked example: the
 // scenario "Ressourceforløb til CBE" (scenario:s1), where CBE serves
-// Ressourceforløb instead of CBA.
+// Ressourceforløb instead of CBA, and "Kontanthjælp 18-29 til CBE"
+// (scenario:s2), where CBE serves Kontanthjælpsmodtagere 18-29 år instead of
+// Ungecenteret, and their 1831 full-time persons move with them.
 func openScenarioExplorer(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
 	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
@@ -26,25 +28,30 @@ func openScenarioExplorer(t *testing.T) (context.Context, func() []string) {
 	}
 	t.Cleanup(func() { st.Close(context.Background()) })
 	ctx := context.Background()
-	sc, _, err := st.ApplyScenario(ctx, domain.ScenarioWrite{Op: domain.CreateScenario, Actor: "anna", Name: "Ressourceforløb til CBE"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	views := scenario.New(st)
-	for _, w := range []domain.Write{
-		{Op: domain.DeleteLink, Actor: "anna", ExpectedVersion: 1, Rel: &domain.Relationship{Kind: domain.RelServes, From: "centre:cba", To: "targetgroup:ressourceforloeb"}},
-		{Op: domain.CreateLink, Actor: "anna", Rel: &domain.Relationship{Kind: domain.RelServes, From: "centre:cbe", To: "targetgroup:ressourceforloeb",
-			Basis: domain.Inferred, Rationale: "Planned: CBE takes over ressourceforløb until it is abolished",
-			Sources: []domain.Source{{Document: "planlaegning.docx", Section: "Udkast"}}}},
-	} {
-		if _, _, err := views.Change(ctx, sc.ID, w); err != nil {
+	src := []domain.Source{{Document: "planlaegning.docx", Section: "Udkast"}}
+	// move makes a scenario named name in which CBE serves group instead of from.
+	move := func(name string, from, group domain.ID) {
+		sc, _, err := st.ApplyScenario(ctx, domain.ScenarioWrite{Op: domain.CreateScenario, Actor: "anna", Name: name})
+		if err != nil {
 			t.Fatal(err)
 		}
+		for _, w := range []domain.Write{
+			{Op: domain.DeleteLink, Actor: "anna", ExpectedVersion: 1, Rel: &domain.Relationship{Kind: domain.RelServes, From: from, To: group}},
+			{Op: domain.CreateLink, Actor: "anna", Rel: &domain.Relationship{Kind: domain.RelServes, From: "centre:cbe", To: group,
+				Basis: domain.Inferred, Rationale: "Planned: CBE takes the group over", Sources: src}},
+		} {
+			if _, _, err := views.Change(ctx, sc.ID, w); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
+	move("Ressourceforløb til CBE", "centre:cba", "targetgroup:ressourceforloeb")
+	move("Kontanthjælp 18-29 til CBE", "centre:ungecenteret", "targetgroup:kontanthjaelpsmodtagere-18-29-aar")
 	bctx := browser(t)
 	errs := consoleErrors(bctx)
 	api, _ := apiServerOn(t, st)
-	do(t, bctx, chromedp.Navigate(api.URL+"/explorer"), poll(explorerReady+` && document.querySelectorAll("#scenario option").length === 2`))
+	do(t, bctx, chromedp.Navigate(api.URL+"/explorer"), poll(explorerReady+` && document.querySelectorAll("#scenario option").length === 3`))
 	return bctx, errs
 }
 
@@ -54,7 +61,7 @@ const scenarioShown = `document.querySelector("#graph").dataset.scenario === "sc
 // on the graph and told as text, and the page still passes axe-core.
 func TestExplorerScenario(t *testing.T) {
 	ctx, errs := openScenarioExplorer(t)
-	if got := eval[[]string](t, ctx, `[...document.querySelectorAll("#scenario option")].map(o => o.value + "=" + o.textContent)`); strings.Join(got, "|") != "=Grundlinje|scenario:s1=Ressourceforløb til CBE" {
+	if got := eval[[]string](t, ctx, `[...document.querySelectorAll("#scenario option")].map(o => o.value + "=" + o.textContent)`); strings.Join(got, "|") != "=Grundlinje|scenario:s1=Ressourceforløb til CBE|scenario:s2=Kontanthjælp 18-29 til CBE" {
 		t.Errorf("the scenario picker offers %q", got)
 	}
 	if !eval[bool](t, ctx, `document.querySelector("#diff").hidden && orggraphExplorer.cy.getElementById("centre:cba>targetgroup:ressourceforloeb").nonempty()`) {
@@ -150,4 +157,17 @@ func TestExplorerScenarioKeyboard(t *testing.T) {
 		t.Fatalf("Tab never reached the diff's buttons")
 	}
 	do(t, ctx, chromedp.KeyEvent(kb.Enter), poll(`document.querySelector("#details").dataset.view === "impact"`))
+}
+
+// The figures that move are a table beside the baseline's: CBE gains the
+// 1831 full-time persons Ungecenteret loses.
+func TestExplorerScenarioFigures(t *testing.T) {
+	ctx, _ := openScenarioExplorer(t)
+	do(t, ctx, choose("#scenario", "scenario:s2"), poll(`document.querySelector("#graph").dataset.scenario === "scenario:s2" && !document.querySelector("#diff").hidden`))
+	rows := eval[[]string](t, ctx, `[...document.querySelectorAll("#diff tr[data-centre-code]")].map(tr => [...tr.children].map(c => c.textContent).join("|"))`)
+	want := []string{"CBE|Årsværk|0|1.831|+1.831", "Ungecenteret|Årsværk|1.831|0|-1.831"}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the figures that move read\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	noViolations(t, ctx, "figures that move")
 }
