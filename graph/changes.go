@@ -31,6 +31,21 @@ func centreChanges(ctx context.Context, centre domain.ID, from, to domain.Date) 
 // longer SERVES Ressourceforløb, because of Afskaffelse af ressourceforløb";
 // for a task, "From 2026-01-01 Ungecenteret has the task “…”".
 func changeStatement(ctx context.Context, c *model.CentreChange) (string, error) {
+	return changeText(ctx, c, nil)
+}
+
+// changeSentence reads a change in l, its relationship by its verb: "Fra
+// 2026-02-01 gælder ikke længere: CBA betjener Ressourceforløb, på grund af
+// Afskaffelse af ressourceforløb"; in English "From 2026-02-01 CBA no
+// longer serves Ressourceforløb, because of …". (The Danish leads with what
+// holds, so that "ikke længere" needs no place inside a verb of several words.)
+func changeSentence(ctx context.Context, c *model.CentreChange, l domain.Lang) (string, error) {
+	return changeText(ctx, c, &l)
+}
+
+// changeText is changeStatement with l nil (the kind's code, in English),
+// else changeSentence in *l.
+func changeText(ctx context.Context, c *model.CentreChange, l *domain.Lang) (string, error) {
 	ids := []domain.ID{c.CentreID}
 	if r := c.Delta.Rel; r != nil {
 		ids = append(ids, r.From, r.To)
@@ -44,22 +59,45 @@ func changeStatement(ctx context.Context, c *model.CentreChange) (string, error)
 	for _, n := range ns {
 		name[n.ID] = n.Name
 	}
-	var b strings.Builder
-	b.WriteString("From " + string(c.Delta.Date) + " ")
-	not := ""
-	if !c.Delta.Added {
-		not = "no longer "
+	danish := l != nil && *l == domain.Danish
+	var fact string // what starts or ends, subject first
+	switch r := c.Delta.Rel; {
+	case r != nil && l != nil:
+		fact = r.Sentence(*l, name[r.From], name[r.To])
+	case r != nil:
+		fact = name[r.From] + " " + string(r.Kind) + " " + name[r.To]
+	case danish:
+		fact = name[c.CentreID] + " har opgaven „" + c.Delta.Task + "“"
+	default:
+		fact = name[c.CentreID] + " has the task “" + c.Delta.Task + "”"
 	}
-	if r := c.Delta.Rel; r != nil {
-		b.WriteString(name[r.From] + " " + not + string(r.Kind) + " " + name[r.To])
-	} else {
-		b.WriteString(name[c.CentreID] + " " + not + "has the task “" + c.Delta.Task + "”")
+	var b strings.Builder
+	because, and := ", because of ", " and "
+	switch {
+	case danish:
+		because, and = ", på grund af ", " og "
+		b.WriteString("Fra " + string(c.Delta.Date) + " gælder")
+		if !c.Delta.Added {
+			b.WriteString(" ikke længere")
+		}
+		b.WriteString(": " + fact)
+	default:
+		b.WriteString("From " + string(c.Delta.Date) + " ")
+		subject := name[c.CentreID]
+		if r := c.Delta.Rel; r != nil {
+			subject = name[r.From]
+		}
+		if !c.Delta.Added {
+			// "CBA no longer serves …": the negation after the subject.
+			fact = subject + " no longer " + strings.TrimPrefix(fact, subject+" ")
+		}
+		b.WriteString(fact)
 	}
 	for i, id := range c.Delta.Because {
 		if i == 0 {
-			b.WriteString(", because of ")
+			b.WriteString(because)
 		} else {
-			b.WriteString(" and ")
+			b.WriteString(and)
 		}
 		b.WriteString(name[id])
 	}

@@ -122,6 +122,7 @@ type CentreChangeResolver interface {
 
 	Because(ctx context.Context, obj *model.CentreChange) ([]model.Node, error)
 	Statement(ctx context.Context, obj *model.CentreChange) (string, error)
+	Sentence(ctx context.Context, obj *model.CentreChange, lang *model.Language) (string, error)
 }
 type CentreDependencyResolver interface {
 	Centre(ctx context.Context, obj *model.CentreDependency) (*model.Centre, error)
@@ -168,6 +169,9 @@ type LinkResolver interface {
 
 	Statement(ctx context.Context, obj *model.Link) (string, error)
 	Sentence(ctx context.Context, obj *model.Link, lang *model.Language) (string, error)
+
+	From(ctx context.Context, obj *model.Link) (model.Node, error)
+	To(ctx context.Context, obj *model.Link) (model.Node, error)
 }
 type MutationResolver interface {
 	CreateNode(ctx context.Context, input model.NodeInput, scenario *domain.ID) (*model.WriteResult, error)
@@ -973,6 +977,25 @@ extend type ReformChange {
   organisation, in lang (seed/UNLINKED.md); null when it reaches something.
   """
   unlinkedReason(lang: Language): String
+}
+
+extend type CentreChange {
+  """
+  The change as a sentence in lang, the relationship by its verb: "Fra 2026-02-01 gælder
+  ikke længere: CBA betjener Ressourceforløb, på grund af Afskaffelse af ressourceforløb";
+  in English "From 2026-02-01 CBA no longer serves Ressourceforløb, because of …".
+  """
+  sentence(lang: Language): String!
+}
+`, BuiltIn: false},
+	{Name: "../schema/linkends.graphqls", Input: `# A link's two ends as the relationship stores them, for a client that draws
+# a list of links with no node to hang them on (ScenarioDiff.linksAdded).
+
+extend type Link {
+  "The relationship's start, whichever end was asked about: CBA in \"CBA SERVES Ressourceforløb\"."
+  from: Node!
+  "The relationship's end: Ressourceforløb in \"CBA SERVES Ressourceforløb\"."
+  to: Node!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `# Planners' writes, and the audit trail that records them.
@@ -2440,6 +2463,8 @@ func (ec *executionContext) childFields_CentreChange(ctx context.Context, field 
 		return ec.fieldContext_CentreChange_because(ctx, field)
 	case "statement":
 		return ec.fieldContext_CentreChange_statement(ctx, field)
+	case "sentence":
+		return ec.fieldContext_CentreChange_sentence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CentreChange", field.Name)
 }
@@ -2818,6 +2843,10 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_verb(ctx, field)
 	case "reason":
 		return ec.fieldContext_Link_reason(ctx, field)
+	case "from":
+		return ec.fieldContext_Link_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Link_to(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
@@ -4107,6 +4136,20 @@ func (ec *executionContext) field_Budget_links_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_CentreChange_sentence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Language, error) {
+			return ec.unmarshalOLanguage2ᚖgithubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -10308,6 +10351,50 @@ func (ec *executionContext) fieldContext_CentreChange_statement(_ context.Contex
 	return graphql.NewScalarFieldContext("CentreChange", field, true, true, "String")
 }
 
+func (ec *executionContext) _CentreChange_sentence(ctx context.Context, field graphql.CollectedField, obj *model.CentreChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentreChange_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CentreChange().Sentence(ctx, obj, fc.Args["lang"].(*model.Language))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentreChange_sentence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentreChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CentreChange_sentence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CentreConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[model.Centre]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13763,6 +13850,70 @@ func (ec *executionContext) fieldContext_Link_reason(ctx context.Context, field 
 	if fc.Args, err = ec.field_Link_reason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Link_from(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Link().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Link",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Link_to(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Link().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋbifᚑkkᚋorggraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Link",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
 	}
 	return fc, nil
 }
@@ -26034,6 +26185,12 @@ func (ec *executionContext) _CentreChange(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CentreChange_statement(ctx, field, obj)
 				})
+		case "sentence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CentreChange_sentence(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27279,6 +27436,18 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_reason(ctx, field, obj)
+				})
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Link_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Link_to(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

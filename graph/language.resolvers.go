@@ -12,6 +12,11 @@ import (
 )
 
 // Sentence is the resolver for the sentence field.
+func (r *centreChangeResolver) Sentence(ctx context.Context, obj *model.CentreChange, lang *model.Language) (string, error) {
+	return changeSentence(ctx, obj, lang.In(ctx))
+}
+
+// Sentence is the resolver for the sentence field.
 func (r *linkResolver) Sentence(ctx context.Context, obj *model.Link, lang *model.Language) (string, error) {
 	return sentence(ctx, obj.Rel, lang.In(ctx))
 }

@@ -36,3 +36,21 @@ func TestLabelsFollowAcceptLanguage(t *testing.T) {
 		})
 	}
 }
+
+// A centre's change reads in Danish or English by its verb, beside the
+// statement, which keeps the kind's code.
+func TestCentreChangeSentence(t *testing.T) {
+	h := newHandler(t, seededStore(t))
+	const body = `{"query":"{ centre(code: \"CBA\") { changes(from: \"2024-01-01\", to: \"2030-12-31\") { statement da: sentence(lang: DA) en: sentence(lang: EN) plain: sentence } } }"}`
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	want := `{"statement":"From 2026-02-01 CBA no longer SERVES Ressourceforløb, because of Afskaffelse af ressourceforløb",` +
+		`"da":"Fra 2026-02-01 gælder ikke længere: CBA betjener Ressourceforløb, på grund af Afskaffelse af ressourceforløb",` +
+		`"en":"From 2026-02-01 CBA no longer serves Ressourceforløb, because of Afskaffelse af ressourceforløb",` +
+		`"plain":"Fra 2026-02-01 gælder ikke længere: CBA betjener Ressourceforløb, på grund af Afskaffelse af ressourceforløb"}`
+	if !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("CBA's changes read %s; want among them %s", rec.Body.String(), want)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
+	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/web"
 )
 
@@ -89,7 +90,13 @@ func consoleErrors(ctx context.Context) func() []string {
 // hash-only|with-query" and each POST as "POST <operation name>".
 func apiServer(t *testing.T, corsOrigins ...string) (*httptest.Server, func() []string) {
 	t.Helper()
-	h := servertest.New(slog.New(slog.DiscardHandler), seedtest.Store(t), httpserver.Options{CORSOrigins: corsOrigins},
+	return apiServerOn(t, seedtest.Store(t), corsOrigins...)
+}
+
+// apiServerOn is apiServer over the store st.
+func apiServerOn(t *testing.T, st store.Store, corsOrigins ...string) (*httptest.Server, func() []string) {
+	t.Helper()
+	h := servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{CORSOrigins: corsOrigins},
 		graph.Options{TrustedDocuments: graph.NewTrustedDocuments(web.WidgetOperations()...)})
 	var mu sync.Mutex
 	var seen []string

@@ -2,7 +2,8 @@
 // its own units, target groups, interventions, benefits and partners around
 // it; a reform item's reach with its explaining paths; a centre's
 // dependencies, each shared item named; any node's links as a table; search;
-// an as-of date. Danish by default, English on request: the API gives every
+// an as-of date; a scenario's graph with what it changes marked, and as text
+// beside the baseline's figures. Danish by default, English on request: the API gives every
 // label in the language asked. The graph is reachable by keyboard (arrow keys
 // along its edges, Enter opens), and what it shows is also text in the panel.
 // Data comes from /graphql on the same origin.
@@ -28,7 +29,7 @@ const WORDS = {
     legend: "Signaturforklaring", switchTo: "English", loading: "Henter …",
     wholePhase: (p) => `Hele fasen: ${p}`, affected: "Berørte centre", explanations: (n) => `Forklaringer (${n})`,
     noCentres: "Ingen centre nås.", unlinked: "Ikke forbundet med vilje:",
-    dependencies: "Afhængigheder", none: "Ingen.", targetGroups: "Målgrupper", asOfDay: (d) => ` pr. ${d}`,
+    dependencies: "Afhængigheder", none: "Ingen.", changes: "Ændringer 2024–2030", targetGroups: "Målgrupper", asOfDay: (d) => ` pr. ${d}`,
     shares: (n) => `${n} fælles`, links: "Forbindelser", statement: "Udsagn", node: "Knude", kindCol: "Type", basisCol: "Grundlag",
     why: "Begrundelse", hits: (t) => `Søgeresultater for “${t}”`, nothing: "Intet fundet.",
     notOnDay: (c) => `${c} findes ikke på datoen.`, chosen: (n, k) => `Valgt: ${n}, ${k}`, found: (n) => `${n} søgeresultater`,
@@ -36,6 +37,13 @@ const WORDS = {
     failed: (m) => `Fejl: ${m}`, explicit: "Eksplicit", inferred: "Udledt", reached: "Nået (berørt)", selected: "Valgt", focus: "Tastaturfokus",
     neighbours: (n) => `${n} forbindelser`, open: "Åbn", sharedWith: (c) => `Deler med ${c}`,
     counts: (d) => `${d.targetGroups} målgrupper, ${d.interventions} indsatser, ${d.partners} samarbejdspartnere, ${d.benefitFlows} ydelsesstrømme`,
+    scenario: "Scenarie", baseline: "Grundlinje", diff: (n) => `Scenariet „${n}“ mod grundlinjen`,
+    onBaseline: "Grundlinjen vises.", inScenario: (n) => `Scenariet „${n}“ vises`, gone: "Scenariet findes ikke længere; grundlinjen vises.",
+    reach: "Reformelementernes rækkevidde", reformItem: "Reformelement", gained: "Centre, der kommer til", lost: "Centre, der falder fra",
+    linkChanges: "Forbindelser", added: "Ny:", removed: "Fjernet:", figures: "Medarbejdere, budget og årsværk, der flyttes",
+    centreCol: "Center", measureCol: "Mål", movedCol: "Flyttes",
+    measure: (m) => ({ EMPLOYEES: "Medarbejdere", BUDGET: "Budget", FULL_TIME_PERSONS: "Årsværk", OTHER: "Andet" })[m] || m,
+    addedLink: "Ny forbindelse i scenariet", removedLink: "Fjernet forbindelse i scenariet", gainedMark: "Center kommer til (+)", lostMark: "Center falder fra (−)",
   },
   en: {
     title: "Explore BIF's organisation", controls: "Choices", pickReform: "Choose a reform item", pickCentre: "Choose a centre",
@@ -47,7 +55,7 @@ const WORDS = {
     legend: "Legend", switchTo: "Dansk", loading: "Loading …",
     wholePhase: (p) => `The whole phase: ${p}`, affected: "Affected centres", explanations: (n) => `Explanations (${n})`,
     noCentres: "No centre is reached.", unlinked: "Unlinked on purpose:",
-    dependencies: "Dependencies", none: "None.", targetGroups: "Target groups", asOfDay: (d) => ` on ${d}`,
+    dependencies: "Dependencies", none: "None.", changes: "Changes 2024–2030", targetGroups: "Target groups", asOfDay: (d) => ` on ${d}`,
     shares: (n) => `${n} shared`, links: "Links", statement: "Statement", node: "Node", kindCol: "Kind", basisCol: "Basis",
     why: "Rationale", hits: (t) => `Search results for “${t}”`, nothing: "Nothing found.",
     notOnDay: (c) => `${c} does not exist on that day.`, chosen: (n, k) => `Chosen: ${n}, ${k}`, found: (n) => `${n} search results`,
@@ -55,6 +63,13 @@ const WORDS = {
     failed: (m) => `Error: ${m}`, explicit: "Explicit", inferred: "Inferred", reached: "Reached (affected)", selected: "Chosen", focus: "Keyboard focus",
     neighbours: (n) => `${n} links`, open: "Open", sharedWith: (c) => `Shares with ${c}`,
     counts: (d) => `${d.targetGroups} target groups, ${d.interventions} interventions, ${d.partners} partners, ${d.benefitFlows} benefit flows`,
+    scenario: "Scenario", baseline: "Baseline", diff: (n) => `The scenario “${n}” against the baseline`,
+    onBaseline: "The baseline is shown.", inScenario: (n) => `The scenario “${n}” is shown`, gone: "The scenario no longer exists; the baseline is shown.",
+    reach: "The reform items' reach", reformItem: "Reform item", gained: "Centres gained", lost: "Centres lost",
+    linkChanges: "Links", added: "New:", removed: "Removed:", figures: "Employees, budget and full-time persons that move",
+    centreCol: "Centre", measureCol: "Measure", movedCol: "Moves",
+    measure: (m) => ({ EMPLOYEES: "Employees", BUDGET: "Budget", FULL_TIME_PERSONS: "Full-time persons", OTHER: "Other" })[m] || m,
+    addedLink: "New link in the scenario", removedLink: "Link removed in the scenario", gainedMark: "Centre gained (+)", lostMark: "Centre lost (−)",
   },
 };
 
@@ -83,6 +98,28 @@ async function gql(query, variables = {}) {
   return body.data;
 }
 
+// A scenario's side: the same queries, asked of Scenario.graph. Its ids
+// ("scenario:s1/centre:cba") are the baseline's with a prefix; the page keys
+// its elements by the node, so the prefix is dropped from every id read.
+let scenario = null; // { id, name } while a scenario is chosen
+const inScenario = (query) => query.replace(/^query (\w+)\(([^)]*)\) \{([\s\S]*)\}$/,
+  "query $1($2, $scenario: ID!) { scenario(id: $scenario) { graph {$3} } }");
+const unscope = (v) => {
+  if (Array.isArray(v)) return v.map(unscope);
+  if (v && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) v[k] = k === "id" && typeof x === "string" ? x.replace(/^scenario:[^/]+\//, "") : unscope(x);
+  }
+  return v;
+};
+
+// ask asks a query of the graph shown: the baseline's or the scenario's.
+async function ask(query, variables = {}) {
+  if (!scenario) return gql(query, variables);
+  const data = await gql(inScenario(query), { ...variables, scenario: scenario.id });
+  if (!data.scenario) throw new APIError(t("gone"));
+  return unscope(data.scenario.graph);
+}
+
 const GRAPH = `query ExplorerGraph($asOf: Date) {
   centres(asOf: $asOf) { id code name
     units { id name } targetGroups { id name } interventions { id name }
@@ -99,10 +136,19 @@ const IMPACT = `query ExplorerImpact($of: ID!, $lang: Language) { impact(of: $of
 const CENTRE = `query ExplorerCentre($code: String!, $asOf: Date, $lang: Language) { centre(code: $code, asOf: $asOf) {
   __typename id code name targetGroups { id name } links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } }
   dependencies { centre { id code name } total targetGroups interventions partners benefitFlows
-    shared { kind basis sentence(lang: $lang) reasons(lang: $lang) node { __typename id name } } } } }`;
+    shared { kind basis sentence(lang: $lang) reasons(lang: $lang) node { __typename id name } } }
+  changes(from: "2024-01-01", to: "2030-12-31") { date change sentence(lang: $lang) } } }`;
 const NODE = `query ExplorerNode($id: ID!, $lang: Language) { node(id: $id) { __typename id name description links { relationship direction verb(lang: $lang) basis reason(lang: $lang) node { __typename id name } } } }`;
 const SEARCH = `query ExplorerSearch($text: String!, $lang: Language) { search(text: $text, first: 10) {
   node { __typename id name } kindLabel(lang: $lang) } }`;
+
+// The scenarios, and what one changes (the diff's own ids are unscoped too).
+const SCENARIOS = `query ExplorerScenarios { scenarios { id name } }`;
+const DIFF = `query ExplorerScenarioDiff($scenario: ID!, $lang: Language) { scenario(id: $scenario) { id name diff {
+  linksAdded { relationship sentence(lang: $lang) from { id } to { id } }
+  linksRemoved { relationship sentence(lang: $lang) from { id } to { id } }
+  impact { item { __typename id name } centresGained { id code } centresLost { id code } }
+  figures { centre { id code } measure before after moved } } } }`;
 
 // The graph's node kinds: what the legend shows and how the graph draws them.
 // Each fill has a contrast of at least 3:1 on white (TestGraphContrast).
@@ -115,7 +161,7 @@ const KINDS = [
   { kind: "partner", type: "Organisation", field: "partners", rel: "WORKS_WITH", color: "#00707a", shape: "hexagon" },
   { kind: "reform", type: "ReformChange", field: null, color: "#b3261e", shape: "star" },
 ];
-const MARKS = { edge: "#6b6b6b", path: "#1a1a1a", focus: "#6200ea", selected: "#004f9f" };
+const MARKS = { edge: "#6b6b6b", path: "#1a1a1a", focus: "#6200ea", selected: "#004f9f", added: "#1e7b34", removed: "#b3261e" };
 
 let cy;
 let phases = [];
@@ -243,6 +289,15 @@ const STYLE = [
   { selector: "node.path", style: { opacity: 1, "font-weight": "bold", "z-index": 10 } },
   { selector: "node.reached", style: { opacity: 1, "border-width": 8, "border-color": MARKS.path, "border-style": "double" } },
   { selector: "node.selected", style: { opacity: 1, "border-width": 6, "border-color": MARKS.selected, "outline-width": 3, "outline-color": "#fff" } },
+  // A scenario's changes, each told by its form as well as its colour: an
+  // added link solid, thick and arrowed, a removed one dashed; a centre
+  // gained "+" and a solid ring, one lost "−" and a dashed ring.
+  { selector: "edge.added", style: { opacity: 1, "line-color": MARKS.added, width: 6, "target-arrow-shape": "triangle",
+      "target-arrow-color": MARKS.added, "arrow-scale": 1.5, "z-index": 15 } },
+  { selector: "edge.removed", style: { opacity: 1, "line-color": MARKS.removed, width: 4, "line-style": "dashed",
+      "line-dash-pattern": [12, 8], "z-index": 15 } },
+  { selector: "node.gained", style: { opacity: 1, label: (n) => `+ ${n.data("label")}`, "border-width": 8, "border-color": MARKS.added, "border-style": "solid" } },
+  { selector: "node.lost", style: { opacity: 1, label: (n) => `− ${n.data("label")}`, "border-width": 8, "border-color": MARKS.removed, "border-style": "dashed" } },
   { selector: "node.cursor", style: { "outline-width": 6, "outline-color": MARKS.focus, "outline-offset": 4, "outline-style": "dashed", "z-index": 20 } },
 ];
 
@@ -279,11 +334,23 @@ function drawLegend() {
     s.innerHTML = `<circle cx="10" cy="10" r="7" fill="#fff" ${style}/>`;
     return el("li", {}, s, label);
   };
+  const line = (label, style, head) => {
+    const s = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    s.setAttribute("viewBox", "0 0 20 20");
+    s.setAttribute("aria-hidden", "true");
+    s.innerHTML = `<line x1="1" y1="10" x2="${head ? 14 : 19}" y2="10" ${style}/>${head}`;
+    return el("li", { "data-mark": head ? "added" : "removed" }, s, label);
+  };
   $("#legend").replaceChildren(
     ...KINDS.map((k) => el("li", {}, svg(k), kindLabel(k.type))),
     mark(t("reached"), `stroke="${MARKS.path}" stroke-width="4"`),
     mark(t("selected"), `stroke="${MARKS.selected}" stroke-width="4"`),
-    mark(t("focus"), `stroke="${MARKS.focus}" stroke-width="3" stroke-dasharray="3 2"`));
+    mark(t("focus"), `stroke="${MARKS.focus}" stroke-width="3" stroke-dasharray="3 2"`),
+    ...(scenario ? [
+      line(t("addedLink"), `stroke="${MARKS.added}" stroke-width="4"`, `<polygon points="13,5 19,10 13,15" fill="${MARKS.added}" fill-opacity="1"/>`),
+      line(t("removedLink"), `stroke="${MARKS.removed}" stroke-width="3" stroke-dasharray="5 3"`, ""),
+      mark(t("gainedMark"), `stroke="${MARKS.added}" stroke-width="4"`),
+      mark(t("lostMark"), `stroke="${MARKS.removed}" stroke-width="3" stroke-dasharray="4 2"`)] : []));
 }
 
 async function loadVocabulary() {
@@ -296,7 +363,7 @@ async function loadVocabulary() {
 const nodeID = (id) => id.replace(/@\d{4}-\d{2}-\d{2}$/, "");
 
 async function loadGraph() {
-  const data = await gql(GRAPH, { asOf: asOf() });
+  const data = await ask(GRAPH, { asOf: asOf() });
   for (const c of data.centres) c.id = nodeID(c.id);
   phases = data.reforms.flatMap((r) => r.phases);
   centresById = new Map(data.centres.map((c) => [c.id, c]));
@@ -319,6 +386,113 @@ async function loadGraph() {
   cursor = { id: null, parent: null, back: [] };
   if (keep && cy.getElementById(keep).nonempty()) moveCursor(keep, null);
   $("#graph").dataset.asOf = asOf() || "";
+  $("#graph").dataset.scenario = scenario?.id || "";
+  await loadDiff();
+}
+
+// What the chosen scenario changes, against the baseline: marked on the
+// graph (links added and removed; the centres a reform item gains and loses)
+// and told as text in #diff.
+let diff = null;
+
+async function loadDiff() {
+  diff = null;
+  if (scenario) {
+    const data = await gql(DIFF, { scenario: scenario.id, lang: LANG() });
+    if (!data.scenario) throw new APIError(t("gone"));
+    diff = unscope(data.scenario.diff);
+  }
+  drawDiff();
+  showDiff();
+  drawLegend();
+}
+
+function drawDiff() {
+  cy.remove("edge.removed");
+  cy.edges(".added").removeClass("added");
+  if (diff) {
+    const find = (l) => cy.getElementById(`${l.from.id}>${l.to.id}`).union(cy.getElementById(`${l.to.id}>${l.from.id}`));
+    const ends = (l) => cy.getElementById(l.from.id).nonempty() && cy.getElementById(l.to.id).nonempty();
+    for (const l of diff.linksAdded) {
+      let e = find(l);
+      if (e.empty() && ends(l)) e = cy.add({ data: { id: `${l.from.id}>${l.to.id}`, source: l.from.id, target: l.to.id, rel: l.relationship } });
+      e.addClass("added");
+    }
+    for (const l of diff.linksRemoved) {
+      if (find(l).empty() && ends(l)) {
+        cy.add({ data: { id: `removed:${l.from.id}>${l.to.id}`, source: l.from.id, target: l.to.id, rel: l.relationship }, classes: "removed" });
+      }
+    }
+  }
+  $("#graph").dataset.added = cy.edges(".added").map((e) => e.id()).join(" ");
+  $("#graph").dataset.removed = cy.edges(".removed").map((e) => e.id()).join(" ");
+  markItem($("#reform").value);
+}
+
+// markItem marks the centres the reform item gains and loses in the
+// scenario: the one chosen, or else the first whose reach changes.
+function markItem(id) {
+  cy.nodes(".gained, .lost").removeClass("gained lost");
+  const item = diff && (diff.impact.find((c) => c.item.id === id) || diff.impact[0]);
+  if (item) {
+    for (const c of item.centresGained) cy.getElementById(c.id).addClass("gained");
+    for (const c of item.centresLost) cy.getElementById(c.id).addClass("lost");
+  }
+  $("#graph").dataset.diffItem = item?.item.id || "";
+  $("#graph").dataset.gained = cy.nodes(".gained").map((n) => centresById.get(n.id())?.code || n.id()).join(" ");
+  $("#graph").dataset.lost = cy.nodes(".lost").map((n) => centresById.get(n.id())?.code || n.id()).join(" ");
+  readable();
+}
+
+function showDiff() {
+  const box = $("#diff");
+  if (!diff) { box.hidden = true; box.replaceChildren(); return; }
+  const codes = (cs) => cs.length ? cs.map((c, i) => [i ? ", " : "", openButton({ id: c.id, name: c.code })]).flat() : [t("none")];
+  const table = (caption, heads, rows) => el("table", { class: "links" },
+    el("caption", { class: "sr" }, caption),
+    el("thead", {}, el("tr", {}, ...heads.map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, ...rows));
+  const number = (x) => x.toLocaleString(lang === "da" ? "da-DK" : "en-GB", { maximumFractionDigits: 2 });
+  const links = [...diff.linksAdded.map((l) => ["added", t("added"), l]), ...diff.linksRemoved.map((l) => ["removed", t("removed"), l])];
+  box.hidden = false;
+  box.replaceChildren(
+    el("h2", { id: "diff-heading" }, t("diff", scenario.name)),
+    el("h3", {}, t("reach")),
+    diff.impact.length ? table(t("reach"), [t("reformItem"), t("gained"), t("lost")], diff.impact.map((c) =>
+      el("tr", { "data-item-id": c.item.id },
+        el("th", { scope: "row" }, openButton(c.item)),
+        el("td", { class: "gained", "data-codes": c.centresGained.map((x) => x.code).join(" ") }, ...codes(c.centresGained)),
+        el("td", { class: "lost", "data-codes": c.centresLost.map((x) => x.code).join(" ") }, ...codes(c.centresLost)))))
+      : el("p", {}, t("none")),
+    el("h3", {}, t("linkChanges")),
+    links.length ? el("ul", { class: "linkchanges" }, ...links.map(([k, w, l]) =>
+      el("li", { "data-change": k }, el("strong", {}, w), " ", lang === "da" ? l.sentence : el("span", {}, l.sentence))))
+      : el("p", {}, t("none")),
+    el("h3", {}, t("figures")),
+    diff.figures.length ? table(t("figures"), [t("centreCol"), t("measureCol"), t("baseline"), t("scenario"), t("movedCol")], diff.figures.map((f) =>
+      el("tr", { "data-centre-code": f.centre.code },
+        el("th", { scope: "row" }, f.centre.code), el("td", {}, t("measure", f.measure)),
+        el("td", {}, number(f.before)), el("td", {}, number(f.after)), el("td", {}, (f.moved > 0 ? "+" : "") + number(f.moved)))))
+      : el("p", {}, t("none")));
+}
+
+async function loadScenarios() {
+  const { scenarios } = await gql(SCENARIOS);
+  const pick = $("#scenario");
+  const keep = scenario?.id || "";
+  pick.replaceChildren(el("option", { value: "" }, t("baseline")),
+    ...scenarios.map((s) => el("option", { value: s.id }, s.name)));
+  pick.value = scenarios.some((s) => s.id === keep) ? keep : "";
+  markPickers();
+}
+
+// chooseScenario draws the scenario's graph (or the baseline's) and re-shows the panel in it.
+async function chooseScenario(id) {
+  const name = [...$("#scenario").options].find((o) => o.value === id)?.textContent;
+  scenario = id ? { id, name } : null;
+  await loadGraph();
+  if (view) await view();
+  announce(scenario ? t("inScenario", scenario.name) : t("onBaseline"));
 }
 
 function fillPickers(data) {
@@ -342,7 +516,7 @@ function fillPickers(data) {
 
 // markPickers marks the source's names in the pickers as Danish on an English page.
 function markPickers() {
-  for (const o of document.querySelectorAll("#reform optgroup, #reform option[value^='reformchange:'], #centre option:not([value=''])")) {
+  for (const o of document.querySelectorAll("#reform optgroup, #reform option[value^='reformchange:'], #centre option:not([value='']), #scenario option:not([value=''])")) {
     if (lang === "da") o.removeAttribute("lang"); else o.setAttribute("lang", "da");
   }
 }
@@ -356,6 +530,8 @@ function translatePage() {
   const b = $("#lang");
   b.textContent = t("switchTo");
   b.setAttribute("lang", lang === "da" ? "en" : "da");
+  const base = $("#scenario option[value='']");
+  if (base) base.textContent = t("baseline");
   for (const o of document.querySelectorAll("#reform optgroup > option:first-child")) {
     const p = phases.find((x) => x.id === o.value);
     if (p) o.textContent = t("wholePhase", p.name);
@@ -434,7 +610,7 @@ async function showImpact(id) {
   view = () => showImpact(id);
   $("#reform").value = id;
   $("#centre").value = "";
-  const { impact } = await gql(IMPACT, { of: id, lang: LANG() });
+  const { impact } = await ask(IMPACT, { of: id, lang: LANG() });
   if (mine !== seq) return;
   const ids = new Set([id]);
   const edges = [];
@@ -444,7 +620,7 @@ async function showImpact(id) {
   if (id.startsWith("reformphase:")) for (const c of phases.find((p) => p.id === id)?.changes || []) ids.add(c.id);
   mark(ids, edges, impact.centres.map((ac) => ac.centre.id));
   cy.getElementById(id).addClass("selected");
-  readable();
+  markItem(id);
   focusOn(cy.elements(".path, .reached"), 60);
 
   const s = impact.subject;
@@ -481,7 +657,7 @@ async function showCentre(code) {
   view = () => showCentre(code);
   $("#centre").value = code;
   $("#reform").value = "";
-  const { centre } = await gql(CENTRE, { code, asOf: asOf(), lang: LANG() });
+  const { centre } = await ask(CENTRE, { code, asOf: asOf(), lang: LANG() });
   if (mine !== seq) return;
   if (!centre) { setPanel(t("notOnDay", code)); return; }
   const ids = new Set([centre.id, ...centre.dependencies.map((d) => d.centre.id)]);
@@ -501,6 +677,9 @@ async function showCentre(code) {
   setPanel(name(centre.name === centre.code ? centre.code : `${centre.code} – ${centre.name}`),
     el("h3", {}, t("dependencies")), centre.dependencies.length ? deps : el("p", {}, t("none")),
     el("h3", {}, t("targetGroups"), asOf() ? t("asOfDay", asOf()) : ""), tgs,
+    el("h3", {}, t("changes")), centre.changes.length ? el("ul", { class: "changes" },
+      ...centre.changes.map((c) => el("li", { "data-date": c.date, "data-change": c.change }, lang === "da" ? c.sentence : el("span", {}, c.sentence))))
+      : el("p", {}, t("none")),
     el("h3", {}, t("links")), linksTable(centre));
   $("#details").dataset.view = "centre";
   $("#details").dataset.centre = centre.code;
@@ -512,7 +691,7 @@ async function showNode(id) {
   view = () => showNode(id);
   $("#centre").value = "";
   $("#reform").value = "";
-  const { node } = await gql(NODE, { id, lang: LANG() });
+  const { node } = await ask(NODE, { id, lang: LANG() });
   if (mine !== seq || !node) return;
   const n = cy.getElementById(id);
   clearMarks();
@@ -542,7 +721,7 @@ function open(id) {
 async function search(text) {
   const mine = ++seq;
   view = () => search(text);
-  const { search } = await gql(SEARCH, { text, lang: LANG() });
+  const { search } = await ask(SEARCH, { text, lang: LANG() });
   if (mine !== seq) return;
   $("#centre").value = "";
   $("#reform").value = "";
@@ -632,6 +811,7 @@ async function switchLanguage() {
   await loadVocabulary();
   translatePage();
   if (cursor.id) moveCursor(cursor.id, cursor.parent);
+  if (scenario) await loadDiff();
   if (view) await view();
 }
 
@@ -668,6 +848,7 @@ window.addEventListener("DOMContentLoaded", () => {
   $("#graph").addEventListener("keydown", onGraphKey);
   $("#graph").addEventListener("focus", () => { if (!cursor.id && cy) moveCursor(cy.nodes("[kind='centre']").first().id(), null); });
   $("#lang").addEventListener("click", guard(switchLanguage));
+  $("#scenario").addEventListener("change", debounce(guard((e) => chooseScenario(e.target.value)), 250));
   drawLegend();
-  guard(async () => { await Promise.all([loadVocabulary(), loadGraph()]); translatePage(); })();
+  guard(async () => { await Promise.all([loadVocabulary(), loadGraph(), loadScenarios()]); translatePage(); })();
 });
