@@ -73,14 +73,14 @@ func fieldCosts() querylimit.Costs {
 
 // connectionFields are the fields that return a connection: those of
 // connections.graphqls and paging.graphqls, and every node type's
-// linksConnection.
+// linksConnection, a scenario's (always empty) included.
 func connectionFields() []string {
 	out := []string{"Centre.interventionsConnection", "Centre.targetGroupsConnection", "Centre.unitsConnection",
 		"Centre.benefitsConnection", "Centre.partnersConnection", "Centre.receivesConnection", "Centre.affectedByConnection",
 		"ReformPhase.changesConnection", "Query.transfersConnection",
 		"Query.targetGroupsConnection", "Query.interventionsConnection", "Query.benefitsConnection",
 		"Query.organisationsConnection", "Query.reformChangesConnection", "Query.centresConnection",
-		"Query.unitsConnection", "Query.searchConnection", "Node.linksConnection"}
+		"Query.unitsConnection", "Query.searchConnection", "Node.linksConnection", "Scenario.linksConnection"}
 	for _, k := range domain.Kinds {
 		out = append(out, string(k)+".linksConnection")
 	}
