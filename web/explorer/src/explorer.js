@@ -36,6 +36,7 @@ const WORDS = {
     failed: (m) => `Fejl: ${m}`, explicit: "Eksplicit", inferred: "Udledt", reached: "Nået (berørt)", selected: "Valgt", focus: "Tastaturfokus",
     neighbours: (n) => `${n} forbindelser`, open: "Åbn", sharedWith: (c) => `Deler med ${c}`,
     counts: (d) => `${d.targetGroups} målgrupper, ${d.interventions} indsatser, ${d.partners} samarbejdspartnere, ${d.benefitFlows} ydelsesstrømme`,
+    updated: (time) => `Opdateret kl. ${time}: grafen er ændret, og det viste er hentet igen.`,
   },
   en: {
     title: "Explore BIF's organisation", controls: "Choices", pickReform: "Choose a reform item", pickCentre: "Choose a centre",
@@ -55,6 +56,7 @@ const WORDS = {
     failed: (m) => `Error: ${m}`, explicit: "Explicit", inferred: "Inferred", reached: "Reached (affected)", selected: "Chosen", focus: "Keyboard focus",
     neighbours: (n) => `${n} links`, open: "Open", sharedWith: (c) => `Shares with ${c}`,
     counts: (d) => `${d.targetGroups} target groups, ${d.interventions} interventions, ${d.partners} partners, ${d.benefitFlows} benefit flows`,
+    updated: (time) => `Updated at ${time}: the graph changed, and what is shown was fetched again.`,
   },
 };
 
@@ -364,7 +366,7 @@ function translatePage() {
   drawLegend();
 }
 
-// announce says, briefly, what was chosen; nothing else is live.
+// announce says, briefly, what was chosen; the other live line is follow's.
 function announce(text) {
   if ($("#announce").textContent !== text) $("#announce").textContent = text;
 }
@@ -635,6 +637,32 @@ async function switchLanguage() {
   if (view) await view();
 }
 
+const LIVE = "subscription ExplorerLive { graphChanged { seq } }";
+
+// follow keeps the page up to date: it listens to graphChanged over GraphQL
+// over SSE (an EventSource, which reconnects by itself with the last seq it
+// heard) and, once a burst of writes has rested, draws the graph again and
+// shows again what the panel showed, then says so in a status line of its
+// own (#live, made here) with the time.
+function follow() {
+  if (!window.EventSource) return;
+  const line = el("p", { id: "live", class: "live", role: "status" });
+  $("#announce").after(line);
+  let updates = 0;
+  const reload = debounce(async () => {
+    try {
+      await loadGraph();
+      if (view) await view();
+    } catch (e) { fail(e); return; }
+    const time = new Date().toLocaleTimeString(lang === "da" ? "da-DK" : "en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    line.textContent = t("updated", time);
+    line.dataset.updates = String(++updates);
+  }, 300);
+  const url = new URL("/graphql", location.origin);
+  url.searchParams.set("query", LIVE);
+  new EventSource(url).addEventListener("next", reload);
+}
+
 window.addEventListener("DOMContentLoaded", () => {
   const guard = (f) => (...a) => Promise.resolve().then(() => f(...a)).catch(fail);
   $("#reform").addEventListener("change", debounce(guard(async (e) => { if (e.target.value) await showImpact(e.target.value); }), 250));
@@ -669,5 +697,5 @@ window.addEventListener("DOMContentLoaded", () => {
   $("#graph").addEventListener("focus", () => { if (!cursor.id && cy) moveCursor(cy.nodes("[kind='centre']").first().id(), null); });
   $("#lang").addEventListener("click", guard(switchLanguage));
   drawLegend();
-  guard(async () => { await Promise.all([loadVocabulary(), loadGraph()]); translatePage(); })();
+  guard(async () => { await Promise.all([loadVocabulary(), loadGraph()]); translatePage(); follow(); })();
 });
