@@ -94,7 +94,7 @@ func TestExplorerLive(t *testing.T) {
 	}
 	defer st.Close(context.Background())
 	api := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
-	t.Cleanup(api.Close)
+	t.Cleanup(func() { api.Listener.Close(); api.CloseClientConnections(); api.Close() }) // the page's event stream stays open
 
 	do(t, ctx,
 		chromedp.Navigate(api.URL+"/explorer"),
