@@ -42,7 +42,7 @@ func TestLiveWidgets(t *testing.T) {
 	}))
 	t.Cleanup(intranet.Close)
 	api := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{CORSOrigins: []string{intranet.URL}}, graph.Options{}))
-	t.Cleanup(api.Close)
+	t.Cleanup(func() { api.Listener.Close(); api.CloseClientConnections(); api.Close() }) // the widgets' event stream stays open
 	apiURL = api.URL
 
 	const ready = `["card","other"].every(id => document.getElementById(id)?.dataset.state === "ready")`
