@@ -111,7 +111,7 @@ func (f *Feed) Subscriptions() int {
 type Subscription struct {
 	f      *Feed
 	conn   *connCount
-	ch     chan domain.AuditEntry
+	ch     chan *domain.AuditEntry // shared by every subscription: see publish
 	epoch  string
 	joined int64 // the feed's last seq when it joined: missed writes up to it are read from the store
 	cursor int64 // the seq of the last write handed out
@@ -155,7 +155,7 @@ func (f *Feed) join(ctx context.Context, conn *connCount, after *int64) (*Subscr
 		// (the Neo4j driver would report that as an outage).
 		go f.poll(context.WithoutCancel(ctx), f.stop)
 	}
-	s := &Subscription{f: f, conn: conn, ch: make(chan domain.AuditEntry, f.opts.Buffer),
+	s := &Subscription{f: f, conn: conn, ch: make(chan *domain.AuditEntry, f.opts.Buffer),
 		epoch: f.epoch, joined: f.last, cursor: f.last, dropped: make(chan struct{})}
 	if after != nil {
 		// Behind the feed, the missed writes are read from the store; ahead
@@ -201,7 +201,7 @@ func (s *Subscription) Next(ctx context.Context) (domain.AuditEntry, error) {
 				continue // handed out while catching up
 			}
 			s.cursor = e.Seq
-			return e, nil
+			return *e, nil
 		case <-s.dropped:
 			return domain.AuditEntry{}, s.reason
 		case <-ctx.Done():
@@ -285,11 +285,15 @@ func (f *Feed) read(ctx context.Context) error {
 }
 
 // publish hands es to every subscription; one whose buffer is full is
-// dropped rather than waited for.
+// dropped rather than waited for. Each write is handed out as one entry all
+// subscriptions share: a buffer slot is a pointer, not a copy, so ten
+// thousand subscriptions' buffers are a few MB the collector scans, not
+// hundreds, and each write costs one allocation however many listen.
 func (f *Feed) publish(es []domain.AuditEntry) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, e := range es {
+	for i := range es {
+		e := &es[i] // es is this read's own, read from the store afresh
 		if e.Seq <= f.last {
 			continue
 		}

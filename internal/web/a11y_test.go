@@ -381,8 +381,8 @@ func TestExplorerCalm(t *testing.T) {
 		t.Errorf("typing a date digit by digit into Dato reloaded the graph %d times; want once (requests %v)", n, requests())
 	}
 	live := eval[[]string](t, ctx, `[...document.querySelectorAll("[aria-live], [role=status], [role=alert]")].map(e => e.id)`)
-	if strings.Join(live, " ") != "alert announce graph-cursor" {
-		t.Errorf("live regions %v; want only the alert, the announcement and the graph's cursor", live)
+	if strings.Join(live, " ") != "alert announce live graph-cursor" {
+		t.Errorf("live regions %v; want only the alert, the announcement, the line saying the graph was updated, and the graph's cursor", live)
 	}
 	do(t, ctx, choose("#centre", "CSI"), poll(`document.querySelector("#details").dataset.centre === "CSI"`))
 	if a := eval[string](t, ctx, `document.querySelector("#announce").textContent`); a != "Valgt: CSI, Center" {

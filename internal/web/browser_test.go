@@ -126,7 +126,14 @@ func apiServerOn(t *testing.T, st store.Store, corsOrigins ...string) (*httptest
 		seen = append(seen, fmt.Sprintf("%d %s", rec.status, kind))
 		mu.Unlock()
 	}))
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		// The explorer keeps an event stream open (graphChanged), which
+		// Close alone would wait for; closing the listener first keeps the
+		// EventSource from opening another.
+		srv.Listener.Close()
+		srv.CloseClientConnections()
+		srv.Close()
+	})
 	return srv, func() []string {
 		mu.Lock()
 		defer mu.Unlock()

@@ -42,7 +42,7 @@ func TestLiveWidgets(t *testing.T) {
 	}))
 	t.Cleanup(intranet.Close)
 	api := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{CORSOrigins: []string{intranet.URL}}, graph.Options{}))
-	t.Cleanup(api.Close)
+	t.Cleanup(func() { api.Listener.Close(); api.CloseClientConnections(); api.Close() }) // the widgets' event stream stays open
 	apiURL = api.URL
 
 	const ready = `["card","other"].every(id => document.getElementById(id)?.dataset.state === "ready")`
@@ -81,4 +81,70 @@ func TestLiveWidgets(t *testing.T) {
 	if other := eval[string](t, ctx, `document.getElementById("other").shadowRoot.textContent`); strings.Contains(other, "Opdateret") {
 		t.Errorf("a card the write did not change says it was updated: %q", other)
 	}
+}
+
+// The explorer follows the graph too: after a planner's write it draws the
+// graph again and shows again what the panel showed, with the write in both,
+// and says so in Danish in a status line.
+func TestExplorerLive(t *testing.T) {
+	ctx := browser(t)
+	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	api := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
+	t.Cleanup(func() { api.Listener.Close(); api.CloseClientConnections(); api.Close() }) // the page's event stream stays open
+
+	do(t, ctx,
+		chromedp.Navigate(api.URL+"/explorer"),
+		poll(`window.orggraphExplorer && document.getElementById("live") && document.querySelectorAll("#centre option").length > 3`),
+		choose("#centre", "CBA"),
+		poll(`document.querySelector("#details").dataset.centre === "CBA"`),
+	)
+	if live := eval[string](t, ctx, `document.getElementById("live").textContent`); live != "" {
+		t.Fatalf("before any write the live line says %q", live)
+	}
+	id := domain.ID(eval[string](t, ctx, `orggraphExplorer.cy.nodes("[owner='centre:cba'][kind='targetgroup']").first().id()`))
+	if id == "" {
+		t.Fatal("the graph shows no target group of CBA")
+	}
+
+	// A write made before the page's EventSource reached the server goes
+	// unheard (the page listens from now on), so write until one is heard.
+	var renamed string
+	heard := false
+	for i := 0; i < 10 && !heard; i++ {
+		ns, err := st.NodesByID(context.Background(), []domain.ID{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tg := *ns[id]
+		renamed = fmt.Sprintf("Omdøbt målgruppe %d", i)
+		tg.Name = renamed
+		if _, err := st.Apply(context.Background(), domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &tg, ExpectedVersion: tg.Version}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		heard = eval[bool](t, ctx, `document.getElementById("live").dataset.updates !== undefined`)
+	}
+	if !heard {
+		t.Fatal("the explorer heard none of ten writes")
+	}
+	// The last write may still be on its way: wait for the name it gave.
+	do(t, ctx, poll(fmt.Sprintf(`orggraphExplorer.cy.getElementById(%q).data("label") === %q`, id, renamed)),
+		poll(fmt.Sprintf(`document.querySelector("#details .targetgroups").textContent.includes(%q)`, renamed)))
+	if view := eval[string](t, ctx, `document.querySelector("#details").dataset.centre`); view != "CBA" {
+		t.Errorf("after the write the panel shows centre %q, want CBA still", view)
+	}
+	line := eval[string](t, ctx, `document.getElementById("live").textContent`)
+	for _, want := range []string{"Opdateret kl.", "grafen er ændret"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the live line lacks %q: %q", want, line)
+		}
+	}
+	if role := eval[string](t, ctx, `document.getElementById("live").getAttribute("role")`); role != "status" {
+		t.Errorf("the live line's role is %q, want status", role)
+	}
+	screenshot(t, ctx, "explorer-live.png")
 }

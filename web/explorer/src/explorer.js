@@ -44,6 +44,7 @@ const WORDS = {
     centreCol: "Center", measureCol: "Mål", movedCol: "Flyttes",
     measure: (m) => ({ EMPLOYEES: "Medarbejdere", BUDGET: "Budget", FULL_TIME_PERSONS: "Årsværk", OTHER: "Andet" })[m] || m,
     addedLink: "Ny forbindelse i scenariet", removedLink: "Fjernet forbindelse i scenariet", gainedMark: "Center kommer til (+)", lostMark: "Center falder fra (−)",
+    updated: (time) => `Opdateret kl. ${time}: grafen er ændret, og det viste er hentet igen.`,
   },
   en: {
     title: "Explore BIF's organisation", controls: "Choices", pickReform: "Choose a reform item", pickCentre: "Choose a centre",
@@ -70,6 +71,7 @@ const WORDS = {
     centreCol: "Centre", measureCol: "Measure", movedCol: "Moves",
     measure: (m) => ({ EMPLOYEES: "Employees", BUDGET: "Budget", FULL_TIME_PERSONS: "Full-time persons", OTHER: "Other" })[m] || m,
     addedLink: "New link in the scenario", removedLink: "Link removed in the scenario", gainedMark: "Centre gained (+)", lostMark: "Centre lost (−)",
+    updated: (time) => `Updated at ${time}: the graph changed, and what is shown was fetched again.`,
   },
 };
 
@@ -540,7 +542,7 @@ function translatePage() {
   drawLegend();
 }
 
-// announce says, briefly, what was chosen; nothing else is live.
+// announce says, briefly, what was chosen; the other live line is follow's.
 function announce(text) {
   if ($("#announce").textContent !== text) $("#announce").textContent = text;
 }
@@ -815,6 +817,32 @@ async function switchLanguage() {
   if (view) await view();
 }
 
+const LIVE = "subscription ExplorerLive { graphChanged { seq } }";
+
+// follow keeps the page up to date: it listens to graphChanged over GraphQL
+// over SSE (an EventSource, which reconnects by itself with the last seq it
+// heard) and, once a burst of writes has rested, draws the graph again and
+// shows again what the panel showed, then says so in a status line of its
+// own (#live, made here) with the time.
+function follow() {
+  if (!window.EventSource) return;
+  const line = el("p", { id: "live", class: "live", role: "status" });
+  $("#announce").after(line);
+  let updates = 0;
+  const reload = debounce(async () => {
+    try {
+      await loadGraph();
+      if (view) await view();
+    } catch (e) { fail(e); return; }
+    const time = new Date().toLocaleTimeString(lang === "da" ? "da-DK" : "en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    line.textContent = t("updated", time);
+    line.dataset.updates = String(++updates);
+  }, 300);
+  const url = new URL("/graphql", location.origin);
+  url.searchParams.set("query", LIVE);
+  new EventSource(url).addEventListener("next", reload);
+}
+
 window.addEventListener("DOMContentLoaded", () => {
   const guard = (f) => (...a) => Promise.resolve().then(() => f(...a)).catch(fail);
   $("#reform").addEventListener("change", debounce(guard(async (e) => { if (e.target.value) await showImpact(e.target.value); }), 250));
@@ -850,5 +878,5 @@ window.addEventListener("DOMContentLoaded", () => {
   $("#lang").addEventListener("click", guard(switchLanguage));
   $("#scenario").addEventListener("change", debounce(guard((e) => chooseScenario(e.target.value)), 250));
   drawLegend();
-  guard(async () => { await Promise.all([loadVocabulary(), loadGraph(), loadScenarios()]); translatePage(); })();
+  guard(async () => { await Promise.all([loadVocabulary(), loadGraph(), loadScenarios()]); translatePage(); follow(); })();
 });
