@@ -2117,7 +2117,7 @@ type GraphChange {
   actor: String
   "RFC 3339, UTC."
   at: String!
-  "The scenario the write was made in; null for a write to the graph itself."
+  "The scenario a write to a scenario was made in (createScenario, a write with scenario:, promoteScenario); null for a write to the graph itself, a promoted scenario's changes to it included."
   scenario: ID
 }
 `, BuiltIn: false},

@@ -26,6 +26,13 @@ func (c GraphChange) Actor() *string {
 	return &c.E.Actor
 }
 
-// Scenario is the scenario the write was made in; the audit trail holds
-// writes to the graph itself only, so far.
-func (c GraphChange) Scenario() *domain.ID { return nil }
+// Scenario is the scenario the write was made in (its target, for a write
+// to a scenario record); nil for a write to the graph itself, a promoted
+// scenario's changes to the baseline included.
+func (c GraphChange) Scenario() *domain.ID {
+	if !domain.IsScenarioOp(c.E.Op) {
+		return nil
+	}
+	id := domain.ID(c.E.Target)
+	return &id
+}

@@ -56,6 +56,16 @@ const (
 	PromoteScenario WriteOp = "PROMOTE_SCENARIO"
 )
 
+// IsScenarioOp says whether op writes a scenario record (its target is the
+// scenario's id) rather than the baseline.
+func IsScenarioOp(op WriteOp) bool {
+	switch op {
+	case CreateScenario, UpdateScenario, DeleteScenario, ChangeScenario, PromoteScenario:
+		return true
+	}
+	return false
+}
+
 // ScenarioWrite is one change to a scenario record: its creation, a new
 // name or description, its deletion, one more change in it, or its
 // promotion to the baseline.
