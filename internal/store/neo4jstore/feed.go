@@ -37,13 +37,5 @@ RETURN properties(a) AS a ORDER BY a.seq LIMIT $limit`, map[string]any{"after": 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]domain.AuditEntry, 0, len(recs))
-	for _, rec := range recs {
-		e, err := decodeAudit(rec)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return decodeAudits(op, recs)
 }

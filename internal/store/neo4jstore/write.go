@@ -280,6 +280,11 @@ RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT $limit`,
 	if err != nil {
 		return nil, err
 	}
+	return decodeAudits(op, recs)
+}
+
+// decodeAudits reads the audit entries of records' column a, in order.
+func decodeAudits(op string, recs []*neo4j.Record) ([]domain.AuditEntry, error) {
 	out := make([]domain.AuditEntry, 0, len(recs))
 	for _, rec := range recs {
 		e, err := decodeAudit(rec)
