@@ -482,11 +482,7 @@ func relatedAny(ctx context.Context, id domain.ID, kind domain.RelKind, dir doma
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Node, len(ns))
-	for i, n := range ns {
-		out[i] = model.Wrap(n)
-	}
-	return out, nil
+	return wrapNodes(ns), nil
 }
 
 // relatedNodes loads the far ends of id's links of one kind and direction,

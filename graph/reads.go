@@ -215,11 +215,7 @@ func wrappedAll(ctx context.Context, ids []domain.ID) ([]model.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Node, len(ns))
-	for i, n := range ns {
-		out[i] = model.Wrap(n)
-	}
-	return out, nil
+	return wrapNodes(ns), nil
 }
 
 // effectiveIn keeps the reform items whose effective date lies in [from, to].

@@ -111,6 +111,7 @@ func centreIn(ctx context.Context, id domain.ID) (*model.Centre, error) {
 	return wrapOne[model.Centre](n), nil
 }
 
+// wrapNodes wraps nodes of any kinds as GraphQL Nodes, in their order.
 func wrapNodes(ns []*domain.Node) []model.Node {
 	out := make([]model.Node, len(ns))
 	for i, n := range ns {

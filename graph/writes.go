@@ -120,11 +120,7 @@ func current(ctx context.Context, st store.Store, in *domain.ID, id domain.ID) (
 		if err != nil {
 			return nil, err
 		}
-		views, err := viewsFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		v, err := views.Open(ctx, sid)
+		v, err := openView(ctx, sid)
 		if err != nil {
 			return nil, err
 		}
