@@ -63,7 +63,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	// Before POST, which would take a multipart/mixed request too: @defer's
 	// parts (deferred.go).
 	srv.AddTransport(transport.MultipartMixed{Boundary: "graphql"})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.Limits().MaxTokens)
 	srv.SetErrorPresenter(presentError(logger, opts.Metrics))

@@ -3,9 +3,13 @@
 
     python3 tools/bench/plot.py /tmp/orggraph-bench docs/benchmarks/latency.png
 
+    python3 tools/bench/plot.py /tmp/orggraph-bench docs/benchmarks/latency.png docs/benchmarks/kinds.png
+
 Reads mix-memory-<scale>.json (the embedded store) and compare-<scale>.json
 (orggraph on Neo4j and the peer on the same Neo4j) and plots, against the
-scale, the whole mix's p50 and p99 and the impact query's p99 for each.
+scale, the whole mix's p50 and p99 and the impact query's p99 for each; with
+a second file, also each kind's p99 against the scale, one panel a server:
+the kinds whose answer does not grow beside the deep listing, whose does.
 Needs matplotlib (pip install matplotlib).
 """
 import glob
@@ -27,11 +31,23 @@ def kind(report, name):
     return None
 
 
-def main(src, out):
+KINDS = ["widget", "impact", "dependencies", "search", "deep"]
+NODES = {1: "138", 10: "1,380", 100: "13,800", 1000: "138,000"}
+
+
+def scale_ticks(ax, scales):
+    scales = sorted(set(scales))
+    ax.set_xticks(scales, [f"{s}× ({NODES.get(s, '?')})" if s == 1 else f"{s}×\n({NODES.get(s, '?')})" for s in scales])
+    ax.minorticks_off()
+
+
+def main(src, out, kinds_out=None):
     runs = {}
+    reports = {}
 
     def add(server, scale, report):
         runs.setdefault(server, []).append((scale, report["overall"], kind(report, "impact")))
+        reports.setdefault(server, []).append((scale, report))
 
     for path in glob.glob(os.path.join(src, "mix-memory-*.json")):
         m = re.match(r"mix-memory-(\d+)\.json$", os.path.basename(path))
@@ -60,7 +76,7 @@ def main(src, out):
         ax.plot([p[0] for p in points if p[2]], [p[2]["p99Ms"] for p in points if p[2]], "^:", color=c,
                 label=f"{server}: impact p99")
     ax.set_xscale("log")
-    ax.set_xticks([1, 10, 100], ["1× (138 nodes)", "10× (1,380)", "100× (13,800)"])
+    scale_ticks(ax, [p[0] for points in runs.values() for p in points])
     ax.set_xlabel("graph size (municipalities' worth of the seed)")
     ax.set_ylabel("latency, ms (log scale)")
     ax.set_yscale("log")
@@ -69,9 +85,36 @@ def main(src, out):
     ax.legend(fontsize=7, ncol=1, loc="upper left")
     fig.tight_layout()
     fig.savefig(out)
+    if kinds_out:
+        plot_kinds(reports, kinds_out)
+
+
+def plot_kinds(reports, out):
+    servers = sorted(reports, key=lambda r: ("memory" not in r, "@" in r))
+    fig, axes = plt.subplots(1, len(servers), figsize=(4.2 * len(servers), 4.4), dpi=120, sharey=True, squeeze=False)
+    styles = {"widget": "o-", "impact": "^-", "dependencies": "s-", "search": "v-", "deep": "D--"}
+    for ax, server in zip(axes[0], servers):
+        points = sorted(reports[server], key=lambda p: p[0])
+        for name in KINDS:
+            xs = [s for s, r in points if kind(r, name)]
+            ys = [kind(r, name)["p99Ms"] for s, r in points if kind(r, name)]
+            if xs:
+                ax.plot(xs, ys, styles[name], label=name + (" (answer grows)" if name == "deep" else ""))
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        scale_ticks(ax, [p[0] for p in points])
+        ax.set_title(server, fontsize=9)
+        ax.set_xlabel("graph size (× the seed; nodes)", fontsize=8)
+        ax.grid(True, alpha=0.3)
+        ax.tick_params(labelsize=7)
+    axes[0][0].set_ylabel("p99 latency, ms (log scale)")
+    axes[0][0].legend(fontsize=7, loc="upper left")
+    fig.suptitle("p99 of each kind of the mix against graph size, 16 workers, one 2-core machine", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])

@@ -1,0 +1,90 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// TestWriteAnswerAsEncodingJSON holds writeAnswer to what encoding/json
+// makes of the same graphql.Response (transport.POST's writing), for each
+// member present or absent and for data small and large.
+func TestWriteAnswerAsEncodingJSON(t *testing.T) {
+	big := json.RawMessage(`{"centres":[` + strings.Repeat(`{"code":"CBE","name":"Center for Beskæftigelse"},`, bigAnswer/40) + `{"code":"X"}]}`)
+	yes := true
+	for name, resp := range map[string]*graphql.Response{
+		"data":                {Data: json.RawMessage(`{"centre":{"code":"CBE"}}`)},
+		"no data":             {},
+		"errors":              {Errors: gqlerror.List{{Message: "no", Path: ast.Path{ast.PathName("centre")}, Extensions: map[string]any{"code": "NOT_FOUND"}}}},
+		"errors and data":     {Errors: gqlerror.List{{Message: "no"}}, Data: json.RawMessage(`{"a":null}`)},
+		"extensions":          {Data: json.RawMessage(`{}`), Extensions: map[string]any{"cost": 3}},
+		"incremental":         {Data: json.RawMessage(`{}`), Label: "l", Path: ast.Path{ast.PathName("a"), ast.PathIndex(2)}, HasNext: &yes},
+		"large":               {Data: big},
+		"large with the rest": {Errors: gqlerror.List{{Message: "part"}}, Data: big, Extensions: map[string]any{"cost": 3}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want, err := json.Marshal(resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			writeAnswer(&got, resp)
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("writeAnswer wrote\n%.300s\nencoding/json\n%.300s", got.Bytes(), want)
+			}
+		})
+	}
+}
+
+// TestWriteAnswerKeepsHTMLCharacters: encoding/json writes <, > and & in
+// strings as \u003c, \u003e and \u0026, writeAnswer as the executor wrote
+// them; the JSON is the same.
+func TestWriteAnswerKeepsHTMLCharacters(t *testing.T) {
+	resp := &graphql.Response{Data: json.RawMessage(`{"name":"Social- & Sundhed <SUF>"}`)}
+	var got bytes.Buffer
+	writeAnswer(&got, resp)
+	if want := `{"data":{"name":"Social- & Sundhed <SUF>"}}`; got.String() != want {
+		t.Fatalf("got %s, want %s", got.Bytes(), want)
+	}
+	marshalled, err := json.Marshal(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	if json.Unmarshal(got.Bytes(), &a) != nil || json.Unmarshal(marshalled, &b) != nil || !reflect.DeepEqual(a, b) {
+		t.Errorf("%s and %s differ as JSON", got.Bytes(), marshalled)
+	}
+}
+
+// BenchmarkWriteAnswer writes a 1.2 MB answer, the deep listing's at 100×
+// the seed, as transport.POST does (encoding/json) and as postJSON does.
+//
+//	go test ./graph -run '^$' -bench WriteAnswer
+func BenchmarkWriteAnswer(b *testing.B) {
+	resp := &graphql.Response{Data: json.RawMessage(`{"centres":[` + strings.Repeat(`{"code":"CBE","targetGroups":[{"name":"Jobparate ledige","servedBy":[{"code":"CBE"}]}]},`, 12000) + `{"code":"X"}]}`)}
+	b.Run("encoding/json", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(resp.Data)))
+		for b.Loop() {
+			out, err := json.Marshal(resp)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Discard.Write(out)
+		}
+	})
+	b.Run("writeAnswer", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(resp.Data)))
+		for b.Loop() {
+			writeAnswer(io.Discard, resp)
+		}
+	})
+}
