@@ -22,8 +22,8 @@ type answer struct {
 	price     int
 	operation string
 
-	tag  string
-	size int64
+	key, tag string // what it is kept by (answerKey), and its ETag
+	size     int64
 }
 
 // pay spends the answer's price from the request's budget, as running its
@@ -73,7 +73,7 @@ func (p *pricedBudget) Spend(ctx context.Context, cost int) querylimit.Spending 
 // headers: the map's slot, the list's element, the answer itself.
 const answerEntryOverhead = 256
 
-// answerCache keeps answers by their tag (answerTag) up to max bytes, the
+// answerCache keeps answers by their key (answerKey) up to max bytes, the
 // least recently used dropped first; an answer over an eighth of max is
 // not kept. Every answer kept is of one graph version: an answer of
 // another version empties it, since no request asks for the old graph
@@ -91,7 +91,7 @@ type answerCache struct {
 	mu      sync.Mutex
 	version store.Version
 	used    int64
-	byTag   map[string]*list.Element // of *answer
+	byKey   map[string]*list.Element // of *answer
 	recent  *list.List               // most recently used first
 }
 
@@ -100,11 +100,11 @@ func newAnswerCache(max int64) *answerCache {
 	if max <= 0 {
 		return nil
 	}
-	return &answerCache{max: max, byTag: map[string]*list.Element{}, recent: list.New()}
+	return &answerCache{max: max, byKey: map[string]*list.Element{}, recent: list.New()}
 }
 
-// get returns the answer kept under tag at version v, or nil.
-func (c *answerCache) get(v store.Version, tag string) *answer {
+// get returns the answer kept under key at version v, or nil.
+func (c *answerCache) get(v store.Version, key []byte) *answer {
 	if c == nil {
 		return nil
 	}
@@ -113,7 +113,7 @@ func (c *answerCache) get(v store.Version, tag string) *answer {
 	if v != c.version {
 		return nil
 	}
-	el, ok := c.byTag[tag]
+	el, ok := c.byKey[string(key)] // no copy: the compiler looks up the bytes
 	if !ok {
 		return nil
 	}
@@ -121,13 +121,13 @@ func (c *answerCache) get(v store.Version, tag string) *answer {
 	return el.Value.(*answer)
 }
 
-// put keeps a under tag, the answer at version v.
-func (c *answerCache) put(v store.Version, tag string, a *answer) {
+// put keeps a, the answer at version v, under key with its ETag.
+func (c *answerCache) put(v store.Version, key, tag string, a *answer) {
 	if c == nil {
 		return
 	}
-	a.tag = tag
-	a.size = int64(len(tag)+len(a.body)) + answerEntryOverhead
+	a.key, a.tag = key, tag
+	a.size = int64(len(key)+len(tag)+len(a.body)) + answerEntryOverhead
 	for k, vv := range a.header {
 		a.size += int64(len(k))
 		for _, s := range vv {
@@ -144,20 +144,20 @@ func (c *answerCache) put(v store.Version, tag string, a *answer) {
 			return // read before a write whose answers are kept already
 		}
 		c.version, c.used = v, 0
-		clear(c.byTag)
+		clear(c.byKey)
 		c.recent.Init()
 	}
-	if el, ok := c.byTag[tag]; ok { // two misses at once: keep the one
+	if el, ok := c.byKey[key]; ok { // two misses at once: keep the one
 		c.recent.MoveToFront(el)
 		return
 	}
-	c.byTag[tag] = c.recent.PushFront(a)
+	c.byKey[key] = c.recent.PushFront(a)
 	c.used += a.size
 	for c.used > c.max {
 		el := c.recent.Back()
 		old := el.Value.(*answer)
 		c.recent.Remove(el)
-		delete(c.byTag, old.tag)
+		delete(c.byKey, old.key)
 		c.used -= old.size
 	}
 }
@@ -169,5 +169,5 @@ func (c *answerCache) stats() (n int, bytes int64) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.byTag), c.used
+	return len(c.byKey), c.used
 }

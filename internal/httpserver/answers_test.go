@@ -393,7 +393,7 @@ func TestAnswerCacheIsBounded(t *testing.T) {
 	v := store.Version{Epoch: "e", Seq: 1}
 	body := []byte(strings.Repeat("x", 300))
 	for i := range asked {
-		c.put(v, strconv.Itoa(i), &answer{header: http.Header{"Content-Type": {"application/json"}}, body: body})
+		c.put(v, strconv.Itoa(i), "", &answer{header: http.Header{"Content-Type": {"application/json"}}, body: body})
 		if _, used := c.stats(); used > max {
 			t.Fatalf("after %d answers: %d bytes kept, over %d", i+1, used, max)
 		}
@@ -402,21 +402,21 @@ func TestAnswerCacheIsBounded(t *testing.T) {
 	if n == 0 || n >= asked || used < max/2 {
 		t.Errorf("%d answers in %d bytes", n, used)
 	}
-	if c.get(v, strconv.Itoa(asked-1)) == nil || c.get(v, "0") != nil {
+	if c.get(v, []byte(strconv.Itoa(asked-1))) == nil || c.get(v, []byte("0")) != nil {
 		t.Error("not the least recently used dropped")
 	}
-	c.put(v, "big", &answer{body: make([]byte, max/4)})
-	if c.get(v, "big") != nil {
+	c.put(v, "big", "", &answer{body: make([]byte, max/4)})
+	if c.get(v, []byte("big")) != nil {
 		t.Error("an answer over an eighth of the bound is kept")
 	}
 	// Another version empties it; an older one is not kept.
 	next := store.Version{Epoch: "e", Seq: 2}
-	c.put(next, "new", &answer{body: body})
-	if n, _ := c.stats(); n != 1 || c.get(next, "new") == nil || c.get(v, strconv.Itoa(asked-1)) != nil {
+	c.put(next, "new", "", &answer{body: body})
+	if n, _ := c.stats(); n != 1 || c.get(next, []byte("new")) == nil || c.get(v, []byte(strconv.Itoa(asked-1))) != nil {
 		t.Errorf("after a newer version: %d kept", n)
 	}
-	c.put(v, "stale", &answer{body: body})
-	if c.get(v, "stale") != nil || c.get(next, "new") == nil {
+	c.put(v, "stale", "", &answer{body: body})
+	if c.get(v, []byte("stale")) != nil || c.get(next, []byte("new")) == nil {
 		t.Error("an answer of an older version was kept")
 	}
 	if newAnswerCache(0) != nil || quietServer(st, Options{AnswerCacheBytes: -1}) == nil {

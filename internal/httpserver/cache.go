@@ -38,7 +38,7 @@ const DefaultAnswerCacheBytes = 32 << 20
 //
 // The ETag names an answer: it is keyed by the graph's version read from
 // the store (store.ChangeFeed) and by everything the answer depends on
-// (answerTag): every instance over one store tags one answer alike, and
+// (answerKey): every instance over one store tags one answer alike, and
 // none answers 304, or with a kept body, for a graph a write on another
 // instance has changed since. An answer is a function of the graph and
 // the request, so a matching tag is answered before the query runs. The
@@ -74,12 +74,21 @@ func cacheQueries(maxAge time.Duration, feed store.ChangeFeed, answers *answerCa
 				next.ServeHTTP(w, r)
 				return
 			}
-			etag := answerTag(v, r)
+			kb := keyBuffers.Get().(*[]byte)
+			key := answerKey((*kb)[:0], v, r)
+			defer func() { *kb = key[:0]; keyBuffers.Put(kb) }()
+			// A kept answer has its tag already: a hit hashes nothing.
+			a := answers.get(v, key)
+			var etag string
+			if a != nil {
+				etag = a.tag
+			} else {
+				etag = tagOf(key)
+			}
 			cc := public
 			if r.Header.Get("Authorization") != "" {
 				cc = private
 			}
-			a := answers.get(v, etag)
 			// "*" matches any answer there is: one kept, or one made below.
 			if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, etag) && (a != nil || strings.TrimSpace(inm) != "*") {
 				h["Etag"] = []string{etag}
@@ -112,7 +121,7 @@ func cacheQueries(maxAge time.Duration, feed store.ChangeFeed, answers *answerCa
 			a = &answer{header: buf.header, body: bytes.Clone(buf.body.Bytes()), price: int(price.spent.Load()),
 				operation: observe.OperationName(r.Context())}
 			a.length = []string{strconv.Itoa(len(a.body))}
-			answers.put(v, etag, a)
+			answers.put(v, string(key), etag, a)
 			if etagMatches(r.Header.Get("If-None-Match"), etag) { // "*": there is an answer now
 				h["Etag"] = []string{etag}
 				h["Cache-Control"] = []string{cc}
@@ -124,16 +133,14 @@ func cacheQueries(maxAge time.Duration, feed store.ChangeFeed, answers *answerCa
 	}
 }
 
-// answerTag is the strong ETag of r's answer at graph version v: a digest
-// of the version and of everything the answer depends on, which is what
-// was asked (the query string: the document or its persisted hash, the
-// variables, the operation's name) and who asked and how they read it
-// (Accept, Accept-Language, Authorization, and the principal that
-// authentication made of it, whose role a tokens file may change). The
-// answers cache keys by it too.
-func answerTag(v store.Version, r *http.Request) string {
-	bp := tagInputs.Get().(*[]byte)
-	b := append((*bp)[:0], v.Epoch...)
+// answerKey appends to b what r's answer at graph version v depends on:
+// the version, what was asked (the query string: the document or its
+// persisted hash, the variables, the operation's name) and who asked and
+// how they read it (Accept, Accept-Language, Authorization, and the
+// principal that authentication made of it, whose role a tokens file may
+// change). The answers are kept by it, and its digest is their ETag.
+func answerKey(b []byte, v store.Version, r *http.Request) []byte {
+	b = append(b, v.Epoch...)
 	b = append(b, 0)
 	b = strconv.AppendInt(b, v.Seq, 10)
 	b = append(b, 0)
@@ -148,17 +155,21 @@ func answerTag(v store.Version, r *http.Request) string {
 		b = append(b, 0)
 		b = append(b, p.Subject...)
 	}
-	sum := sha256.Sum256(b)
-	*bp = b
-	tagInputs.Put(bp)
+	return b
+}
+
+// tagOf is the strong ETag of the answer answerKey keyed: every instance
+// over one store tags one answer alike.
+func tagOf(key []byte) string {
+	sum := sha256.Sum256(key)
 	var tag [34]byte
 	tag[0], tag[33] = '"', '"'
 	hex.Encode(tag[1:33], sum[:16])
 	return string(tag[:])
 }
 
-// tagInputs are the buffers answerTag writes its input into.
-var tagInputs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+// keyBuffers are the buffers answerKey writes into.
+var keyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 func cacheControl(maxAge time.Duration, private bool) string {
 	scope := "public"
