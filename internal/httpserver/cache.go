@@ -24,8 +24,8 @@ import (
 const DefaultCacheMaxAge = -1 * time.Second
 
 // DefaultAnswerCacheBytes bounds the answers cacheQueries keeps to serve
-// again: a widget's answer is about a kilobyte, the deep listing at 100×
-// the seed about 1.2 MB.
+// again: a widget's answer is a few hundred bytes, the deep listing at
+// 100× the seed about 1.2 MB.
 const DefaultAnswerCacheBytes = 32 << 20
 
 // cacheQueries makes GET (and HEAD) queries cacheable, by clients and
