@@ -3,6 +3,8 @@
 //
 //	orggraph-load [run] --url http://127.0.0.1:8080/graphql --concurrency 16 --duration 20s --warmup 5s
 //	orggraph-load [run] --url … --rate 500 --duration 20s
+//	orggraph-load [run] --url … --get --weights widget=100,impact=0,dependencies=0,search=0,deep=0
+//	orggraph-load [run] --url … --asset /widgets/v1/orggraph-widgets.js
 //	orggraph-load synth --scale 10 --out /tmp/seed-10x
 //	orggraph-load live --url … --subscribers 10000 --writes 20 --token … --server-pid …
 //	orggraph-load compare --url http://127.0.0.1:8080/graphql --peer-url http://127.0.0.1:4000/graphql --peer-mix tools/peer/mix.json

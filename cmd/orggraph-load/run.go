@@ -107,11 +107,14 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	url := fs.String("url", "http://127.0.0.1:8080/graphql", "the GraphQL endpoint")
 	mixFile := fs.String("mix", "", "a JSON file of the mix's queries worded for another server (default: orggraph's own mix)")
 	label := fs.String("label", "", "a label for the report (the store and size, say)")
+	get := fs.Bool("get", false, "send each query as the intranet widgets do: GET by its persisted query's hash (registered once with its text first)")
+	asset := fs.String("asset", "", "GET this path on --url's server in place of the mix, e.g. /widgets/v1/orggraph-widgets.js: the static-file ceiling")
 	lf := addLoadFlags(fs)
 	cfg, err := lf.parse(fs, args)
 	if err != nil {
 		return err
 	}
+	cfg.GET, cfg.Asset = *get, *asset
 	if cfg.Mix, err = lf.mix(*mixFile); err != nil {
 		return err
 	}

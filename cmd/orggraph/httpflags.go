@@ -26,6 +26,7 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	suggestions := fs.Bool("suggestions", env.bool("ORGGRAPH_SUGGESTIONS", true), `let validation errors suggest field names, "did you mean" (env ORGGRAPH_SUGGESTIONS)`)
 	corsOrigins := fs.String("cors-origins", getenv("ORGGRAPH_CORS_ORIGINS"), "comma-separated exact origins whose pages may call the API, such as https://intranet.kk.dk; empty: no CORS (env ORGGRAPH_CORS_ORIGINS)")
 	cacheMaxAge := fs.Duration("cache-max-age", env.duration("ORGGRAPH_CACHE_MAX_AGE", 0), "how long a successful GET query may be cached; 0: revalidate each time (env ORGGRAPH_CACHE_MAX_AGE)")
+	answerCacheMB := fs.Int("answer-cache-mb", env.int("ORGGRAPH_ANSWER_CACHE_MB", httpserver.DefaultAnswerCacheBytes>>20), "megabytes of successful GET answers kept and served again, until the graph changes, without their query running; 0: none (env ORGGRAPH_ANSWER_CACHE_MB)")
 	rateLimit := fs.Float64("rate-limit", env.float("ORGGRAPH_RATE_LIMIT", httpserver.DefaultBudget), "points a minute each client (token, else address) may spend: a request costs 1, an operation its price besides; 0: no limit (env ORGGRAPH_RATE_LIMIT)")
 	rateBurst := fs.Int("rate-burst", env.int("ORGGRAPH_RATE_BURST", 0), "points each client may spend at once; 0: one minute's, --rate-limit (env ORGGRAPH_RATE_BURST)")
 	trustProxy := fs.Bool("trust-proxy", env.bool("ORGGRAPH_TRUST_PROXY", false), "take the client's address from the last X-Forwarded-For entry; only behind a proxy of your own that appends it (env ORGGRAPH_TRUST_PROXY)")
@@ -49,6 +50,9 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 		if *cacheMaxAge < 0 {
 			errs = append(errs, fmt.Errorf("--cache-max-age %s is negative", *cacheMaxAge))
 		}
+		if *answerCacheMB < 0 {
+			errs = append(errs, fmt.Errorf("--answer-cache-mb %d is negative", *answerCacheMB))
+		}
 		if *requestTimeout < 0 {
 			errs = append(errs, fmt.Errorf("--request-timeout %s is negative", *requestTimeout))
 		}
@@ -62,14 +66,15 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 			return httpserver.Options{}, graph.Options{}, err
 		}
 		return httpserver.Options{
-			Playground:     *playground,
-			TrustProxy:     *trustProxy,
-			CORSOrigins:    origins,
-			CacheMaxAge:    zeroMeansNone(*cacheMaxAge),
-			Budget:         *rateLimit,
-			BudgetBurst:    *rateBurst,
-			RequestTimeout: zeroMeansNone(*requestTimeout),
-			MaxInFlight:    zeroMeansNoLimit(*maxInFlight),
+			Playground:       *playground,
+			TrustProxy:       *trustProxy,
+			CORSOrigins:      origins,
+			CacheMaxAge:      zeroMeansNone(*cacheMaxAge),
+			AnswerCacheBytes: answerCacheBytes(*answerCacheMB),
+			Budget:           *rateLimit,
+			BudgetBurst:      *rateBurst,
+			RequestTimeout:   zeroMeansNone(*requestTimeout),
+			MaxInFlight:      zeroMeansNoLimit(*maxInFlight),
 
 			MaxLivePerClient: *maxLive,
 		}, graph.Options{LoaderWait: *loaderWait, NoIntrospection: !*introspection, NoSuggestions: !*suggestions}, nil
@@ -83,6 +88,15 @@ func zeroMeansNoLimit(n int) int {
 		return -1
 	}
 	return n
+}
+
+// answerCacheBytes turns --answer-cache-mb into httpserver.Options'
+// bytes, whose zero takes the default and negative means none.
+func answerCacheBytes(mb int) int64 {
+	if mb == 0 {
+		return -1
+	}
+	return int64(mb) << 20
 }
 
 // zeroMeansNone turns the command line's 0 ("none") into the negative

@@ -16,7 +16,8 @@ func TestHTTPFlags(t *testing.T) {
 	defaults := httpserver.Options{
 		Playground:  true,
 		CacheMaxAge: -1, Budget: httpserver.DefaultBudget, RequestTimeout: 10 * time.Second, // -1: revalidate every time, planners write
-		MaxInFlight: httpserver.DefaultMaxInFlight(), MaxLivePerClient: httpserver.DefaultMaxLivePerClient,
+		AnswerCacheBytes: httpserver.DefaultAnswerCacheBytes,
+		MaxInFlight:      httpserver.DefaultMaxInFlight(), MaxLivePerClient: httpserver.DefaultMaxLivePerClient,
 	}
 	with := func(change func(*httpserver.Options)) httpserver.Options {
 		o := defaults
@@ -38,18 +39,20 @@ func TestHTTPFlags(t *testing.T) {
 			"ORGGRAPH_CORS_ORIGINS": "https://intranet.kk.dk, http://localhost:3000/", "ORGGRAPH_CACHE_MAX_AGE": "5m",
 			"ORGGRAPH_RATE_LIMIT": "2.5", "ORGGRAPH_RATE_BURST": "5", "ORGGRAPH_TRUST_PROXY": "true",
 			"ORGGRAPH_REQUEST_TIMEOUT": "3s", "ORGGRAPH_MAX_IN_FLIGHT": "9", "ORGGRAPH_MAX_LIVE_PER_CLIENT": "4",
+			"ORGGRAPH_ANSWER_CACHE_MB": "3",
 		}, httpserver.Options{
 			CORSOrigins: []string{"https://intranet.kk.dk", "http://localhost:3000"},
-			CacheMaxAge: 5 * time.Minute, Budget: 2.5, BudgetBurst: 5, TrustProxy: true, RequestTimeout: 3 * time.Second,
+			CacheMaxAge: 5 * time.Minute, AnswerCacheBytes: 3 << 20, Budget: 2.5, BudgetBurst: 5, TrustProxy: true, RequestTimeout: 3 * time.Second,
 			MaxInFlight: 9, MaxLivePerClient: 4,
 		}, ""},
 		{"flags beat the environment", []string{"--rate-limit", "7", "--cors-origins", "https://a.kk.dk"},
 			map[string]string{"ORGGRAPH_RATE_LIMIT": "2", "ORGGRAPH_CORS_ORIGINS": "https://b.kk.dk"},
 			with(func(o *httpserver.Options) { o.Budget, o.CORSOrigins = 7, []string{"https://a.kk.dk"} }), ""},
-		{"0 turns things off", []string{"--rate-limit", "0", "--cache-max-age", "0", "--request-timeout", "0", "--max-in-flight", "0"}, nil,
+		{"0 turns things off", []string{"--rate-limit", "0", "--cache-max-age", "0", "--request-timeout", "0", "--max-in-flight", "0", "--answer-cache-mb", "0"}, nil,
 			with(func(o *httpserver.Options) {
-				o.Budget, o.CacheMaxAge, o.RequestTimeout, o.MaxInFlight = 0, -1, -1, -1
+				o.Budget, o.CacheMaxAge, o.RequestTimeout, o.MaxInFlight, o.AnswerCacheBytes = 0, -1, -1, -1, -1
 			}), ""},
+		{"a negative answer cache", []string{"--answer-cache-mb", "-1"}, nil, httpserver.Options{}, "--answer-cache-mb"},
 		{"a wildcard origin", []string{"--cors-origins", "*"}, nil, httpserver.Options{}, `"*" is not an exact origin`},
 		{"an origin with a path", []string{"--cors-origins", "https://kk.dk/intranet"}, nil, httpserver.Options{}, "not an exact origin"},
 		{"an origin without a scheme", []string{"--cors-origins", "intranet.kk.dk"}, nil, httpserver.Options{}, "not an exact origin"},

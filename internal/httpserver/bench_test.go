@@ -73,3 +73,40 @@ func BenchmarkWidgetPOST(b *testing.B) {
 		}
 	})
 }
+
+// The widget's GET by hash once its answer is kept, beside a static file
+// through the same server and middleware: the hit path should cost about
+// what serving bytes costs. "uncached" is the same GET with no answers
+// kept, the query running each time.
+//
+//	go test -run '^$' -bench WidgetGET -benchmem -cpuprofile cpu.out ./internal/httpserver
+func BenchmarkWidgetGET(b *testing.B) {
+	st := seedtest.Store(b)
+	byHash, withText := centreCard("CBA")
+	for _, tt := range []struct {
+		name, target string
+		cacheBytes   int64
+	}{
+		{"static", "/", 0},
+		{"kept", byHash, 0},
+		{"uncached", byHash, -1},
+	} {
+		h := serverWith(slog.New(slog.DiscardHandler), st, Options{Playground: true, AnswerCacheBytes: tt.cacheBytes, Metrics: observe.NewMetrics()},
+			graph.Options{LoaderWait: graph.MemoryLoaderWait})
+		if rec := send(h, http.MethodGet, withText, "", "Accept", "application/json"); rec.Code != http.StatusOK {
+			b.Fatalf("registering: %d %s", rec.Code, rec.Body)
+		}
+		b.Run(tt.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, tt.target, nil)
+				req.Header.Set("Accept", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}

@@ -8,8 +8,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/bif-kk/orggraph/internal/auth"
+	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -19,79 +23,153 @@ import (
 // A deployment that takes no writes may set a max-age.
 const DefaultCacheMaxAge = -1 * time.Second
 
-// cacheQueries makes GET (and HEAD) queries cacheable: a successful answer (200, no
-// errors) gets a strong ETag and Cache-Control max-age, and a request whose
-// If-None-Match holds that ETag gets 304 with no body. Any other answer,
-// and every POST, is no-store. maxAge <= 0 means revalidate every time
-// (no-cache), which still saves the body with 304s.
+// DefaultAnswerCacheBytes bounds the answers cacheQueries keeps to serve
+// again: a widget's answer is a few hundred bytes, the deep listing at
+// 100× the seed about 1.2 MB.
+const DefaultAnswerCacheBytes = 32 << 20
+
+// cacheQueries makes GET (and HEAD) queries cacheable, by clients and
+// here: a successful answer (200, no errors) gets a strong ETag and
+// Cache-Control, a request whose If-None-Match holds that ETag gets 304
+// with no body, and one without it gets the answer kept in answers, when
+// there is one, without the query running. Any other answer, and every
+// POST, is no-store and kept nowhere. maxAge <= 0 means revalidate every
+// time (no-cache), which still saves the body with 304s.
 //
-// The ETag is keyed by the graph's version read from the store
-// (store.ChangeFeed) and by what was asked (the query string, Accept and
-// Authorization): every instance over one store tags one answer alike,
-// and none answers 304 for a graph a write on another instance has
-// changed since. An answer is a function of the graph and the request, so
-// a matching tag is answered 304 before the query runs. The version is
-// read before the answer, so an answer never carries a tag older than the
-// graph it read; when it cannot be read, nothing is cached.
+// The ETag names an answer: it is keyed by the graph's version read from
+// the store (store.ChangeFeed) and by everything the answer depends on
+// (answerKey): every instance over one store tags one answer alike, and
+// none answers 304, or with a kept body, for a graph a write on another
+// instance has changed since. An answer is a function of the graph and
+// the request, so a matching tag is answered before the query runs. The
+// version is read before the answer, so an answer never carries a tag
+// older than the graph it read; when it cannot be read, nothing is cached.
+// It runs after authentication, so the tag knows who is asking, and an
+// expired or revoked token is refused before any answer is reused.
+//
+// A kept answer costs its client's budget what its operation cost
+// (querylimit spends it while the query runs): a client the budget would
+// refuse is not served from the cache, and the query runs to refuse it
+// in the one way querylimit words it.
 //
 // A request that carries Authorization gets "private": a shared cache must
 // not hand one caller's answer to another, should reads ever depend on who
 // asks. The answer varies with Accept too (gqlgen picks application/json or
-// application/graphql-response+json by it).
-func cacheQueries(maxAge time.Duration, feed store.ChangeFeed) func(http.Handler) http.Handler {
+// application/graphql-response+json by it), and with Accept-Language,
+// which the GraphQL endpoint names in Vary itself.
+func cacheQueries(maxAge time.Duration, feed store.ChangeFeed, answers *answerCache) func(http.Handler) http.Handler {
+	public, private := cacheControl(maxAge, false), cacheControl(maxAge, true)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
-				w.Header().Set("Cache-Control", "no-store")
+				h.Set("Cache-Control", "no-store")
 				next.ServeHTTP(w, r)
 				return
 			}
-			h := w.Header()
-			h.Add("Vary", "Accept")
-			h.Add("Vary", "Authorization")
+			h["Vary"] = append(h["Vary"], "Accept", "Authorization")
 			v, err := feed.Version(r.Context())
 			if err != nil {
 				h.Set("Cache-Control", "no-store")
 				next.ServeHTTP(w, r)
 				return
 			}
-			etag := versionTag(v, r)
-			inm := r.Header.Get("If-None-Match")
-			if strings.TrimSpace(inm) != "*" && etagMatches(inm, etag) {
-				h.Set("ETag", etag)
-				h.Set("Cache-Control", cacheControl(maxAge, r.Header.Get("Authorization") != ""))
+			kb := keyBuffers.Get().(*[]byte)
+			key := answerKey((*kb)[:0], v, r)
+			defer func() { *kb = key[:0]; keyBuffers.Put(kb) }()
+			// A kept answer has its tag already: a hit hashes nothing.
+			a := answers.get(v, key)
+			var etag string
+			if a != nil {
+				etag = a.tag
+			} else {
+				etag = tagOf(key)
+			}
+			cc := public
+			if r.Header.Get("Authorization") != "" {
+				cc = private
+			}
+			// "*" matches any answer there is: one kept, or one made below.
+			if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, etag) && (a != nil || strings.TrimSpace(inm) != "*") {
+				h["Etag"] = []string{etag}
+				h["Cache-Control"] = []string{cc}
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
-			buf := &bufferedResponse{header: h}
+			if a != nil && a.pay(r) {
+				a.writeTo(w, etag, cc)
+				return
+			}
+
+			// The handler writes into a header of its own, so that what it
+			// sets can be kept with its answer and set again for a hit.
+			buf := &bufferedResponse{header: http.Header{}}
+			price := &pricedBudget{}
+			if b := querylimit.BudgetFrom(r.Context()); b != nil {
+				price.Budget = b
+				r = r.WithContext(querylimit.WithBudget(r.Context(), price))
+			}
 			next.ServeHTTP(buf, r)
 			if buf.status != http.StatusOK || hasErrors(buf.body.Bytes()) {
+				for k, vv := range buf.header {
+					h[k] = append(h[k], vv...)
+				}
 				h.Set("Cache-Control", "no-store")
 				buf.writeTo(w)
 				return
 			}
-			h.Set("ETag", etag)
-			h.Set("Cache-Control", cacheControl(maxAge, r.Header.Get("Authorization") != ""))
-			if etagMatches(inm, etag) { // "*": there is an answer now
-				h.Del("Content-Type")
-				h.Del("Content-Length")
+			a = &answer{header: buf.header, body: bytes.Clone(buf.body.Bytes()), price: int(price.spent.Load()),
+				operation: observe.OperationName(r.Context())}
+			a.length = []string{strconv.Itoa(len(a.body))}
+			answers.put(v, string(key), etag, a)
+			if etagMatches(r.Header.Get("If-None-Match"), etag) { // "*": there is an answer now
+				h["Etag"] = []string{etag}
+				h["Cache-Control"] = []string{cc}
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
-			buf.writeTo(w)
+			a.writeTo(w, etag, cc)
 		})
 	}
 }
 
-// versionTag is the strong ETag of r's answer at graph version v.
-func versionTag(v store.Version, r *http.Request) string {
-	sum := sha256.New()
-	for _, part := range []string{v.String(), r.URL.RawQuery, r.Header.Get("Accept"), r.Header.Get("Authorization")} {
-		sum.Write([]byte(part))
-		sum.Write([]byte{0})
+// answerKey appends to b what r's answer at graph version v depends on:
+// the version, what was asked (the query string: the document or its
+// persisted hash, the variables, the operation's name) and who asked and
+// how they read it (Accept, Accept-Language, Authorization, and the
+// principal that authentication made of it, whose role a tokens file may
+// change). The answers are kept by it, and its digest is their ETag.
+func answerKey(b []byte, v store.Version, r *http.Request) []byte {
+	b = append(b, v.Epoch...)
+	b = append(b, 0)
+	b = strconv.AppendInt(b, v.Seq, 10)
+	b = append(b, 0)
+	b = append(b, r.URL.RawQuery...)
+	for _, name := range [...]string{"Accept", "Accept-Language", "Authorization"} {
+		b = append(b, 0)
+		b = append(b, r.Header.Get(name)...)
 	}
-	return `"` + hex.EncodeToString(sum.Sum(nil)[:16]) + `"`
+	if p, ok := auth.FromContext(r.Context()); ok {
+		b = append(b, 0, 'p')
+		b = strconv.AppendInt(b, int64(p.Role), 10)
+		b = append(b, 0)
+		b = append(b, p.Subject...)
+	}
+	return b
 }
+
+// tagOf is the strong ETag of the answer answerKey keyed: every instance
+// over one store tags one answer alike.
+func tagOf(key []byte) string {
+	sum := sha256.Sum256(key)
+	var tag [34]byte
+	tag[0], tag[33] = '"', '"'
+	hex.Encode(tag[1:33], sum[:16])
+	return string(tag[:])
+}
+
+// keyBuffers are the buffers answerKey writes into.
+var keyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 func cacheControl(maxAge time.Duration, private bool) string {
 	scope := "public"

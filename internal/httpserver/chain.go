@@ -39,6 +39,9 @@ func withDefaults(opts Options) Options {
 	if opts.CacheMaxAge == 0 {
 		opts.CacheMaxAge = DefaultCacheMaxAge
 	}
+	if opts.AnswerCacheBytes == 0 {
+		opts.AnswerCacheBytes = DefaultAnswerCacheBytes
+	}
 	if opts.RequestTimeout == 0 {
 		opts.RequestTimeout = DefaultRequestTimeout
 	}

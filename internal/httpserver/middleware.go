@@ -87,6 +87,10 @@ func recoverPanics(logger *slog.Logger) func(http.Handler) http.Handler {
 func limitBody(max int64, m *observe.Metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Body == nil || r.Body == http.NoBody {
+				next.ServeHTTP(w, r) // a GET: nothing to bound
+				return
+			}
 			if r.ContentLength > max {
 				writeError(w, m, apierr.RequestTooLarge, "")
 				return

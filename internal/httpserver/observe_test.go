@@ -210,3 +210,28 @@ func TestRequestLogNamesTheClient(t *testing.T) {
 		})
 	}
 }
+
+// A kept answer is logged with its operation's name and counted as an
+// HTTP request, but not as a GraphQL operation, since none ran.
+func TestAKeptAnswerIsLoggedAndCounted(t *testing.T) {
+	var logs bytes.Buffer
+	m := observe.NewMetrics()
+	h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), fixtureStore(t), Options{Metrics: m})
+	target := getQuery(`query CentreCodes { centres { code } }`)
+	send(h, http.MethodGet, target, "")
+	logs.Reset()
+	send(h, http.MethodGet, target, "")
+	var line map[string]any
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+		t.Fatalf("%v: %s", err, logs.String())
+	}
+	if line["operation"] != "CentreCodes" || line["status"] != float64(200) {
+		t.Errorf("the kept answer's log line: %v", line)
+	}
+	if got := observetest.Value(t, m, "orggraph_http_requests_total", map[string]string{"route": "/graphql", "method": "GET", "status": "200"}); got != 2 {
+		t.Errorf("HTTP requests counted: %v, want 2", got)
+	}
+	if got := observetest.Value(t, m, "orggraph_graphql_requests_total", map[string]string{"operation": "CentreCodes", "outcome": "ok"}); got != 1 {
+		t.Errorf("GraphQL operations counted: %v, want 1 (the one that ran)", got)
+	}
+}

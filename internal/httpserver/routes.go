@@ -63,8 +63,11 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		// Subscriptions (live.go) are not cached and hold no in-flight
 		// place, which they would keep for as long as they live; they are
 		// bounded per client instead, after the same authentication.
-		r.Use(middleware.GetHead, limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), unlessLive(cacheQueries(opts.CacheMaxAge, st)), authenticate,
-			limitLive(opts.MaxLivePerClient, opts.Metrics))
+		// The cache after authentication: its tags know who asks, and no
+		// kept answer reaches a token that is no longer valid.
+		answers := newAnswerCache(opts.AnswerCacheBytes)
+		r.Use(middleware.GetHead, limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), authenticate,
+			unlessLive(cacheQueries(opts.CacheMaxAge, st, answers)), limitLive(opts.MaxLivePerClient, opts.Metrics))
 		if opts.MaxInFlight > 0 {
 			// Last, so that what is refused anyway does not queue.
 			r.Use(unlessLive(limitInFlight(opts.MaxInFlight)))

@@ -40,6 +40,10 @@ type Options struct {
 	// CacheMaxAge is how long a successful GET query may be cached
 	// (DefaultCacheMaxAge); negative means revalidate every time.
 	CacheMaxAge time.Duration
+	// AnswerCacheBytes bounds the successful GET answers kept to be served
+	// again, while the graph does not change, without their query running
+	// (DefaultAnswerCacheBytes); negative keeps none.
+	AnswerCacheBytes int64
 	// Budget is each client's points a minute (DefaultBudget is the
 	// command's default); 0 means no budget. A request costs a point, and
 	// a GraphQL operation its price besides, as the query limits price it.

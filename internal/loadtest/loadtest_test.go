@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,5 +182,56 @@ func TestReadMix(t *testing.T) {
 	}
 	if _, err := ReadMix(filepath.Join(dir, "none.json")); err == nil {
 		t.Error("a missing file: no error")
+	}
+}
+
+// By GET, each query is registered once with its text and then asked by
+// its persisted query's hash alone, as the widgets ask; an asset is fetched
+// as it is, in place of the mix.
+func TestRunByGETAndAsset(t *testing.T) {
+	api := servertest.New(slog.New(slog.DiscardHandler), seedtest.Store(t), httpserver.Options{}, graph.Options{})
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		what := r.Method + " " + r.URL.Path
+		if r.URL.Query().Has("query") {
+			what += " with text"
+		} else if strings.Contains(r.URL.Query().Get("extensions"), "sha256Hash") {
+			what += " by hash"
+		}
+		mu.Lock()
+		seen[what]++
+		mu.Unlock()
+		api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	mix, err := ParseWeights(DefaultMix(), "widget=1,impact=1,dependencies=0,search=0,deep=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := Run(context.Background(), Config{URL: srv.URL + "/graphql", Mix: mix, GET: true, Concurrency: 2, Duration: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range r.Kinds {
+		if k.Requests == 0 || k.OK != k.Requests {
+			t.Errorf("%s: %d of %d ok", k.Kind, k.OK, k.Requests)
+		}
+	}
+	if seen["GET /graphql with text"] != len(mix) || seen["GET /graphql by hash"] != r.Overall.Requests || len(seen) != 2 {
+		t.Errorf("requests seen: %v, want %d with text and %d by hash", seen, len(mix), r.Overall.Requests)
+	}
+
+	clear(seen)
+	r, err = Run(context.Background(), Config{URL: srv.URL + "/graphql", Mix: mix, Asset: "/widgets/v1/orggraph-widgets.js", Concurrency: 2, Duration: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Kinds) != 1 || r.Kinds[0].Kind != KindAsset || r.Kinds[0].Requests == 0 || r.Kinds[0].OK != r.Kinds[0].Requests {
+		t.Errorf("asset: %+v", r.Kinds)
+	}
+	if seen["GET /widgets/v1/orggraph-widgets.js"] != r.Overall.Requests || len(seen) != 1 {
+		t.Errorf("requests seen: %v", seen)
 	}
 }

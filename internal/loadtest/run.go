@@ -3,12 +3,15 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -36,6 +39,88 @@ type Config struct {
 	Client *http.Client
 	// Seed makes the choice of queries repeatable.
 	Seed uint64
+	// GET sends each query as the intranet widgets send theirs: by GET,
+	// with its variables and its persisted query's hash (automatic
+	// persisted queries) in the URL, and Accept: application/json. Each is
+	// registered first, by one GET with its text as well.
+	GET bool
+	// Asset, when set, is a path on URL's server fetched by GET in place of
+	// the mix: a static file, the ceiling of what the server answers over
+	// HTTP, to hold its GraphQL answers against. Its answers count by their
+	// status alone, as the kind "asset".
+	Asset string
+}
+
+// KindAsset is the kind Config.Asset's requests are reported as.
+const KindAsset = "asset"
+
+// request is how one kind of the mix is sent.
+type request struct {
+	method, url string
+	body        []byte
+	graphQL     bool // the answer is GraphQL's, whose errors count
+}
+
+// requests builds each kind's request, registering persisted queries
+// first when they are sent by hash.
+func requests(ctx context.Context, cfg Config) ([]request, error) {
+	if cfg.Asset != "" {
+		u, err := url.Parse(cfg.URL)
+		if err != nil {
+			return nil, fmt.Errorf("loadtest: %w", err)
+		}
+		u.Path, u.RawQuery = cfg.Asset, ""
+		return []request{{method: http.MethodGet, url: u.String()}}, nil
+	}
+	out := make([]request, len(cfg.Mix))
+	for i, q := range cfg.Mix {
+		if !cfg.GET {
+			b, err := json.Marshal(map[string]any{"query": q.Query, "variables": q.Variables})
+			if err != nil {
+				return nil, fmt.Errorf("loadtest: %s: %w", q.Kind, err)
+			}
+			out[i] = request{method: http.MethodPost, url: cfg.URL, body: b, graphQL: true}
+			continue
+		}
+		vars, err := json.Marshal(q.Variables)
+		if err != nil {
+			return nil, fmt.Errorf("loadtest: %s: %w", q.Kind, err)
+		}
+		sum := sha256.Sum256([]byte(q.Query))
+		params := url.Values{
+			"variables":  {string(vars)},
+			"extensions": {`{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`},
+		}
+		out[i] = request{method: http.MethodGet, url: cfg.URL + "?" + params.Encode(), graphQL: true}
+		params.Set("query", q.Query)
+		if err := register(ctx, cfg.Client, cfg.URL+"?"+params.Encode()); err != nil {
+			return nil, fmt.Errorf("loadtest: registering %s: %w", q.Kind, err)
+		}
+	}
+	return out, nil
+}
+
+// register sends a persisted query with its text once, so that the server
+// knows its hash.
+func register(ctx context.Context, client *http.Client, target string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK || hasErrors(body) {
+		return fmt.Errorf("status %d: %.200s", resp.StatusCode, body)
+	}
+	return nil
 }
 
 // lateAfter is how far behind its schedule an open-model request may be sent
@@ -76,14 +161,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			MaxIdleConns: conns, MaxIdleConnsPerHost: conns, IdleConnTimeout: time.Minute,
 		}}
 	}
-	bodies := make([][]byte, len(cfg.Mix))
+	if cfg.Asset != "" {
+		cfg.Mix = []Query{{Kind: KindAsset, Weight: 1}}
+	}
+	reqs, err := requests(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
 	var total int
-	for i, q := range cfg.Mix {
-		b, err := json.Marshal(map[string]any{"query": q.Query, "variables": q.Variables})
-		if err != nil {
-			return nil, fmt.Errorf("loadtest: %s: %w", q.Kind, err)
-		}
-		bodies[i] = b
+	for _, q := range cfg.Mix {
 		total += q.Weight
 	}
 	cum := make([]int, len(cfg.Mix))
@@ -122,9 +208,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		o := outcome{kind: kind}
 		rctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 		defer cancel()
-		req, err := http.NewRequestWithContext(rctx, http.MethodPost, cfg.URL, bytes.NewReader(bodies[kind]))
+		rq := reqs[kind]
+		var payload io.Reader
+		if rq.body != nil {
+			payload = bytes.NewReader(rq.body)
+		}
+		req, err := http.NewRequestWithContext(rctx, rq.method, rq.url, payload)
 		if err == nil {
-			req.Header.Set("Content-Type", "application/json")
+			if rq.body != nil {
+				req.Header.Set("Content-Type", "application/json")
+			} else if rq.graphQL {
+				req.Header.Set("Accept", "application/json")
+			}
 			var resp *http.Response
 			resp, err = cfg.Client.Do(req)
 			if err == nil {
@@ -133,7 +228,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				resp.Body.Close()
 				if err == nil {
 					o.status = resp.StatusCode
-					o.gqlErr = hasErrors(body)
+					o.gqlErr = rq.graphQL && hasErrors(body)
 				}
 			}
 		}

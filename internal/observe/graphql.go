@@ -34,7 +34,7 @@ func (e GraphQLExtension) InterceptResponse(ctx context.Context, next graphql.Re
 	if graphql.HasOperationContext(ctx) {
 		opCtx := graphql.GetOperationContext(ctx)
 		if opCtx.Operation != nil {
-			setOperationName(ctx, opCtx.Operation.Name)
+			SetOperationName(ctx, opCtx.Operation.Name)
 			op = e.metrics.operationLabel(opCtx.Operation.Name)
 		}
 		if !opCtx.Stats.OperationStart.IsZero() {

@@ -34,7 +34,9 @@ func OperationName(ctx context.Context) string {
 	return ""
 }
 
-func setOperationName(ctx context.Context, name string) {
+// SetOperationName records name as the request's operation, for an answer
+// served without running it (the HTTP layer's cache of answers).
+func SetOperationName(ctx context.Context, name string) {
 	if slot, _ := ctx.Value(operationKey).(*operationSlot); slot != nil && name != "" {
 		slot.name.Store(&name)
 	}

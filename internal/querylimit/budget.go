@@ -43,7 +43,8 @@ func WithBudget(ctx context.Context, b Budget) context.Context {
 	return context.WithValue(ctx, budgetKey, b)
 }
 
-func budgetFrom(ctx context.Context) Budget {
+// BudgetFrom returns the budget WithBudget put in ctx, or nil.
+func BudgetFrom(ctx context.Context) Budget {
 	b, _ := ctx.Value(budgetKey).(Budget)
 	return b
 }
@@ -52,7 +53,7 @@ func budgetFrom(ctx context.Context) Budget {
 // request has one: nil when it is paid, else the RATE_LIMITED refusal,
 // which names the cost, what is left and its costliest field.
 func spend(ctx context.Context, cost int, path string) *gqlerror.Error {
-	b := budgetFrom(ctx)
+	b := BudgetFrom(ctx)
 	if b == nil || cost <= 0 {
 		return nil
 	}
@@ -78,7 +79,7 @@ func spend(ctx context.Context, cost int, path string) *gqlerror.Error {
 // chargeRefused charges a refused document the limit, when the request
 // has a budget.
 func chargeRefused(ctx context.Context, limit int) {
-	if b := budgetFrom(ctx); b != nil {
+	if b := BudgetFrom(ctx); b != nil {
 		b.Charge(ctx, limit)
 	}
 }

@@ -1,0 +1,105 @@
+package livetest
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/httpserver"
+	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/servertest"
+	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
+)
+
+// reads counts the reads of the graph made of the store it wraps (the
+// version read that keys every answer is not one of them).
+type reads struct {
+	store.Store
+	n atomic.Int64
+}
+
+func (s *reads) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
+	s.n.Add(1)
+	return s.Store.NodesByID(ctx, ids)
+}
+
+func (s *reads) NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
+	s.n.Add(1)
+	return s.Store.NodesByKind(ctx, kind)
+}
+
+func (s *reads) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
+	s.n.Add(1)
+	return s.Store.NodeByCode(ctx, kind, code)
+}
+
+func (s *reads) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
+	s.n.Add(1)
+	return s.Store.Links(ctx, ids, q)
+}
+
+func (s *reads) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
+	s.n.Add(1)
+	return s.Store.Expand(ctx, xs)
+}
+
+// Two instances, each with its own driver, on one Neo4j: B keeps its GET
+// answer and sends it again without reading the graph, until a write made
+// through A, which B learns of only from the store's version.
+func TestKeptAnswersAcrossInstancesOnNeo4j(t *testing.T) {
+	env, stA := neo4jtest.EnvAndStore(t)
+	driverB, err := neo4jstore.New(neo4jstore.Config{URI: env["NEO4J_URI"], User: env["NEO4J_USER"],
+		Password: env["NEO4J_PASSWORD"], Database: env["NEO4J_DATABASE"], QueryTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer driverB.Close(context.Background())
+	if err := stA.Load(context.Background(), storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	stB := &reads{Store: driverB}
+	b := httptest.NewServer(servertest.New(quiet(), stB, httpserver.Options{}, graph.Options{}))
+	t.Cleanup(b.Close)
+
+	target := b.URL + "/graphql?query=" + url.QueryEscape(`{ targetGroups { id name } }`)
+	ask := func(t *testing.T) (body string, readsMade int64) {
+		t.Helper()
+		before := stB.n.Load()
+		resp, err := http.Get(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || strings.Contains(string(raw), `"errors"`) {
+			t.Fatalf("%d %s", resp.StatusCode, raw)
+		}
+		return string(raw), stB.n.Load() - before
+	}
+
+	first, n := ask(t)
+	if n == 0 {
+		t.Fatal("the first GET read nothing")
+	}
+	if again, n := ask(t); n != 0 || again != first {
+		t.Fatalf("the second GET made %d reads: %s", n, again)
+	}
+	createGroup(t, stA, "kept-on-b")
+	after, n := ask(t)
+	if n == 0 || !strings.Contains(after, `"targetgroup:kept-on-b"`) {
+		t.Fatalf("after A's write, B made %d reads and answered %s", n, after)
+	}
+	if again, n := ask(t); n != 0 || again != after {
+		t.Fatalf("B did not keep the answer after the write: %d reads", n)
+	}
+}
