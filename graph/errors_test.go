@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -251,6 +252,16 @@ func codes(r gqlResponse) []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+// checkCode fails t unless the answer carries exactly one error, of code
+// want, or none where want is "".
+func checkCode(t *testing.T, body string, resp gqlResponse, want string) {
+	t.Helper()
+	got := codes(resp)
+	if want == "" && len(got) > 0 || want != "" && !slices.Equal(got, []string{want}) {
+		t.Errorf("codes %v, want [%s]:\n%s", got, want, body)
+	}
 }
 
 func TestStoreFailuresArePresentedWithoutDetail(t *testing.T) {
