@@ -67,6 +67,7 @@ var errRequestEnded = apierr.New(apierr.Timeout, "the request ended before the f
 // answerCeiling is the gqlgen extension that holds every operation to the
 // ceiling.
 type answerCeiling struct {
+	extensionName
 	maxValues, maxBytes int64
 }
 
@@ -76,9 +77,6 @@ var _ interface {
 	graphql.ResponseInterceptor
 	graphql.FieldInterceptor
 } = answerCeiling{}
-
-func (answerCeiling) ExtensionName() string                   { return "OrggraphAnswerCeiling" }
-func (answerCeiling) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptOperation gives the operation its tally and a context the tally
 // can cancel.

@@ -16,10 +16,7 @@ import (
 // gqlgen's GET transport refuses them too, but without an extensions.code.
 // A subscription over GET is an EventSource's event stream (live.go),
 // which changes nothing.
-type queriesOnlyOverGET struct{}
-
-func (queriesOnlyOverGET) ExtensionName() string                   { return "QueriesOnlyOverGET" }
-func (queriesOnlyOverGET) Validate(graphql.ExecutableSchema) error { return nil }
+type queriesOnlyOverGET struct{ extensionName }
 
 func (queriesOnlyOverGET) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
 	if methodFrom(ctx) != http.MethodGet || opCtx.Operation.Operation != ast.Mutation {
