@@ -225,6 +225,17 @@ func do(t *testing.T, h http.Handler, method, query string, variables map[string
 // doAccepting is do with an Accept header ("" for none).
 func doAccepting(t *testing.T, h http.Handler, method, query string, variables map[string]any, accept string) (int, string, gqlResponse) {
 	t.Helper()
+	rec := serve(h, method, query, variables, accept)
+	var resp gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("status %d, body is not JSON: %v\n%s", rec.Code, err, rec.Body)
+	}
+	return rec.Code, rec.Body.String(), resp
+}
+
+// serve sends query to h as a client does over method (GET: in the URL;
+// otherwise a JSON body), asking for accept where given.
+func serve(h http.Handler, method, query string, variables map[string]any, accept string) *httptest.ResponseRecorder {
 	var req *http.Request
 	if method == http.MethodGet {
 		req = httptest.NewRequest(method, "/graphql?query="+url.QueryEscape(query), nil)
@@ -238,11 +249,7 @@ func doAccepting(t *testing.T, h http.Handler, method, query string, variables m
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	var resp gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("status %d, body is not JSON: %v\n%s", rec.Code, err, rec.Body)
-	}
-	return rec.Code, rec.Body.String(), resp
+	return rec
 }
 
 func codes(r gqlResponse) []string {
