@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -30,16 +31,7 @@ func TestREADMEExamples(t *testing.T) {
 			t.Errorf("example %d answers with errors:\n%s", i+1, got)
 			continue
 		}
-		var want, have any
-		if err := json.Unmarshal(ex[2], &want); err != nil {
-			t.Fatalf("example %d: the README's response is not JSON: %v", i+1, err)
-		}
-		if err := json.Unmarshal(got, &have); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(want, have) {
-			t.Errorf("example %d: README shows another answer than the API gives; got\n%s", i+1, got)
-		}
+		checkShown(t, fmt.Sprintf("example %d", i+1), ex[2], got)
 	}
 }
 
@@ -130,16 +122,7 @@ func TestREADMEScenarioExample(t *testing.T) {
 		if len(r.Errors) > 0 {
 			t.Fatalf("step %d answers with errors: %+v", i+1, r.Errors)
 		}
-		var want, have any
-		if err := json.Unmarshal(step[3], &want); err != nil {
-			t.Fatalf("step %d: the README's response is not JSON: %v", i+1, err)
-		}
-		if err := json.Unmarshal(got, &have); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(want, have) {
-			t.Errorf("step %d: README shows another answer than the API gives; got\n%s", i+1, got)
-		}
+		checkShown(t, fmt.Sprintf("step %d", i+1), step[3], got)
 	}
 }
 
@@ -157,4 +140,20 @@ func readmeBlocks(t *testing.T, re *regexp.Regexp, atLeast int, what string) [][
 		t.Fatalf("README.md has %d %s, want at least %d", len(found), what, atLeast)
 	}
 	return found
+}
+
+// checkShown fails t unless the answer got is, as JSON, the response the
+// README shows for its block named what.
+func checkShown(t *testing.T, what string, shown, got []byte) {
+	t.Helper()
+	var want, have any
+	if err := json.Unmarshal(shown, &want); err != nil {
+		t.Fatalf("%s: the README's response is not JSON: %v", what, err)
+	}
+	if err := json.Unmarshal(got, &have); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(want, have) {
+		t.Errorf("%s: README shows another answer than the API gives; got\n%s", what, got)
+	}
 }
