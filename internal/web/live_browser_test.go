@@ -25,11 +25,7 @@ import (
 // not change says nothing.
 func TestLiveWidgets(t *testing.T) {
 	ctx := browser(t)
-	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := seedtest.Writable(t, t.TempDir())
 
 	var apiURL string
 	intranet := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -72,11 +68,7 @@ func TestLiveWidgets(t *testing.T) {
 // and says so in Danish in a status line.
 func TestExplorerLive(t *testing.T) {
 	ctx := browser(t)
-	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := seedtest.Writable(t, t.TempDir())
 	api := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
 	t.Cleanup(func() { api.Listener.Close(); api.CloseClientConnections(); api.Close() }) // the page's event stream stays open
 
