@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 	"github.com/bif-kk/orggraph/internal/writes"
 )
 
@@ -67,7 +68,7 @@ var errRequestEnded = apierr.New(apierr.Timeout, "the request ended before the f
 // answerCeiling is the gqlgen extension that holds every operation to the
 // ceiling.
 type answerCeiling struct {
-	extensionName
+	gqlext.Name
 	maxValues, maxBytes int64
 }
 

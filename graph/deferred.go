@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 )
 
 // @defer is delivered as the incremental delivery RFC of GraphQL over HTTP
@@ -29,7 +30,7 @@ import (
 // msgDeferNeedsMultipart is what a JSON-only client that sent @defer reads.
 const msgDeferNeedsMultipart = `@defer is delivered in parts, as multipart/mixed: send Accept: multipart/mixed;deferSpec=20220824, application/json (Apollo Client's HttpLink does), or leave @defer out`
 
-type deferNeedsMultipart struct{ extensionName }
+type deferNeedsMultipart struct{ gqlext.Name }
 
 var _ interface {
 	graphql.HandlerExtension
@@ -108,7 +109,7 @@ func deferred(oc *graphql.OperationContext, ds ast.DirectiveList) bool {
 // reads the null as the field's value: Apollo Client's InMemoryCache then
 // reports the answer complete, a non-null list null. deferredPlaceholders
 // takes those nulls out of the first part.
-type deferredPlaceholders struct{ extensionName }
+type deferredPlaceholders struct{ gqlext.Name }
 
 var _ interface {
 	graphql.HandlerExtension

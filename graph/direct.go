@@ -13,6 +13,7 @@ import (
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -291,7 +292,7 @@ func writeKey(buf *bytes.Buffer, alias string) {
 // the executor: for each query it can serve, it writes the response and
 // gqlgen's executor does not run.
 type directReads struct {
-	extensionName
+	gqlext.Name
 	logger *slog.Logger
 	schema *ast.Schema
 	store  store.Expander

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -79,7 +78,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	// limits then check before gqlgen parses and validates it.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted: opts.TrustedDocuments, learned: lru.New[string](100)}})
 	srv.Use(queryGiven{"QueryGiven"})
-	srv.Use(querylimit.Extension{Checker: limits})
+	srv.Use(limits.Extension())
 	srv.Use(newHeavyLane(limits.Limits().MaxComplexity))
 	srv.Use(queriesOnlyOverGET{"QueriesOnlyOverGET"})
 	srv.Use(deferNeedsMultipart{"OrggraphDeferNeedsMultipart"})
@@ -87,9 +86,9 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(liveOps{feed: feed, logger: logger})
 	// Inside the metrics, so that they count a stopped operation's one
 	// error; outside the direct path, which counts against it too.
-	srv.Use(answerCeiling{extensionName: "OrggraphAnswerCeiling", maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})
+	srv.Use(answerCeiling{Name: "OrggraphAnswerCeiling", maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})
 	if !opts.GQLGenOnly {
-		srv.Use(directReads{extensionName: "OrggraphDirectReads", logger: logger, schema: es.Schema(), store: st})
+		srv.Use(directReads{Name: "OrggraphDirectReads", logger: logger, schema: es.Schema(), store: st})
 	}
 
 	return batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(pricedRequests(srv))))))))
@@ -102,14 +101,6 @@ func readingLinks(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(model.WithLinksReader(r.Context(), nodeLinks)))
 	})
 }
-
-// extensionName, embedded in a handler extension of this package, is its
-// name: it gives the extension ExtensionName, and the Validate gqlgen asks
-// for, which accepts any schema (no extension here depends on its shape).
-type extensionName string
-
-func (n extensionName) ExtensionName() string                 { return string(n) }
-func (extensionName) Validate(graphql.ExecutableSchema) error { return nil }
 
 var registerOnce sync.Once
 

@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
@@ -24,7 +25,7 @@ import (
 // the widget's p50 from 17.1 and 14.1 ms to 12.9 and 12.0 (two rounds), and
 // the deep listing's from 75 and 60 ms to 164 and 130: docs/BENCHMARKS.md.
 type heavyLane struct {
-	extensionName
+	gqlext.Name
 	threshold int
 	slots     chan struct{}
 }
@@ -38,7 +39,7 @@ type heavyLane struct {
 const heavyShare = 5
 
 func newHeavyLane(maxComplexity int) heavyLane {
-	return heavyLane{extensionName: "OrggraphHeavyLane", threshold: maxComplexity / heavyShare, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+	return heavyLane{Name: "OrggraphHeavyLane", threshold: maxComplexity / heavyShare, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 }
 
 var _ interface {

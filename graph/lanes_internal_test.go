@@ -24,7 +24,7 @@ func TestHeavyQueriesTakeTheirTurn(t *testing.T) {
 	// gqlgen operation interceptor sees.
 	prepare := func(ctx context.Context, query string) (context.Context, int) {
 		ctx = querylimit.WithPrice(ctx)
-		if err := (querylimit.Extension{Checker: checker}).MutateOperationParameters(ctx, &graphql.RawParams{Query: query}); err != nil {
+		if err := checker.Extension().MutateOperationParameters(ctx, &graphql.RawParams{Query: query}); err != nil {
 			t.Fatal(err)
 		}
 		doc, errs := gqlparser.LoadQuery(schema, query)
