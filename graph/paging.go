@@ -487,8 +487,8 @@ func centreList(c *model.Centre, kind domain.RelKind, dir domain.Direction) node
 
 // filteredPage is a page of the nodes list reads that pass the filter
 // build makes of a client's filter. The filter is built first: one the
-// client got wrong is refused before anything is read, and the day it
-// names is the day list reads on.
+// client got wrong is refused before the list is read, and the day it
+// names is the day the list is read on.
 func filteredPage[T any, P nodeType[T], F any](ctx context.Context, list nodeList, filter F, build func(context.Context, F) (nodeFilter, error), a pageArgs, orderBy []*model.NodeOrder) (*model.Connection[T], error) {
 	f, err := build(ctx, filter)
 	if err != nil {
