@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 	"github.com/bif-kk/orggraph/internal/writes"
 )
 
@@ -81,6 +82,7 @@ var errRequestEnded = apierr.New(apierr.Timeout, "the request ended before the f
 // answerCeiling is the gqlgen extension that holds every operation to the
 // ceiling.
 type answerCeiling struct {
+	gqlext.Name
 	maxValues, maxBytes int64
 }
 
@@ -90,9 +92,6 @@ var _ interface {
 	graphql.ResponseInterceptor
 	graphql.FieldInterceptor
 } = answerCeiling{}
-
-func (answerCeiling) ExtensionName() string                   { return "OrggraphAnswerCeiling" }
-func (answerCeiling) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptOperation gives the operation its tally and a context the tally
 // can cancel.

@@ -31,65 +31,28 @@ func (r *centreResolver) InterventionsConnection(ctx context.Context, obj *model
 
 // TargetGroupsConnection is the resolver for the targetGroupsConnection field.
 func (r *queryResolver) TargetGroupsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TargetGroupFilter) (*model.Connection[model.TargetGroup], error) {
-	all, err := loadKind(ctx, domain.KindTargetGroup)
-	if err != nil {
-		return nil, err
-	}
-	f, err := targetGroupFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.TargetGroup](f.apply(all), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.TargetGroup](ctx, kindList(domain.KindTargetGroup), filter, targetGroupFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // InterventionsConnection is the resolver for the interventionsConnection field.
 func (r *queryResolver) InterventionsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.InterventionFilter) (*model.Connection[model.Intervention], error) {
-	all, err := loadKind(ctx, domain.KindIntervention)
-	if err != nil {
-		return nil, err
+	anyDay := func(ctx context.Context, f *model.InterventionFilter) (nodeFilter, error) {
+		return interventionFilter(ctx, f, nil)
 	}
-	f, err := interventionFilter(ctx, filter, nil)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Intervention](f.apply(all), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Intervention](ctx, kindList(domain.KindIntervention), filter, anyDay, pageArgs{first, last, after, before}, orderBy)
 }
 
 // BenefitsConnection is the resolver for the benefitsConnection field.
 func (r *queryResolver) BenefitsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.BenefitFilter) (*model.Connection[model.Benefit], error) {
-	all, err := loadKind(ctx, domain.KindBenefit)
-	if err != nil {
-		return nil, err
-	}
-	f, err := benefitFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Benefit](f.apply(all), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Benefit](ctx, kindList(domain.KindBenefit), filter, benefitFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // OrganisationsConnection is the resolver for the organisationsConnection field.
 func (r *queryResolver) OrganisationsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.OrganisationFilter) (*model.Connection[model.Organisation], error) {
-	all, err := loadKind(ctx, domain.KindOrganisation)
-	if err != nil {
-		return nil, err
-	}
-	f, err := organisationFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Organisation](f.apply(all), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Organisation](ctx, kindList(domain.KindOrganisation), filter, organisationFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // ReformChangesConnection is the resolver for the reformChangesConnection field.
 func (r *queryResolver) ReformChangesConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error) {
-	all, err := loadKind(ctx, domain.KindReformChange)
-	if err != nil {
-		return nil, err
-	}
-	f, err := reformChangeFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.ReformChange](f.apply(all), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.ReformChange](ctx, kindList(domain.KindReformChange), filter, reformChangeFilter, pageArgs{first, last, after, before}, orderBy)
 }

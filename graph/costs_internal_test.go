@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/loadtest"
@@ -89,13 +91,11 @@ func amplification() string {
 // largest scale scripts/benchmarks measures), within the default limit, and
 // the amplification above it. go test -v prints each price.
 func TestEveryKnownQueryIsWithinTheCostLimit(t *testing.T) {
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{}})
 	queries := knownQueries(t)
 	for _, scale := range []int{1, 100} {
 		t.Run(fmt.Sprintf("%d×", scale), func(t *testing.T) {
-			var st store.Store = seedStore(t, scale)
 			// No limit while pricing, so each price is whole.
-			c := querylimit.New(es.Schema(), querylimit.Limits{MaxComplexity: 1 << 40}, pricing(newStoreCounts(slog.New(slog.DiscardHandler), st)))
+			_, c := limitsOver(t, querylimit.Limits{MaxComplexity: 1 << 40}, seedStore(t, scale))
 			limit := querylimit.Defaults.MaxComplexity
 			for _, q := range queries {
 				cost, path := c.Price(q.query, "", q.vars)
@@ -177,4 +177,12 @@ func TestCountGraphFanout(t *testing.T) {
 	if got.nodes != len(g.Nodes) || got.links != len(g.Relationships) {
 		t.Errorf("counted %d nodes and %d links, want %d and %d", got.nodes, got.links, len(g.Nodes), len(g.Relationships))
 	}
+}
+
+// limitsOver is the schema and the query limits NewHandler builds over
+// st's counts, limits in place of the endpoint's.
+func limitsOver(t *testing.T, limits querylimit.Limits, st store.Snapshotter) (*ast.Schema, *querylimit.Checker) {
+	t.Helper()
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+	return schema, querylimit.New(schema, limits, pricing(newStoreCounts(slog.New(slog.DiscardHandler), st)))
 }

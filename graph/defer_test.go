@@ -8,7 +8,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -43,12 +42,7 @@ type gqlError struct {
 // postDeferred posts query accepting multipart/mixed and reads every part.
 func postDeferred(t *testing.T, h http.Handler, query string) (int, []deferPart) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", acceptDefer)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := serve(h, http.MethodPost, query, nil, acceptDefer)
 	mt, params, err := mime.ParseMediaType(rec.Header().Get("Content-Type"))
 	if err != nil || mt != "multipart/mixed" {
 		t.Fatalf("status %d, Content-Type %q, want multipart/mixed: %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
@@ -152,17 +146,8 @@ func TestDeferKeepsTheLimits(t *testing.T) {
 	const q = `query { centres { code ... @defer { targetGroups { id name servedBy { code } } interventions { id name } } } }`
 	t.Run("price", func(t *testing.T) {
 		h := graph.NewHandler(slog.New(slog.DiscardHandler), seededStore(t), graph.Options{Limits: querylimit.Limits{MaxComplexity: 50}})
-		body, _ := json.Marshal(map[string]any{"query": q})
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", acceptDefer)
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		var resp gqlResponse
-		_ = json.Unmarshal(rec.Body.Bytes(), &resp)
-		if !slices.Equal(codes(resp), []string{apierr.ComplexityLimit}) {
-			t.Errorf("status %d, codes %v, want [COMPLEXITY_LIMIT_EXCEEDED]: %s", rec.Code, codes(resp), rec.Body)
-		}
+		_, body, resp := doAccepting(t, h, http.MethodPost, q, nil, acceptDefer)
+		checkCode(t, body, resp, apierr.ComplexityLimit)
 	})
 	t.Run("ceiling", func(t *testing.T) {
 		h := graph.NewHandler(slog.New(slog.DiscardHandler), seededStore(t), graph.Options{MaxAnswerValues: 30})

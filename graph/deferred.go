@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 )
 
 // @defer is delivered as the incremental delivery RFC of GraphQL over HTTP
@@ -29,15 +30,12 @@ import (
 // msgDeferNeedsMultipart is what a JSON-only client that sent @defer reads.
 const msgDeferNeedsMultipart = `@defer is delivered in parts, as multipart/mixed: send Accept: multipart/mixed;deferSpec=20220824, application/json (Apollo Client's HttpLink does), or leave @defer out`
 
-type deferNeedsMultipart struct{}
+type deferNeedsMultipart struct{ gqlext.Name }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
 } = deferNeedsMultipart{}
-
-func (deferNeedsMultipart) ExtensionName() string                   { return "OrggraphDeferNeedsMultipart" }
-func (deferNeedsMultipart) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (deferNeedsMultipart) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if acceptsMultipart(oc.Headers.Values("Accept")) || !defers(oc, oc.Operation.SelectionSet, map[string]bool{}) {
@@ -111,15 +109,12 @@ func deferred(oc *graphql.OperationContext, ds ast.DirectiveList) bool {
 // reads the null as the field's value: Apollo Client's InMemoryCache then
 // reports the answer complete, a non-null list null. deferredPlaceholders
 // takes those nulls out of the first part.
-type deferredPlaceholders struct{}
+type deferredPlaceholders struct{ gqlext.Name }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.ResponseInterceptor
 } = deferredPlaceholders{}
-
-func (deferredPlaceholders) ExtensionName() string                   { return "OrggraphDeferredPlaceholders" }
-func (deferredPlaceholders) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (deferredPlaceholders) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)

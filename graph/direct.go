@@ -13,6 +13,7 @@ import (
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
@@ -291,6 +292,7 @@ func writeKey(buf *bytes.Buffer, alias string) {
 // the executor: for each query it can serve, it writes the response and
 // gqlgen's executor does not run.
 type directReads struct {
+	gqlext.Name
 	logger *slog.Logger
 	schema *ast.Schema
 	store  store.Expander
@@ -300,9 +302,6 @@ var _ interface {
 	graphql.HandlerExtension
 	graphql.ResponseInterceptor
 } = directReads{}
-
-func (directReads) ExtensionName() string                   { return "OrggraphDirectReads" }
-func (directReads) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse answers a query the direct path serves; anything else,
 // and a query it could not finish, goes on to gqlgen. gqlgen passes an

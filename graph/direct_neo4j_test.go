@@ -10,7 +10,6 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
-	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
 // askDirect posts query to h and returns the body and whether the direct
@@ -35,14 +34,7 @@ func TestDirectPathAnswersAsGQLGen(t *testing.T) {
 	quiet := slog.New(slog.DiscardHandler)
 	direct := graph.NewHandler(quiet, st, graph.Options{})
 	gqlgen := graph.NewHandler(quiet, st, graph.Options{GQLGenOnly: true})
-	for _, scale := range []int{1, 3} {
-		g, err := synthseed.Graph("../seed", t.TempDir(), scale)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Load(context.Background(), g); err != nil {
-			t.Fatal(err)
-		}
+	atScales(t, st, func(scale int) {
 		for _, q := range queries {
 			got, served := askDirect(t, direct, q)
 			want, _ := askDirect(t, gqlgen, q)
@@ -53,5 +45,5 @@ func TestDirectPathAnswersAsGQLGen(t *testing.T) {
 				t.Fatalf("%d×: answers differ for %s\ndirect: %.600s\ngqlgen: %.600s", scale, q, got, want)
 			}
 		}
-	}
+	})
 }

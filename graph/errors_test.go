@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -224,6 +225,17 @@ func do(t *testing.T, h http.Handler, method, query string, variables map[string
 // doAccepting is do with an Accept header ("" for none).
 func doAccepting(t *testing.T, h http.Handler, method, query string, variables map[string]any, accept string) (int, string, gqlResponse) {
 	t.Helper()
+	rec := serve(h, method, query, variables, accept)
+	var resp gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("status %d, body is not JSON: %v\n%s", rec.Code, err, rec.Body)
+	}
+	return rec.Code, rec.Body.String(), resp
+}
+
+// serve sends query to h as a client does over method (GET: in the URL;
+// otherwise a JSON body), asking for accept where given.
+func serve(h http.Handler, method, query string, variables map[string]any, accept string) *httptest.ResponseRecorder {
 	var req *http.Request
 	if method == http.MethodGet {
 		req = httptest.NewRequest(method, "/graphql?query="+url.QueryEscape(query), nil)
@@ -237,11 +249,7 @@ func doAccepting(t *testing.T, h http.Handler, method, query string, variables m
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	var resp gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("status %d, body is not JSON: %v\n%s", rec.Code, err, rec.Body)
-	}
-	return rec.Code, rec.Body.String(), resp
+	return rec
 }
 
 func codes(r gqlResponse) []string {
@@ -251,6 +259,16 @@ func codes(r gqlResponse) []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+// checkCode fails t unless the answer carries exactly one error, of code
+// want, or none where want is "".
+func checkCode(t *testing.T, body string, resp gqlResponse, want string) {
+	t.Helper()
+	got := codes(resp)
+	if want == "" && len(got) > 0 || want != "" && !slices.Equal(got, []string{want}) {
+		t.Errorf("codes %v, want [%s]:\n%s", got, want, body)
+	}
 }
 
 func TestStoreFailuresArePresentedWithoutDetail(t *testing.T) {

@@ -77,18 +77,18 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	// Order matters: persisted queries fill in the document, which the
 	// limits then check before gqlgen parses and validates it.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted: opts.TrustedDocuments, learned: lru.New[string](100)}})
-	srv.Use(queryGiven{})
-	srv.Use(querylimit.Extension{Checker: limits})
+	srv.Use(queryGiven{"QueryGiven"})
+	srv.Use(limits.Extension())
 	srv.Use(newHeavyLane(limits.Limits().MaxComplexity))
-	srv.Use(queriesOnlyOverGET{})
-	srv.Use(deferNeedsMultipart{})
-	srv.Use(deferredPlaceholders{})
+	srv.Use(queriesOnlyOverGET{"QueriesOnlyOverGET"})
+	srv.Use(deferNeedsMultipart{"OrggraphDeferNeedsMultipart"})
+	srv.Use(deferredPlaceholders{"OrggraphDeferredPlaceholders"})
 	srv.Use(liveOps{feed: feed, logger: logger})
 	// Inside the metrics, so that they count a stopped operation's one
 	// error; outside the direct path, which counts against it too.
-	srv.Use(answerCeiling{maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})
+	srv.Use(answerCeiling{Name: "OrggraphAnswerCeiling", maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})
 	if !opts.GQLGenOnly {
-		srv.Use(directReads{logger: logger, schema: es.Schema(), store: st})
+		srv.Use(directReads{Name: "OrggraphDirectReads", logger: logger, schema: es.Schema(), store: st})
 	}
 
 	return batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(pricedRequests(srv))))))))

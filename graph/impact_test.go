@@ -183,10 +183,7 @@ func TestImpactOfAllCountsNothingTwice(t *testing.T) {
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
 			_, body, resp := do(t, h, http.MethodPost, `query($ids: [ID!]!) { impactOfAll(ids: $ids) { centreEmployees } }`, map[string]any{"ids": tt.ids})
-			got := codes(resp)
-			if tt.wantCode == "" && len(got) > 0 || tt.wantCode != "" && !slices.Equal(got, []string{tt.wantCode}) {
-				t.Errorf("codes %v, want [%s]:\n%s", got, tt.wantCode, body)
-			}
+			checkCode(t, body, resp, tt.wantCode)
 			if tt.wantCode == apierr.NotFound && !strings.Contains(body, `no node has id \"reformchange:atlantis\"`) {
 				t.Errorf("the message does not name the unknown id:\n%s", body)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
@@ -24,6 +25,7 @@ import (
 // the widget's p50 from 17.1 and 14.1 ms to 12.9 and 12.0 (two rounds), and
 // the deep listing's from 75 and 60 ms to 164 and 130: docs/BENCHMARKS.md.
 type heavyLane struct {
+	gqlext.Name
 	threshold int
 	slots     chan struct{}
 }
@@ -37,16 +39,13 @@ type heavyLane struct {
 const heavyShare = 5
 
 func newHeavyLane(maxComplexity int) heavyLane {
-	return heavyLane{threshold: maxComplexity / heavyShare, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+	return heavyLane{Name: "OrggraphHeavyLane", threshold: maxComplexity / heavyShare, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationInterceptor
 } = heavyLane{}
-
-func (heavyLane) ExtensionName() string                   { return "OrggraphHeavyLane" }
-func (heavyLane) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptOperation holds a heavy query until the lane has room, for as
 // long as its request may wait; gqlgen runs a query's fields when its

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -18,18 +17,17 @@ import (
 // full, and gives up with TIMEOUT when its request ends first; one priced
 // below it runs at once, full lane or not.
 func TestHeavyQueriesTakeTheirTurn(t *testing.T) {
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{}})
-	checker := querylimit.New(es.Schema(), querylimit.Defaults, pricing(newStoreCounts(slog.New(slog.DiscardHandler), seedtest.Store(t))))
+	schema, checker := limitsOver(t, querylimit.Defaults, seedtest.Store(t))
 	lane := heavyLane{threshold: 2, slots: make(chan struct{}, 1)}
 
 	// prepare prices query as the endpoint does and returns the context a
 	// gqlgen operation interceptor sees.
 	prepare := func(ctx context.Context, query string) (context.Context, int) {
 		ctx = querylimit.WithPrice(ctx)
-		if err := (querylimit.Extension{Checker: checker}).MutateOperationParameters(ctx, &graphql.RawParams{Query: query}); err != nil {
+		if err := checker.Extension().MutateOperationParameters(ctx, &graphql.RawParams{Query: query}); err != nil {
 			t.Fatal(err)
 		}
-		doc, errs := gqlparser.LoadQuery(es.Schema(), query)
+		doc, errs := gqlparser.LoadQuery(schema, query)
 		if errs != nil {
 			t.Fatal(errs)
 		}

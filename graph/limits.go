@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 )
 
 // queriesOnlyOverGET refuses a mutation sent with GET, as the
@@ -16,10 +17,7 @@ import (
 // gqlgen's GET transport refuses them too, but without an extensions.code.
 // A subscription over GET is an EventSource's event stream (live.go),
 // which changes nothing.
-type queriesOnlyOverGET struct{}
-
-func (queriesOnlyOverGET) ExtensionName() string                   { return "QueriesOnlyOverGET" }
-func (queriesOnlyOverGET) Validate(graphql.ExecutableSchema) error { return nil }
+type queriesOnlyOverGET struct{ gqlext.Name }
 
 func (queriesOnlyOverGET) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
 	if methodFrom(ctx) != http.MethodGet || opCtx.Operation.Operation != ast.Mutation {

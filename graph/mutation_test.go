@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -16,7 +15,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // writable serves the real seed from a memstore with a data folder, behind
@@ -26,12 +24,7 @@ func writable(t *testing.T, dataDir string) (http.Handler, map[string]string) {
 	if dataDir == "" {
 		return writableOver(t, seedtest.Store(t))
 	}
-	st, err := memstore.Open(seedtest.Graph(t), dataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	return writableOver(t, st)
+	return writableOver(t, seedtest.Writable(t, dataDir))
 }
 
 // writableOver serves st behind the tokens writable hands out: a

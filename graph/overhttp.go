@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 )
 
 // GraphQL over HTTP (graphql.github.io/graphql-over-http) asks a few
@@ -132,15 +133,12 @@ func (w *refusalWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // document once persisted queries had their say: its parameters are not
 // a GraphQL request's ("qeury" for "query"). gqlgen would answer it as a
 // validation failure, "no operation provided".
-type queryGiven struct{}
+type queryGiven struct{ gqlext.Name }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
 } = queryGiven{}
-
-func (queryGiven) ExtensionName() string                   { return "QueryGiven" }
-func (queryGiven) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (queryGiven) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if p.Query != "" {

@@ -461,11 +461,44 @@ func nodesByID(ctx context.Context, one func(context.Context, domain.ID) (model.
 	return out, nil
 }
 
-// centreList is the far ends of a centre's links of one kind and
-// direction that hold on the day the connection's filter names, else on
-// the day the centre reads on (every link when neither is given).
-func centreList(ctx context.Context, c *model.Centre, kind domain.RelKind, dir domain.Direction, asOf *domain.Date) ([]*domain.Node, error) {
-	return relatedNodes(ctx, c.Node.ID, kind, dir, c.ReadOn(asOf))
+// A nodeList reads the nodes a connection pages through: those that hold
+// on asOf, where the list knows days and asOf is given.
+type nodeList func(ctx context.Context, asOf *domain.Date) ([]*domain.Node, error)
+
+// kindList reads every node of kind.
+func kindList(kind domain.Kind) nodeList {
+	return func(ctx context.Context, _ *domain.Date) ([]*domain.Node, error) { return loadKind(ctx, kind) }
+}
+
+// linkedList reads the far ends of id's links of one kind and direction.
+func linkedList(id domain.ID, kind domain.RelKind, dir domain.Direction) nodeList {
+	return func(ctx context.Context, asOf *domain.Date) ([]*domain.Node, error) {
+		return relatedNodes(ctx, id, kind, dir, asOf)
+	}
+}
+
+// centreList reads the far ends of a centre's links of one kind and
+// direction, as of the day the centre is seen on unless asOf names another.
+func centreList(c *model.Centre, kind domain.RelKind, dir domain.Direction) nodeList {
+	return func(ctx context.Context, asOf *domain.Date) ([]*domain.Node, error) {
+		return relatedNodes(ctx, c.Node.ID, kind, dir, c.ReadOn(asOf))
+	}
+}
+
+// filteredPage is a page of the nodes list reads that pass the filter
+// build makes of a client's filter. The filter is built first: one the
+// client got wrong is refused before the list is read, and the day it
+// names is the day the list is read on.
+func filteredPage[T any, P nodeType[T], F any](ctx context.Context, list nodeList, filter F, build func(context.Context, F) (nodeFilter, error), a pageArgs, orderBy []*model.NodeOrder) (*model.Connection[T], error) {
+	f, err := build(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := list(ctx, f.asOf)
+	if err != nil {
+		return nil, err
+	}
+	return nodesPage[T, P](f.apply(ns), a, orderBy)
 }
 
 // basisRank puts EXPLICIT before INFERRED.
@@ -483,7 +516,7 @@ func unitFilter(ctx context.Context, f *model.UnitFilter) (nodeFilter, error) {
 	return centreFilter(ctx, f.Text, f.Centre, domain.RelHasUnit, domain.Outgoing, f.AsOf)
 }
 
-func transferFilter(f *model.TransferFilter) (nodeFilter, error) {
+func transferFilter(_ context.Context, f *model.TransferFilter) (nodeFilter, error) {
 	if f == nil {
 		return nodeFilter{}, nil
 	}

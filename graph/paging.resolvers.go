@@ -34,87 +34,27 @@ func (r *budgetFrameResolver) LinksConnection(ctx context.Context, obj *model.Bu
 
 // TargetGroupsConnection is the resolver for the targetGroupsConnection field.
 func (r *centreResolver) TargetGroupsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TargetGroupFilter) (*model.Connection[model.TargetGroup], error) {
-	var day *domain.Date
-	if filter != nil {
-		day = filter.AsOf
-	}
-	ns, err := centreList(ctx, obj, domain.RelServes, domain.Outgoing, day)
-	if err != nil {
-		return nil, err
-	}
-	f, err := targetGroupFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.TargetGroup](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.TargetGroup](ctx, centreList(obj, domain.RelServes, domain.Outgoing), filter, targetGroupFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // UnitsConnection is the resolver for the unitsConnection field.
 func (r *centreResolver) UnitsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.UnitFilter) (*model.Connection[model.Unit], error) {
-	var day *domain.Date
-	if filter != nil {
-		day = filter.AsOf
-	}
-	ns, err := centreList(ctx, obj, domain.RelHasUnit, domain.Outgoing, day)
-	if err != nil {
-		return nil, err
-	}
-	f, err := unitFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Unit](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Unit](ctx, centreList(obj, domain.RelHasUnit, domain.Outgoing), filter, unitFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // BenefitsConnection is the resolver for the benefitsConnection field.
 func (r *centreResolver) BenefitsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.BenefitFilter) (*model.Connection[model.Benefit], error) {
-	var day *domain.Date
-	if filter != nil {
-		day = filter.AsOf
-	}
-	ns, err := centreList(ctx, obj, domain.RelPays, domain.Outgoing, day)
-	if err != nil {
-		return nil, err
-	}
-	f, err := benefitFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Benefit](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Benefit](ctx, centreList(obj, domain.RelPays, domain.Outgoing), filter, benefitFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // PartnersConnection is the resolver for the partnersConnection field.
 func (r *centreResolver) PartnersConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.OrganisationFilter) (*model.Connection[model.Organisation], error) {
-	var day *domain.Date
-	if filter != nil {
-		day = filter.AsOf
-	}
-	ns, err := centreList(ctx, obj, domain.RelWorksWith, domain.Incoming, day)
-	if err != nil {
-		return nil, err
-	}
-	f, err := organisationFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Organisation](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Organisation](ctx, centreList(obj, domain.RelWorksWith, domain.Incoming), filter, organisationFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // ReceivesConnection is the resolver for the receivesConnection field.
 func (r *centreResolver) ReceivesConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TransferFilter) (*model.Connection[model.Transfer], error) {
-	var day *domain.Date
-	if filter != nil {
-		day = filter.AsOf
-	}
-	ns, err := centreList(ctx, obj, domain.RelMovesTo, domain.Incoming, day)
-	if err != nil {
-		return nil, err
-	}
-	f, err := transferFilter(filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Transfer](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Transfer](ctx, centreList(obj, domain.RelMovesTo, domain.Incoming), filter, transferFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // AffectedByConnection is the resolver for the affectedByConnection field.
@@ -187,28 +127,12 @@ func (r *queryResolver) CentresConnection(ctx context.Context, asOf *domain.Date
 
 // TransfersConnection is the resolver for the transfersConnection field.
 func (r *queryResolver) TransfersConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TransferFilter) (*model.Connection[model.Transfer], error) {
-	all, err := loadKind(ctx, domain.KindTransfer)
-	if err != nil {
-		return nil, err
-	}
-	f, err := transferFilter(filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Transfer](f.apply(all), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Transfer](ctx, kindList(domain.KindTransfer), filter, transferFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // UnitsConnection is the resolver for the unitsConnection field.
 func (r *queryResolver) UnitsConnection(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.UnitFilter) (*model.Connection[model.Unit], error) {
-	all, err := loadKind(ctx, domain.KindUnit)
-	if err != nil {
-		return nil, err
-	}
-	f, err := unitFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.Unit](f.apply(all), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.Unit](ctx, kindList(domain.KindUnit), filter, unitFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // SearchConnection is the resolver for the searchConnection field.
@@ -228,15 +152,7 @@ func (r *reformChangeResolver) LinksConnection(ctx context.Context, obj *model.R
 
 // ChangesConnection is the resolver for the changesConnection field.
 func (r *reformPhaseResolver) ChangesConnection(ctx context.Context, obj *model.ReformPhase, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error) {
-	ns, err := relatedNodes(ctx, obj.Node.ID, domain.RelIncludes, domain.Outgoing, nil)
-	if err != nil {
-		return nil, err
-	}
-	f, err := reformChangeFilter(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return nodesPage[model.ReformChange](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
+	return filteredPage[model.ReformChange](ctx, linkedList(obj.Node.ID, domain.RelIncludes, domain.Outgoing), filter, reformChangeFilter, pageArgs{first, last, after, before}, orderBy)
 }
 
 // LinksConnection is the resolver for the linksConnection field.

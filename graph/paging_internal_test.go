@@ -2,7 +2,6 @@ package graph
 
 import (
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 
@@ -15,8 +14,7 @@ import (
 // first and last times an edge, 20 edges when neither is given, wherever it
 // hangs; nodes(ids:) costs its ids.
 func TestConnectionsArePricedByFirstOrLast(t *testing.T) {
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{}})
-	c := querylimit.New(es.Schema(), querylimit.Limits{MaxComplexity: 1 << 40}, pricing(newStoreCounts(slog.New(slog.DiscardHandler), seedStore(t, 1))))
+	_, c := limitsOver(t, querylimit.Limits{MaxComplexity: 1 << 40}, seedStore(t, 1))
 	price := func(q string) int {
 		t.Helper()
 		cost, _ := c.Price(q, "", nil)

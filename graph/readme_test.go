@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,14 +22,8 @@ var readmeExample = regexp.MustCompile("(?s)<!-- example: replayed by TestREADME
 // TestREADMEExamples replays every example query in README.md against the
 // embedded store, so the answers the README shows are the real ones.
 func TestREADMEExamples(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	examples := readmeExample.FindAllSubmatch(readme, -1)
-	if len(examples) < 10 {
-		t.Fatalf("README.md has %d examples, want one per DOMAIN.md question (6) and per planners' question (4)", len(examples))
-	}
+	// One per DOMAIN.md question (6) and per planners' question (4).
+	examples := readmeBlocks(t, readmeExample, 10, "examples")
 	h := newHandler(t, seededStore(t))
 	for i, ex := range examples {
 		got, hasErrors := graphtest.Post(t, h, string(ex[1]), nil)
@@ -36,16 +31,7 @@ func TestREADMEExamples(t *testing.T) {
 			t.Errorf("example %d answers with errors:\n%s", i+1, got)
 			continue
 		}
-		var want, have any
-		if err := json.Unmarshal(ex[2], &want); err != nil {
-			t.Fatalf("example %d: the README's response is not JSON: %v", i+1, err)
-		}
-		if err := json.Unmarshal(got, &have); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(want, have) {
-			t.Errorf("example %d: README shows another answer than the API gives; got\n%s", i+1, got)
-		}
+		checkShown(t, fmt.Sprintf("example %d", i+1), ex[2], got)
 	}
 }
 
@@ -57,14 +43,7 @@ var readmeOperations = regexp.MustCompile("(?s)```graphql\n(.*?)\n```")
 // a named operation, and no two share a name. tools/clients/codegen.mjs runs
 // GraphQL Code Generator over them (TestClientTools, internal/clientstest).
 func TestREADMEOperationsAreNamed(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := readmeOperations.FindAllSubmatch(readme, -1)
-	if len(blocks) < 10 {
-		t.Fatalf("README.md has %d GraphQL blocks, want at least 10", len(blocks))
-	}
+	blocks := readmeBlocks(t, readmeOperations, 10, "GraphQL blocks")
 	named := map[string]int{}
 	for i, b := range blocks {
 		doc, err := parser.ParseQuery(&ast.Source{Input: string(b[1])})
@@ -132,14 +111,7 @@ var readmeScenarioStep = regexp.MustCompile("(?s)<!-- scenario step as (\\w+): r
 // by step and in order, against a fresh writable embedded store, so each
 // answer it shows is the real one.
 func TestREADMEScenarioExample(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	steps := readmeScenarioStep.FindAllSubmatch(readme, -1)
-	if len(steps) < 3 {
-		t.Fatalf("README.md's scenario walk-through has %d steps, want at least 3", len(steps))
-	}
+	steps := readmeBlocks(t, readmeScenarioStep, 3, "steps in the scenario walk-through")
 	h, tok := writable(t, t.TempDir())
 	for i, step := range steps {
 		r := post(t, h, tok[string(step[1])], string(step[2]))
@@ -150,15 +122,38 @@ func TestREADMEScenarioExample(t *testing.T) {
 		if len(r.Errors) > 0 {
 			t.Fatalf("step %d answers with errors: %+v", i+1, r.Errors)
 		}
-		var want, have any
-		if err := json.Unmarshal(step[3], &want); err != nil {
-			t.Fatalf("step %d: the README's response is not JSON: %v", i+1, err)
-		}
-		if err := json.Unmarshal(got, &have); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(want, have) {
-			t.Errorf("step %d: README shows another answer than the API gives; got\n%s", i+1, got)
-		}
+		checkShown(t, fmt.Sprintf("step %d", i+1), step[3], got)
+	}
+}
+
+// readmeBlocks is every match of re in README.md, with its groups; fewer
+// than atLeast, the blocks named what, fail the test: a pattern that no
+// longer matches the README would otherwise check nothing.
+func readmeBlocks(t *testing.T, re *regexp.Regexp, atLeast int, what string) [][][]byte {
+	t.Helper()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := re.FindAllSubmatch(readme, -1)
+	if len(found) < atLeast {
+		t.Fatalf("README.md has %d %s, want at least %d", len(found), what, atLeast)
+	}
+	return found
+}
+
+// checkShown fails t unless the answer got is, as JSON, the response the
+// README shows for its block named what.
+func checkShown(t *testing.T, what string, shown, got []byte) {
+	t.Helper()
+	var want, have any
+	if err := json.Unmarshal(shown, &want); err != nil {
+		t.Fatalf("%s: the README's response is not JSON: %v", what, err)
+	}
+	if err := json.Unmarshal(got, &have); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(want, have) {
+		t.Errorf("%s: README shows another answer than the API gives; got\n%s", what, got)
 	}
 }

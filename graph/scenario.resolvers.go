@@ -155,11 +155,7 @@ func (r *scenarioDiffResolver) NodesRemoved(ctx context.Context, obj *model.Scen
 
 // NodesChanged is the resolver for the nodesChanged field.
 func (r *scenarioDiffResolver) NodesChanged(ctx context.Context, obj *model.ScenarioDiff) ([]*model.NodeChange, error) {
-	out := make([]*model.NodeChange, len(obj.D.NodesChanged))
-	for i, c := range obj.D.NodesChanged {
-		out[i] = &model.NodeChange{C: c}
-	}
-	return out, nil
+	return changesOf[model.NodeChange](obj.D.NodesChanged), nil
 }
 
 // LinksAdded is the resolver for the linksAdded field.
@@ -174,38 +170,22 @@ func (r *scenarioDiffResolver) LinksRemoved(ctx context.Context, obj *model.Scen
 
 // LinksChanged is the resolver for the linksChanged field.
 func (r *scenarioDiffResolver) LinksChanged(ctx context.Context, obj *model.ScenarioDiff) ([]*model.LinkChange, error) {
-	out := make([]*model.LinkChange, len(obj.D.LinksChanged))
-	for i, c := range obj.D.LinksChanged {
-		out[i] = &model.LinkChange{C: c}
-	}
-	return out, nil
+	return changesOf[model.LinkChange](obj.D.LinksChanged), nil
 }
 
 // Impact is the resolver for the impact field.
 func (r *scenarioDiffResolver) Impact(ctx context.Context, obj *model.ScenarioDiff) ([]*model.ImpactChange, error) {
-	out := make([]*model.ImpactChange, len(obj.D.Impact))
-	for i, c := range obj.D.Impact {
-		out[i] = &model.ImpactChange{C: c}
-	}
-	return out, nil
+	return changesOf[model.ImpactChange](obj.D.Impact), nil
 }
 
 // Dependencies is the resolver for the dependencies field.
 func (r *scenarioDiffResolver) Dependencies(ctx context.Context, obj *model.ScenarioDiff) ([]*model.DependencyChange, error) {
-	out := make([]*model.DependencyChange, len(obj.D.Dependencies))
-	for i, c := range obj.D.Dependencies {
-		out[i] = &model.DependencyChange{C: c}
-	}
-	return out, nil
+	return changesOf[model.DependencyChange](obj.D.Dependencies), nil
 }
 
 // Figures is the resolver for the figures field.
 func (r *scenarioDiffResolver) Figures(ctx context.Context, obj *model.ScenarioDiff) ([]*model.FigureChange, error) {
-	out := make([]*model.FigureChange, len(obj.D.Figures))
-	for i, c := range obj.D.Figures {
-		out[i] = &model.FigureChange{C: c}
-	}
-	return out, nil
+	return changesOf[model.FigureChange](obj.D.Figures), nil
 }
 
 // Unapplied is the resolver for the unapplied field.

@@ -139,3 +139,13 @@ func unscoped(in *domain.ID, id domain.ID) domain.ID {
 	}
 	return id
 }
+
+// changesOf wraps each change of a scenario's diff in its GraphQL type, T,
+// which holds the change as its one field, C.
+func changesOf[T ~struct{ C X }, X any](changes []X) []*T {
+	out := make([]*T, len(changes))
+	for i, c := range changes {
+		out[i] = &T{C: c}
+	}
+	return out
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
@@ -29,14 +30,7 @@ var statementCeiling = map[string]int64{
 func TestMixStatementsOnNeo4j(t *testing.T) {
 	st := neo4jtest.Store(t)
 	h := graph.NewHandler(slog.New(slog.DiscardHandler), st, graph.Options{})
-	for _, scale := range []int{1, 3} {
-		g, err := synthseed.Graph("../seed", t.TempDir(), scale)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Load(context.Background(), g); err != nil {
-			t.Fatal(err)
-		}
+	atScales(t, st, func(scale int) {
 		for _, q := range loadtest.DefaultMix() {
 			before := st.ReadStatements()
 			body := graphtest.PostRaw(t, h, context.Background(), q.Query, q.Variables)
@@ -49,5 +43,21 @@ func TestMixStatementsOnNeo4j(t *testing.T) {
 				t.Errorf("%d×, %s: %d statements, more than the %d it sent before", scale, q.Kind, sent, ceiling)
 			}
 		}
+	})
+}
+
+// atScales loads the seed into st at its own size and at three times it
+// (synthseed), and runs check after each load.
+func atScales(t *testing.T, st store.Loader, check func(scale int)) {
+	t.Helper()
+	for _, scale := range []int{1, 3} {
+		g, err := synthseed.Graph("../seed", t.TempDir(), scale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Load(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		check(scale)
 	}
 }

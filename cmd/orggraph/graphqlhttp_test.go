@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/bif-kk/orggraph/internal/nodetest"
 )
 
 // graphQLHTTPDir holds the graphql-http audit suite, pinned by its lock file.
@@ -22,16 +22,7 @@ const graphQLHTTPDir = "../../tools/graphql-http"
 // Without Node.js or the suite's packages it fails rather than skips,
 // unless ORGGRAPH_SKIP_GRAPHQL_HTTP=1 says to; scripts/test installs both.
 func TestGraphQLOverHTTPAudits(t *testing.T) {
-	if os.Getenv("ORGGRAPH_SKIP_GRAPHQL_HTTP") == "1" {
-		t.Skip("ORGGRAPH_SKIP_GRAPHQL_HTTP=1")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not installed: run the tests with `make test`, which installs it")
-	}
-	if _, err := os.Stat(filepath.Join(graphQLHTTPDir, "node_modules", "graphql-http")); err != nil {
-		t.Fatal("graphql-http is missing: run `npm ci` in tools/graphql-http (make test does)")
-	}
+	node := nodetest.Node(t, "ORGGRAPH_SKIP_GRAPHQL_HTTP", graphQLHTTPDir, "run `npm ci` in tools/graphql-http", "graphql-http")
 	// --seed-dir only because the test runs in cmd/orggraph; every other
 	// setting is serve's default.
 	base, _, stop := startServe(t, nil, "--seed-dir", "../../seed")

@@ -36,29 +36,15 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	loaderWait := fs.Duration("loader-wait", env.duration("ORGGRAPH_LOADER_WAIT", 0), "how long each GraphQL loader collects keys before one store call; 0: "+graph.MemoryLoaderWait.String()+" on the memory store, "+graph.DefaultLoaderWait.String()+" on Neo4j (env ORGGRAPH_LOADER_WAIT)")
 	return func() (httpserver.Options, graph.Options, error) {
 		errs := env.errs
-		if *loaderWait < 0 {
-			errs = append(errs, fmt.Errorf("--loader-wait %s is negative", *loaderWait))
-		}
 		origins, err := parseOrigins(*corsOrigins)
-		errs = append(errs, err)
-		if *rateLimit < 0 {
-			errs = append(errs, fmt.Errorf("--rate-limit %v is negative", *rateLimit))
-		}
-		if *rateBurst < 0 {
-			errs = append(errs, fmt.Errorf("--rate-burst %d is negative", *rateBurst))
-		}
-		if *cacheMaxAge < 0 {
-			errs = append(errs, fmt.Errorf("--cache-max-age %s is negative", *cacheMaxAge))
-		}
-		if *answerCacheMB < 0 {
-			errs = append(errs, fmt.Errorf("--answer-cache-mb %d is negative", *answerCacheMB))
-		}
-		if *requestTimeout < 0 {
-			errs = append(errs, fmt.Errorf("--request-timeout %s is negative", *requestTimeout))
-		}
-		if *maxInFlight < 0 {
-			errs = append(errs, fmt.Errorf("--max-in-flight %d is negative", *maxInFlight))
-		}
+		errs = append(errs, err,
+			notNegative("--loader-wait", *loaderWait),
+			notNegative("--rate-limit", *rateLimit),
+			notNegative("--rate-burst", *rateBurst),
+			notNegative("--cache-max-age", *cacheMaxAge),
+			notNegative("--answer-cache-mb", *answerCacheMB),
+			notNegative("--request-timeout", *requestTimeout),
+			notNegative("--max-in-flight", *maxInFlight))
 		if *maxLive < 1 {
 			errs = append(errs, fmt.Errorf("--max-live-per-client %d is not at least 1", *maxLive))
 		}
@@ -161,4 +147,13 @@ func envValue[T any](e *envDefaults, key string, def T, parse func(string) (T, e
 		return def
 	}
 	return v
+}
+
+// notNegative refuses a negative value of the flag named name; errors.Join
+// drops the nil it returns for any other.
+func notNegative[T int | float64 | time.Duration](name string, v T) error {
+	if v < 0 {
+		return fmt.Errorf("%s %v is negative", name, v)
+	}
+	return nil
 }

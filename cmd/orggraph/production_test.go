@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bif-kk/orggraph/internal/servertest"
 )
 
 // serve with the production settings, end to end on 127.0.0.1: the
@@ -54,11 +56,7 @@ func TestServeInProduction(t *testing.T) {
 		t.Errorf("readyz: %d", resp.StatusCode)
 	}
 	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	metrics, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, metrics := servertest.Answer(t, resp, err)
 	for _, want := range []string{
 		`orggraph_http_requests_total{method="GET",route="/graphql",status="200"} 1`,
 		`orggraph_http_requests_total{method="GET",route="/graphql",status="304"} 1`,

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bif-kk/orggraph/internal/servertest"
 )
 
 func noEnv(string) string { return "" }
@@ -54,12 +56,8 @@ func waitHealthy(t *testing.T, base string, done <-chan error) {
 func get(t *testing.T, u string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	status, b := servertest.Answer(t, resp, err)
+	return status, string(b)
 }
 
 func TestServeEndToEnd(t *testing.T) {
@@ -74,13 +72,9 @@ func TestServeEndToEnd(t *testing.T) {
 	t.Run("POST a query", func(t *testing.T) {
 		resp, err := http.Post(base+"/graphql", "application/json",
 			strings.NewReader(`{"query":"{ centre(code: \"cbe\") { code employees } }"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"code":"CBE"`) {
-			t.Errorf("POST = %d %s", resp.StatusCode, b)
+		status, b := servertest.Answer(t, resp, err)
+		if status != http.StatusOK || !strings.Contains(string(b), `"code":"CBE"`) {
+			t.Errorf("POST = %d %s", status, b)
 		}
 	})
 	t.Run("GET a query", func(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/bif-kk/orggraph/internal/servertest"
 )
 
 // serveWith runs `orggraph serve` with extra flags and returns its base URL
@@ -30,12 +32,8 @@ func graphql(t *testing.T, base, token, query string) (int, string) {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	status, b := servertest.Answer(t, resp, err)
+	return status, string(b)
 }
 
 var mintedToken = regexp.MustCompile(`(?m)^  (og_[0-9a-f]+)\n.*\n  (planner \S+ sha256:[0-9a-f]+(?: expires=\S+)?)$`)

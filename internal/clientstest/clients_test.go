@@ -28,6 +28,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
+	"github.com/bif-kk/orggraph/internal/nodetest"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
 )
@@ -38,18 +39,7 @@ const clientsDir = "../../tools/clients"
 // JSON object it prints into v.
 func nodeScript(t *testing.T, v any, script string, args ...string) {
 	t.Helper()
-	if os.Getenv("ORGGRAPH_SKIP_CLIENTS") == "1" {
-		t.Skip("ORGGRAPH_SKIP_CLIENTS=1")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not installed: run the tests with `make test`, which installs it")
-	}
-	for _, pkg := range []string{"@apollo/client", "@graphql-codegen/cli"} {
-		if _, err := os.Stat(filepath.Join(clientsDir, "node_modules", pkg)); err != nil {
-			t.Fatalf("%s is missing: run scripts/clients-install (make test does)", pkg)
-		}
-	}
+	node := nodetest.Node(t, "ORGGRAPH_SKIP_CLIENTS", clientsDir, "run scripts/clients-install", "@apollo/client", "@graphql-codegen/cli")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)

@@ -246,11 +246,7 @@ func TestImpactCSVInDanish(t *testing.T) {
 // to CBE, Ressourceforløb takes the reform item's reach with it, in the
 // impact sheet and in the graph exports, while the baseline's stay.
 func TestExportsInsideAScenario(t *testing.T) {
-	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
+	st := seedtest.Writable(t, t.TempDir())
 	ctx := context.Background()
 	sc, _, err := st.ApplyScenario(ctx, domain.ScenarioWrite{Op: domain.CreateScenario, Actor: "anna", Name: "Til CBE"})
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/bif-kk/orggraph/internal/gqlext"
 )
 
 // GraphQL returns a gqlgen extension that measures every GraphQL response:
@@ -12,18 +14,20 @@ import (
 // and the extensions.code of each error in it. It also hands the operation's
 // name to the request log (see WithOperationSlot). Install it with
 // srv.Use(m.GraphQL()); on a nil *Metrics it only names operations.
-func (m *Metrics) GraphQL() GraphQLExtension { return GraphQLExtension{metrics: m} }
+func (m *Metrics) GraphQL() GraphQLExtension {
+	return GraphQLExtension{Name: "OrggraphMetrics", metrics: m}
+}
 
 // GraphQLExtension is the extension GraphQL returns.
-type GraphQLExtension struct{ metrics *Metrics }
+type GraphQLExtension struct {
+	gqlext.Name
+	metrics *Metrics
+}
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.ResponseInterceptor
 } = GraphQLExtension{}
-
-func (GraphQLExtension) ExtensionName() string                   { return "OrggraphMetrics" }
-func (GraphQLExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse runs for every response, those of requests refused
 // before they ran (parse, validation, limits, unknown persisted queries)

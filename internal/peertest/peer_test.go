@@ -29,6 +29,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/nodetest"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/synthseed"
@@ -37,16 +38,7 @@ import (
 const peerDir = "../../tools/peer"
 
 func TestPeerAnswersTheMixAlike(t *testing.T) {
-	if os.Getenv("ORGGRAPH_SKIP_PEER") == "1" {
-		t.Skip("ORGGRAPH_SKIP_PEER=1")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not installed: run the tests with `make test`, which installs it")
-	}
-	if _, err := os.Stat(filepath.Join(peerDir, "node_modules", "@neo4j", "graphql")); err != nil {
-		t.Fatal("the peer's packages are missing: run `npm ci` in tools/peer (make test does)")
-	}
+	node := nodetest.Node(t, "ORGGRAPH_SKIP_PEER", peerDir, "run `npm ci` in tools/peer", "@neo4j/graphql")
 	peerMix, err := loadtest.ReadMix(filepath.Join(peerDir, "mix.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 )
 
 // Codes lists every code this package answers with.
@@ -548,16 +549,19 @@ func (w *walk) args(f *ast.Field) map[string]any {
 }
 
 // Extension plugs a Checker into a gqlgen server, before parsing and
-// validation.
-type Extension struct{ *Checker }
+// validation: srv.Use(c.Extension()).
+type Extension struct {
+	*Checker
+	gqlext.Name
+}
+
+// Extension returns the extension that checks requests with c.
+func (c *Checker) Extension() Extension { return Extension{Checker: c, Name: "QueryLimits"} }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
 } = Extension{}
-
-func (Extension) ExtensionName() string                   { return "QueryLimits" }
-func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters refuses the request when its document passes a
 // limit, or costs more than its client's budget has left (WithBudget);

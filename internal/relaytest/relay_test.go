@@ -14,7 +14,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
+	"github.com/bif-kk/orggraph/internal/nodetest"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
 )
@@ -60,19 +60,10 @@ var backwards = []backward{
 }
 
 func TestRelayPagesBackwards(t *testing.T) {
-	if os.Getenv("ORGGRAPH_SKIP_RELAY") == "1" {
-		t.Skip("ORGGRAPH_SKIP_RELAY=1")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not installed: run the tests with `make test`, which installs it")
-	}
+	node := nodetest.Node(t, "ORGGRAPH_SKIP_RELAY", toolDir, "run scripts/relay-install", "relay-compiler/cli.js")
 	compiler, err := filepath.Abs(filepath.Join(toolDir, "node_modules", "relay-compiler", "cli.js"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := os.Stat(compiler); err != nil {
-		t.Fatal("relay-compiler is missing: run scripts/relay-install (make test does)")
 	}
 	st, err := seedtest.Load()
 	if err != nil {
@@ -235,15 +226,7 @@ func run(t *testing.T, dir string, name string, args ...string) []byte {
 func get(t *testing.T, url string) (int, []byte) {
 	t.Helper()
 	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, b
+	return servertest.Answer(t, resp, err)
 }
 
 // post sends a query to base's /graphql and decodes its data into out; an

@@ -25,11 +25,7 @@ import (
 // not change says nothing.
 func TestLiveWidgets(t *testing.T) {
 	ctx := browser(t)
-	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := seedtest.Writable(t, t.TempDir())
 
 	var apiURL string
 	intranet := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -48,25 +44,9 @@ func TestLiveWidgets(t *testing.T) {
 	const ready = `["card","other"].every(id => document.getElementById(id)?.dataset.state === "ready")`
 	do(t, ctx, chromedp.Navigate(intranet.URL), poll(ready))
 
-	// A write made before the page's EventSource reached the server goes
-	// unheard (the widgets listen from now on), so write until one is heard.
-	heard := false
-	for i := 0; i < 10 && !heard; i++ {
-		ns, err := st.NodesByID(context.Background(), []domain.ID{"centre:cba"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cba := *ns["centre:cba"]
+	writeUntilHeard(t, ctx, st, "centre:cba", `document.getElementById("card").dataset.updates !== undefined`, "the live card", func(cba *domain.Node, i int) {
 		cba.Description = fmt.Sprintf("CBA har fået en ny beskrivelse (%d).\n", i) + strings.SplitN(cba.Description, "\n", 2)[len(strings.SplitN(cba.Description, "\n", 2))-1]
-		if _, err := st.Apply(context.Background(), domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &cba, ExpectedVersion: cba.Version}); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Second)
-		heard = eval[bool](t, ctx, `document.getElementById("card").dataset.updates !== undefined`)
-	}
-	if !heard {
-		t.Fatal("the live card heard none of ten writes")
-	}
+	})
 	do(t, ctx, poll(`document.getElementById("other").dataset.refreshed !== undefined`))
 	screenshot(t, ctx, "widgets-live.png")
 	card := eval[string](t, ctx, `document.getElementById("card").shadowRoot.textContent`)
@@ -88,11 +68,7 @@ func TestLiveWidgets(t *testing.T) {
 // and says so in Danish in a status line.
 func TestExplorerLive(t *testing.T) {
 	ctx := browser(t)
-	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := seedtest.Writable(t, t.TempDir())
 	api := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
 	t.Cleanup(func() { api.Listener.Close(); api.CloseClientConnections(); api.Close() }) // the page's event stream stays open
 
@@ -110,27 +86,11 @@ func TestExplorerLive(t *testing.T) {
 		t.Fatal("the graph shows no target group of CBA")
 	}
 
-	// A write made before the page's EventSource reached the server goes
-	// unheard (the page listens from now on), so write until one is heard.
 	var renamed string
-	heard := false
-	for i := 0; i < 10 && !heard; i++ {
-		ns, err := st.NodesByID(context.Background(), []domain.ID{id})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tg := *ns[id]
+	writeUntilHeard(t, ctx, st, id, `document.getElementById("live").dataset.updates !== undefined`, "the explorer", func(tg *domain.Node, i int) {
 		renamed = fmt.Sprintf("Omdøbt målgruppe %d", i)
 		tg.Name = renamed
-		if _, err := st.Apply(context.Background(), domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &tg, ExpectedVersion: tg.Version}); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Second)
-		heard = eval[bool](t, ctx, `document.getElementById("live").dataset.updates !== undefined`)
-	}
-	if !heard {
-		t.Fatal("the explorer heard none of ten writes")
-	}
+	})
 	// The last write may still be on its way: wait for the name it gave.
 	do(t, ctx, poll(fmt.Sprintf(`orggraphExplorer.cy.getElementById(%q).data("label") === %q`, id, renamed)),
 		poll(fmt.Sprintf(`document.querySelector("#details .targetgroups").textContent.includes(%q)`, renamed)))
@@ -147,4 +107,29 @@ func TestExplorerLive(t *testing.T) {
 		t.Errorf("the live line's role is %q, want status", role)
 	}
 	screenshot(t, ctx, "explorer-live.png")
+}
+
+// writeUntilHeard writes the node id as a planner, change making the i-th
+// write, once a second until the page's expression heard holds. A write
+// made before the page's EventSource reached the server goes unheard (the
+// page listens from then on), so it writes until one is heard; where who
+// (what on the page listens) hears none of ten, the test fails.
+func writeUntilHeard(t *testing.T, ctx context.Context, st *memstore.Store, id domain.ID, heard, who string, change func(n *domain.Node, i int)) {
+	t.Helper()
+	for i := range 10 {
+		ns, err := st.NodesByID(context.Background(), []domain.ID{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := *ns[id]
+		change(&n, i)
+		if _, err := st.Apply(context.Background(), domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &n, ExpectedVersion: n.Version}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		if eval[bool](t, ctx, heard) {
+			return
+		}
+	}
+	t.Fatalf("%s heard none of ten writes", who)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -184,14 +183,7 @@ func postQuery(t *testing.T, base, query string) any {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"query": query})
 	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, b := servertest.Answer(t, resp, err)
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatalf("POST /graphql: %v: %s", err, b)

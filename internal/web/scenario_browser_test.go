@@ -11,7 +11,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/scenario"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // openScenarioExplorer opens the explorer over an embedded store journalled
@@ -22,11 +21,7 @@ import (
 // Ungecenteret, and their 1831 full-time persons move with them.
 func openScenarioExplorer(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
-	st, err := memstore.Open(seedtest.Graph(t), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
+	st := seedtest.Writable(t, t.TempDir())
 	ctx := context.Background()
 	views := scenario.New(st)
 	src := []domain.Source{{Document: "planlaegning.docx", Section: "Udkast"}}

@@ -1,8 +1,10 @@
 // Package seedtest gives tests the real seed: the repository's seed/ folder,
-// read and validated by package seed, as a graph or in a fresh memstore.
+// read and validated by package seed, as a graph or in a fresh memstore,
+// read-only or writable.
 package seedtest
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -40,6 +42,19 @@ func Store(t testing.TB) *memstore.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// Writable is the real seed in a fresh memstore that keeps its writes in
+// dir, as a server started with --data-dir does; it closes when the test
+// ends.
+func Writable(t testing.TB, dir string) *memstore.Store {
+	t.Helper()
+	st, err := memstore.Open(Graph(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(context.Background()) })
 	return st
 }
 

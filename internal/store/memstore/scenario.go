@@ -52,16 +52,12 @@ func (s *Store) Scenario(ctx context.Context, id string) (*domain.Scenario, erro
 // promotion's baseline writes before it, are journalled together and made
 // visible together.
 func (s *Store) ApplyScenario(ctx context.Context, w domain.ScenarioWrite) (*domain.Scenario, *domain.AuditEntry, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lockWrite(ctx, w); err != nil {
 		return nil, nil, err
 	}
-	if err := w.Check(); err != nil {
-		return nil, nil, err
-	}
-	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if s.journal == nil {
-		return nil, nil, fmt.Errorf("memstore: %w: the embedded store has no data folder; start it with one (--data-dir) to keep writes", domain.ErrWritesDisabled)
+		return nil, nil, errNoDataDir
 	}
 	if w.Op == domain.CreateScenario {
 		w.ID = "s" + strconv.Itoa(s.lastScenario+1)
@@ -182,13 +178,9 @@ func Overlay(g *domain.Graph, changes []domain.Write) (*Store, []error, error) {
 // is checked against the scenario's graph (an Overlay) before the scenario
 // keeps it.
 func (s *Store) Preview(ctx context.Context, w domain.Write) (*domain.AuditEntry, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.lockWrite(ctx, w); err != nil {
 		return nil, err
 	}
-	if err := w.Check(); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	_, entry, err := s.plan(s.current(), w, time.Now().UTC(), 0)
 	return entry, err

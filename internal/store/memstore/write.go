@@ -122,18 +122,31 @@ func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.Resee
 	return rep, nil
 }
 
-// Apply implements store.Writer.
-func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, error) {
+// errNoDataDir refuses a write the store could not keep past a restart.
+var errNoDataDir = fmt.Errorf("memstore: %w: the embedded store has no data folder; start it with one (--data-dir) to keep writes", domain.ErrWritesDisabled)
+
+// lockWrite refuses a write whose context is done or that fails its own
+// check, before it waits for the write lock; otherwise it takes the lock,
+// which the caller releases.
+func (s *Store) lockWrite(ctx context.Context, w interface{ Check() error }) error {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := w.Check(); err != nil {
-		return nil, err
+		return err
 	}
 	s.writeMu.Lock()
+	return nil
+}
+
+// Apply implements store.Writer.
+func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, error) {
+	if err := s.lockWrite(ctx, w); err != nil {
+		return nil, err
+	}
 	defer s.writeMu.Unlock()
 	if s.journal == nil {
-		return nil, fmt.Errorf("memstore: %w: the embedded store has no data folder; start it with one (--data-dir) to keep writes", domain.ErrWritesDisabled)
+		return nil, errNoDataDir
 	}
 	if prior := s.recorded(w.IdempotencyKey); prior != nil {
 		return w.Replay(*prior)
