@@ -23,6 +23,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/live"
 	"github.com/bif-kk/orggraph/internal/writes"
@@ -97,15 +98,16 @@ func (t eventStream) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 
 var eventSeqKey = &contextKey{"event seq"}
 
-// handSeq passes seq on to the response of the event about to be sent;
-// false when ctx ended first.
-func handSeq(ctx context.Context, seq int64) bool {
+// handEvent passes an event's seq, and what it was rendered as for
+// another subscriber of the same kind if it was, on to the response it
+// becomes; false when ctx ended first.
+func handEvent(ctx context.Context, it liveItem) bool {
 	e, ok := ctx.Value(endingKey).(*ending)
 	if !ok {
 		return true
 	}
 	select {
-	case e.seqs <- seq:
+	case e.items <- it:
 		return true
 	case <-ctx.Done():
 		return false
@@ -179,16 +181,15 @@ func (l liveOps) InterceptOperation(ctx context.Context, next graphql.OperationH
 			return resp
 		}
 	case ast.Subscription:
-		end := &ending{seqs: make(chan int64, 1)}
+		end := &ending{items: make(chan liveItem, 1), key: renderKey(ctx)}
 		responses := next(context.WithValue(ctx, endingKey, end))
 		return func(ctx context.Context) *graphql.Response {
-			if resp := responses(ctx); resp != nil {
-				select {
-				case seq := <-end.seqs:
-					noteSeq(ctx, seq) // before the transport writes resp
-				default:
+			if end.started.Load() {
+				if resp := end.respond(ctx, responses); resp != nil {
+					return resp
 				}
-				return resp
+			} else if resp := responses(ctx); resp != nil {
+				return resp // the resolver refused, before any event
 			}
 			if err := end.take(); err != nil {
 				return &graphql.Response{Errors: gqlerror.List{l.present(ctx, err)}}
@@ -210,15 +211,67 @@ func (l liveOps) present(ctx context.Context, err error) *gqlerror.Error {
 
 var endingKey = &contextKey{"subscription ending"}
 
-// ending holds why a subscription's stream closed, for its last event,
-// and hands the seq of each event to the response it becomes: the resolver
-// puts it in seqs before it sends the event, and waits for the slot, so
-// the next seq cannot overtake the event before.
+// ending is one subscription's side of its stream: why it closed, for its
+// last event, and for each event, before the value it makes (if any), a
+// liveItem that the resolver puts in items and waits for the slot, so the
+// next cannot overtake the event before. key says which subscribers make
+// the same thing of an event (renderKey): the first to render an event
+// keeps its response on the event, and the others send that response
+// instead of running the selection and marshalling it again.
 type ending struct {
-	mu   sync.Mutex
-	err  error
-	sent bool
-	seqs chan int64
+	mu      sync.Mutex
+	err     error
+	sent    bool
+	items   chan liveItem
+	key     string
+	started atomic.Bool // the resolver's stream runs: its events come through items
+}
+
+// liveItem is one event on its way to a subscriber: the seq of the write
+// it follows, the write as the feed shares it (nil for one of this
+// subscription's own, such as impactChanged's first answer), and the
+// response another subscriber of the same kind rendered, if one did
+// (then no value follows on the resolver's channel).
+type liveItem struct {
+	seq      int64
+	ev       *live.Event
+	rendered *graphql.Response
+}
+
+// respond returns the next event's response, or nil once the stream ended.
+func (e *ending) respond(ctx context.Context, responses graphql.ResponseHandler) *graphql.Response {
+	var it liveItem
+	var ok bool
+	select {
+	case it, ok = <-e.items:
+	case <-ctx.Done():
+	}
+	if !ok {
+		return responses(ctx) // nil: the resolver's channel is closed, or closing
+	}
+	noteSeq(ctx, it.seq) // before the transport writes the response
+	if it.rendered != nil {
+		shared := *it.rendered // the transports only read it; the copy keeps it so
+		return &shared
+	}
+	resp := responses(ctx)
+	if resp != nil && it.ev != nil {
+		it.ev.Keep(e.key, resp)
+	}
+	return resp
+}
+
+// renderKey says what one subscription's events look like: the same for
+// two subscriptions with the same document, operation, variables, role and
+// language, whose selections make the same response of one write.
+func renderKey(ctx context.Context) string {
+	oc := graphql.GetOperationContext(ctx)
+	vars, _ := json.Marshal(oc.Variables) // map keys sorted: the same variables, the same text
+	role := "anonymous"
+	if p, ok := auth.FromContext(ctx); ok {
+		role = p.Role.String()
+	}
+	return strings.Join([]string{role, oc.Headers.Get("Accept-Language"), oc.OperationName, oc.RawQuery, string(vars)}, "\x00")
 }
 
 func (e *ending) set(err error) {
@@ -275,23 +328,32 @@ func liveAfter(ctx context.Context, after *int) (*int64, error) {
 }
 
 // follow runs a subscription: every write after from goes to each, which
-// sends what it makes of it on out, until the client leaves or the feed
-// ends the subscription; out is closed then.
+// says what it makes of it, and whether to send it, until the client
+// leaves or the feed ends the subscription. An event another subscriber of
+// the same kind rendered already is sent as that (ending.respond); any
+// other's value goes on out, which is closed at the end.
 func follow[T any](ctx context.Context, feed *live.Feed, from *int64, out chan<- T, each func(domain.AuditEntry) (T, bool, error)) error {
 	sub, err := feed.Subscribe(ctx, from)
 	if err != nil {
 		return err
 	}
+	end, _ := ctx.Value(endingKey).(*ending)
+	if end != nil {
+		end.started.Store(true)
+	}
 	go func() {
 		defer close(out)
+		if end != nil {
+			defer close(end.items)
+		}
 		defer sub.Close()
 		for {
-			e, err := sub.Next(ctx)
+			ev, err := sub.Next(ctx)
 			if err != nil {
 				endWith(ctx, err)
 				return
 			}
-			v, send, err := each(e)
+			v, send, err := each(ev.AuditEntry)
 			if err != nil {
 				endWith(ctx, err)
 				return
@@ -299,8 +361,15 @@ func follow[T any](ctx context.Context, feed *live.Feed, from *int64, out chan<-
 			if !send {
 				continue
 			}
-			if !handSeq(ctx, e.Seq) {
+			it := liveItem{seq: ev.Seq, ev: ev}
+			if end != nil {
+				it.rendered, _ = ev.Rendered(end.key).(*graphql.Response)
+			}
+			if !handEvent(ctx, it) {
 				return
+			}
+			if it.rendered != nil {
+				continue
 			}
 			select {
 			case out <- v:

@@ -63,7 +63,7 @@ func (r *subscriptionResolver) ImpactChanged(ctx context.Context, of domain.ID) 
 		return nil, err
 	}
 	out := make(chan *model.Impact, 1)
-	handSeq(ctx, from)
+	handEvent(ctx, liveItem{seq: from})
 	out <- first
 	return out, follow(ctx, r.feed, &from, out, func(domain.AuditEntry) (*model.Impact, bool, error) {
 		imp, now, err := impactNow(ctx, of)

@@ -346,3 +346,50 @@ func TestLiveBounds(t *testing.T) {
 		}
 	})
 }
+
+// Subscribers that make the same of a write share one rendering of it
+// (graph/live.go, renderKey); those whose role shows them more get their
+// own: a planner sees the actor of the write, a reader and an anonymous
+// subscriber do not, each of them one of two with the same document.
+func TestLiveSharesAnEventOnlyWithItsKind(t *testing.T) {
+	plannerTok, plannerLine, err := auth.NewToken("planner", "anna", auth.DefaultTTL, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readerTok, readerLine, err := auth.NewToken("reader", "widget", auth.DefaultTTL, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.ParseTokens(plannerLine + ";" + readerLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := writableStore(t)
+	srv := httptest.NewServer(quietServer(st, Options{Tokens: tokens}))
+	t.Cleanup(srv.Close)
+	kinds := []struct {
+		name      string
+		headers   []string
+		seesActor bool
+	}{
+		{"anonymous", nil, false},
+		{"planner", []string{"Authorization", "Bearer " + plannerTok}, true},
+		{"reader", []string{"Authorization", "Bearer " + readerTok}, false},
+	}
+	streams := map[string][]*eventStream{}
+	for _, k := range kinds {
+		for range 2 {
+			streams[k.name] = append(streams[k.name], openStream(t, srv.URL, http.MethodPost, graphChangedQuery, "", k.headers...))
+		}
+	}
+	waitSubscribed(t, st)
+	w := createGroup(t, st, 1)
+	for _, k := range kinds {
+		for i, s := range streams[k.name] {
+			got := decodeChange(t, s.next(t)).Data.GraphChanged
+			if got.Seq != w.Seq || (got.Actor != nil) != k.seesActor || (k.seesActor && *got.Actor != w.Actor) {
+				t.Errorf("%s %d: want seq %d, actor shown %v; got %+v", k.name, i, w.Seq, k.seesActor, got)
+			}
+		}
+	}
+}
