@@ -98,22 +98,6 @@ func (t eventStream) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 
 var eventSeqKey = &contextKey{"event seq"}
 
-// handEvent passes an event's seq, and what it was rendered as for
-// another subscriber of the same kind if it was, on to the response it
-// becomes; false when ctx ended first.
-func handEvent(ctx context.Context, it liveItem) bool {
-	e, ok := ctx.Value(endingKey).(*ending)
-	if !ok {
-		return true
-	}
-	select {
-	case e.items <- it:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
 // noteSeq records, for an event stream's next event id, the seq of the
 // write the event follows.
 func noteSeq(ctx context.Context, seq int64) {
@@ -181,10 +165,10 @@ func (l liveOps) InterceptOperation(ctx context.Context, next graphql.OperationH
 			return resp
 		}
 	case ast.Subscription:
-		end := &ending{items: make(chan liveItem, 1), key: renderKey(ctx)}
+		end := &ending{key: renderKey(ctx)}
 		responses := next(context.WithValue(ctx, endingKey, end))
 		return func(ctx context.Context) *graphql.Response {
-			if end.started.Load() {
+			if end.next != nil {
 				if resp := end.respond(ctx, responses); resp != nil {
 					return resp
 				}
@@ -211,27 +195,31 @@ func (l liveOps) present(ctx context.Context, err error) *gqlerror.Error {
 
 var endingKey = &contextKey{"subscription ending"}
 
-// ending is one subscription's side of its stream: why it closed, for its
-// last event, and for each event, before the value it makes (if any), a
-// liveItem that the resolver puts in items and waits for the slot, so the
-// next cannot overtake the event before. key says which subscribers make
-// the same thing of an event (renderKey): the first to render an event
-// keeps its response on the event, and the others send that response
-// instead of running the selection and marshalling it again.
+// ending is one subscription's side of its stream. Its events are pulled
+// on the transport's own goroutine, one each time the transport asks for
+// a response (respond), so a subscriber costs no goroutine of its own and
+// an event one hand-over, from the feed to the transport. key says which
+// subscribers make the same response of an event (renderKey): the first
+// to render one keeps it on the event, and the others send that instead
+// of running the selection and marshalling it again. err is why the
+// stream closed, for its last event.
 type ending struct {
-	mu      sync.Mutex
-	err     error
-	sent    bool
-	items   chan liveItem
-	key     string
-	started atomic.Bool // the resolver's stream runs: its events come through items
+	key string
+	// next, set by the resolver (follow), readies the next event: a
+	// liveItem, and unless another subscriber's response is to be sent,
+	// the value on the resolver's channel; false once the stream is over
+	// (the channel is closed then).
+	next func() (liveItem, bool)
+
+	mu   sync.Mutex
+	err  error
+	sent bool
 }
 
 // liveItem is one event on its way to a subscriber: the seq of the write
 // it follows, the write as the feed shares it (nil for one of this
 // subscription's own, such as impactChanged's first answer), and the
-// response another subscriber of the same kind rendered, if one did
-// (then no value follows on the resolver's channel).
+// response another subscriber of the same kind rendered, if one did.
 type liveItem struct {
 	seq      int64
 	ev       *live.Event
@@ -240,14 +228,9 @@ type liveItem struct {
 
 // respond returns the next event's response, or nil once the stream ended.
 func (e *ending) respond(ctx context.Context, responses graphql.ResponseHandler) *graphql.Response {
-	var it liveItem
-	var ok bool
-	select {
-	case it, ok = <-e.items:
-	case <-ctx.Done():
-	}
+	it, ok := e.next()
 	if !ok {
-		return responses(ctx) // nil: the resolver's channel is closed, or closing
+		return responses(ctx) // nil: the resolver's channel is closed
 	}
 	noteSeq(ctx, it.seq) // before the transport writes the response
 	if it.rendered != nil {
@@ -328,56 +311,55 @@ func liveAfter(ctx context.Context, after *int) (*int64, error) {
 }
 
 // follow runs a subscription: every write after from goes to each, which
-// says what it makes of it, and whether to send it, until the client
-// leaves or the feed ends the subscription. An event another subscriber of
-// the same kind rendered already is sent as that (ending.respond); any
-// other's value goes on out, which is closed at the end.
-func follow[T any](ctx context.Context, feed *live.Feed, from *int64, out chan<- T, each func(domain.AuditEntry) (T, bool, error)) error {
+// says what it makes of it and whether to send it, until the client leaves
+// or the feed ends the subscription. first, if given, is sent before them,
+// as the event of the write at from. out must hold one value: an event is
+// put there for the transport, which takes it at once (ending.respond);
+// an event another subscriber of the same kind rendered already is sent
+// as that instead. out is closed at the end.
+func follow[T any](ctx context.Context, feed *live.Feed, from *int64, out chan T, each func(domain.AuditEntry) (T, bool, error), first ...T) error {
+	end, ok := ctx.Value(endingKey).(*ending)
+	if !ok || cap(out) != 1 {
+		return errors.New("graph: a subscription outside the live extension, or without room for its event")
+	}
 	sub, err := feed.Subscribe(ctx, from)
 	if err != nil {
 		return err
 	}
-	end, _ := ctx.Value(endingKey).(*ending)
-	if end != nil {
-		end.started.Store(true)
-	}
-	go func() {
-		defer close(out)
-		if end != nil {
-			defer close(end.items)
+	// Whether or not the transport asks again, the place is freed when the
+	// operation ends.
+	stop := context.AfterFunc(ctx, sub.Close)
+	over := false
+	end.next = func() (liveItem, bool) {
+		if len(first) > 0 {
+			out <- first[0]
+			first = nil
+			return liveItem{seq: *from}, true
 		}
-		defer sub.Close()
-		for {
+		for !over {
 			ev, err := sub.Next(ctx)
-			if err != nil {
-				endWith(ctx, err)
-				return
+			if err == nil {
+				var v T
+				var send bool
+				if v, send, err = each(ev.AuditEntry); err == nil && !send {
+					continue
+				}
+				if err == nil {
+					it := liveItem{seq: ev.Seq, ev: ev}
+					if it.rendered, _ = ev.Rendered(end.key).(*graphql.Response); it.rendered == nil {
+						out <- v
+					}
+					return it, true
+				}
 			}
-			v, send, err := each(ev.AuditEntry)
-			if err != nil {
-				endWith(ctx, err)
-				return
-			}
-			if !send {
-				continue
-			}
-			it := liveItem{seq: ev.Seq, ev: ev}
-			if end != nil {
-				it.rendered, _ = ev.Rendered(end.key).(*graphql.Response)
-			}
-			if !handEvent(ctx, it) {
-				return
-			}
-			if it.rendered != nil {
-				continue
-			}
-			select {
-			case out <- v:
-			case <-ctx.Done():
-				return
-			}
+			endWith(ctx, err)
+			over = true
+			stop()
+			sub.Close()
+			close(out)
 		}
-	}()
+		return liveItem{}, false
+	}
 	return nil
 }
 

@@ -393,3 +393,42 @@ func TestLiveSharesAnEventOnlyWithItsKind(t *testing.T) {
 		}
 	}
 }
+
+// impactChanged sends the item's impact at once, then again only after a
+// write that changes what it reaches: a new target group does not, CBE
+// taking on the group the item touches does. Two subscribers of the same
+// document hear the same.
+func TestLiveImpactChanged(t *testing.T) {
+	st := writableStore(t)
+	srv := httptest.NewServer(quietServer(st, Options{}))
+	t.Cleanup(srv.Close)
+	const q = `subscription { impactChanged(of: "reformchange:afskaffelse-af-ressourceforloeb") { centres { centre { code } } } }`
+	streams := []*eventStream{openStream(t, srv.URL, http.MethodPost, q, ""), openStream(t, srv.URL, http.MethodGet, q, "")}
+	for i, s := range streams {
+		if ev := s.next(t); ev.event != "next" || !strings.Contains(ev.data, `"code":"CBA"`) || strings.Contains(ev.data, `"code":"CDØ"`) {
+			t.Fatalf("stream %d, the first answer: %+v", i, ev)
+		}
+	}
+	waitSubscribed(t, st)
+	before := createGroup(t, st, 1)
+	e, err := st.Apply(context.Background(), domain.Write{Op: domain.CreateLink, Actor: "anna", Rel: &domain.Relationship{Kind: domain.RelServes,
+		From: "centre:cdoe", To: "targetgroup:ressourceforloeb", Basis: domain.Explicit, Sources: []domain.Source{{Document: "planlaegning.docx", Section: "Udkast"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The impact is worked out when the feed hands on a write, from the
+	// graph as it is then: if both writes came in one poll, the group's
+	// event already carries the new reach (and the link's none).
+	var first sseEvent
+	for i, s := range streams {
+		ev := s.next(t)
+		if (ev.id != strconv.FormatInt(e.Seq, 10) && ev.id != strconv.FormatInt(before.Seq, 10)) || !strings.Contains(ev.data, `"code":"CDØ"`) {
+			t.Fatalf("stream %d after CDØ took the group on (seq %d): %+v", i, e.Seq, ev)
+		}
+		if i == 0 {
+			first = ev
+		} else if ev != first {
+			t.Fatalf("the two subscribers heard %+v and %+v", first, ev)
+		}
+	}
+}
