@@ -98,12 +98,12 @@ func (t eventStream) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 
 var eventSeqKey = &contextKey{"event seq"}
 
-// noteSeq records, for an event stream's next event id, the seq of the
-// write the event follows.
-func noteSeq(ctx context.Context, seq int64) {
-	if s, ok := ctx.Value(eventSeqKey).(*atomic.Int64); ok {
-		s.Store(seq)
-	}
+// eventSeq is where an event stream takes its next event's id from: the
+// seq of the write the event follows; nil for a WebSocket. Looked up once
+// a subscription, not once an event: a miss walks the whole context.
+func eventSeq(ctx context.Context) *atomic.Int64 {
+	s, _ := ctx.Value(eventSeqKey).(*atomic.Int64)
+	return s
 }
 
 // withEventIDs writes an id line before each event gqlgen's SSE transport
@@ -165,7 +165,7 @@ func (l liveOps) InterceptOperation(ctx context.Context, next graphql.OperationH
 			return resp
 		}
 	case ast.Subscription:
-		end := &ending{key: renderKey(ctx)}
+		end := &ending{key: renderKey(ctx), eventSeq: eventSeq(ctx)}
 		responses := next(context.WithValue(ctx, endingKey, end))
 		return func(ctx context.Context) *graphql.Response {
 			if end.next != nil {
@@ -204,7 +204,8 @@ var endingKey = &contextKey{"subscription ending"}
 // of running the selection and marshalling it again. err is why the
 // stream closed, for its last event.
 type ending struct {
-	key string
+	key      string
+	eventSeq *atomic.Int64 // eventSeq's
 	// next, set by the resolver (follow), readies the next event: a
 	// liveItem, and unless another subscriber's response is to be sent,
 	// the value on the resolver's channel; false once the stream is over
@@ -232,7 +233,9 @@ func (e *ending) respond(ctx context.Context, responses graphql.ResponseHandler)
 	if !ok {
 		return responses(ctx) // nil: the resolver's channel is closed
 	}
-	noteSeq(ctx, it.seq) // before the transport writes the response
+	if e.eventSeq != nil {
+		e.eventSeq.Store(it.seq) // before the transport writes the response
+	}
 	if it.rendered != nil {
 		shared := *it.rendered // the transports only read it; the copy keeps it so
 		return &shared
