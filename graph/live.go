@@ -38,6 +38,9 @@ import (
 const (
 	livePing      = 15 * time.Second
 	liveInitAfter = 10 * time.Second // a graphql-ws connection must say connection_init by then
+	// closeForbidden is graphql-transport-ws's close code for a
+	// connection_init the server refuses.
+	closeForbidden = 4403
 )
 
 // addLiveTransports puts the subscription transports before the others:
@@ -49,7 +52,16 @@ func addLiveTransports(srv *handler.Server) {
 		KeepAlivePingInterval: livePing,
 		PingPongInterval:      livePing,
 		InitTimeout:           liveInitAfter,
-		InitFunc: func(ctx context.Context, _ transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		InitFunc: func(ctx context.Context, params transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			// The token may come as connectionParams, a browser's WebSocket
+			// having no headers to send; refused, the connection is closed
+			// with graphql-transport-ws's 4403 and the code as its reason.
+			ctx, err := auth.FromConnectionParams(ctx, params)
+			if err != nil {
+				code := apierr.Of(err)
+				ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeForbidden), code)
+				return ctx, nil, errors.New(apierr.Message(code, err.Error()))
+			}
 			// The upgrade was a GET; the operations a WebSocket carries are
 			// not, and a mutation may come over it.
 			ctx = context.WithValue(ctx, methodKey, "WEBSOCKET")
@@ -93,7 +105,9 @@ func (t eventStream) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	} else {
 		r = r.WithContext(ctx)
 	}
-	t.sse.Do(&withEventIDs{ResponseWriter: w, seq: seq}, r, exec)
+	ew := &withEventIDs{ResponseWriter: w, seq: seq}
+	defer ew.end()
+	t.sse.Do(ew, r, exec)
 }
 
 var eventSeqKey = &contextKey{"event seq"}
@@ -107,13 +121,23 @@ func eventSeq(ctx context.Context) *atomic.Int64 {
 }
 
 // withEventIDs writes an id line before each event gqlgen's SSE transport
-// writes (one Write a frame).
+// writes (one Write a frame), and nothing once the stream's handler has
+// returned: gqlgen's keepalive goroutine may tick just after, and a write
+// to a finished response would crash the server.
 type withEventIDs struct {
 	http.ResponseWriter
 	seq *atomic.Int64
+
+	mu   sync.Mutex
+	done bool
 }
 
 func (w *withEventIDs) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return 0, errStreamOver
+	}
 	if bytes.HasPrefix(p, []byte("event: next")) {
 		if n := w.seq.Load(); n > 0 {
 			if _, err := io.WriteString(w.ResponseWriter, "id: "+strconv.FormatInt(n, 10)+"\n"); err != nil {
@@ -125,9 +149,20 @@ func (w *withEventIDs) Write(p []byte) (int, error) {
 }
 
 func (w *withEventIDs) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok && !w.done {
 		f.Flush()
 	}
+}
+
+var errStreamOver = errors.New("graph: the event stream is over")
+
+// end stops the writes, before the handler returns.
+func (w *withEventIDs) end() {
+	w.mu.Lock()
+	w.done = true
+	w.mu.Unlock()
 }
 
 func (w *withEventIDs) Unwrap() http.ResponseWriter { return w.ResponseWriter }
