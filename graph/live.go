@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -49,6 +50,10 @@ const (
 func addLiveTransports(srv *handler.Server) {
 	srv.AddTransport(eventStream{sse: transport.SSE{KeepAlivePingInterval: livePing}})
 	srv.AddTransport(transport.Websocket{
+		// The HTTP layer in front holds a browser's upgrade to the origins
+		// its CORS allows (internal/httpserver, allowSocketOrigins), which
+		// coder/websocket's own check, the API's host alone, would refuse.
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}},
 		KeepAlivePingInterval: livePing,
 		PingPongInterval:      livePing,
 		InitTimeout:           liveInitAfter,

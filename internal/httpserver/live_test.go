@@ -432,3 +432,15 @@ func TestLiveImpactChanged(t *testing.T) {
 		}
 	}
 }
+
+// A WebSocket upgrade from a page on an origin the API's CORS does not
+// allow is refused with 403 FORBIDDEN before it reaches the endpoint
+// (the npm client's test of the same is in internal/livetest).
+func TestLiveSocketOriginRefused(t *testing.T) {
+	h := quietServer(writableStore(t), Options{CORSOrigins: []string{"https://intranet.example"}})
+	rec := send(h, http.MethodGet, "/graphql", "", "Upgrade", "websocket", "Connection", "Upgrade", "Origin", "https://elsewhere.example",
+		"Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol", "graphql-transport-ws")
+	if rec.Code != http.StatusForbidden || onlyCode(t, rec.Body.Bytes()) != apierr.Forbidden {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}

@@ -271,6 +271,36 @@ func TestLiveNeedsTheReadsToken(t *testing.T) {
 	}
 }
 
+// A browser's WebSocket from another origin is let in as --cors-origins
+// lets its fetches in: a listed origin and the API's own may subscribe,
+// any other is refused at the upgrade.
+func TestLiveSocketOrigins(t *testing.T) {
+	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	srv := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{CORSOrigins: []string{"https://intranet.example"}}, graph.Options{}))
+	t.Cleanup(srv.Close)
+	endpoint := srv.URL + "/graphql"
+
+	now := fromNow(t, st)
+	allowed := map[string]*client{}
+	for _, origin := range []string{"https://intranet.example", srv.URL} {
+		allowed[origin] = subscribeWith(t, []string{"LIVE_ORIGIN=" + origin}, "ws", endpoint, changedAfter(now), 1, "")
+	}
+	refused := subscribeWith(t, []string{"LIVE_ORIGIN=https://elsewhere.example"}, "ws", endpoint, changedAfter(now), 1, "")
+	w := createGroup(t, st, "fra-intranettet")
+	for origin, c := range allowed {
+		t.Run("allowed: "+origin, func(t *testing.T) { expectSeqs(t, c, []*domain.AuditEntry{w}) })
+	}
+	t.Run("refused: https://elsewhere.example", func(t *testing.T) {
+		if l := refused.failure(t); l.Payload != nil {
+			t.Fatalf("%+v", l)
+		}
+	})
+}
+
 // Two instances, each with its own driver, on one Neo4j: what a planner
 // writes through A reaches B's subscribers, B's ETags change with it, and a
 // subscriber that comes back to B with its last seq gets what it missed.
