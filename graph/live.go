@@ -53,7 +53,7 @@ func addLiveTransports(srv *handler.Server) {
 		// The HTTP layer in front holds a browser's upgrade to the origins
 		// its CORS allows (internal/httpserver, allowSocketOrigins), which
 		// coder/websocket's own check, the API's host alone, would refuse.
-		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}},
+		Implementation:        sockets{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}}},
 		KeepAlivePingInterval: livePing,
 		PingPongInterval:      livePing,
 		InitTimeout:           liveInitAfter,
@@ -73,6 +73,45 @@ func addLiveTransports(srv *handler.Server) {
 			return live.WithConnection(ctx), nil, nil
 		},
 	})
+}
+
+// sockets accepts WebSockets as coder/websocket does, and closes one whose
+// request ended as the server shuts down (live.ErrShuttingDown) with 1001
+// Going Away and the code UNAVAILABLE, where gqlgen would say 1000, a
+// normal end: a graphql-ws client reconnects, to another instance.
+type sockets struct {
+	transport.CoderWebsocketImplementation
+}
+
+func (s sockets) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	c, err := s.CoderWebsocketImplementation.Accept(w, r, opts)
+	if err != nil {
+		return nil, err
+	}
+	cc, ok := c.(coderConn)
+	if !ok {
+		return c, nil
+	}
+	return &socket{coderConn: cc, ctx: r.Context()}, nil
+}
+
+// coderConn is what gqlgen's coder/websocket connection does.
+type coderConn interface {
+	transport.WebsocketConn
+	transport.WebsocketReadLimiter
+	transport.WebsocketReadDeadliner
+}
+
+type socket struct {
+	coderConn
+	ctx context.Context
+}
+
+func (s *socket) WriteClose(code int, message string) error {
+	if errors.Is(context.Cause(s.ctx), live.ErrShuttingDown) {
+		code, message = int(websocket.StatusGoingAway), apierr.Unavailable
+	}
+	return s.coderConn.WriteClose(code, message)
 }
 
 // eventStream is GraphQL over Server-Sent Events: gqlgen's SSE transport
@@ -319,9 +358,11 @@ func (e *ending) take() error {
 }
 
 // endWith records why a subscription ends; the client's own leaving is no
-// reason to tell it.
+// reason to tell it, the server's shutting down is.
 func endWith(ctx context.Context, err error) {
-	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
+	if cause := context.Cause(ctx); errors.Is(cause, live.ErrShuttingDown) {
+		err = cause // the server's leaving is
+	} else if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		return
 	}
 	if e, ok := ctx.Value(endingKey).(*ending); ok {

@@ -64,7 +64,7 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		// place, which they would keep for as long as they live; they are
 		// bounded per client instead, after the same authentication.
 		r.Use(middleware.GetHead, limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), unlessLive(cacheQueries(opts.CacheMaxAge, st)),
-			allowSocketOrigins(opts.CORSOrigins, opts.Metrics), authenticate, limitLive(opts.MaxLivePerClient, opts.Metrics))
+			allowSocketOrigins(opts.CORSOrigins, opts.Metrics), authenticate, limitLive(opts.MaxLivePerClient, opts.Drain, opts.Metrics))
 		if opts.MaxInFlight > 0 {
 			// Last, so that what is refused anyway does not queue.
 			r.Use(unlessLive(limitInFlight(opts.MaxInFlight)))

@@ -49,6 +49,9 @@ var (
 	ErrReloaded  = apierr.New(apierr.FeedRestarted, "the graph was loaded afresh and its writes counted anew; subscribe again")
 	ErrTooMany   = apierr.New(apierr.SubscriptionLimit, "this instance holds as many subscriptions as it may; try again later")
 	ErrConnLimit = apierr.New(apierr.SubscriptionLimit, "this connection holds as many subscriptions as it may; close one first")
+	// ErrShuttingDown is the cause a live connection's request ends with
+	// when the server begins to shut down (httpserver.Options.Drain).
+	ErrShuttingDown = apierr.New(apierr.Unavailable, "the server is shutting down; subscribe again, after the last seq seen")
 )
 
 // Feed polls a store's change feed for the subscriptions of one process.
