@@ -27,7 +27,7 @@ import (
 const liveWait = 5 * time.Second
 
 // writableStore is the fixture in a memstore that takes writes.
-func writableStore(t *testing.T) store.Store {
+func writableStore(t testing.TB) store.Store {
 	t.Helper()
 	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
 	if err != nil {
@@ -236,7 +236,7 @@ func TestLiveOverEventStreams(t *testing.T) {
 // waitSubscribed gives a subscription just opened the time to reach the
 // feed (its resolver runs after the stream's first bytes), so that a write
 // made now comes after it. It asserts nothing about speed.
-func waitSubscribed(t *testing.T, _ store.ChangeFeed) {
+func waitSubscribed(t testing.TB, _ store.ChangeFeed) {
 	t.Helper()
 	time.Sleep(2 * live.DefaultPoll)
 }
