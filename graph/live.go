@@ -431,6 +431,10 @@ func follow[T any](ctx context.Context, feed *live.Feed, from *int64, out chan T
 				if err == nil {
 					it := liveItem{seq: ev.Seq, ev: ev}
 					if it.rendered, _ = ev.Rendered(end.key).(*graphql.Response); it.rendered == nil {
+						select {
+						case <-out: // one the transport left, as its context ended: never waited on
+						default:
+						}
 						out <- v
 					}
 					return it, true
