@@ -246,16 +246,7 @@ func (f *Feed) remove(s *Subscription, reason error) {
 }
 
 // poll reads the store every opts.Poll, or when nudged, until stop closes.
-// It first asks for the writes after the last one, which are none yet:
-// Neo4j plans the statement then, not when the first write is to reach
-// the subscribers (that planning made them wait seconds).
 func (f *Feed) poll(ctx context.Context, stop chan struct{}) {
-	f.mu.Lock()
-	last := f.last
-	f.mu.Unlock()
-	if _, err := f.st.Changes(ctx, last, 1); err != nil {
-		f.log.WarnContext(ctx, "live: reading the change feed failed; trying again at the next poll", "error", err)
-	}
 	t := time.NewTicker(f.opts.Poll)
 	defer t.Stop()
 	for {
