@@ -311,7 +311,9 @@ func TestLiveAcrossInstancesOnNeo4j(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stB.Close(context.Background())
+	// Closed after the servers over it (cleanups run last first), not
+	// while their feeds may still read it.
+	t.Cleanup(func() { stB.Close(context.Background()) })
 	ctx := context.Background()
 	if err := stA.Load(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
