@@ -18,11 +18,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/graph/model"
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/live"
 	"github.com/bif-kk/orggraph/internal/writes"
@@ -37,6 +39,9 @@ import (
 const (
 	livePing      = 15 * time.Second
 	liveInitAfter = 10 * time.Second // a graphql-ws connection must say connection_init by then
+	// closeForbidden is graphql-transport-ws's close code for a
+	// connection_init the server refuses.
+	closeForbidden = 4403
 )
 
 // addLiveTransports puts the subscription transports before the others:
@@ -45,16 +50,68 @@ const (
 func addLiveTransports(srv *handler.Server) {
 	srv.AddTransport(eventStream{sse: transport.SSE{KeepAlivePingInterval: livePing}})
 	srv.AddTransport(transport.Websocket{
+		// The HTTP layer in front holds a browser's upgrade to the origins
+		// its CORS allows (internal/httpserver, allowSocketOrigins), which
+		// coder/websocket's own check, the API's host alone, would refuse.
+		Implementation:        sockets{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}}},
 		KeepAlivePingInterval: livePing,
 		PingPongInterval:      livePing,
 		InitTimeout:           liveInitAfter,
-		InitFunc: func(ctx context.Context, _ transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		InitFunc: func(ctx context.Context, params transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			// The token may come as connectionParams, a browser's WebSocket
+			// having no headers to send; refused, the connection is closed
+			// with graphql-transport-ws's 4403 and the code as its reason.
+			ctx, err := auth.FromConnectionParams(ctx, params)
+			if err != nil {
+				code := apierr.Of(err)
+				ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeForbidden), code)
+				return ctx, nil, errors.New(apierr.Message(code, err.Error()))
+			}
 			// The upgrade was a GET; the operations a WebSocket carries are
 			// not, and a mutation may come over it.
 			ctx = context.WithValue(ctx, methodKey, "WEBSOCKET")
 			return live.WithConnection(ctx), nil, nil
 		},
 	})
+}
+
+// sockets accepts WebSockets as coder/websocket does, and closes one whose
+// request ended as the server shuts down (live.ErrShuttingDown) with 1001
+// Going Away and the code UNAVAILABLE, where gqlgen would say 1000, a
+// normal end: a graphql-ws client reconnects, to another instance.
+type sockets struct {
+	transport.CoderWebsocketImplementation
+}
+
+func (s sockets) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	c, err := s.CoderWebsocketImplementation.Accept(w, r, opts)
+	if err != nil {
+		return nil, err
+	}
+	cc, ok := c.(coderConn)
+	if !ok {
+		return c, nil
+	}
+	return &socket{coderConn: cc, ctx: r.Context()}, nil
+}
+
+// coderConn is what gqlgen's coder/websocket connection does.
+type coderConn interface {
+	transport.WebsocketConn
+	transport.WebsocketReadLimiter
+	transport.WebsocketReadDeadliner
+}
+
+type socket struct {
+	coderConn
+	ctx context.Context
+}
+
+func (s *socket) WriteClose(code int, message string) error {
+	if errors.Is(context.Cause(s.ctx), live.ErrShuttingDown) {
+		code, message = int(websocket.StatusGoingAway), apierr.Unavailable
+	}
+	return s.coderConn.WriteClose(code, message)
 }
 
 // eventStream is GraphQL over Server-Sent Events: gqlgen's SSE transport
@@ -92,42 +149,39 @@ func (t eventStream) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	} else {
 		r = r.WithContext(ctx)
 	}
-	t.sse.Do(&withEventIDs{ResponseWriter: w, seq: seq}, r, exec)
+	ew := &withEventIDs{ResponseWriter: w, seq: seq}
+	defer ew.end()
+	t.sse.Do(ew, r, exec)
 }
 
 var eventSeqKey = &contextKey{"event seq"}
 
-// handSeq passes seq on to the response of the event about to be sent;
-// false when ctx ended first.
-func handSeq(ctx context.Context, seq int64) bool {
-	e, ok := ctx.Value(endingKey).(*ending)
-	if !ok {
-		return true
-	}
-	select {
-	case e.seqs <- seq:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// noteSeq records, for an event stream's next event id, the seq of the
-// write the event follows.
-func noteSeq(ctx context.Context, seq int64) {
-	if s, ok := ctx.Value(eventSeqKey).(*atomic.Int64); ok {
-		s.Store(seq)
-	}
+// eventSeq is where an event stream takes its next event's id from: the
+// seq of the write the event follows; nil for a WebSocket. Looked up once
+// a subscription, not once an event: a miss walks the whole context.
+func eventSeq(ctx context.Context) *atomic.Int64 {
+	s, _ := ctx.Value(eventSeqKey).(*atomic.Int64)
+	return s
 }
 
 // withEventIDs writes an id line before each event gqlgen's SSE transport
-// writes (one Write a frame).
+// writes (one Write a frame), and nothing once the stream's handler has
+// returned: gqlgen's keepalive goroutine may tick just after, and a write
+// to a finished response would crash the server.
 type withEventIDs struct {
 	http.ResponseWriter
 	seq *atomic.Int64
+
+	mu   sync.Mutex
+	done bool
 }
 
 func (w *withEventIDs) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return 0, errStreamOver
+	}
 	if bytes.HasPrefix(p, []byte("event: next")) {
 		if n := w.seq.Load(); n > 0 {
 			if _, err := io.WriteString(w.ResponseWriter, "id: "+strconv.FormatInt(n, 10)+"\n"); err != nil {
@@ -139,9 +193,20 @@ func (w *withEventIDs) Write(p []byte) (int, error) {
 }
 
 func (w *withEventIDs) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok && !w.done {
 		f.Flush()
 	}
+}
+
+var errStreamOver = errors.New("graph: the event stream is over")
+
+// end stops the writes, before the handler returns.
+func (w *withEventIDs) end() {
+	w.mu.Lock()
+	w.done = true
+	w.mu.Unlock()
 }
 
 func (w *withEventIDs) Unwrap() http.ResponseWriter { return w.ResponseWriter }
@@ -179,16 +244,15 @@ func (l liveOps) InterceptOperation(ctx context.Context, next graphql.OperationH
 			return resp
 		}
 	case ast.Subscription:
-		end := &ending{seqs: make(chan int64, 1)}
+		end := &ending{key: renderKey(ctx), eventSeq: eventSeq(ctx)}
 		responses := next(context.WithValue(ctx, endingKey, end))
 		return func(ctx context.Context) *graphql.Response {
-			if resp := responses(ctx); resp != nil {
-				select {
-				case seq := <-end.seqs:
-					noteSeq(ctx, seq) // before the transport writes resp
-				default:
+			if end.next != nil {
+				if resp := end.respond(ctx, responses); resp != nil {
+					return resp
 				}
-				return resp
+			} else if resp := responses(ctx); resp != nil {
+				return resp // the resolver refused, before any event
 			}
 			if err := end.take(); err != nil {
 				return &graphql.Response{Errors: gqlerror.List{l.present(ctx, err)}}
@@ -210,15 +274,69 @@ func (l liveOps) present(ctx context.Context, err error) *gqlerror.Error {
 
 var endingKey = &contextKey{"subscription ending"}
 
-// ending holds why a subscription's stream closed, for its last event,
-// and hands the seq of each event to the response it becomes: the resolver
-// puts it in seqs before it sends the event, and waits for the slot, so
-// the next seq cannot overtake the event before.
+// ending is one subscription's side of its stream. Its events are pulled
+// on the transport's own goroutine, one each time the transport asks for
+// a response (respond), so a subscriber costs no goroutine of its own and
+// an event one hand-over, from the feed to the transport. key says which
+// subscribers make the same response of an event (renderKey): the first
+// to render one keeps it on the event, and the others send that instead
+// of running the selection and marshalling it again. err is why the
+// stream closed, for its last event.
 type ending struct {
+	key      string
+	eventSeq *atomic.Int64 // eventSeq's
+	// next, set by the resolver (follow), readies the next event: a
+	// liveItem, and unless another subscriber's response is to be sent,
+	// the value on the resolver's channel; false once the stream is over
+	// (the channel is closed then).
+	next func() (liveItem, bool)
+
 	mu   sync.Mutex
 	err  error
 	sent bool
-	seqs chan int64
+}
+
+// liveItem is one event on its way to a subscriber: the seq of the write
+// it follows, the write as the feed shares it (nil for one of this
+// subscription's own, such as impactChanged's first answer), and the
+// response another subscriber of the same kind rendered, if one did.
+type liveItem struct {
+	seq      int64
+	ev       *live.Event
+	rendered *graphql.Response
+}
+
+// respond returns the next event's response, or nil once the stream ended.
+func (e *ending) respond(ctx context.Context, responses graphql.ResponseHandler) *graphql.Response {
+	it, ok := e.next()
+	if !ok {
+		return responses(ctx) // nil: the resolver's channel is closed
+	}
+	if e.eventSeq != nil {
+		e.eventSeq.Store(it.seq) // before the transport writes the response
+	}
+	if it.rendered != nil {
+		shared := *it.rendered // the transports only read it; the copy keeps it so
+		return &shared
+	}
+	resp := responses(ctx)
+	if resp != nil && it.ev != nil {
+		it.ev.Keep(e.key, resp)
+	}
+	return resp
+}
+
+// renderKey says what one subscription's events look like: the same for
+// two subscriptions with the same document, operation, variables, role and
+// language, whose selections make the same response of one write.
+func renderKey(ctx context.Context) string {
+	oc := graphql.GetOperationContext(ctx)
+	vars, _ := json.Marshal(oc.Variables) // map keys sorted: the same variables, the same text
+	role := "anonymous"
+	if p, ok := auth.FromContext(ctx); ok {
+		role = p.Role.String()
+	}
+	return strings.Join([]string{role, oc.Headers.Get("Accept-Language"), oc.OperationName, oc.RawQuery, string(vars)}, "\x00")
 }
 
 func (e *ending) set(err error) {
@@ -240,9 +358,11 @@ func (e *ending) take() error {
 }
 
 // endWith records why a subscription ends; the client's own leaving is no
-// reason to tell it.
+// reason to tell it, the server's shutting down is.
 func endWith(ctx context.Context, err error) {
-	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
+	if cause := context.Cause(ctx); errors.Is(cause, live.ErrShuttingDown) {
+		err = cause // the server's leaving is
+	} else if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		return
 	}
 	if e, ok := ctx.Value(endingKey).(*ending); ok {
@@ -275,40 +395,59 @@ func liveAfter(ctx context.Context, after *int) (*int64, error) {
 }
 
 // follow runs a subscription: every write after from goes to each, which
-// sends what it makes of it on out, until the client leaves or the feed
-// ends the subscription; out is closed then.
-func follow[T any](ctx context.Context, feed *live.Feed, from *int64, out chan<- T, each func(domain.AuditEntry) (T, bool, error)) error {
+// says what it makes of it and whether to send it, until the client leaves
+// or the feed ends the subscription. first, if given, is sent before them,
+// as the event of the write at from. out must hold one value: an event is
+// put there for the transport, which takes it at once (ending.respond);
+// an event another subscriber of the same kind rendered already is sent
+// as that instead. out is closed at the end.
+func follow[T any](ctx context.Context, feed *live.Feed, from *int64, out chan T, each func(domain.AuditEntry) (T, bool, error), first ...T) error {
+	end, ok := ctx.Value(endingKey).(*ending)
+	if !ok || cap(out) != 1 {
+		return errors.New("graph: a subscription outside the live extension, or without room for its event")
+	}
 	sub, err := feed.Subscribe(ctx, from)
 	if err != nil {
 		return err
 	}
-	go func() {
-		defer close(out)
-		defer sub.Close()
-		for {
-			e, err := sub.Next(ctx)
-			if err != nil {
-				endWith(ctx, err)
-				return
-			}
-			v, send, err := each(e)
-			if err != nil {
-				endWith(ctx, err)
-				return
-			}
-			if !send {
-				continue
-			}
-			if !handSeq(ctx, e.Seq) {
-				return
-			}
-			select {
-			case out <- v:
-			case <-ctx.Done():
-				return
-			}
+	// Whether or not the transport asks again, the place is freed when the
+	// operation ends.
+	stop := context.AfterFunc(ctx, sub.Close)
+	over := false
+	end.next = func() (liveItem, bool) {
+		if len(first) > 0 {
+			out <- first[0]
+			first = nil
+			return liveItem{seq: *from}, true
 		}
-	}()
+		for !over {
+			ev, err := sub.Next(ctx)
+			if err == nil {
+				var v T
+				var send bool
+				if v, send, err = each(ev.AuditEntry); err == nil && !send {
+					continue
+				}
+				if err == nil {
+					it := liveItem{seq: ev.Seq, ev: ev}
+					if it.rendered, _ = ev.Rendered(end.key).(*graphql.Response); it.rendered == nil {
+						select {
+						case <-out: // one the transport left, as its context ended: never waited on
+						default:
+						}
+						out <- v
+					}
+					return it, true
+				}
+			}
+			endWith(ctx, err)
+			over = true
+			stop()
+			sub.Close()
+			close(out)
+		}
+		return liveItem{}, false
+	}
 	return nil
 }
 

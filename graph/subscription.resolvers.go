@@ -20,7 +20,7 @@ func (r *subscriptionResolver) GraphChanged(ctx context.Context, after *int) (<-
 		return nil, err
 	}
 	_, notPlanner := auth.Require(ctx, auth.Planner)
-	out := make(chan *model.GraphChange)
+	out := make(chan *model.GraphChange, 1)
 	return out, follow(ctx, r.feed, from, out, func(e domain.AuditEntry) (*model.GraphChange, bool, error) {
 		return &model.GraphChange{E: e, ShowActor: notPlanner == nil}, true, nil
 	})
@@ -31,7 +31,7 @@ func (r *subscriptionResolver) NodeChanged(ctx context.Context, id domain.ID) (<
 	if _, _, err := domain.ParseID(string(id)); err != nil {
 		return nil, err
 	}
-	out := make(chan model.Node)
+	out := make(chan model.Node, 1)
 	return out, follow(ctx, r.feed, nil, out, func(e domain.AuditEntry) (model.Node, bool, error) {
 		if !touches(e, id) {
 			return nil, false, nil
@@ -63,8 +63,6 @@ func (r *subscriptionResolver) ImpactChanged(ctx context.Context, of domain.ID) 
 		return nil, err
 	}
 	out := make(chan *model.Impact, 1)
-	handSeq(ctx, from)
-	out <- first
 	return out, follow(ctx, r.feed, &from, out, func(domain.AuditEntry) (*model.Impact, bool, error) {
 		imp, now, err := impactNow(ctx, of)
 		if err != nil || now == reach {
@@ -72,7 +70,7 @@ func (r *subscriptionResolver) ImpactChanged(ctx context.Context, of domain.ID) 
 		}
 		reach = now
 		return imp, true, nil
-	})
+	}, first)
 }
 
 // Subscription returns SubscriptionResolver implementation.

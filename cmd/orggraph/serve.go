@@ -18,6 +18,7 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/httpserver"
+	"github.com/bif-kk/orggraph/internal/live"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/instrumented"
@@ -96,6 +97,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	// The GraphQL endpoint is built here and handed to the HTTP layer,
 	// which knows it only as a handler.
 	opts.GraphQL, opts.Schema = graph.NewHandler(logger, st, gqlOpts), graph.SDL()
+	// Live connections end as the shutdown begins, each told why, rather
+	// than hold it for shutdownTimeout.
+	drain, endLive := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer endLive(nil)
+	opts.Drain = drain
 	srv := &http.Server{
 		Handler:           httpserver.NewServer(logger, st, opts),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -118,6 +124,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 
 	logger.Info("orggraph shutting down")
+	srv.RegisterOnShutdown(func() { endLive(live.ErrShuttingDown) })
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -120,6 +120,13 @@ func Middleware(a Authenticator, readsNeedToken bool) func(http.Handler) http.Ha
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			header := r.Header.Get("Authorization")
 			if header == "" {
+				if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+					// A browser's WebSocket cannot send the header: graphql-ws
+					// sends the token in its first message, read by
+					// FromConnectionParams under the same rules.
+					next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), laterKey, later{a, readsNeedToken})))
+					return
+				}
 				if readsNeedToken {
 					refuse(w, apierr.Unauthenticated, "a bearer token is required")
 					return
@@ -147,6 +154,58 @@ func Middleware(a Authenticator, readsNeedToken bool) func(http.Handler) http.Ha
 				refuse(w, apierr.Unauthenticated, "the bearer token is not valid")
 			}
 		})
+	}
+}
+
+// later is how Middleware would have judged a token the request did not
+// carry: a WebSocket's, which may carry it in its connection_init.
+type later struct {
+	a              Authenticator
+	readsNeedToken bool
+}
+
+var laterKey = &ctxKey{}
+
+// FromConnectionParams reads the bearer token of a graphql-ws connection
+// from its connection_init payload (connectionParams), under the same
+// rules as Middleware's for the header: Authorization: "Bearer …" (the key
+// in any case), refused if not valid, and refused if absent when reads need
+// a token. An upgrade that carried the header was judged by it already, and
+// ctx is returned as it is.
+func FromConnectionParams(ctx context.Context, params map[string]any) (context.Context, error) {
+	l, ok := ctx.Value(laterKey).(later)
+	if !ok {
+		return ctx, nil
+	}
+	var value any
+	for k, v := range params {
+		if strings.EqualFold(k, "Authorization") {
+			value = v
+		}
+	}
+	raw, _ := value.(string)
+	if value == nil || raw == "" {
+		if l.readsNeedToken {
+			return ctx, fmt.Errorf("%w: send it as connectionParams' Authorization", ErrUnauthenticated)
+		}
+		return ctx, nil
+	}
+	token, ok := strings.CutPrefix(raw, "Bearer ")
+	if !ok {
+		return ctx, fmt.Errorf("%w: connectionParams' Authorization is Bearer and the token", ErrUnauthenticated)
+	}
+	p, err := l.a.Authenticate(ctx, strings.TrimSpace(token))
+	switch {
+	case err == nil:
+		return WithPrincipal(ctx, p), nil
+	case errors.Is(err, ErrExpired):
+		return ctx, ErrExpired
+	case errors.Is(err, ErrNoRole):
+		return ctx, ErrNoRole
+	case errors.Is(err, ErrUnavailable):
+		return ctx, ErrUnavailable
+	default:
+		return ctx, fmt.Errorf("%w: the bearer token is not valid", ErrUnauthenticated)
 	}
 }
 

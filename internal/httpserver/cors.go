@@ -2,9 +2,13 @@ package httpserver
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/go-chi/cors"
 
+	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/writes"
 )
 
@@ -31,4 +35,34 @@ func allowOrigins(origins []string) func(http.Handler) http.Handler {
 		},
 		MaxAge: corsMaxAge,
 	})
+}
+
+// allowSocketOrigins holds a WebSocket upgrade to the origins the API's
+// CORS allows: a browser sends the page's Origin with the upgrade but
+// applies no CORS to what comes back, so the server decides. A page on the
+// API's own host, or one of origins (as given to allowOrigins), may open
+// one; any other page is refused with 403 FORBIDDEN. An upgrade without an
+// Origin is no browser's, and passes. (The GraphQL endpoint's WebSocket
+// transport leaves the check to this.)
+func allowSocketOrigins(origins []string, m *observe.Metrics) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			origin := r.Header.Get("Origin")
+			if r.Header.Get("Upgrade") == "" || origin == "" || socketOriginAllowed(r, origin, origins) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			writeError(w, m, apierr.Forbidden, "pages on this origin may not open a WebSocket to the API; it allows its own and those of --cors-origins")
+		})
+	}
+}
+
+func socketOriginAllowed(r *http.Request, origin string, origins []string) bool {
+	for _, o := range origins {
+		if strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
 }

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -39,8 +40,9 @@ func unlessLive(mw func(http.Handler) http.Handler) func(http.Handler) http.Hand
 // SUBSCRIPTION_LIMIT_EXCEEDED past that), and lifts the server's read and
 // write deadlines from the ones it lets through: a subscription lives
 // until its client leaves, kept alive by pings (graph/live.go) and ended
-// by a missing pong or the feed's bounds.
-func limitLive(max int, m *observe.Metrics) func(http.Handler) http.Handler {
+// by a missing pong, the feed's bounds, or drain's end, whose cause its
+// request then ends with.
+func limitLive(max int, drain context.Context, m *observe.Metrics) func(http.Handler) http.Handler {
 	var mu sync.Mutex
 	open := map[string]int{}
 	return func(next http.Handler) http.Handler {
@@ -68,6 +70,12 @@ func limitLive(max int, m *observe.Metrics) func(http.Handler) http.Handler {
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Time{}) // a writer that cannot lift them keeps the server's
 			_ = rc.SetWriteDeadline(time.Time{})
+			if drain != nil {
+				ctx, cancel := context.WithCancelCause(r.Context())
+				defer cancel(nil)
+				defer context.AfterFunc(drain, func() { cancel(context.Cause(drain)) })()
+				r = r.WithContext(ctx)
+			}
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -27,7 +27,7 @@ import (
 const liveWait = 5 * time.Second
 
 // writableStore is the fixture in a memstore that takes writes.
-func writableStore(t *testing.T) store.Store {
+func writableStore(t testing.TB) store.Store {
 	t.Helper()
 	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
 	if err != nil {
@@ -236,7 +236,7 @@ func TestLiveOverEventStreams(t *testing.T) {
 // waitSubscribed gives a subscription just opened the time to reach the
 // feed (its resolver runs after the stream's first bytes), so that a write
 // made now comes after it. It asserts nothing about speed.
-func waitSubscribed(t *testing.T, _ store.ChangeFeed) {
+func waitSubscribed(t testing.TB, _ store.ChangeFeed) {
 	t.Helper()
 	time.Sleep(2 * live.DefaultPoll)
 }
@@ -345,4 +345,102 @@ func TestLiveBounds(t *testing.T) {
 			t.Fatalf("Last-Event-ID abc: %+v", c)
 		}
 	})
+}
+
+// Subscribers that make the same of a write share one rendering of it
+// (graph/live.go, renderKey); those whose role shows them more get their
+// own: a planner sees the actor of the write, a reader and an anonymous
+// subscriber do not, each of them one of two with the same document.
+func TestLiveSharesAnEventOnlyWithItsKind(t *testing.T) {
+	plannerTok, plannerLine, err := auth.NewToken("planner", "anna", auth.DefaultTTL, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readerTok, readerLine, err := auth.NewToken("reader", "widget", auth.DefaultTTL, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.ParseTokens(plannerLine + ";" + readerLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := writableStore(t)
+	srv := httptest.NewServer(quietServer(st, Options{Tokens: tokens}))
+	t.Cleanup(srv.Close)
+	kinds := []struct {
+		name      string
+		headers   []string
+		seesActor bool
+	}{
+		{"anonymous", nil, false},
+		{"planner", []string{"Authorization", "Bearer " + plannerTok}, true},
+		{"reader", []string{"Authorization", "Bearer " + readerTok}, false},
+	}
+	streams := map[string][]*eventStream{}
+	for _, k := range kinds {
+		for range 2 {
+			streams[k.name] = append(streams[k.name], openStream(t, srv.URL, http.MethodPost, graphChangedQuery, "", k.headers...))
+		}
+	}
+	waitSubscribed(t, st)
+	w := createGroup(t, st, 1)
+	for _, k := range kinds {
+		for i, s := range streams[k.name] {
+			got := decodeChange(t, s.next(t)).Data.GraphChanged
+			if got.Seq != w.Seq || (got.Actor != nil) != k.seesActor || (k.seesActor && *got.Actor != w.Actor) {
+				t.Errorf("%s %d: want seq %d, actor shown %v; got %+v", k.name, i, w.Seq, k.seesActor, got)
+			}
+		}
+	}
+}
+
+// impactChanged sends the item's impact at once, then again only after a
+// write that changes what it reaches: a new target group does not, CBE
+// taking on the group the item touches does. Two subscribers of the same
+// document hear the same.
+func TestLiveImpactChanged(t *testing.T) {
+	st := writableStore(t)
+	srv := httptest.NewServer(quietServer(st, Options{}))
+	t.Cleanup(srv.Close)
+	const q = `subscription { impactChanged(of: "reformchange:afskaffelse-af-ressourceforloeb") { centres { centre { code } } } }`
+	streams := []*eventStream{openStream(t, srv.URL, http.MethodPost, q, ""), openStream(t, srv.URL, http.MethodGet, q, "")}
+	for i, s := range streams {
+		if ev := s.next(t); ev.event != "next" || !strings.Contains(ev.data, `"code":"CBA"`) || strings.Contains(ev.data, `"code":"CDØ"`) {
+			t.Fatalf("stream %d, the first answer: %+v", i, ev)
+		}
+	}
+	waitSubscribed(t, st)
+	before := createGroup(t, st, 1)
+	e, err := st.Apply(context.Background(), domain.Write{Op: domain.CreateLink, Actor: "anna", Rel: &domain.Relationship{Kind: domain.RelServes,
+		From: "centre:cdoe", To: "targetgroup:ressourceforloeb", Basis: domain.Explicit, Sources: []domain.Source{{Document: "planlaegning.docx", Section: "Udkast"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The impact is worked out when the feed hands on a write, from the
+	// graph as it is then: if both writes came in one poll, the group's
+	// event already carries the new reach (and the link's none).
+	var first sseEvent
+	for i, s := range streams {
+		ev := s.next(t)
+		if (ev.id != strconv.FormatInt(e.Seq, 10) && ev.id != strconv.FormatInt(before.Seq, 10)) || !strings.Contains(ev.data, `"code":"CDØ"`) {
+			t.Fatalf("stream %d after CDØ took the group on (seq %d): %+v", i, e.Seq, ev)
+		}
+		if i == 0 {
+			first = ev
+		} else if ev != first {
+			t.Fatalf("the two subscribers heard %+v and %+v", first, ev)
+		}
+	}
+}
+
+// A WebSocket upgrade from a page on an origin the API's CORS does not
+// allow is refused with 403 FORBIDDEN before it reaches the endpoint
+// (the npm client's test of the same is in internal/livetest).
+func TestLiveSocketOriginRefused(t *testing.T) {
+	h := quietServer(writableStore(t), Options{CORSOrigins: []string{"https://intranet.example"}})
+	rec := send(h, http.MethodGet, "/graphql", "", "Upgrade", "websocket", "Connection", "Upgrade", "Origin", "https://elsewhere.example",
+		"Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol", "graphql-transport-ws")
+	if rec.Code != http.StatusForbidden || onlyCode(t, rec.Body.Bytes()) != apierr.Forbidden {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
 }

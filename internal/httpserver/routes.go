@@ -66,8 +66,9 @@ func addRoutes(r chi.Router, logger *slog.Logger, st store.Store, opts Options) 
 		// The cache after authentication: its tags know who asks, and no
 		// kept answer reaches a token that is no longer valid.
 		answers := newAnswerCache(opts.AnswerCacheBytes)
-		r.Use(middleware.GetHead, limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics), authenticate,
-			unlessLive(cacheQueries(opts.CacheMaxAge, st, answers)), limitLive(opts.MaxLivePerClient, opts.Metrics))
+		r.Use(middleware.GetHead, limitBody(opts.MaxBodyBytes, opts.Metrics), requireJSON(opts.Metrics),
+			allowSocketOrigins(opts.CORSOrigins, opts.Metrics), authenticate,
+			unlessLive(cacheQueries(opts.CacheMaxAge, st, answers)), limitLive(opts.MaxLivePerClient, opts.Drain, opts.Metrics))
 		if opts.MaxInFlight > 0 {
 			// Last, so that what is refused anyway does not queue.
 			r.Use(unlessLive(limitInFlight(opts.MaxInFlight)))

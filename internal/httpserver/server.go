@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -62,6 +63,10 @@ type Options struct {
 	// streams and WebSockets) one client holds at once
 	// (DefaultMaxLivePerClient).
 	MaxLivePerClient int
+	// Drain, when it ends, ends every live connection's request with its
+	// cause (live.ErrShuttingDown): the server's Shutdown waits for no
+	// subscription, and each client is told. Nil: never.
+	Drain context.Context
 
 	// Tokens tells whose a bearer token is (the configured tokens and the
 	// identity provider's JWTs); nil refuses every token.

@@ -49,6 +49,9 @@ var (
 	ErrReloaded  = apierr.New(apierr.FeedRestarted, "the graph was loaded afresh and its writes counted anew; subscribe again")
 	ErrTooMany   = apierr.New(apierr.SubscriptionLimit, "this instance holds as many subscriptions as it may; try again later")
 	ErrConnLimit = apierr.New(apierr.SubscriptionLimit, "this connection holds as many subscriptions as it may; close one first")
+	// ErrShuttingDown is the cause a live connection's request ends with
+	// when the server begins to shut down (httpserver.Options.Drain).
+	ErrShuttingDown = apierr.New(apierr.Unavailable, "the server is shutting down; subscribe again, after the last seq seen")
 )
 
 // Feed polls a store's change feed for the subscriptions of one process.
@@ -111,7 +114,7 @@ func (f *Feed) Subscriptions() int {
 type Subscription struct {
 	f      *Feed
 	conn   *connCount
-	ch     chan *domain.AuditEntry // shared by every subscription: see publish
+	ch     chan *Event // shared by every subscription: see publish
 	epoch  string
 	joined int64 // the feed's last seq when it joined: missed writes up to it are read from the store
 	cursor int64 // the seq of the last write handed out
@@ -155,7 +158,7 @@ func (f *Feed) join(ctx context.Context, conn *connCount, after *int64) (*Subscr
 		// (the Neo4j driver would report that as an outage).
 		go f.poll(context.WithoutCancel(ctx), f.stop)
 	}
-	s := &Subscription{f: f, conn: conn, ch: make(chan *domain.AuditEntry, f.opts.Buffer),
+	s := &Subscription{f: f, conn: conn, ch: make(chan *Event, f.opts.Buffer),
 		epoch: f.epoch, joined: f.last, cursor: f.last, dropped: make(chan struct{})}
 	if after != nil {
 		// Behind the feed, the missed writes are read from the store; ahead
@@ -171,13 +174,15 @@ func (f *Feed) join(ctx context.Context, conn *connCount, after *int64) (*Subscr
 func (s *Subscription) Seq() int64 { return s.cursor }
 
 // Next returns the next write, waiting for one; the error is why the
-// subscription ended (ctx's end, or a reason from this package).
-func (s *Subscription) Next(ctx context.Context) (domain.AuditEntry, error) {
+// subscription ended (ctx's end, or a reason from this package). The
+// Event is shared with every other subscription handed the same write by
+// the feed: read it, do not change it.
+func (s *Subscription) Next(ctx context.Context) (*Event, error) {
 	for s.cursor < s.joined {
 		if len(s.behind) == 0 {
 			es, err := s.f.st.Changes(ctx, s.cursor, catchUpBatch)
 			if err != nil {
-				return domain.AuditEntry{}, err
+				return nil, err
 			}
 			if len(es) == 0 {
 				s.cursor = s.joined // the trail holds no more up to there
@@ -192,7 +197,7 @@ func (s *Subscription) Next(ctx context.Context) (domain.AuditEntry, error) {
 			break
 		}
 		s.cursor = e.Seq
-		return e, nil
+		return &Event{AuditEntry: e}, nil // read for this subscription alone
 	}
 	for {
 		select {
@@ -201,11 +206,11 @@ func (s *Subscription) Next(ctx context.Context) (domain.AuditEntry, error) {
 				continue // handed out while catching up
 			}
 			s.cursor = e.Seq
-			return *e, nil
+			return e, nil
 		case <-s.dropped:
-			return domain.AuditEntry{}, s.reason
+			return nil, s.reason
 		case <-ctx.Done():
-			return domain.AuditEntry{}, ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
 }
@@ -285,18 +290,19 @@ func (f *Feed) read(ctx context.Context) error {
 }
 
 // publish hands es to every subscription; one whose buffer is full is
-// dropped rather than waited for. Each write is handed out as one entry all
+// dropped rather than waited for. Each write is handed out as one Event all
 // subscriptions share: a buffer slot is a pointer, not a copy, so ten
 // thousand subscriptions' buffers are a few MB the collector scans, not
-// hundreds, and each write costs one allocation however many listen.
+// hundreds, and each write costs one allocation however many listen; and
+// what the subscriptions make of it they may share too (Event.Rendered).
 func (f *Feed) publish(es []domain.AuditEntry) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := range es {
-		e := &es[i] // es is this read's own, read from the store afresh
-		if e.Seq <= f.last {
+		if es[i].Seq <= f.last {
 			continue
 		}
+		e := &Event{AuditEntry: es[i]}
 		for s := range f.subs {
 			select {
 			case s.ch <- e:
@@ -306,6 +312,38 @@ func (f *Feed) publish(es []domain.AuditEntry) {
 			}
 		}
 		f.last = e.Seq
+	}
+}
+
+// Event is one write as the subscriptions see it. Those that make the
+// same thing of it (one document with the same variables, asked with the
+// same role) make it once: the first to finish keeps what it made under a
+// key that says so (Keep), and the others take it (Rendered) instead of
+// making their own. None waits for another, so a subscriber slow to take
+// its events delays no one; a few that start together may each make it.
+type Event struct {
+	domain.AuditEntry
+
+	mu       sync.Mutex
+	rendered map[string]any
+}
+
+// Rendered is what was kept under key, or nil.
+func (e *Event) Rendered(key string) any {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.rendered[key]
+}
+
+// Keep keeps v under key unless something is kept there already.
+func (e *Event) Keep(key string, v any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.rendered == nil {
+		e.rendered = map[string]any{}
+	}
+	if _, ok := e.rendered[key]; !ok {
+		e.rendered[key] = v
 	}
 }
 

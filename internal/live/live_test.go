@@ -50,7 +50,7 @@ func next(t *testing.T, s *live.Subscription) domain.AuditEntry {
 	if err != nil {
 		t.Fatalf("next: %v", err)
 	}
-	return e
+	return e.AuditEntry
 }
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/graph"
+	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
@@ -44,12 +46,20 @@ type line struct {
 	ID      string          `json:"id"`
 	Payload json.RawMessage `json:"payload"`
 	Error   string          `json:"error"`
+	Code    int             `json:"code"` // a WebSocket's close code, with Error
 	Done    bool            `json:"complete"`
 }
 
 // subscribe starts the npm client: mode "ws" (graphql-ws) or "sse"
 // (EventSource), stopping after count events.
 func subscribe(t *testing.T, mode, endpoint, query string, count int, lastEventID string) *client {
+	t.Helper()
+	return subscribeWith(t, nil, mode, endpoint, query, count, lastEventID)
+}
+
+// subscribeWith is subscribe with the client's environment: LIVE_TOKEN,
+// LIVE_ORIGIN (client.mjs).
+func subscribeWith(t *testing.T, env []string, mode, endpoint, query string, count int, lastEventID string) *client {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -61,6 +71,7 @@ func subscribe(t *testing.T, mode, endpoint, query string, count int, lastEventI
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	cmd := exec.CommandContext(ctx, node, "client.mjs", mode, endpoint, query, strconv.Itoa(count), lastEventID)
 	cmd.Dir = clientDir
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -98,6 +109,21 @@ func (c *client) next(t *testing.T) line {
 		return l
 	case <-time.After(within):
 		t.Fatalf("no event within %s", within)
+	}
+	return line{}
+}
+
+// failure waits for the client to say it failed.
+func (c *client) failure(t *testing.T) line {
+	t.Helper()
+	select {
+	case l, ok := <-c.lines:
+		if !ok || l.Error == "" {
+			t.Fatalf("want a failure, got %+v", l)
+		}
+		return l
+	case <-time.After(within):
+		t.Fatalf("no failure within %s", within)
 	}
 	return line{}
 }
@@ -188,6 +214,93 @@ func TestLiveOnTheEmbeddedStore(t *testing.T) {
 	})
 }
 
+// With reads needing a token, a subscription needs it too, over either
+// transport: graphql-ws sends it as connectionParams (a browser's
+// WebSocket has no headers), an EventSource as the header. A connection
+// without one, or with one not valid, is closed with 4403 and the code.
+// Without that need, a token in connectionParams still says who asks: a
+// planner sees the actor of each write.
+func TestLiveNeedsTheReadsToken(t *testing.T) {
+	mint := func(role string) (string, string) {
+		tok, line, err := auth.NewToken(role, role+"-live", auth.DefaultTTL, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok, line
+	}
+	readerTok, readerLine := mint("reader")
+	plannerTok, plannerLine := mint("planner")
+	tokens, err := auth.ParseTokens(readerLine + ";" + plannerLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	closed := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{Tokens: tokens, ReadsNeedToken: true}, graph.Options{}))
+	t.Cleanup(closed.Close)
+	open := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{Tokens: tokens}, graph.Options{}))
+	t.Cleanup(open.Close)
+
+	now := fromNow(t, st)
+	ws := subscribeWith(t, []string{"LIVE_TOKEN=" + readerTok}, "ws", closed.URL+"/graphql", changedAfter(now), 1, "")
+	sse := subscribeWith(t, []string{"LIVE_TOKEN=" + readerTok}, "sse", closed.URL+"/graphql", changed, 1, strconv.FormatInt(now, 10))
+	const withActor = `subscription { graphChanged(after: %d) { seq actor } }`
+	planner := subscribeWith(t, []string{"LIVE_TOKEN=" + plannerTok}, "ws", open.URL+"/graphql", fmt.Sprintf(withActor, now), 1, "")
+	anonymous := subscribe(t, "ws", open.URL+"/graphql", fmt.Sprintf(withActor, now), 1, "")
+	w := createGroup(t, st, "med-token")
+	t.Run("graphql-ws with the token as connectionParams", func(t *testing.T) { expectSeqs(t, ws, []*domain.AuditEntry{w}) })
+	t.Run("an EventSource with the token as the header", func(t *testing.T) { expectSeqs(t, sse, []*domain.AuditEntry{w}) })
+	t.Run("connectionParams say who asks: a planner sees the actor, an anonymous subscriber not", func(t *testing.T) {
+		if p := string(planner.next(t).Payload); !strings.Contains(p, `"actor":"`+w.Actor+`"`) {
+			t.Errorf("the planner's event: %s", p)
+		}
+		if p := string(anonymous.next(t).Payload); !strings.Contains(p, `"actor":null`) {
+			t.Errorf("the anonymous event: %s", p)
+		}
+	})
+	for name, env := range map[string][]string{"no token": nil, "a token not valid": {"LIVE_TOKEN=" + readerTok + "x"}} {
+		t.Run("graphql-ws with "+name+": closed with 4403 UNAUTHENTICATED", func(t *testing.T) {
+			l := subscribeWith(t, env, "ws", closed.URL+"/graphql", changed, 1, "").failure(t)
+			if l.Code != 4403 || l.Error != apierr.Unauthenticated {
+				t.Fatalf("%+v", l)
+			}
+		})
+	}
+}
+
+// A browser's WebSocket from another origin is let in as --cors-origins
+// lets its fetches in: a listed origin and the API's own may subscribe,
+// any other is refused at the upgrade.
+func TestLiveSocketOrigins(t *testing.T) {
+	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	srv := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{CORSOrigins: []string{"https://intranet.example"}}, graph.Options{}))
+	t.Cleanup(srv.Close)
+	endpoint := srv.URL + "/graphql"
+
+	now := fromNow(t, st)
+	allowed := map[string]*client{}
+	for _, origin := range []string{"https://intranet.example", srv.URL} {
+		allowed[origin] = subscribeWith(t, []string{"LIVE_ORIGIN=" + origin}, "ws", endpoint, changedAfter(now), 1, "")
+	}
+	refused := subscribeWith(t, []string{"LIVE_ORIGIN=https://elsewhere.example"}, "ws", endpoint, changedAfter(now), 1, "")
+	w := createGroup(t, st, "fra-intranettet")
+	for origin, c := range allowed {
+		t.Run("allowed: "+origin, func(t *testing.T) { expectSeqs(t, c, []*domain.AuditEntry{w}) })
+	}
+	t.Run("refused: https://elsewhere.example", func(t *testing.T) {
+		if l := refused.failure(t); l.Payload != nil {
+			t.Fatalf("%+v", l)
+		}
+	})
+}
+
 // Two instances, each with its own driver, on one Neo4j: what a planner
 // writes through A reaches B's subscribers, B's ETags change with it, and a
 // subscriber that comes back to B with its last seq gets what it missed.
@@ -198,7 +311,9 @@ func TestLiveAcrossInstancesOnNeo4j(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stB.Close(context.Background())
+	// Closed after the servers over it (cleanups run last first), not
+	// while their feeds may still read it.
+	t.Cleanup(func() { stB.Close(context.Background()) })
 	ctx := context.Background()
 	if err := stA.Load(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)

@@ -7,13 +7,20 @@
 //
 // ws speaks graphql-transport-ws through graphql-ws; sse is a browser's
 // EventSource (the eventsource package), a GET with the query in the URL.
-// Each line is {"id": …, "payload": …}, {"error": …} or {"complete": true}.
+// With LIVE_TOKEN set, ws sends it as connectionParams' Authorization and
+// sse as the Authorization header, each as "Bearer " and the token.
+// With LIVE_ORIGIN set, ws sends it as the upgrade's Origin, as a browser
+// on that page would.
+// Each line is {"id": …, "payload": …}, {"error": …} (with "code", a
+// WebSocket's close code, when it closed) or {"complete": true}.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { EventSource } from 'eventsource';
 
 const [mode, url, query, countArg, lastEventId] = process.argv.slice(2);
 const count = Number(countArg || 0);
+const token = process.env.LIVE_TOKEN;
+const authorization = token ? { Authorization: 'Bearer ' + token } : {};
 let seen = 0;
 
 function print(line) {
@@ -28,16 +35,26 @@ function counted(done) {
 }
 
 if (mode === 'ws') {
+  const origin = process.env.LIVE_ORIGIN;
+  class FromOrigin extends WebSocket {
+    constructor(address, protocols) {
+      super(address, protocols, origin ? { origin } : {});
+    }
+  }
   const client = createClient({
     url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
+    webSocketImpl: FromOrigin,
     retryAttempts: 0,
     lazy: false,
+    connectionParams: authorization,
   });
   const stop = () => client.dispose().then(() => process.exit(0));
   client.subscribe({ query }, {
     next: (payload) => { print({ payload }); counted(stop); },
-    error: (error) => { print({ error: String(error?.message ?? error?.reason ?? JSON.stringify(error)) }); stop(); },
+    error: (error) => {
+      print({ error: String(error?.message ?? error?.reason ?? JSON.stringify(error)), ...(error?.code ? { code: error.code } : {}) });
+      stop();
+    },
     complete: () => { print({ complete: true }); stop(); },
   });
 } else if (mode === 'sse') {
@@ -45,7 +62,7 @@ if (mode === 'ws') {
   const es = new EventSource(target, {
     fetch: (input, init) => fetch(input, {
       ...init,
-      headers: { ...init.headers, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
+      headers: { ...init.headers, ...authorization, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
     }),
   });
   const stop = () => { es.close(); process.exit(0); };
