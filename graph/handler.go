@@ -83,7 +83,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(queriesOnlyOverGET{"QueriesOnlyOverGET"})
 	srv.Use(deferNeedsMultipart{"OrggraphDeferNeedsMultipart"})
 	srv.Use(deferredPlaceholders{"OrggraphDeferredPlaceholders"})
-	srv.Use(liveOps{feed: feed, logger: logger})
+	srv.Use(liveOps{Name: "OrggraphLive", feed: feed, logger: logger})
 	// Inside the metrics, so that they count a stopped operation's one
 	// error; outside the direct path, which counts against it too.
 	srv.Use(answerCeiling{Name: "OrggraphAnswerCeiling", maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})

@@ -26,6 +26,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/gqlext"
 	"github.com/bif-kk/orggraph/internal/live"
 	"github.com/bif-kk/orggraph/internal/writes"
 )
@@ -216,6 +217,7 @@ func (w *withEventIDs) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // subscription that ends for a reason sends it as its last event, with
 // its code.
 type liveOps struct {
+	gqlext.Name
 	feed   *live.Feed
 	logger *slog.Logger
 }
@@ -224,9 +226,6 @@ var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationInterceptor
 } = liveOps{}
-
-func (liveOps) ExtensionName() string                   { return "OrggraphLive" }
-func (liveOps) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (l liveOps) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	op := graphql.GetOperationContext(ctx).Operation
