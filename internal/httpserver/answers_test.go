@@ -11,53 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/auth"
-	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
 	"github.com/bif-kk/orggraph/internal/web"
 )
-
-// readCounting counts the reads made of the store it wraps: an answer
-// served from the cache makes none.
-type readCounting struct {
-	store.Store
-	n atomic.Int64
-}
-
-func (s *readCounting) reads() int64 { return s.n.Load() }
-
-func (s *readCounting) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
-	s.n.Add(1)
-	return s.Store.NodesByID(ctx, ids)
-}
-
-func (s *readCounting) NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
-	s.n.Add(1)
-	return s.Store.NodesByKind(ctx, kind)
-}
-
-func (s *readCounting) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
-	s.n.Add(1)
-	return s.Store.NodeByCode(ctx, kind, code)
-}
-
-func (s *readCounting) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
-	s.n.Add(1)
-	return s.Store.Links(ctx, ids, q)
-}
-
-func (s *readCounting) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
-	s.n.Add(1)
-	return s.Store.Expand(ctx, xs)
-}
-
-func (s *readCounting) Snapshot(ctx context.Context) (*domain.Graph, error) {
-	s.n.Add(1)
-	return s.Store.Snapshot(ctx)
-}
 
 // centreCard is the intranet widget's centre card as the widget asks for
 // it: GET, by its persisted query's hash alone (a trusted document on
@@ -75,7 +35,7 @@ func centreCard(code string) (byHash, withText string) {
 // same bytes and headers without reading the store, and each different
 // question (variables, Accept, Accept-Language) has an answer of its own.
 func TestAnswersAreKept(t *testing.T) {
-	st := &readCounting{Store: fixtureStore(t)}
+	st := &storetest.CountingReads{Store: fixtureStore(t)}
 	h := quietServer(st, Options{})
 	byHash, withText := centreCard("CBA")
 	if rec := send(h, http.MethodGet, withText, "", "Accept", "application/json"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"code":"CBA"`) {
@@ -86,10 +46,10 @@ func TestAnswersAreKept(t *testing.T) {
 	if first.Code != http.StatusOK || !strings.Contains(first.Body.String(), `"code":"CBA"`) {
 		t.Fatalf("by hash: %d %s", first.Code, first.Body)
 	}
-	before := st.reads()
+	before := st.Reads()
 	again := send(h, http.MethodGet, byHash, "", "Accept", "application/json")
-	if st.reads() != before {
-		t.Errorf("the same GET read the store again (%d reads)", st.reads()-before)
+	if st.Reads() != before {
+		t.Errorf("the same GET read the store again (%d reads)", st.Reads()-before)
 	}
 	if again.Code != http.StatusOK || again.Body.String() != first.Body.String() {
 		t.Fatalf("kept answer: %d %s, want %s", again.Code, again.Body, first.Body)
@@ -134,9 +94,9 @@ func TestAnswersAreKept(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := st.reads()
+			before := st.Reads()
 			rec := send(h, http.MethodGet, tt.target, "", tt.headers...)
-			if st.reads() == before {
+			if st.Reads() == before {
 				t.Error("answered from another question's answer")
 			}
 			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), tt.want) {
@@ -145,9 +105,9 @@ func TestAnswersAreKept(t *testing.T) {
 			if rec.Header().Get("ETag") == first.Header().Get("ETag") {
 				t.Error("the same ETag as another question's")
 			}
-			before = st.reads()
-			if kept := send(h, http.MethodGet, tt.target, "", tt.headers...); st.reads() != before || kept.Body.String() != rec.Body.String() {
-				t.Errorf("not kept: %d reads, %s", st.reads()-before, kept.Body)
+			before = st.Reads()
+			if kept := send(h, http.MethodGet, tt.target, "", tt.headers...); st.Reads() != before || kept.Body.String() != rec.Body.String() {
+				t.Errorf("not kept: %d reads, %s", st.Reads()-before, kept.Body)
 			}
 		})
 	}
@@ -166,7 +126,7 @@ func TestAnswersAreKept(t *testing.T) {
 // A write, on this server or on another over the same store, changes the
 // graph's version: the kept answer is not served after it.
 func TestAKeptAnswerEndsWithAWrite(t *testing.T) {
-	st := &readCounting{Store: writableStore(t)}
+	st := &storetest.CountingReads{Store: writableStore(t)}
 	planner, tokens := oneToken(t, "planner", "planner-a")
 	a := quietServer(st, Options{Tokens: tokens})
 	b := quietServer(st, Options{Tokens: tokens}) // another instance over the same store
@@ -186,8 +146,8 @@ func TestAKeptAnswerEndsWithAWrite(t *testing.T) {
 		if !strings.Contains(first.Body.String(), name) {
 			t.Fatalf("before: %s, want %s", first.Body, name)
 		}
-		before := st.reads()
-		if again := send(a, http.MethodGet, target, ""); st.reads() != before || again.Body.String() != first.Body.String() {
+		before := st.Reads()
+		if again := send(a, http.MethodGet, target, ""); st.Reads() != before || again.Body.String() != first.Body.String() {
 			t.Fatalf("not kept: %s", again.Body)
 		}
 	}
@@ -195,18 +155,18 @@ func TestAKeptAnswerEndsWithAWrite(t *testing.T) {
 	kept(t, `"name":"CBA"`)
 	t.Run("a write on this server", func(t *testing.T) {
 		rename(t, a, 1, "CBA, omdøbt")
-		before := st.reads()
+		before := st.Reads()
 		rec := send(a, http.MethodGet, target, "")
-		if st.reads() == before || !strings.Contains(rec.Body.String(), `"name":"CBA, omdøbt"`) {
+		if st.Reads() == before || !strings.Contains(rec.Body.String(), `"name":"CBA, omdøbt"`) {
 			t.Fatalf("after the write: %s", rec.Body)
 		}
 	})
 	t.Run("a write on another server over the same store", func(t *testing.T) {
 		kept(t, `"name":"CBA, omdøbt"`)
 		rename(t, b, 2, "CBA igen")
-		before := st.reads()
+		before := st.Reads()
 		rec := send(a, http.MethodGet, target, "")
-		if st.reads() == before || !strings.Contains(rec.Body.String(), `"name":"CBA igen"`) {
+		if st.Reads() == before || !strings.Contains(rec.Body.String(), `"name":"CBA igen"`) {
 			t.Fatalf("after the other server's write: %s", rec.Body)
 		}
 	})
@@ -239,15 +199,15 @@ func (s *switchingTokens) set(role auth.Role, err error) {
 // another, nor the same token once authentication says something else of
 // it, and a token no longer valid is refused before any kept answer.
 func TestKeptAnswersKnowWhoAsks(t *testing.T) {
-	st := &readCounting{Store: fixtureStore(t)}
+	st := &storetest.CountingReads{Store: fixtureStore(t)}
 	tokens := &switchingTokens{role: auth.Reader}
 	h := quietServer(st, Options{Tokens: tokens})
 	target := getQuery(`{ centres { code } }`)
 	ask := func(t *testing.T, authorization string) (fresh bool, rec *http.Response, body string) {
 		t.Helper()
-		before := st.reads()
+		before := st.Reads()
 		r := send(h, http.MethodGet, target, "", "Authorization", authorization)
-		return st.reads() != before, r.Result(), r.Body.String()
+		return st.Reads() != before, r.Result(), r.Body.String()
 	}
 
 	if fresh, _, _ := ask(t, ""); !fresh {
@@ -291,7 +251,7 @@ func TestKeptAnswersKnowWhoAsks(t *testing.T) {
 // Only successful GET queries are kept: not errors, not answers with
 // errors, not POSTs, not GET mutations.
 func TestWhatIsNotKept(t *testing.T) {
-	st := &readCounting{Store: fixtureStore(t)}
+	st := &storetest.CountingReads{Store: fixtureStore(t)}
 	h := quietServer(st, Options{})
 	tests := []struct {
 		name, method, target, body string
@@ -303,7 +263,7 @@ func TestWhatIsNotKept(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			first := send(h, tt.method, tt.target, tt.body, "Content-Type", "application/json")
-			before := st.reads()
+			before := st.Reads()
 			again := send(h, tt.method, tt.target, tt.body, "Content-Type", "application/json")
 			if again.Header().Get("Cache-Control") != "no-store" {
 				t.Errorf("Cache-Control %q", again.Header().Get("Cache-Control"))
@@ -311,7 +271,7 @@ func TestWhatIsNotKept(t *testing.T) {
 			if tt.method == http.MethodGet && len(errorCodes(t, again.Body.Bytes())) == 0 {
 				t.Fatalf("the case wants errors: %s", again.Body)
 			}
-			if tt.name != "a GET mutation" && st.reads() == before {
+			if tt.name != "a GET mutation" && st.Reads() == before {
 				t.Errorf("answered without reading the store: %s (first %s)", again.Body, first.Body)
 			}
 		})
@@ -368,7 +328,7 @@ func TestAKeptAnswerCostsItsPrice(t *testing.T) {
 // The cache holds at most its bytes, dropping the least recently used.
 func TestAnswerCacheIsBounded(t *testing.T) {
 	const max = 16 << 10
-	st := &readCounting{Store: fixtureStore(t)}
+	st := &storetest.CountingReads{Store: fixtureStore(t)}
 	h := quietServer(st, Options{AnswerCacheBytes: max})
 	answers := func(i int) string {
 		return "/graphql?query=" + url.QueryEscape(fmt.Sprintf(`query Q%d { centres { code name fullName description } }`, i))
@@ -379,13 +339,13 @@ func TestAnswerCacheIsBounded(t *testing.T) {
 			t.Fatalf("%d: %d %d bytes", i, rec.Code, rec.Body.Len())
 		}
 	}
-	before := st.reads()
+	before := st.Reads()
 	send(h, http.MethodGet, answers(asked-1), "")
-	if st.reads() != before {
+	if st.Reads() != before {
 		t.Error("the latest answer is not kept")
 	}
 	send(h, http.MethodGet, answers(0), "")
-	if st.reads() == before {
+	if st.Reads() == before {
 		t.Error("the first answer is still kept, past the bound")
 	}
 

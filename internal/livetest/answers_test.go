@@ -7,51 +7,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bif-kk/orggraph/graph"
-	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
-
-// reads counts the reads of the graph made of the store it wraps (the
-// version read that keys every answer is not one of them).
-type reads struct {
-	store.Store
-	n atomic.Int64
-}
-
-func (s *reads) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
-	s.n.Add(1)
-	return s.Store.NodesByID(ctx, ids)
-}
-
-func (s *reads) NodesByKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
-	s.n.Add(1)
-	return s.Store.NodesByKind(ctx, kind)
-}
-
-func (s *reads) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
-	s.n.Add(1)
-	return s.Store.NodeByCode(ctx, kind, code)
-}
-
-func (s *reads) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
-	s.n.Add(1)
-	return s.Store.Links(ctx, ids, q)
-}
-
-func (s *reads) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
-	s.n.Add(1)
-	return s.Store.Expand(ctx, xs)
-}
 
 // Two instances, each with its own driver, on one Neo4j: B keeps its GET
 // answer and sends it again without reading the graph, until a write made
@@ -67,14 +32,14 @@ func TestKeptAnswersAcrossInstancesOnNeo4j(t *testing.T) {
 	if err := stA.Load(context.Background(), storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
-	stB := &reads{Store: driverB}
+	stB := &storetest.CountingReads{Store: driverB}
 	b := httptest.NewServer(servertest.New(quiet(), stB, httpserver.Options{}, graph.Options{}))
 	t.Cleanup(b.Close)
 
 	target := b.URL + "/graphql?query=" + url.QueryEscape(`{ targetGroups { id name } }`)
 	ask := func(t *testing.T) (body string, readsMade int64) {
 		t.Helper()
-		before := stB.n.Load()
+		before := stB.Reads()
 		resp, err := http.Get(target)
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +49,7 @@ func TestKeptAnswersAcrossInstancesOnNeo4j(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || strings.Contains(string(raw), `"errors"`) {
 			t.Fatalf("%d %s", resp.StatusCode, raw)
 		}
-		return string(raw), stB.n.Load() - before
+		return string(raw), stB.Reads() - before
 	}
 
 	first, n := ask(t)
