@@ -272,33 +272,42 @@ SET c.lastReseed = $at RETURN c.seq AS seq`, map[string]any{"at": at.Format(time
 	return next, nil
 }
 
-// storedGraph reads every node and relationship inside tx.
+// storedGraph reads every node and relationship inside tx, decoding each
+// record as it arrives rather than holding them all.
 func storedGraph(ctx context.Context, tx neo4j.ManagedTransaction) (*domain.Graph, error) {
 	g := &domain.Graph{}
-	recs, err := run(ctx, tx, "MATCH (n:Node) RETURN properties(n) AS n", nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, rec := range recs {
-		props, _ := rec.AsMap()["n"].(map[string]any)
+	err := each(ctx, tx, "MATCH (n:Node) RETURN properties(n) AS n", func(rec *neo4j.Record) error {
+		props, _ := rec.Values[0].(map[string]any)
 		n, err := decodeNode(props)
-		if err != nil {
-			return nil, err
-		}
 		g.Nodes = append(g.Nodes, n)
-	}
-	recs, err = run(ctx, tx, "MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props", nil)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, rec := range recs {
+	err = each(ctx, tx, "MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props", func(rec *neo4j.Record) error {
 		r, err := decodeRelMap(rec.AsMap())
-		if err != nil {
-			return nil, err
-		}
 		g.Relationships = append(g.Relationships, r)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return g, nil
+}
+
+// each runs cypher in tx and hands f its records one at a time.
+func each(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, f func(*neo4j.Record) error) error {
+	res, err := tx.Run(ctx, cypher, nil)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		if err := f(res.Record()); err != nil {
+			return err
+		}
+	}
+	return res.Err()
 }
 
 // deletions reads the last audit entry of each of doc's targets the store
