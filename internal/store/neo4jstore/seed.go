@@ -156,7 +156,8 @@ var chunkSteps = 25000
 // the graph holds between chunks): each continues the plan while the
 // counter is where the last one left it, and plans afresh from what is
 // stored if another write came between them. A reader may see the graph
-// between two chunks. Each transaction function reads everything it decides
+// between two chunks, and a failure leaves the chunks before it written:
+// seeding again finds them unchanged and writes the rest. Each transaction function reads everything it decides
 // on, so a retry decides afresh.
 func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.ReseedOptions) (domain.SeedReport, error) {
 	for _, n := range doc.Nodes {
