@@ -210,10 +210,14 @@ func (c *graphCounts) ofKind(kind domain.Kind) int {
 // How often the counts are read again, and how long a read may take. A
 // write may add a link between two reads; the answer ceiling (ceiling.go)
 // holds an answer that outgrows its price.
+// The first read, as the handler is built, waits countsTimeout at most; a
+// read in the background may take longer (countsLaterTimeout), as reading
+// a Neo4j at a thousand times the seed does.
 const (
-	countsEvery   = time.Minute
-	countsRetry   = 5 * time.Second
-	countsTimeout = 10 * time.Second
+	countsEvery        = time.Minute
+	countsRetry        = 5 * time.Second
+	countsTimeout      = 10 * time.Second
+	countsLaterTimeout = time.Minute
 )
 
 // storeCounts keeps a store's counts fresh: read once when the handler is
@@ -233,7 +237,7 @@ type storeCounts struct {
 
 func newStoreCounts(logger *slog.Logger, st store.Snapshotter) *storeCounts {
 	s := &storeCounts{st: st, logger: logger}
-	s.read()
+	s.read(countsTimeout)
 	return s
 }
 
@@ -244,13 +248,13 @@ func (s *storeCounts) get() *graphCounts {
 	defer s.mu.Unlock()
 	if !s.reading && time.Now().After(s.next) {
 		s.reading = true
-		go s.read()
+		go s.read(countsLaterTimeout)
 	}
 	return s.counts
 }
 
-func (s *storeCounts) read() {
-	counts, err := s.count()
+func (s *storeCounts) read(timeout time.Duration) {
+	counts, err := s.count(timeout)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reading = false
@@ -264,13 +268,13 @@ func (s *storeCounts) read() {
 
 // count reads the store and counts it; a panic in the store is an error,
 // since it runs in a goroutine of its own, where nothing else recovers it.
-func (s *storeCounts) count() (counts *graphCounts, err error) {
+func (s *storeCounts) count(timeout time.Duration) (counts *graphCounts, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			counts, err = nil, fmt.Errorf("graph: counting the store panicked: %v", p)
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), countsTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	g, err := s.st.Snapshot(ctx)
 	if err != nil || g == nil {

@@ -338,6 +338,7 @@ const centreCard = `{
 
 func BenchmarkCentresQuery(b *testing.B) {
 	h := newHandler(b, seededStore(b))
+	b.ReportAllocs()
 	for b.Loop() {
 		if _, errs := graphtest.Post(b, h, centreCard, nil); errs {
 			b.Fatal("query failed")

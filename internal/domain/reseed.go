@@ -246,6 +246,9 @@ func PlanReseed(cur, doc *Graph, deleted map[string]Provenance, versions map[str
 	docNodes := slices.SortedStableFunc(slices.Values(doc.Nodes), func(a, b *Node) int { return a.Order - b.Order })
 	docRels := slices.SortedStableFunc(slices.Values(doc.Relationships), func(a, b *Relationship) int { return a.Seq - b.Seq })
 	inDoc := make(map[ID]bool, len(doc.Nodes))
+	// upserted holds the nodes written, so a link's ends are looked up
+	// rather than searched for among the writes.
+	upserted := make(map[ID]bool)
 	for _, d := range docNodes {
 		inDoc[d.ID] = true
 		facts := d.Facts()
@@ -270,6 +273,7 @@ func PlanReseed(cur, doc *Graph, deleted map[string]Provenance, versions map[str
 		}
 		next.Version, _ = w.NextVersion(last, old != nil) // planned to hold: it cannot fail
 		upserts = append(upserts, SeedStep{Write: w, BeforeNode: old})
+		upserted[d.ID] = true
 	}
 
 	rels := make(map[string]*Relationship, len(cur.Relationships))
@@ -292,7 +296,7 @@ func PlanReseed(cur, doc *Graph, deleted map[string]Provenance, versions map[str
 		if !decide(key, stored, storedFacts, facts, gone) {
 			continue
 		}
-		if old == nil && (nodes[d.From] == nil && !planned(upserts, d.From) || nodes[d.To] == nil && !planned(upserts, d.To)) {
+		if old == nil && (nodes[d.From] == nil && !upserted[d.From] || nodes[d.To] == nil && !upserted[d.To]) {
 			// An end the document holds was kept deleted by a planner: the
 			// link stays away with it.
 			rep.Kept = append(rep.Kept, key)
@@ -361,8 +365,4 @@ func PlanReseed(cur, doc *Graph, deleted map[string]Provenance, versions map[str
 		rep.Changed = append(rep.Changed, string(s.Write.Op)+" "+s.Write.Target())
 	}
 	return steps, rep
-}
-
-func planned(steps []SeedStep, id ID) bool {
-	return slices.ContainsFunc(steps, func(s SeedStep) bool { return s.Write.Node != nil && s.Write.Node.ID == id })
 }

@@ -23,6 +23,7 @@ func BenchmarkRankSeed(b *testing.B) {
 	} {
 		terms := search.Terms(q)
 		b.Run(q, func(b *testing.B) {
+			b.ReportAllocs()
 			for b.Loop() {
 				if len(search.Best(cs, terms, 10)) == 0 {
 					b.Fatalf("no hits for %q", q)

@@ -6,6 +6,7 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -24,6 +25,21 @@ func Fold(s string) string {
 	b.Grow(len(s))
 	space := true // suppress a leading space
 	for _, r := range norm.NFC.String(s) {
+		if r < utf8.RuneSelf {
+			// ASCII, most of the text: no accent to strip, no Danish letter.
+			switch {
+			case 'A' <= r && r <= 'Z':
+				b.WriteByte(byte(r - 'A' + 'a'))
+				space = false
+			case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+				b.WriteByte(byte(r))
+				space = false
+			case !space:
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
 		r = unicode.ToLower(r)
 		if rep, ok := danish[r]; ok {
 			b.WriteString(rep)

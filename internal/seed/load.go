@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"cmp"
 	"io/fs"
 	"os"
 	"path"
@@ -53,7 +54,7 @@ type fileRead struct {
 // the seed they are 74 MB of YAML, and parsing is most of a start. Each
 // file's YAML tree is dropped once its items are decoded, so only one tree a
 // core is held at a time; what comes out does not depend on the order the
-// files finish in.
+// files finish in. They are begun largest first.
 func LoadFS(fsys fs.FS, display string) (*domain.Graph, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
@@ -65,10 +66,24 @@ func LoadFS(fsys fs.FS, display string) (*domain.Graph, error) {
 		return nil, ps.err()
 	}
 	slices.Sort(names)
+	// The largest first, so that the last file to finish is a small one
+	// rather than one core parsing the largest alone.
+	size := make([]int64, len(names))
+	for i, name := range names {
+		if info, err := fs.Stat(fsys, name); err == nil {
+			size[i] = info.Size()
+		}
+	}
+	order := make([]int, len(names))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[b], size[a]) })
 	reads := make([]fileRead, len(names))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, name := range names {
+	for _, i := range order {
+		name := names[i]
 		g.Go(func() error {
 			data, err := fs.ReadFile(fsys, name)
 			if err != nil {

@@ -60,3 +60,11 @@ func planOperators(ctx context.Context, s *Store, cypher string, params map[stri
 	}
 	return ops, nil
 }
+
+// SetChunkSteps makes a re-seed write n changes a transaction until the
+// test ends.
+func SetChunkSteps(t interface{ Cleanup(func()) }, n int) {
+	old := chunkSteps
+	chunkSteps = n
+	t.Cleanup(func() { chunkSteps = old })
+}

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -11,8 +12,10 @@ import (
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
-// batchSize bounds the rows one UNWIND statement carries.
-const batchSize = 500
+// batchSize bounds the rows one UNWIND statement carries: a few thousand, so
+// a seed of 350,000 nodes, links and audit entries takes some hundred
+// statements, each a few MB of parameters.
+const batchSize = 4000
 
 // Load implements store.Loader: it replaces the database's contents with g,
 // audit trail included (a fresh store has none), writing g in one
@@ -136,12 +139,26 @@ func (s *Store) Counts(ctx context.Context) (nodes, rels int64, err error) {
 
 var _ store.Reseeder = (*Store)(nil)
 
-// Reseed implements store.Reseeder in one transaction. It first takes the
-// audit counter's write lock, as every write does (see apply), so a
-// planner's write commits wholly before it or after it; then it reads the
+// chunkSteps bounds the changes one re-seed transaction writes. A first
+// seeding at a thousand times the seed is some 350,000 changes with an
+// audit entry each; held in one transaction's state they outgrow a modest
+// Neo4j heap, and committing them at once costs far more than committing
+// them in parts.
+var chunkSteps = 25000
+
+// Reseed implements store.Reseeder. Each of its transactions first takes
+// the audit counter's write lock, as every write does (see apply), so a
+// planner's write commits wholly before or after it. The first reads the
 // stored graph, plans by domain.PlanReseed, and writes the changes in
-// UNWIND batches with an audit entry each. The transaction function reads
-// everything it decides on, so a retry decides afresh.
+// UNWIND batches with an audit entry each. A plan of more than chunkSteps
+// changes is written chunkSteps at a time, one transaction each, in the
+// plan's order (nodes written before links, links removed before nodes, so
+// the graph holds between chunks): each continues the plan while the
+// counter is where the last one left it, and plans afresh from what is
+// stored if another write came between them. A reader may see the graph
+// between two chunks, and a failure leaves the chunks before it written:
+// seeding again finds them unchanged and writes the rest. Each transaction function reads everything it decides
+// on, so a retry decides afresh.
 func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.ReseedOptions) (domain.SeedReport, error) {
 	for _, n := range doc.Nodes {
 		if _, err := label(n.Kind); err != nil {
@@ -156,83 +173,142 @@ func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.Resee
 	at := time.Now().UTC()
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
-	rep, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return reseed(ctx, tx, doc, opts, at)
-	})
-	if err != nil {
-		return domain.SeedReport{}, wrap("reseed", err)
+	var state *reseedRun
+	for {
+		res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			return reseedChunk(ctx, tx, doc, opts, at, state)
+		})
+		if err != nil {
+			return domain.SeedReport{}, wrap("reseed", err)
+		}
+		state = res.(*reseedRun)
+		if len(state.steps) == 0 {
+			return state.report(), nil
+		}
 	}
-	return rep.(domain.SeedReport), nil
 }
 
-func reseed(ctx context.Context, tx neo4j.ManagedTransaction, doc *domain.Graph, opts domain.ReseedOptions, at time.Time) (domain.SeedReport, error) {
+// reseedRun is a re-seed between its transactions: the plan's changes not
+// yet written, the counter's seq the last transaction left, and what has
+// been written.
+type reseedRun struct {
+	steps []domain.SeedStep
+	plan  domain.SeedReport
+	seq   int64
+	// done names the changes written, in order; doneBefore counts those
+	// written before the current plan was made, which it found unchanged.
+	done       []string
+	doneBefore int
+}
+
+// report is the plan's report, naming every change written.
+func (r *reseedRun) report() domain.SeedReport {
+	rep := r.plan
+	rep.Changed = r.done
+	rep.Unchanged = max(0, rep.Unchanged-r.doneBefore)
+	return rep
+}
+
+// reseedChunk writes the next chunk of a re-seed, planning it first unless
+// prev's plan still holds (the counter has not moved since prev), and
+// returns the run after it. It leaves prev as it was, for a retry.
+func reseedChunk(ctx context.Context, tx neo4j.ManagedTransaction, doc *domain.Graph, opts domain.ReseedOptions, at time.Time, prev *reseedRun) (*reseedRun, error) {
 	// A real change to the counter takes its lock; lastReseed is what changes.
-	if _, err := run(ctx, tx, `MERGE (c:AuditCounter {id: 'audit'}) ON CREATE SET c.seq = 0, c.epoch = randomUUID()
-SET c.lastReseed = $at`, map[string]any{"at": at.Format(time.RFC3339Nano)}); err != nil {
-		return domain.SeedReport{}, err
-	}
-	cur, err := storedGraph(ctx, tx)
+	recs, err := run(ctx, tx, `MERGE (c:AuditCounter {id: 'audit'}) ON CREATE SET c.seq = 0, c.epoch = randomUUID()
+SET c.lastReseed = $at RETURN c.seq AS seq`, map[string]any{"at": at.Format(time.RFC3339Nano)})
 	if err != nil {
-		return domain.SeedReport{}, err
+		return nil, err
 	}
-	deleted, versions, err := deletions(ctx, tx, cur, doc)
+	seq, _ := recs[0].AsMap()["seq"].(int64)
+	next := &reseedRun{}
+	if prev != nil {
+		*next = *prev
+	}
+	if prev == nil || prev.seq != seq {
+		cur, err := storedGraph(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		var deleted map[string]domain.Provenance
+		var versions map[string]int64
+		// The counter numbers every audit entry: at 0 the trail is empty
+		// (a first seeding) and holds no deletions to look up.
+		if seq > 0 {
+			if deleted, versions, err = deletions(ctx, tx, cur, doc); err != nil {
+				return nil, err
+			}
+		}
+		next.steps, next.plan = domain.PlanReseed(cur, doc, deleted, versions, opts)
+		next.doneBefore = len(next.done)
+	}
+	if len(next.steps) == 0 {
+		return next, nil
+	}
+	chunk := next.steps[:min(chunkSteps, len(next.steps))]
+	recs, err = run(ctx, tx, "MATCH (c:AuditCounter {id: 'audit'}) SET c.seq = c.seq + $n RETURN c.seq AS top",
+		map[string]any{"n": int64(len(chunk))})
 	if err != nil {
-		return domain.SeedReport{}, err
-	}
-	steps, rep := domain.PlanReseed(cur, doc, deleted, versions, opts)
-	if len(steps) == 0 {
-		return rep, nil
-	}
-	recs, err := run(ctx, tx, "MATCH (c:AuditCounter {id: 'audit'}) SET c.seq = c.seq + $n RETURN c.seq AS top",
-		map[string]any{"n": int64(len(steps))})
-	if err != nil {
-		return domain.SeedReport{}, err
+		return nil, err
 	}
 	top, _ := recs[0].AsMap()["top"].(int64)
-	stmts, entries, err := reseedStatements(steps, top-int64(len(steps)), at)
+	stmts, entries, err := reseedStatements(chunk, top-int64(len(chunk)), at)
 	if err != nil {
-		return domain.SeedReport{}, err
+		return nil, err
 	}
 	for _, st := range stmts {
 		if _, err := run(ctx, tx, st.cypher, st.params); err != nil {
-			return domain.SeedReport{}, err
+			return nil, err
 		}
 	}
 	for _, rows := range batches(entries) {
 		if _, err := run(ctx, tx, "UNWIND $rows AS row CREATE (a:AuditEntry) SET a = row", map[string]any{"rows": rows}); err != nil {
-			return domain.SeedReport{}, err
+			return nil, err
 		}
 	}
-	return rep, nil
+	next.steps, next.seq = next.steps[len(chunk):], top
+	next.done = slices.Clip(next.done)
+	for _, st := range chunk {
+		next.done = append(next.done, string(st.Write.Op)+" "+st.Write.Target())
+	}
+	return next, nil
 }
 
-// storedGraph reads every node and relationship inside tx.
+// storedGraph reads every node and relationship inside tx, decoding each
+// record as it arrives rather than holding them all.
 func storedGraph(ctx context.Context, tx neo4j.ManagedTransaction) (*domain.Graph, error) {
 	g := &domain.Graph{}
-	recs, err := run(ctx, tx, "MATCH (n:Node) RETURN properties(n) AS n", nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, rec := range recs {
-		props, _ := rec.AsMap()["n"].(map[string]any)
+	err := each(ctx, tx, "MATCH (n:Node) RETURN properties(n) AS n", func(rec *neo4j.Record) error {
+		props, _ := rec.Values[0].(map[string]any)
 		n, err := decodeNode(props)
-		if err != nil {
-			return nil, err
-		}
 		g.Nodes = append(g.Nodes, n)
-	}
-	recs, err = run(ctx, tx, "MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props", nil)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, rec := range recs {
+	err = each(ctx, tx, "MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props", func(rec *neo4j.Record) error {
 		r, err := decodeRelMap(rec.AsMap())
-		if err != nil {
-			return nil, err
-		}
 		g.Relationships = append(g.Relationships, r)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return g, nil
+}
+
+// each runs cypher in tx and hands f its records one at a time.
+func each(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, f func(*neo4j.Record) error) error {
+	res, err := tx.Run(ctx, cypher, nil)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		if err := f(res.Record()); err != nil {
+			return err
+		}
+	}
+	return res.Err()
 }
 
 // deletions reads the last audit entry of each of doc's targets the store
@@ -313,8 +389,14 @@ func reseedStatements(steps []domain.SeedStep, seq int64, at time.Time) ([]state
 			if err != nil {
 				return nil, nil, fmt.Errorf("neo4jstore: reseed %s: %w", w.Node.ID, err)
 			}
-			add("UNWIND $rows AS row MERGE (n:Node {id: row.id}) SET n = row.props SET n:"+l,
-				map[string]any{"id": string(w.Node.ID), "props": p})
+			row := map[string]any{"id": string(w.Node.ID), "props": p}
+			if w.Op == domain.CreateNode {
+				// Planned inside the transaction, under the counter's lock:
+				// the node is not there, so there is none to look up.
+				add("UNWIND $rows AS row CREATE (n:Node:"+l+") SET n = row.props", row)
+				break
+			}
+			add("UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n = row.props SET n:"+l, row)
 		case domain.CreateLink, domain.UpdateLink, domain.DeleteLink:
 			t, err := relType(w.Rel.Kind)
 			if err != nil {
@@ -330,8 +412,13 @@ func reseedStatements(steps []domain.SeedStep, seq int64, at time.Time) ([]state
 				return nil, nil, fmt.Errorf("neo4jstore: reseed %s: %w", w.Rel.Key(), err)
 			}
 			row["props"] = p
+			// As for nodes: a planned creation has no link to merge with.
+			write := "MERGE"
+			if w.Op == domain.CreateLink {
+				write = "CREATE"
+			}
 			add("UNWIND $rows AS row MATCH (a:Node {id: row.from}) MATCH (b:Node {id: row.to}) "+
-				"MERGE (a)-[r:"+t+"]->(b) SET r = row.props", row)
+				write+" (a)-[r:"+t+"]->(b) SET r = row.props", row)
 		case domain.DeleteNode:
 			add("UNWIND $rows AS row MATCH (n:Node {id: row.id}) DELETE n", map[string]any{"id": string(w.Node.ID)})
 		}

@@ -79,6 +79,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return err
 }
 
+// snapshotTimeout bounds a Snapshot, which reads the whole graph.
+const snapshotTimeout = 2 * time.Minute
+
 func (s *Store) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, s.timeout)
 }
@@ -507,37 +510,29 @@ func decodeNodeMap(v any) (*domain.Node, error) {
 	return decodeNode(m)
 }
 
-// Snapshot implements store.Snapshotter in one query.
+// Snapshot implements store.Snapshotter in one read transaction, as a
+// re-seed reads what is stored (storedGraph): the nodes, then the links,
+// each streamed as it arrives and put in seed order here. Collected and
+// sorted in one Cypher statement, at a thousand times the seed they passed
+// the memory Neo4j allows its transactions on a 1 GB heap.
+//
+// It may take longer than one query: snapshotTimeout, or the store's query
+// timeout if that is longer, bounds it, besides ctx (at 1000× it takes
+// several seconds, past the default query timeout).
 func (s *Store) Snapshot(ctx context.Context) (*domain.Graph, error) {
-	const op = "snapshot"
-	recs, err := s.read(ctx, op, `MATCH (n:Node)
-WITH n ORDER BY n.order
-WITH collect(properties(n)) AS nodes
-OPTIONAL MATCH (a:Node)-[r]->(b:Node)
-WITH nodes, r, a, b ORDER BY r.seq
-RETURN nodes, collect({type: type(r), from: a.id, to: b.id, props: properties(r)}) AS rels`, nil)
+	timeout := max(s.timeout, snapshotTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(ctx)
+	s.reads.Add(1)
+	g, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*domain.Graph, error) {
+		return storedGraph(ctx, tx)
+	}, neo4j.WithTxTimeout(timeout))
 	if err != nil {
-		return nil, err
+		return nil, wrap("snapshot", err)
 	}
-	m := recs[0].AsMap()
-	g := &domain.Graph{}
-	rawNodes, _ := m["nodes"].([]any)
-	for _, v := range rawNodes {
-		props, _ := v.(map[string]any)
-		n, err := decodeNode(props)
-		if err != nil {
-			return nil, wrap(op, err)
-		}
-		g.Nodes = append(g.Nodes, n)
-	}
-	// With no relationships at all, collect() still yields one empty map.
-	rawRels, _ := m["rels"].([]any)
-	rawRels = slices.DeleteFunc(rawRels, func(v any) bool {
-		r, _ := v.(map[string]any)
-		return r["type"] == nil
-	})
-	if g.Relationships, err = relsFrom(rawRels); err != nil {
-		return nil, wrap(op, err)
-	}
+	slices.SortStableFunc(g.Nodes, func(a, b *domain.Node) int { return a.Order - b.Order })
+	slices.SortStableFunc(g.Relationships, func(a, b *domain.Relationship) int { return a.Seq - b.Seq })
 	return g, nil
 }
