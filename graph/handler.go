@@ -29,6 +29,9 @@ type Options struct {
 	// LoaderWait is how long a loader collects keys before calling the store
 	// (DefaultLoaderWait).
 	LoaderWait time.Duration
+	// HeavySlots is how many of the costliest queries run at once (lanes.go);
+	// 0: one per two cores, at least one.
+	HeavySlots int
 	// NoIntrospection refuses __schema and __type; NoSuggestions drops the
 	// "did you mean" hints from validation errors. Both for production.
 	NoIntrospection bool
@@ -79,7 +82,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted: opts.TrustedDocuments, learned: lru.New[string](100)}})
 	srv.Use(queryGiven{"QueryGiven"})
 	srv.Use(limits.Extension())
-	srv.Use(newHeavyLane(limits.Limits().MaxComplexity))
+	srv.Use(newHeavyLane(limits.Limits().MaxComplexity, opts.HeavySlots))
 	srv.Use(queriesOnlyOverGET{"QueriesOnlyOverGET"})
 	srv.Use(deferNeedsMultipart{"OrggraphDeferNeedsMultipart"})
 	srv.Use(deferredPlaceholders{"OrggraphDeferredPlaceholders"})

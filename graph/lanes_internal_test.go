@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"time"
 
@@ -65,5 +66,16 @@ func TestHeavyQueriesTakeTheirTurn(t *testing.T) {
 	}
 	if len(lane.slots) != 0 {
 		t.Fatal("a finished heavy query kept its place in the lane")
+	}
+}
+
+// TestHeavyLaneSlots: the lane has the places it is given (Neo4j's, as
+// serve sets them), and one per two cores, at least one, when given none.
+func TestHeavyLaneSlots(t *testing.T) {
+	if got := cap(newHeavyLane(500_000, Neo4jHeavySlots).slots); got != Neo4jHeavySlots {
+		t.Errorf("given %d places, the lane has %d", Neo4jHeavySlots, got)
+	}
+	if got, want := cap(newHeavyLane(500_000, 0).slots), max(1, runtime.GOMAXPROCS(0)/2); got != want {
+		t.Errorf("given none, the lane has %d places, want %d", got, want)
 	}
 }

@@ -57,6 +57,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if gqlOpts.LoaderWait == 0 && *storeName == "memory" {
 		gqlOpts.LoaderWait = graph.MemoryLoaderWait
 	}
+	if *storeName == "neo4j" {
+		gqlOpts.HeavySlots = graph.Neo4jHeavySlots
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
