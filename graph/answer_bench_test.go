@@ -8,13 +8,10 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
+	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
-
-// deepListing is the load mix's deep listing: every centre with its
-// neighbourhood, an answer that grows with the graph (1.2 MB at 100×).
-const deepListing = `{ centres { code targetGroups { name servedBy { code interventions { name } targetGroups { name receives { name } } } } } }`
 
 // BenchmarkLargeAnswer answers the deep listing over the embedded store at
 // 1× and 100× the seed, from the POSTed request to the written JSON, with
@@ -32,7 +29,7 @@ func BenchmarkLargeAnswer(b *testing.B) {
 			b.Fatal(err)
 		}
 		h := newHandler(b, st)
-		first := graphtest.PostRaw(b, h, context.Background(), deepListing, nil)
+		first := graphtest.PostRaw(b, h, context.Background(), loadtest.DeepListing, nil)
 		var probe struct {
 			Data   struct{ Centres []json.RawMessage }
 			Errors []json.RawMessage
@@ -44,7 +41,7 @@ func BenchmarkLargeAnswer(b *testing.B) {
 			b.SetBytes(int64(len(first)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if body := graphtest.PostRaw(b, h, context.Background(), deepListing, nil); !bytes.Equal(body[:16], first[:16]) {
+				if body := graphtest.PostRaw(b, h, context.Background(), loadtest.DeepListing, nil); !bytes.Equal(body[:16], first[:16]) {
 					b.Fatalf("answer begins %q", body[:16])
 				}
 			}

@@ -10,11 +10,8 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/loadtest"
 )
-
-// deep is the load mix's deep listing: every centre with its neighbourhood,
-// three lists deep.
-const deep = `{ centres { code targetGroups { name servedBy { code interventions { name } targetGroups { name receives { name } } } } } }`
 
 // BenchmarkBelow works out the read plan of the deep listing's root field,
 // as its resolver does once a request: the tree of links it reads below
@@ -23,7 +20,7 @@ const deep = `{ centres { code targetGroups { name servedBy { code interventions
 //	go test ./graph/readplan -run '^$' -bench Below
 func BenchmarkBelow(b *testing.B) {
 	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}})
-	doc, errs := gqlparser.LoadQuery(es.Schema(), deep)
+	doc, errs := gqlparser.LoadQuery(es.Schema(), loadtest.DeepListing)
 	if errs != nil {
 		b.Fatal(errs)
 	}
