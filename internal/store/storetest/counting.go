@@ -5,13 +5,16 @@ import (
 	"sync/atomic"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/search"
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
-// CountingReads wraps a store and counts its reads of the graph: nodes,
-// links, expansions and snapshots. The version read, which keys caches and
-// ETags, is not one of them, so a test sees an answer that came from a
-// cache as one that read nothing.
+// CountingReads wraps a store and counts the reads of the graph a request
+// makes: nodes, links, expansions, impact paths and searches. The version
+// read, which keys caches and ETags, is not one of them, nor a Snapshot,
+// which the GraphQL handler makes to count the store for its prices, in the
+// background; so a test sees an answer that came from a cache, or a
+// request refused before it ran, as one that read nothing.
 type CountingReads struct {
 	store.Store
 	n atomic.Int64
@@ -45,7 +48,12 @@ func (s *CountingReads) Expand(ctx context.Context, xs []store.Expansion) ([]sto
 	return s.Store.Expand(ctx, xs)
 }
 
-func (s *CountingReads) Snapshot(ctx context.Context) (*domain.Graph, error) {
+func (s *CountingReads) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error) {
 	s.n.Add(1)
-	return s.Store.Snapshot(ctx)
+	return s.Store.ImpactPaths(ctx, from, maxLen)
+}
+
+func (s *CountingReads) Search(ctx context.Context, terms []string, first int) ([]search.Hit, error) {
+	s.n.Add(1)
+	return s.Store.Search(ctx, terms, first)
 }
