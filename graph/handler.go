@@ -51,9 +51,19 @@ type Options struct {
 	Live live.Options
 }
 
+// Handler is the GraphQL endpoint. Close it before the store it reads.
+type Handler struct {
+	http.Handler
+	feed *live.Feed
+}
+
+// Close ends the endpoint's subscriptions and waits until its change feed
+// has stopped reading the store, which may then be closed.
+func (h *Handler) Close() { h.feed.Close() }
+
 // NewHandler returns the GraphQL endpoint over st: POST and GET transports
 // (GET for queries only), multipart/mixed for @defer, limits, error presentation and per-request loaders.
-func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler {
+func NewHandler(logger *slog.Logger, st store.Store, opts Options) *Handler {
 	registerErrorKinds()
 
 	feed := live.New(st, logger, opts.Live)
@@ -94,7 +104,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) http.Handler 
 		srv.Use(directReads{Name: "OrggraphDirectReads", logger: logger, schema: es.Schema(), store: st})
 	}
 
-	return batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(pricedRequests(srv))))))))
+	return &Handler{feed: feed, Handler: batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(pricedRequests(srv))))))))}
 }
 
 // readingLinks gives each request the reader behind every node type's

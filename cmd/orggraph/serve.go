@@ -99,7 +99,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	// The GraphQL endpoint is built here and handed to the HTTP layer,
 	// which knows it only as a handler.
-	opts.GraphQL, opts.Schema = graph.NewHandler(logger, st, gqlOpts), graph.SDL()
+	gql := graph.NewHandler(logger, st, gqlOpts)
+	defer gql.Close() // before the store closes: the change feed may be reading it
+	opts.GraphQL, opts.Schema = gql, graph.SDL()
 	// Live connections end as the shutdown begins, each told why, rather
 	// than hold it for shutdownTimeout.
 	drain, endLive := context.WithCancelCause(context.WithoutCancel(ctx))

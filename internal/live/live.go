@@ -67,6 +67,9 @@ type Feed struct {
 	epoch string        // the trail's epoch last and the subscriptions' seqs count in
 	stop  chan struct{} // closed to end the poll loop; nil while none runs
 	wake  chan struct{}
+
+	closed  bool           // Close was called: no subscription may join
+	polling sync.WaitGroup // the poll loop, while one runs
 }
 
 // New returns a feed over st.
@@ -142,6 +145,9 @@ func (f *Feed) Subscribe(ctx context.Context, after *int64) (*Subscription, erro
 func (f *Feed) join(ctx context.Context, conn *connCount, after *int64) (*Subscription, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.closed {
+		return nil, ErrShuttingDown
+	}
 	if len(f.subs) >= f.opts.MaxSubscriptions {
 		return nil, ErrTooMany
 	}
@@ -156,6 +162,7 @@ func (f *Feed) join(ctx context.Context, conn *connCount, after *int64) (*Subscr
 		// The loop outlives the request that started it, and is told to
 		// stop rather than cancelled, so no read is cut off in the middle
 		// (the Neo4j driver would report that as an outage).
+		f.polling.Add(1)
 		go f.poll(context.WithoutCancel(ctx), f.stop)
 	}
 	s := &Subscription{f: f, conn: conn, ch: make(chan *Event, f.opts.Buffer),
@@ -245,8 +252,27 @@ func (f *Feed) remove(s *Subscription, reason error) {
 	}
 }
 
+// Close ends every subscription with ErrShuttingDown, refuses new ones,
+// and returns once the poll loop has finished the read it was making: after
+// Close the feed does not touch the store, which may then be closed.
+func (f *Feed) Close() {
+	f.mu.Lock()
+	f.closed = true
+	for s := range f.subs {
+		s.drop(ErrShuttingDown)
+		delete(f.subs, s)
+	}
+	if f.stop != nil {
+		close(f.stop)
+		f.stop = nil
+	}
+	f.mu.Unlock()
+	f.polling.Wait()
+}
+
 // poll reads the store every opts.Poll, or when nudged, until stop closes.
 func (f *Feed) poll(ctx context.Context, stop chan struct{}) {
+	defer f.polling.Done()
 	t := time.NewTicker(f.opts.Poll)
 	defer t.Stop()
 	for {

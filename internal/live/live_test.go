@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -183,4 +184,64 @@ func TestFeed(t *testing.T) {
 			t.Fatalf("ended with %v", err)
 		}
 	})
+}
+
+// heldFeed is a change feed whose reads wait until release closes, and
+// which counts the reads that start after closed is set.
+type heldFeed struct {
+	store.ChangeFeed
+	reading chan struct{} // one value as each read begins
+	release chan struct{}
+	closed  atomic.Bool
+	late    atomic.Int32
+}
+
+func (h *heldFeed) Version(ctx context.Context) (store.Version, error) {
+	if h.closed.Load() {
+		h.late.Add(1)
+	}
+	select {
+	case h.reading <- struct{}{}:
+	default:
+	}
+	<-h.release
+	return h.ChangeFeed.Version(ctx)
+}
+
+func TestCloseWaitsForTheRead(t *testing.T) {
+	ctx := context.Background()
+	h := &heldFeed{ChangeFeed: writable(t), reading: make(chan struct{}, 1), release: make(chan struct{})}
+	f := live.New(h, quiet(), live.Options{Poll: time.Millisecond})
+	go func() { h.release <- struct{}{} }() // the first subscriber's own Version
+	s, err := f.Subscribe(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-h.reading // the first subscriber's
+	<-h.reading // the poll loop's, now held
+
+	closed := make(chan struct{})
+	go func() { f.Close(); close(closed) }()
+	select {
+	case <-closed:
+		t.Fatal("Close returned while the poll loop was still reading the store")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(h.release)
+	select {
+	case <-closed:
+	case <-time.After(wait):
+		t.Fatal("Close did not return once the read finished")
+	}
+	h.closed.Store(true)
+	time.Sleep(20 * time.Millisecond) // twenty polls, had the loop gone on
+	if n := h.late.Load(); n != 0 {
+		t.Fatalf("%d reads of the store after Close", n)
+	}
+	if _, err := s.Next(ctx); !errors.Is(err, live.ErrShuttingDown) {
+		t.Fatalf("a subscription after Close: want ErrShuttingDown, got %v", err)
+	}
+	if _, err := f.Subscribe(ctx, nil); !errors.Is(err, live.ErrShuttingDown) {
+		t.Fatalf("subscribing after Close: want ErrShuttingDown, got %v", err)
+	}
 }
