@@ -30,14 +30,4 @@ func (r *queryResolver) SavingsPlan(ctx context.Context) ([]*model.SavingsYear, 
 // Budget returns BudgetResolver implementation.
 func (r *Resolver) Budget() BudgetResolver { return &budgetResolver{r} }
 
-// BudgetFrame returns BudgetFrameResolver implementation.
-func (r *Resolver) BudgetFrame() BudgetFrameResolver { return &budgetFrameResolver{r} }
-
-// SavingsYear returns SavingsYearResolver implementation.
-func (r *Resolver) SavingsYear() SavingsYearResolver { return &savingsYearResolver{r} }
-
-type (
-	budgetResolver      struct{ *Resolver }
-	budgetFrameResolver struct{ *Resolver }
-	savingsYearResolver struct{ *Resolver }
-)
+type budgetResolver struct{ *Resolver }

@@ -34,7 +34,6 @@ type ResolverRoot interface {
 	AffectedCentre() AffectedCentreResolver
 	Benefit() BenefitResolver
 	Budget() BudgetResolver
-	BudgetFrame() BudgetFrameResolver
 	Centre() CentreResolver
 	CentreChange() CentreChangeResolver
 	CentreDependency() CentreDependencyResolver
@@ -53,7 +52,6 @@ type ResolverRoot interface {
 	Reform() ReformResolver
 	ReformChange() ReformChangeResolver
 	ReformPhase() ReformPhaseResolver
-	SavingsYear() SavingsYearResolver
 	Scenario() ScenarioResolver
 	ScenarioChange() ScenarioChangeResolver
 	ScenarioDiff() ScenarioDiffResolver
@@ -80,7 +78,6 @@ type AdministrationResolver interface {
 
 	Committee(ctx context.Context, obj *model.Administration) (*model.Committee, error)
 	Budget(ctx context.Context, obj *model.Administration) (*model.Budget, error)
-	LinksConnection(ctx context.Context, obj *model.Administration, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type AffectedCentreResolver interface {
 	Centre(ctx context.Context, obj *model.AffectedCentre) (*model.Centre, error)
@@ -88,14 +85,9 @@ type AffectedCentreResolver interface {
 type BenefitResolver interface {
 	PaidBy(ctx context.Context, obj *model.Benefit) ([]*model.Centre, error)
 	PaidTo(ctx context.Context, obj *model.Benefit) ([]*model.TargetGroup, error)
-	LinksConnection(ctx context.Context, obj *model.Benefit, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type BudgetResolver interface {
 	Frames(ctx context.Context, obj *model.Budget) ([]*model.BudgetFrame, error)
-	LinksConnection(ctx context.Context, obj *model.Budget, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
-}
-type BudgetFrameResolver interface {
-	LinksConnection(ctx context.Context, obj *model.BudgetFrame, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type CentreResolver interface {
 	TargetGroups(ctx context.Context, obj *model.Centre, asOf *domain.Date) ([]*model.TargetGroup, error)
@@ -114,7 +106,7 @@ type CentreResolver interface {
 	PartnersConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.OrganisationFilter) (*model.Connection[model.Organisation], error)
 	ReceivesConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TransferFilter) (*model.Connection[model.Transfer], error)
 	AffectedByConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error)
-	LinksConnection(ctx context.Context, obj *model.Centre, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
+
 	Changes(ctx context.Context, obj *model.Centre, from domain.Date, to domain.Date) ([]*model.CentreChange, error)
 }
 type CentreChangeResolver interface {
@@ -137,7 +129,6 @@ type CombinedImpactResolver interface {
 }
 type CommitteeResolver interface {
 	Oversees(ctx context.Context, obj *model.Committee) ([]*model.Administration, error)
-	LinksConnection(ctx context.Context, obj *model.Committee, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type DependencyChangeResolver interface {
 	Centre(ctx context.Context, obj *model.DependencyChange) (*model.Centre, error)
@@ -161,8 +152,6 @@ type ImpactChangeResolver interface {
 type InterventionResolver interface {
 	DeliveredBy(ctx context.Context, obj *model.Intervention) ([]*model.Centre, error)
 	Partners(ctx context.Context, obj *model.Intervention) ([]*model.Organisation, error)
-
-	LinksConnection(ctx context.Context, obj *model.Intervention, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type LinkResolver interface {
 	Node(ctx context.Context, obj *model.Link) (model.Node, error)
@@ -188,8 +177,6 @@ type MutationResolver interface {
 type OrganisationResolver interface {
 	WorksWith(ctx context.Context, obj *model.Organisation) ([]*model.Centre, error)
 	CooperatesOn(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
-
-	LinksConnection(ctx context.Context, obj *model.Organisation, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type PathStepResolver interface {
 	From(ctx context.Context, obj *model.PathStep) (model.Node, error)
@@ -241,7 +228,6 @@ type ReformResolver interface {
 	Phases(ctx context.Context, obj *model.Reform) ([]*model.ReformPhase, error)
 	Initiatives(ctx context.Context, obj *model.Reform) ([]*model.ReformChange, error)
 	Savings(ctx context.Context, obj *model.Reform) ([]*model.SavingsYear, error)
-	LinksConnection(ctx context.Context, obj *model.Reform, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type ReformChangeResolver interface {
 	Phase(ctx context.Context, obj *model.ReformChange) (*model.ReformPhase, error)
@@ -249,18 +235,12 @@ type ReformChangeResolver interface {
 	PhasesOut(ctx context.Context, obj *model.ReformChange) ([]*model.TargetGroup, error)
 	Affects(ctx context.Context, obj *model.ReformChange) ([]model.Node, error)
 	Impact(ctx context.Context, obj *model.ReformChange) (*model.Impact, error)
-
-	LinksConnection(ctx context.Context, obj *model.ReformChange, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type ReformPhaseResolver interface {
 	Changes(ctx context.Context, obj *model.ReformPhase) ([]*model.ReformChange, error)
 	Reform(ctx context.Context, obj *model.ReformPhase) (*model.Reform, error)
 
 	ChangesConnection(ctx context.Context, obj *model.ReformPhase, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error)
-	LinksConnection(ctx context.Context, obj *model.ReformPhase, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
-}
-type SavingsYearResolver interface {
-	LinksConnection(ctx context.Context, obj *model.SavingsYear, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type ScenarioResolver interface {
 	Links(ctx context.Context, obj *model.Scenario, relationship *domain.RelKind, direction *domain.Direction) ([]*model.Link, error)
@@ -302,8 +282,6 @@ type TargetGroupResolver interface {
 	ServedBy(ctx context.Context, obj *model.TargetGroup) ([]*model.Centre, error)
 	PhasedOutBy(ctx context.Context, obj *model.TargetGroup) (*model.ReformChange, error)
 	Receives(ctx context.Context, obj *model.TargetGroup) ([]*model.Benefit, error)
-
-	LinksConnection(ctx context.Context, obj *model.TargetGroup, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type TimelineEntryResolver interface {
 	Node(ctx context.Context, obj *model.TimelineEntry) (model.Node, error)
@@ -312,13 +290,9 @@ type TransferResolver interface {
 	ReceivingCentre(ctx context.Context, obj *model.Transfer) (*model.Centre, error)
 
 	Moves(ctx context.Context, obj *model.Transfer) ([]model.Node, error)
-
-	LinksConnection(ctx context.Context, obj *model.Transfer, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 type UnitResolver interface {
 	Centre(ctx context.Context, obj *model.Unit) (*model.Centre, error)
-
-	LinksConnection(ctx context.Context, obj *model.Unit, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -7542,7 +7516,7 @@ func (ec *executionContext) _Administration_linksConnection(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Administration().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -7557,7 +7531,7 @@ func (ec *executionContext) fieldContext_Administration_linksConnection(ctx cont
 		Object:     "Administration",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -8135,7 +8109,7 @@ func (ec *executionContext) _Benefit_linksConnection(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Benefit().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -8150,7 +8124,7 @@ func (ec *executionContext) fieldContext_Benefit_linksConnection(ctx context.Con
 		Object:     "Benefit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -8631,7 +8605,7 @@ func (ec *executionContext) _Budget_linksConnection(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Budget().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -8646,7 +8620,7 @@ func (ec *executionContext) fieldContext_Budget_linksConnection(ctx context.Cont
 		Object:     "Budget",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -8944,7 +8918,7 @@ func (ec *executionContext) _BudgetFrame_linksConnection(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.BudgetFrame().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -8959,7 +8933,7 @@ func (ec *executionContext) fieldContext_BudgetFrame_linksConnection(ctx context
 		Object:     "BudgetFrame",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -10094,7 +10068,7 @@ func (ec *executionContext) _Centre_linksConnection(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Centre().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -10109,7 +10083,7 @@ func (ec *executionContext) fieldContext_Centre_linksConnection(ctx context.Cont
 		Object:     "Centre",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -11343,7 +11317,7 @@ func (ec *executionContext) _Committee_linksConnection(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Committee().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -11358,7 +11332,7 @@ func (ec *executionContext) fieldContext_Committee_linksConnection(ctx context.C
 		Object:     "Committee",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -13220,7 +13194,7 @@ func (ec *executionContext) _Intervention_linksConnection(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Intervention().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -13235,7 +13209,7 @@ func (ec *executionContext) fieldContext_Intervention_linksConnection(ctx contex
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -15132,7 +15106,7 @@ func (ec *executionContext) _Organisation_linksConnection(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organisation().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -15147,7 +15121,7 @@ func (ec *executionContext) fieldContext_Organisation_linksConnection(ctx contex
 		Object:     "Organisation",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -17634,7 +17608,7 @@ func (ec *executionContext) _Reform_linksConnection(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Reform().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -17649,7 +17623,7 @@ func (ec *executionContext) fieldContext_Reform_linksConnection(ctx context.Cont
 		Object:     "Reform",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -18142,7 +18116,7 @@ func (ec *executionContext) _ReformChange_linksConnection(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ReformChange().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -18157,7 +18131,7 @@ func (ec *executionContext) fieldContext_ReformChange_linksConnection(ctx contex
 		Object:     "ReformChange",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -18774,7 +18748,7 @@ func (ec *executionContext) _ReformPhase_linksConnection(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ReformPhase().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -18789,7 +18763,7 @@ func (ec *executionContext) fieldContext_ReformPhase_linksConnection(ctx context
 		Object:     "ReformPhase",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -19197,7 +19171,7 @@ func (ec *executionContext) _SavingsYear_linksConnection(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SavingsYear().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -19212,7 +19186,7 @@ func (ec *executionContext) fieldContext_SavingsYear_linksConnection(ctx context
 		Object:     "SavingsYear",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -21317,7 +21291,7 @@ func (ec *executionContext) _TargetGroup_linksConnection(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TargetGroup().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -21332,7 +21306,7 @@ func (ec *executionContext) fieldContext_TargetGroup_linksConnection(ctx context
 		Object:     "TargetGroup",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -22070,7 +22044,7 @@ func (ec *executionContext) _Transfer_linksConnection(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Transfer().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -22085,7 +22059,7 @@ func (ec *executionContext) fieldContext_Transfer_linksConnection(ctx context.Co
 		Object:     "Transfer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},
@@ -22612,7 +22586,7 @@ func (ec *executionContext) _Unit_linksConnection(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Unit().LinksConnection(ctx, obj, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
+			return obj.LinksConnection(ctx, fc.Args["relationship"].(*domain.RelKind), fc.Args["direction"].(*domain.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["filter"].(*model.LinkFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[model.Link]) graphql.Marshaler {
@@ -22627,7 +22601,7 @@ func (ec *executionContext) fieldContext_Unit_linksConnection(ctx context.Contex
 		Object:     "Unit",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LinkConnection(ctx, field)
 		},

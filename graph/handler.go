@@ -107,11 +107,14 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) *Handler {
 	return &Handler{feed: feed, Handler: batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(pricedRequests(srv))))))))}
 }
 
-// readingLinks gives each request the reader behind every node type's
-// links field (model.Base.Links): nodeLinks, over the request's loaders.
+// readingLinks gives each request the readers behind every node type's
+// links and linksConnection fields (model.Base.Links and
+// model.Base.LinksConnection): nodeLinks and linksPage, over the request's
+// loaders.
 func readingLinks(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(model.WithLinksReader(r.Context(), nodeLinks)))
+		ctx := model.WithLinksReader(r.Context(), nodeLinks)
+		next.ServeHTTP(w, r.WithContext(model.WithLinksPager(ctx, pagedLinks)))
 	})
 }
 

@@ -336,6 +336,11 @@ func noLinksPage(a pageArgs) (*model.Connection[model.Link], error) {
 	return &model.Connection[model.Link]{Edges: []*model.Edge[model.Link]{}, PageInfo: info, Aggregate: aggregateOf(nil)}, nil
 }
 
+// pagedLinks is linksPage as a model.LinksPager.
+func pagedLinks(ctx context.Context, n *domain.Node, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
+	return linksPage(ctx, n, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
+}
+
 // linksPage pages a node's links, narrowed by relationship, direction and
 // filter and sorted by orderBy.
 func linksPage(ctx context.Context, n *domain.Node, relationship *domain.RelKind, direction *domain.Direction, a pageArgs, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {

@@ -12,26 +12,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 )
 
-// LinksConnection is the resolver for the linksConnection field.
-func (r *administrationResolver) LinksConnection(ctx context.Context, obj *model.Administration, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *benefitResolver) LinksConnection(ctx context.Context, obj *model.Benefit, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *budgetResolver) LinksConnection(ctx context.Context, obj *model.Budget, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *budgetFrameResolver) LinksConnection(ctx context.Context, obj *model.BudgetFrame, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
 // TargetGroupsConnection is the resolver for the targetGroupsConnection field.
 func (r *centreResolver) TargetGroupsConnection(ctx context.Context, obj *model.Centre, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.TargetGroupFilter) (*model.Connection[model.TargetGroup], error) {
 	return filteredPage[model.TargetGroup](ctx, centreList(obj, domain.RelServes, domain.Outgoing), filter, targetGroupFilter, pageArgs{first, last, after, before}, orderBy)
@@ -72,26 +52,6 @@ func (r *centreResolver) AffectedByConnection(ctx context.Context, obj *model.Ce
 		return nil, err
 	}
 	return nodesPage[model.ReformChange](f.apply(ns), pageArgs{first, last, after, before}, orderBy)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *centreResolver) LinksConnection(ctx context.Context, obj *model.Centre, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *committeeResolver) LinksConnection(ctx context.Context, obj *model.Committee, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *interventionResolver) LinksConnection(ctx context.Context, obj *model.Intervention, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *organisationResolver) LinksConnection(ctx context.Context, obj *model.Organisation, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -140,42 +100,7 @@ func (r *queryResolver) SearchConnection(ctx context.Context, text string, first
 	return searchPage(ctx, r.Resolver, text, pageArgs{first, last, after, before}, orderBy, filter)
 }
 
-// LinksConnection is the resolver for the linksConnection field.
-func (r *reformResolver) LinksConnection(ctx context.Context, obj *model.Reform, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *reformChangeResolver) LinksConnection(ctx context.Context, obj *model.ReformChange, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
 // ChangesConnection is the resolver for the changesConnection field.
 func (r *reformPhaseResolver) ChangesConnection(ctx context.Context, obj *model.ReformPhase, first *int, after *string, last *int, before *string, orderBy []*model.NodeOrder, filter *model.ReformChangeFilter) (*model.Connection[model.ReformChange], error) {
 	return filteredPage[model.ReformChange](ctx, linkedList(obj.Node.ID, domain.RelIncludes, domain.Outgoing), filter, reformChangeFilter, pageArgs{first, last, after, before}, orderBy)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *reformPhaseResolver) LinksConnection(ctx context.Context, obj *model.ReformPhase, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *savingsYearResolver) LinksConnection(ctx context.Context, obj *model.SavingsYear, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *targetGroupResolver) LinksConnection(ctx context.Context, obj *model.TargetGroup, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *transferResolver) LinksConnection(ctx context.Context, obj *model.Transfer, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
-}
-
-// LinksConnection is the resolver for the linksConnection field.
-func (r *unitResolver) LinksConnection(ctx context.Context, obj *model.Unit, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	return linksPage(ctx, obj.Node, relationship, direction, pageArgs{first, last, after, before}, orderBy, filter)
 }

@@ -47,6 +47,31 @@ func (b Base) Links(ctx context.Context, relationship *domain.RelKind, direction
 	return read(ctx, b.Node, relationship, direction)
 }
 
+// LinksPager reads the linksConnection field of a node: its links narrowed
+// by relationship, direction and filter, sorted by orderBy and cut to one
+// page. Package graph puts one in each request's context, beside the
+// LinksReader.
+type LinksPager func(ctx context.Context, n *domain.Node, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*LinkOrder, filter *LinkFilter) (*Connection[Link], error)
+
+type linksPagerKey struct{}
+
+// WithLinksPager returns ctx carrying p, for LinksConnection.
+func WithLinksPager(ctx context.Context, p LinksPager) context.Context {
+	return context.WithValue(ctx, linksPagerKey{}, p)
+}
+
+var errNoLinksPager = errors.New("model: no links pager in the request's context")
+
+// LinksConnection is the linksConnection field of every node type, written
+// once: it pages through the LinksPager in ctx.
+func (b Base) LinksConnection(ctx context.Context, relationship *domain.RelKind, direction *domain.Direction, first *int, after *string, last *int, before *string, orderBy []*LinkOrder, filter *LinkFilter) (*Connection[Link], error) {
+	page, ok := ctx.Value(linksPagerKey{}).(LinksPager)
+	if !ok {
+		return nil, errNoLinksPager
+	}
+	return page(ctx, b.Node, relationship, direction, first, after, last, before, orderBy, filter)
+}
+
 // Sources says where the node's facts come from.
 func (b Base) Sources() []*Source { return NewSources(b.Node.Sources) }
 
