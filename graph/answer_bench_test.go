@@ -9,7 +9,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
 	"github.com/bif-kk/orggraph/internal/loadtest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
@@ -24,10 +24,7 @@ func BenchmarkLargeAnswer(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		st, err := memstore.New(g)
-		if err != nil {
-			b.Fatal(err)
-		}
+		st := seedtest.Mem(b, g)
 		h := newHandler(b, st)
 		first := graphtest.PostRaw(b, h, context.Background(), loadtest.DeepListing, nil)
 		var probe struct {

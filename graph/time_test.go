@@ -15,7 +15,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // TestCentreAsOf holds the behaviours the planners asked for: a centre read
@@ -97,10 +96,7 @@ func TestCentreTasksAsOf(t *testing.T) {
 			tasks = n.Tasks
 		}
 	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Mem(t, g)
 	h := newHandler(t, st)
 	all := make([]string, len(tasks))
 	for i, tk := range tasks {

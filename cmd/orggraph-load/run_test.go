@@ -15,8 +15,8 @@ import (
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/seed"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 func TestRunLoadAndSynth(t *testing.T) {
@@ -120,10 +120,7 @@ func serveSeed(t *testing.T, dir string) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Mem(t, g)
 	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
 	t.Cleanup(srv.Close)
 	return srv

@@ -21,10 +21,7 @@ import (
 func realSeed(t testing.TB) (*domain.Graph, *memstore.Store) {
 	t.Helper()
 	g := seedtest.Graph(t)
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Mem(t, g)
 	return g, st
 }
 
@@ -109,10 +106,7 @@ func TestAwkwardTextRoundTrips(t *testing.T) {
 		exporttest.CheckJSONLD(t, buf.Bytes(), g)
 	})
 	t.Run("csv", func(t *testing.T) {
-		st, err := memstore.New(g)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := seedtest.Mem(t, g)
 		sheet, err := export.LoadImpactSheet(context.Background(), st, "targetgroup:b")
 		if err != nil {
 			t.Fatal(err)

@@ -17,16 +17,12 @@ import (
 	"github.com/bif-kk/orggraph/internal/scenario"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 func seededServer(t *testing.T) (http.Handler, *domain.Graph, store.Store) {
 	t.Helper()
 	g := seedtest.Graph(t)
-	st, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Mem(t, g)
 	return testServer(slog.New(slog.DiscardHandler), st, Options{}), g, st
 }
 

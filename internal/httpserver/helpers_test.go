@@ -12,19 +12,15 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/auth"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
 // fixtureStore is the contract suite's small graph in memory.
 func fixtureStore(t testing.TB) store.Store {
 	t.Helper()
-	st, err := memstore.New(storetest.Fixture())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return seedtest.Mem(t, storetest.Fixture())
 }
 
 // oneToken mints a bearer token for subject in role, and the tokens that

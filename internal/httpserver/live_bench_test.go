@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/bif-kk/orggraph/internal/auth"
 )
 
 // BenchmarkLiveFanOut is one planner's write, made through the API (so it
@@ -25,14 +23,7 @@ import (
 //	go test ./internal/httpserver -run '^$' -bench LiveFanOut -benchtime 50x
 func BenchmarkLiveFanOut(b *testing.B) {
 	const subscribers = 1000
-	tok, line, err := auth.NewToken("planner", "bench", auth.DefaultTTL, time.Now())
-	if err != nil {
-		b.Fatal(err)
-	}
-	tokens, err := auth.ParseTokens(line)
-	if err != nil {
-		b.Fatal(err)
-	}
+	tok, tokens := oneToken(b, "planner", "bench")
 	st := writableStore(b)
 	srv := httptest.NewServer(quietServer(st, Options{Tokens: tokens, MaxLivePerClient: subscribers + 10}))
 	b.Cleanup(srv.Close)

@@ -18,8 +18,8 @@ import (
 	"github.com/bif-kk/orggraph/internal/auth"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/live"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
@@ -29,12 +29,7 @@ const liveWait = 5 * time.Second
 // writableStore is the fixture in a memstore that takes writes.
 func writableStore(t testing.TB) store.Store {
 	t.Helper()
-	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	return st
+	return seedtest.Open(t, storetest.Fixture(), t.TempDir())
 }
 
 // sseEvent is one event of an event stream.
@@ -266,14 +261,7 @@ func TestETagFollowsTheGraphVersion(t *testing.T) {
 // Subscriptions are held to the bounds and the auth of reads.
 func TestLiveBounds(t *testing.T) {
 	t.Run("the same token as reads", func(t *testing.T) {
-		tok, line, err := auth.NewToken("reader", "widget", auth.DefaultTTL, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens, err := auth.ParseTokens(line)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tok, tokens := oneToken(t, "reader", "widget")
 		srv := httptest.NewServer(quietServer(writableStore(t), Options{Tokens: tokens, ReadsNeedToken: true}))
 		t.Cleanup(srv.Close)
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?query="+url.QueryEscape(graphChangedQuery), nil)
@@ -312,11 +300,7 @@ func TestLiveBounds(t *testing.T) {
 	})
 
 	t.Run("a subscription ended by the feed says why, with its code, then completes", func(t *testing.T) {
-		st, err := memstore.Open(storetest.Fixture(), t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close(context.Background())
+		st := seedtest.Open(t, storetest.Fixture(), t.TempDir())
 		srv := httptest.NewServer(quietServer(st, Options{}))
 		t.Cleanup(srv.Close)
 		s := openStream(t, srv.URL, http.MethodPost, graphChangedQuery, "")

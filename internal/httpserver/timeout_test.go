@@ -14,8 +14,8 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
@@ -169,10 +169,7 @@ func (s slowCommit) Apply(ctx context.Context, w domain.Write) (*domain.AuditEnt
 // write that was made.
 func TestASavedWriteOutlivesTheTimeout(t *testing.T) {
 	tok, tokens := oneToken(t, "planner", "anna")
-	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Open(t, storetest.Fixture(), t.TempDir())
 	h := quietServer(slowCommit{Store: st}, Options{RequestTimeout: 20 * time.Millisecond, Tokens: tokens})
 	rec := send(h, http.MethodPost, "/graphql",
 		`{"query":"mutation { createNode(input: {id: \"targetgroup:nye-unge\", name: \"Nye unge\", sources: [{document: \"d\", section: \"s\"}]}) { audit { seq version } node { name } } }"}`,

@@ -12,6 +12,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/live"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
@@ -21,12 +22,7 @@ const wait = 5 * time.Second
 
 func writable(t *testing.T) *memstore.Store {
 	t.Helper()
-	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	return st
+	return seedtest.Open(t, storetest.Fixture(), t.TempDir())
 }
 
 var made int

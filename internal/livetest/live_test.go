@@ -24,9 +24,9 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
@@ -183,11 +183,7 @@ func expectSeqs(t *testing.T, c *client, want []*domain.AuditEntry) {
 }
 
 func TestLiveOnTheEmbeddedStore(t *testing.T) {
-	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := seedtest.Open(t, storetest.Fixture(), t.TempDir())
 	srv := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{}, graph.Options{}))
 	t.Cleanup(srv.Close)
 	endpoint := srv.URL + "/graphql"
@@ -234,11 +230,7 @@ func TestLiveNeedsTheReadsToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := seedtest.Open(t, storetest.Fixture(), t.TempDir())
 	closed := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{Tokens: tokens, ReadsNeedToken: true}, graph.Options{}))
 	t.Cleanup(closed.Close)
 	open := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{Tokens: tokens}, graph.Options{}))
@@ -275,11 +267,7 @@ func TestLiveNeedsTheReadsToken(t *testing.T) {
 // lets its fetches in: a listed origin and the API's own may subscribe,
 // any other is refused at the upgrade.
 func TestLiveSocketOrigins(t *testing.T) {
-	st, err := memstore.Open(storetest.Fixture(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := seedtest.Open(t, storetest.Fixture(), t.TempDir())
 	srv := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{CORSOrigins: []string{"https://intranet.example"}}, graph.Options{}))
 	t.Cleanup(srv.Close)
 	endpoint := srv.URL + "/graphql"

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/planner"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
@@ -23,10 +23,7 @@ func BenchmarkImpact(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		st, err := memstore.New(g)
-		if err != nil {
-			b.Fatal(err)
-		}
+		st := seedtest.Mem(b, g)
 		b.Run(fmt.Sprintf("%dx", scale), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

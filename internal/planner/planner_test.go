@@ -7,17 +7,14 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/planner"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
 func fixtureStore(t *testing.T) *memstore.Store {
 	t.Helper()
-	st, err := memstore.New(storetest.Fixture())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return seedtest.Mem(t, storetest.Fixture())
 }
 
 func TestImpactOfReformItem(t *testing.T) {

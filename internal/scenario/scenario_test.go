@@ -20,12 +20,7 @@ var src = []domain.Source{{Document: "planlaegning.docx", Section: "Udkast"}}
 // test's end.
 func open(t *testing.T, g *domain.Graph, dir string) *memstore.Store {
 	t.Helper()
-	st, err := memstore.Open(g, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	return st
+	return seedtest.Open(t, g, dir)
 }
 
 // newScenario creates a scenario in st and makes ws in it.

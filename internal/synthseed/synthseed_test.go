@@ -14,7 +14,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 func TestWriteTenfold(t *testing.T) {
@@ -36,10 +35,7 @@ func TestWriteTenfold(t *testing.T) {
 	}
 
 	// A copied reform item reaches the copied centres, and only those.
-	st, err := memstore.New(ten)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Mem(t, ten)
 	h := servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{})
 	body := `{"query":"{ impact(of: \"reformchange:afskaffelse-af-ressourceforloeb-m003\") { centres { centre { id } basis } } }"}`
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))

@@ -1,6 +1,7 @@
 // Package seedtest gives tests the real seed: the repository's seed/ folder,
 // read and validated by package seed, as a graph or in a fresh memstore,
-// read-only or writable.
+// read-only or writable; and any other graph (storetest.Fixture, a
+// synthetic one) in a fresh memstore the same way.
 package seedtest
 
 import (
@@ -50,7 +51,24 @@ func Store(t testing.TB) *memstore.Store {
 // ends.
 func Writable(t testing.TB, dir string) *memstore.Store {
 	t.Helper()
-	st, err := memstore.Open(Graph(t), dir)
+	return Open(t, Graph(t), dir)
+}
+
+// Mem is g in a fresh read-only memstore.
+func Mem(t testing.TB, g *domain.Graph) *memstore.Store {
+	t.Helper()
+	st, err := memstore.New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// Open is g in a fresh memstore that keeps its writes in dir; it closes
+// when the test ends.
+func Open(t testing.TB, g *domain.Graph, dir string) *memstore.Store {
+	t.Helper()
+	st, err := memstore.Open(g, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

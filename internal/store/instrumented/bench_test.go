@@ -10,19 +10,16 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/observe"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/instrumented"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
 // What the decorator adds to the cheapest store call there is: a memstore
 // lookup of one node. go test -bench . ./internal/store/instrumented
 func BenchmarkNodesByID(b *testing.B) {
-	mem, err := memstore.New(storetest.Fixture())
-	if err != nil {
-		b.Fatal(err)
-	}
+	mem := seedtest.Mem(b, storetest.Fixture())
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tracetest.NewSpanRecorder()))
 	stores := []struct {
 		name string

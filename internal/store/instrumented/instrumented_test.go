@@ -15,6 +15,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/observe/observetest"
 	"github.com/bif-kk/orggraph/internal/search"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/instrumented"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
@@ -26,10 +27,7 @@ import (
 func TestContract(t *testing.T) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tracetest.NewSpanRecorder()))
 	storetest.Run(t, func(t *testing.T, g *domain.Graph) store.Store {
-		st, err := memstore.New(g)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := seedtest.Mem(t, g)
 		return instrumented.New(st, observe.NewMetrics(), tp.Tracer("test"))
 	})
 }
@@ -50,10 +48,7 @@ func TestWriteContract(t *testing.T) {
 // Off, it is still transparent.
 func TestContractWithNothingRecorded(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, g *domain.Graph) store.Store {
-		st, err := memstore.New(g)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := seedtest.Mem(t, g)
 		return instrumented.New(st, nil, nil)
 	})
 }

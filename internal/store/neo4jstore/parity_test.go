@@ -11,7 +11,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/planner"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 )
 
 // TestParityOnRealSeed loads seed/ into Neo4j and into the memstore and
@@ -24,10 +23,7 @@ func TestParityOnRealSeed(t *testing.T) {
 	if err := nst.Load(ctx, g); err != nil {
 		t.Fatal(err)
 	}
-	mst, err := memstore.New(g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mst := seedtest.Mem(t, g)
 	stores := map[string]store.Store{"memory": mst, "neo4j": nst}
 	answered := 0 // questions both answered with something, so the test cannot pass on emptiness
 	ask := func(t *testing.T, what string, q func(store.Store) (any, error)) {
