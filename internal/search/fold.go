@@ -40,27 +40,35 @@ func Fold(s string) string {
 			}
 			continue
 		}
-		r = unicode.ToLower(r)
-		if rep, ok := danish[r]; ok {
-			b.WriteString(rep)
-			space = false
-			continue
-		}
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			// Strip accents: é → e.
-			for _, d := range norm.NFD.String(string(r)) {
-				if !unicode.Is(unicode.Mn, d) {
-					b.WriteRune(d)
-				}
-			}
-			space = false
-		case !space:
-			b.WriteByte(' ')
-			space = true
-		}
+		space = foldRune(&b, r, space)
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+// foldRune writes r to b by the rule every rune follows, which Fold's
+// shortcut for ASCII keeps to: lower-cased, a Danish letter spelled out,
+// accents stripped, and anything but a letter or digit one space, none
+// where b already ends in one (space). It says whether b now does.
+func foldRune(b *strings.Builder, r rune, space bool) bool {
+	r = unicode.ToLower(r)
+	if rep, ok := danish[r]; ok {
+		b.WriteString(rep)
+		return false
+	}
+	switch {
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		// Strip accents: é → e.
+		for _, d := range norm.NFD.String(string(r)) {
+			if !unicode.Is(unicode.Mn, d) {
+				b.WriteRune(d)
+			}
+		}
+		return false
+	case !space:
+		b.WriteByte(' ')
+		return true
+	}
+	return space
 }
 
 // Terms splits a query into folded terms, dropping duplicates.

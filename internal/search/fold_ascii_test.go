@@ -3,7 +3,6 @@ package search_test
 import (
 	"strings"
 	"testing"
-	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -12,29 +11,15 @@ import (
 )
 
 // TestFoldASCIIShortcut holds Fold's shortcut for ASCII to the rule every
-// other rune follows (lower-case, accents stripped, other runes one space):
+// other rune follows (foldRune: lower-case, accents stripped, other runes
+// one space), applied to every rune:
 // each rune alone, between letters and in runs, and every text of the seed.
 func TestFoldASCIIShortcut(t *testing.T) {
 	byRule := func(s string) string {
 		var b strings.Builder
 		space := true
 		for _, r := range norm.NFC.String(s) {
-			r = unicode.ToLower(r)
-			switch {
-			case r == 'ø' || r == 'æ' || r == 'å' || r == 'ö' || r == 'ä' || r == 'ü' || r == 'ß':
-				b.WriteString(search.Fold(string(r)))
-				space = false
-			case unicode.IsLetter(r) || unicode.IsDigit(r):
-				for _, d := range norm.NFD.String(string(r)) {
-					if !unicode.Is(unicode.Mn, d) {
-						b.WriteRune(d)
-					}
-				}
-				space = false
-			case !space:
-				b.WriteByte(' ')
-				space = true
-			}
+			space = search.FoldRune(&b, r, space)
 		}
 		return strings.TrimRight(b.String(), " ")
 	}
