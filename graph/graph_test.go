@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
+	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
 // seeded is the real seed in the embedded store, loaded once per test binary.
@@ -209,37 +209,6 @@ func TestReformChangesByDate(t *testing.T) {
 	}
 }
 
-// countingStore counts the calls a query makes, to show that loaders batch.
-type countingStore struct {
-	store.Store
-	nodesByID, links, dependencies, impactPaths atomic.Int32
-}
-
-func (s *countingStore) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Shared, map[domain.ID]*domain.Node, error) {
-	s.dependencies.Add(1)
-	return s.Store.Dependencies(ctx, ids)
-}
-
-func (s *countingStore) ImpactPaths(ctx context.Context, from []domain.ID, maxLen int) (map[domain.ID][]domain.Path, error) {
-	s.impactPaths.Add(1)
-	return s.Store.ImpactPaths(ctx, from, maxLen)
-}
-
-func (s *countingStore) NodesByID(ctx context.Context, ids []domain.ID) (map[domain.ID]*domain.Node, error) {
-	s.nodesByID.Add(1)
-	return s.Store.NodesByID(ctx, ids)
-}
-
-func (s *countingStore) Links(ctx context.Context, ids []domain.ID, q store.LinkQuery) (map[domain.ID][]domain.Link, error) {
-	s.links.Add(1)
-	return s.Store.Links(ctx, ids, q)
-}
-
-func (s *countingStore) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
-	s.links.Add(1)
-	return s.Store.Expand(ctx, xs)
-}
-
 // batchingHandler waits long for loader keys: these tests count store
 // calls, and a busy machine must not split a batch. It is gqlgen alone, as
 // the direct path (direct.go) would serve the plain listings.
@@ -251,7 +220,7 @@ func batchingHandler(t testing.TB, st store.Store) http.Handler {
 // TestLoadersBatch: a selection over every centre costs one store call,
 // however many centres and target groups there are.
 func TestLoadersBatch(t *testing.T) {
-	st := &countingStore{Store: seededStore(t)}
+	st := &storetest.CountingReads{Store: seededStore(t)}
 	c := client.New(batchingHandler(t, st))
 	var resp struct {
 		Centres []struct {
@@ -266,10 +235,10 @@ func TestLoadersBatch(t *testing.T) {
 	// One read for the whole tree the root field selects (readplan): SERVES
 	// out and WORKS_WITH in, and SERVES in below. The nodes at the far ends
 	// come with the links.
-	if n := st.links.Load(); n != 1 {
+	if n := st.Of(storetest.Links, storetest.Expand); n != 1 {
 		t.Errorf("%d link reads, want 1", n)
 	}
-	if n := st.nodesByID.Load(); n != 0 {
+	if n := st.Of(storetest.NodesByID); n != 0 {
 		t.Errorf("%d NodesByID calls, want none", n)
 	}
 }
@@ -281,7 +250,7 @@ func TestPlannerFieldsBatch(t *testing.T) {
 	tests := []struct {
 		name                         string
 		query                        string
-		dependencies, impactTraverse int32
+		dependencies, impactTraverse int64
 	}{
 		{"every centre's dependencies", `{ centres { dependencies { total shared { statement } } } }`, 1, 0},
 		{"the matrix", `{ dependencyMatrix { rows { cells { total } } } }`, 1, 0},
@@ -291,15 +260,15 @@ func TestPlannerFieldsBatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := &countingStore{Store: seededStore(t)}
+			st := &storetest.CountingReads{Store: seededStore(t)}
 			h := batchingHandler(t, st)
 			if _, errs := graphtest.Post(t, h, tt.query, nil); errs {
 				t.Fatal("query failed")
 			}
-			if n := st.dependencies.Load(); n != tt.dependencies {
+			if n := st.Of(storetest.Dependencies); n != tt.dependencies {
 				t.Errorf("%d Dependencies calls, want %d", n, tt.dependencies)
 			}
-			if n := st.impactPaths.Load(); n != tt.impactTraverse {
+			if n := st.Of(storetest.ImpactPaths); n != tt.impactTraverse {
 				t.Errorf("%d ImpactPaths calls, want %d", n, tt.impactTraverse)
 			}
 		})
@@ -309,16 +278,16 @@ func TestPlannerFieldsBatch(t *testing.T) {
 // TestAnItemsImpactIsOneStoreCall: the paths carry the nodes on them, so the
 // centres and the steps' statements need no lookup of their own.
 func TestAnItemsImpactIsOneStoreCall(t *testing.T) {
-	st := &countingStore{Store: seededStore(t)}
+	st := &storetest.CountingReads{Store: seededStore(t)}
 	h := batchingHandler(t, st)
 	body, errs := graphtest.Post(t, h, `{ impact(of: "reformchange:afskaffelse-af-ressourceforloeb") { centres { centre { code } paths { steps { statement } } } } }`, nil)
 	if errs || !strings.Contains(string(body), "Ydelsesservice PAYS ressourceforløbsydelse") {
 		t.Fatalf("answer: %s", body)
 	}
-	if n := st.impactPaths.Load(); n != 1 {
+	if n := st.Of(storetest.ImpactPaths); n != 1 {
 		t.Errorf("%d ImpactPaths calls, want 1", n)
 	}
-	if n := st.nodesByID.Load() + st.links.Load(); n != 0 {
+	if n := st.Of(storetest.NodesByID, storetest.Links, storetest.Expand); n != 0 {
 		t.Errorf("%d other store calls, want none", n)
 	}
 }
