@@ -65,13 +65,25 @@ type verdict struct {
 
 // take spends n of key's points, if it has them; n past the burst asks
 // for the whole bucket.
-func (l *rateLimiter) take(key string, n int) verdict {
+func (l *rateLimiter) take(key string, n int) verdict { return l.spend(key, n, false) }
+
+// charge spends n of key's points whatever it has left, into debt.
+func (l *rateLimiter) charge(key string, n int) verdict { return l.spend(key, n, true) }
+
+// spend spends n of key's points, n at most the burst: if it has them or,
+// intoDebt, whatever it has left.
+func (l *rateLimiter) spend(key string, n int, intoDebt bool) verdict {
 	n = min(max(n, 1), l.burst)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	b := l.bucketFor(key, now)
-	allowed := b.limiter.AllowN(now, n)
+	allowed := true
+	if intoDebt {
+		b.limiter.ReserveN(now, n)
+	} else {
+		allowed = b.limiter.AllowN(now, n)
+	}
 	tokens := b.limiter.TokensAt(now)
 	v := verdict{
 		allowed:   allowed,
@@ -82,18 +94,6 @@ func (l *rateLimiter) take(key string, n int) verdict {
 		v.retryAfter = l.timeFor(float64(n) - tokens)
 	}
 	return v
-}
-
-// charge spends n of key's points whatever it has left, into debt.
-func (l *rateLimiter) charge(key string, n int) verdict {
-	n = min(max(n, 1), l.burst)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	b := l.bucketFor(key, now)
-	b.limiter.ReserveN(now, n)
-	tokens := b.limiter.TokensAt(now)
-	return verdict{allowed: true, remaining: max(0, int(math.Floor(tokens))), reset: l.timeFor(float64(l.burst) - tokens)}
 }
 
 func (l *rateLimiter) timeFor(tokens float64) time.Duration {
