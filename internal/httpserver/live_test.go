@@ -140,13 +140,7 @@ func decodeChange(t *testing.T, ev sseEvent) change {
 // instance would: no mutation of this server nudges its feed.
 func createGroup(t *testing.T, st store.Writer, i int) *domain.AuditEntry {
 	t.Helper()
-	n := storetest.NewTargetGroup()
-	n.ID, n.Name = domain.ID(fmt.Sprintf("targetgroup:live-%d", i)), fmt.Sprintf("Live %d", i)
-	e, err := st.Apply(context.Background(), domain.Write{Op: domain.CreateNode, Actor: "planner-a", Node: n})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return storetest.CreateTargetGroup(t, st, "planner-a", fmt.Sprintf("Live %d", i))
 }
 
 const graphChangedQuery = `subscription { graphChanged { seq operation target actor at scenario } }`

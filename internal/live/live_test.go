@@ -30,13 +30,7 @@ var made int
 func write(t *testing.T, st store.Writer) *domain.AuditEntry {
 	t.Helper()
 	made++
-	n := storetest.NewTargetGroup()
-	n.ID, n.Name = domain.ID(fmt.Sprintf("targetgroup:feed-%d", made)), fmt.Sprintf("Feed %d", made)
-	e, err := st.Apply(context.Background(), domain.Write{Op: domain.CreateNode, Actor: "planner", Node: n})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return storetest.CreateTargetGroup(t, st, "planner", fmt.Sprintf("Feed %d", made))
 }
 
 func next(t *testing.T, s *live.Subscription) domain.AuditEntry {

@@ -8,13 +8,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/neo4jtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
@@ -23,12 +21,7 @@ import (
 // through A, which B learns of only from the store's version.
 func TestKeptAnswersAcrossInstancesOnNeo4j(t *testing.T) {
 	env, stA := neo4jtest.EnvAndStore(t)
-	driverB, err := neo4jstore.New(neo4jstore.Config{URI: env["NEO4J_URI"], User: env["NEO4J_USER"],
-		Password: env["NEO4J_PASSWORD"], Database: env["NEO4J_DATABASE"], QueryTimeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer driverB.Close(context.Background())
+	driverB := neo4jtest.Another(t, env)
 	if err := stA.Load(context.Background(), storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
 	"github.com/bif-kk/orggraph/internal/store"
-	"github.com/bif-kk/orggraph/internal/store/neo4jstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
@@ -294,14 +293,9 @@ func TestLiveSocketOrigins(t *testing.T) {
 // subscriber that comes back to B with its last seq gets what it missed.
 func TestLiveAcrossInstancesOnNeo4j(t *testing.T) {
 	env, stA := neo4jtest.EnvAndStore(t)
-	stB, err := neo4jstore.New(neo4jstore.Config{URI: env["NEO4J_URI"], User: env["NEO4J_USER"],
-		Password: env["NEO4J_PASSWORD"], Database: env["NEO4J_DATABASE"], QueryTimeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Closed after the servers over it (cleanups run last first), not
 	// while their feeds may still read it.
-	t.Cleanup(func() { stB.Close(context.Background()) })
+	stB := neo4jtest.Another(t, env)
 	ctx := context.Background()
 	if err := stA.Load(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)

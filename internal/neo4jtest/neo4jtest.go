@@ -51,6 +51,20 @@ func Store(t testing.TB) *neo4jstore.Store {
 func EnvAndStore(t testing.TB) (map[string]string, *neo4jstore.Store) {
 	t.Helper()
 	env := Env(t)
+	st := Another(t, env)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := st.Bootstrap(ctx); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	return env, st
+}
+
+// Another connects to the Neo4j of env (Env's settings) as a second
+// instance of the server would, beside a store the test has bootstrapped;
+// it closes when the test ends, after what the test started later.
+func Another(t testing.TB, env map[string]string) *neo4jstore.Store {
+	t.Helper()
 	st, err := neo4jstore.New(neo4jstore.Config{
 		URI: env["NEO4J_URI"], User: env["NEO4J_USER"], Password: env["NEO4J_PASSWORD"],
 		Database: env["NEO4J_DATABASE"], QueryTimeout: 10 * time.Second,
@@ -59,12 +73,7 @@ func EnvAndStore(t testing.TB) (map[string]string, *neo4jstore.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close(context.Background()) })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := st.Bootstrap(ctx); err != nil {
-		t.Fatalf("bootstrap: %v", err)
-	}
-	return env, st
+	return st
 }
 
 // lock takes the database's file lock for the rest of the test; flock is

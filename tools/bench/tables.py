@@ -39,28 +39,26 @@ def scale_of(path, prefix):
     return int(m.group(1)) if m else None
 
 
+def reports(src, prefix):
+    """(scale, report) for each prefix-<scale>.json in src."""
+    for path in glob.glob(os.path.join(src, prefix + "-*.json")):
+        s = scale_of(path, prefix)
+        if s is not None:
+            yield s, load(path)
+
+
 def main(src):
     rows = []  # (scale, order, name, report)
-    for path in glob.glob(os.path.join(src, "mix-memory-*.json")):
-        s = scale_of(path, "mix-memory")
-        if s is not None:
-            rows.append((s, 0, "memory", load(path)))
+    for s, r in reports(src, "mix-memory"):
+        rows.append((s, 0, "memory", r))
     pairs = []
-    for path in glob.glob(os.path.join(src, "compare-*.json")):
-        s = scale_of(path, "compare")
-        if s is None:
-            continue
-        c = load(path)
+    for s, c in reports(src, "compare"):
         p = c["rounds"][-1]
         rows.append((s, 1, "orggraph on Neo4j", p["a"]))
         rows.append((s, 2, c["b"]["name"] + " on Neo4j", p["b"]))
         pairs.append((s, c, p))
     # The peer as a single Node process: the second row of each comparison.
-    for path in glob.glob(os.path.join(src, "compare-single-*.json")):
-        s = scale_of(path, "compare-single")
-        if s is None:
-            continue
-        c = load(path)
+    for s, c in reports(src, "compare-single"):
         p = c["rounds"][-1]
         rows.append((s, 3, c["b"]["name"] + " on Neo4j", p["b"]))
         pairs.append((s, c, p))

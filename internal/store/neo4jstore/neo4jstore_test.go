@@ -210,12 +210,6 @@ func TestScenarioContract(t *testing.T) {
 		}
 		return st
 	}, func(t *testing.T, _ store.Store) store.Store {
-		again, err := neo4jstore.New(neo4jstore.Config{URI: env["NEO4J_URI"], User: env["NEO4J_USER"],
-			Password: env["NEO4J_PASSWORD"], Database: env["NEO4J_DATABASE"], QueryTimeout: 10 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { again.Close(context.Background()) })
-		return again
+		return neo4jtest.Another(t, env)
 	})
 }

@@ -3,7 +3,14 @@
 // builds a store holding a given graph.
 package storetest
 
-import "github.com/bif-kk/orggraph/internal/domain"
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/store"
+)
 
 func ptr[T any](v T) *T { return &v }
 
@@ -95,4 +102,18 @@ func Fixture() *domain.Graph {
 // that create one.
 func NewTargetGroup() *domain.Node {
 	return &domain.Node{ID: "targetgroup:nye-unge", Kind: domain.KindTargetGroup, Name: "Nye unge", Sources: []domain.Source{srcCBA}}
+}
+
+// CreateTargetGroup writes to st, as actor, a new target group named name,
+// of id targetgroup:name (lower-cased, a space a hyphen), and returns the
+// write's audit entry.
+func CreateTargetGroup(t testing.TB, st store.Writer, actor, name string) *domain.AuditEntry {
+	t.Helper()
+	n := NewTargetGroup()
+	n.ID, n.Name = domain.ID("targetgroup:"+strings.ToLower(strings.ReplaceAll(name, " ", "-"))), name
+	e, err := st.Apply(context.Background(), domain.Write{Op: domain.CreateNode, Actor: actor, Node: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
