@@ -47,6 +47,36 @@ func (w Write) Provenance(before Provenance, beforeFacts string) Provenance {
 	return Provenance{EditedBy: w.Actor, SeedFacts: before.SeedFacts}
 }
 
+// Seeded is a node or a relationship as Write.Place sets it: its facts,
+// its place in seed order (a node's Order, a relationship's Seq) and its
+// provenance.
+type Seeded interface {
+	Facts() string
+	seeded() (place *int, provenance *Provenance)
+}
+
+func (n *Node) seeded() (*int, *Provenance)         { return &n.Order, &n.Provenance }
+func (r *Relationship) seeded() (*int, *Provenance) { return &r.Seq, &r.Provenance }
+
+// Place sets the place in seed order and the provenance of next, the state
+// w writes of its target: a target the store holds (stored, as old) keeps
+// its place and passes its provenance and facts on (Write.Provenance); a
+// new one takes fresh's place, which fresh is asked for only then.
+func (w Write) Place(next, old Seeded, stored bool, fresh func() (int, error)) error {
+	place, prov := next.seeded()
+	if !stored {
+		n, err := fresh()
+		if err != nil {
+			return err
+		}
+		*place, *prov = n, w.Provenance(Provenance{}, "")
+		return nil
+	}
+	oldPlace, oldProv := old.seeded()
+	*place, *prov = *oldPlace, w.Provenance(*oldProv, old.Facts())
+	return nil
+}
+
 // Facts fingerprints what n states, leaving out its version, its place in
 // seed order and its provenance.
 func (n *Node) Facts() string {

@@ -225,12 +225,8 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 			return nil, nil, err
 		}
 		next := clone(w.Node)
-		next.Version, next.Order = version, cur.nextOrder
-		if old != nil {
-			next.Order, next.Provenance = old.Order, w.Provenance(old.Provenance, old.Facts())
-		} else {
-			next.Provenance = w.Provenance(domain.Provenance{}, "")
-		}
+		next.Version = version
+		w.Place(next, old, old != nil, func() (int, error) { return cur.nextOrder, nil })
 		if w.Op == domain.DeleteNode {
 			if n := len(cur.out[old.ID]) + len(cur.in[old.ID]); n > 0 {
 				return nil, nil, fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
@@ -253,12 +249,8 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 			}
 		}
 		next := cloneRel(w.Rel)
-		next.Version, next.Seq = version, cur.nextSeq
-		if old != nil {
-			next.Seq, next.Provenance = old.Seq, w.Provenance(old.Provenance, old.Facts())
-		} else {
-			next.Provenance = w.Provenance(domain.Provenance{}, "")
-		}
+		next.Version = version
+		w.Place(next, old, old != nil, func() (int, error) { return cur.nextSeq, nil })
 		if w.Op == domain.DeleteLink {
 			next = nil
 		}

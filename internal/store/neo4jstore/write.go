@@ -137,19 +137,14 @@ RETURN properties(n) AS n, count(r) AS links`, map[string]any{"id": string(w.Nod
 	if exists {
 		entry.Before = toJSON(old)
 	}
-	switch w.Op {
-	case domain.CreateNode:
-		if next.Order, err = nextNumber(ctx, tx, nextOrder); err != nil {
-			return err
-		}
-		next.Provenance = w.Provenance(domain.Provenance{}, "")
-	case domain.UpdateNode:
-		next.Order, next.Provenance = old.Order, w.Provenance(old.Provenance, old.Facts())
-	case domain.DeleteNode:
+	if w.Op == domain.DeleteNode {
 		if links, _ := m["links"].(int64); links > 0 {
 			return fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, links)
 		}
 		_, err := run(ctx, tx, "MATCH (n:Node {id: $id}) DELETE n", map[string]any{"id": string(old.ID)})
+		return err
+	}
+	if err := w.Place(&next, old, exists, func() (int, error) { return nextNumber(ctx, tx, nextOrder) }); err != nil {
 		return err
 	}
 	props, err := nodeProps(&next)
@@ -203,16 +198,11 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, properties(r) AS r`, pa
 	if exists {
 		entry.Before = toJSON(old)
 	}
-	switch w.Op {
-	case domain.CreateLink:
-		if next.Seq, err = nextNumber(ctx, tx, nextSeq); err != nil {
-			return err
-		}
-		next.Provenance = w.Provenance(domain.Provenance{}, "")
-	case domain.UpdateLink:
-		next.Seq, next.Provenance = old.Seq, w.Provenance(old.Provenance, old.Facts())
-	case domain.DeleteLink:
+	if w.Op == domain.DeleteLink {
 		_, err := run(ctx, tx, "MATCH (:Node {id: $from})-[r:"+t+"]->(:Node {id: $to}) DELETE r", params)
+		return err
+	}
+	if err := w.Place(&next, old, exists, func() (int, error) { return nextNumber(ctx, tx, nextSeq) }); err != nil {
 		return err
 	}
 	props, err := relProps(&next)
