@@ -20,11 +20,9 @@ func centreChanges(ctx context.Context, centre domain.ID, from, to domain.Date) 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.CentreChange, len(chs))
-	for i, c := range chs {
-		out[i] = &model.CentreChange{CentreID: centre, Delta: c}
-	}
-	return out, nil
+	return mapped(chs, func(c planner.Change) *model.CentreChange {
+		return &model.CentreChange{CentreID: centre, Delta: c}
+	}), nil
 }
 
 // changeStatement reads a change as a sentence: "From 2026-02-01 CBA no
@@ -110,9 +108,7 @@ func timeline(ctx context.Context, st planner.Reader, from, to *domain.Date) ([]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.TimelineEntry, len(entries))
-	for i, e := range entries {
-		out[i] = &model.TimelineEntry{Date: e.Date, Kind: e.Kind, NodeID: e.Node}
-	}
-	return out, nil
+	return mapped(entries, func(e planner.TimelineEntry) *model.TimelineEntry {
+		return &model.TimelineEntry{Date: e.Date, Kind: e.Kind, NodeID: e.Node}
+	}), nil
 }

@@ -119,11 +119,7 @@ func linkedToCentre(ctx context.Context, code *string, kind domain.RelKind, dir 
 	if err != nil {
 		return nil, err
 	}
-	codes := make([]string, len(centres))
-	for i, c := range centres {
-		codes[i] = c.Code
-	}
-	i := search.FindCode(codes, *code)
+	i := search.FindCode(mapped(centres, func(c *domain.Node) string { return c.Code }), *code)
 	if i < 0 {
 		return nil, fmt.Errorf("%w: no centre has code %q", domain.ErrInvalidInput, *code)
 	}
@@ -155,9 +151,7 @@ func centreFilter(ctx context.Context, text, code *string, kind domain.RelKind, 
 // interventionFilter narrows interventions, as the connections on Query and
 // on Centre both need.
 func interventionFilter(ctx context.Context, f *model.InterventionFilter, asOf *domain.Date) (nodeFilter, error) {
-	if f == nil {
-		f = &model.InterventionFilter{}
-	}
+	f = orEmpty(f)
 	if f.AsOf != nil {
 		asOf = f.AsOf
 	}
@@ -172,9 +166,7 @@ func interventionFilter(ctx context.Context, f *model.InterventionFilter, asOf *
 
 // reformChangeFilter narrows reform items by text, effective date and phase.
 func reformChangeFilter(ctx context.Context, f *model.ReformChangeFilter) (nodeFilter, error) {
-	if f == nil {
-		f = &model.ReformChangeFilter{}
-	}
+	f = orEmpty(f)
 	if err := domain.CheckPeriod(f.From, f.To); err != nil {
 		return nodeFilter{}, err
 	}
@@ -208,22 +200,16 @@ func reformChangeFilter(ctx context.Context, f *model.ReformChangeFilter) (nodeF
 }
 
 func targetGroupFilter(ctx context.Context, f *model.TargetGroupFilter) (nodeFilter, error) {
-	if f == nil {
-		f = &model.TargetGroupFilter{}
-	}
+	f = orEmpty(f)
 	return centreFilter(ctx, f.Text, f.ServedBy, domain.RelServes, domain.Outgoing, f.AsOf)
 }
 
 func benefitFilter(ctx context.Context, f *model.BenefitFilter) (nodeFilter, error) {
-	if f == nil {
-		f = &model.BenefitFilter{}
-	}
+	f = orEmpty(f)
 	return centreFilter(ctx, f.Text, f.PaidBy, domain.RelPays, domain.Outgoing, f.AsOf)
 }
 
 func organisationFilter(ctx context.Context, f *model.OrganisationFilter) (nodeFilter, error) {
-	if f == nil {
-		f = &model.OrganisationFilter{}
-	}
+	f = orEmpty(f)
 	return centreFilter(ctx, f.Text, f.WorksWith, domain.RelWorksWith, domain.Incoming, f.AsOf)
 }

@@ -25,11 +25,7 @@ func loadDependencies(ctx context.Context, centres []domain.ID, asOf *domain.Dat
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]depKey, len(centres))
-	for i, c := range centres {
-		keys[i] = depKey{Centre: c, AsOf: dayKey(asOf)}
-	}
-	return l.dependencies.LoadAll(ctx, keys)
+	return l.dependencies.LoadAll(ctx, mapped(centres, func(c domain.ID) depKey { return depKey{Centre: c, AsOf: dayKey(asOf)} }))
 }
 
 // newDependencies converts the planner's answer for one centre.
@@ -61,11 +57,7 @@ func dependencyMatrix(ctx context.Context, asOf *domain.Date) (*model.Dependency
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]domain.ID, len(centres))
-	for i, c := range centres {
-		ids[i] = c.Node.ID
-	}
-	deps, err := loadDependencies(ctx, ids, asOf)
+	deps, err := loadDependencies(ctx, mapped(centres, func(c *model.Centre) domain.ID { return c.Node.ID }), asOf)
 	if err != nil {
 		return nil, err
 	}

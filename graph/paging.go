@@ -85,10 +85,7 @@ func pageOf[E any](items []E, key func(E) string, a pageArgs) ([]E, []string, *m
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	cursors := make([]string, end-start)
-	for i, e := range items[start:end] {
-		cursors[i] = encodeCursor(key(e))
-	}
+	cursors := mapped(items[start:end], func(e E) string { return encodeCursor(key(e)) })
 	info := &model.PageInfo{HasPreviousPage: start > 0, HasNextPage: end < len(items)}
 	if len(cursors) > 0 {
 		info.StartCursor, info.EndCursor = &cursors[0], &cursors[len(cursors)-1]
@@ -344,9 +341,7 @@ func pagedLinks(ctx context.Context, n *domain.Node, relationship *domain.RelKin
 // linksPage pages a node's links, narrowed by relationship, direction and
 // filter and sorted by orderBy.
 func linksPage(ctx context.Context, n *domain.Node, relationship *domain.RelKind, direction *domain.Direction, a pageArgs, orderBy []*model.LinkOrder, filter *model.LinkFilter) (*model.Connection[model.Link], error) {
-	if filter == nil {
-		filter = &model.LinkFilter{}
-	}
+	filter = orEmpty(filter)
 	terms, err := filterTerms(filter.Text)
 	if err != nil {
 		return nil, err
@@ -359,11 +354,7 @@ func linksPage(ctx context.Context, n *domain.Node, relationship *domain.RelKind
 	if err != nil {
 		return nil, err
 	}
-	plain := make([]domain.Link, len(links))
-	for i, l := range links {
-		plain[i] = l.Link
-	}
-	ends, err := farNodes(ctx, plain)
+	ends, err := farNodes(ctx, mapped(links, func(l *model.Link) domain.Link { return l.Link }))
 	if err != nil {
 		return nil, err
 	}
@@ -515,9 +506,7 @@ func basisRank(b domain.Basis) int {
 }
 
 func unitFilter(ctx context.Context, f *model.UnitFilter) (nodeFilter, error) {
-	if f == nil {
-		f = &model.UnitFilter{}
-	}
+	f = orEmpty(f)
 	return centreFilter(ctx, f.Text, f.Centre, domain.RelHasUnit, domain.Outgoing, f.AsOf)
 }
 

@@ -84,11 +84,7 @@ func reformChangesReaching(ctx context.Context, centre domain.ID) ([]*model.Refo
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]domain.ID, len(changes))
-	for i, c := range changes {
-		ids[i] = c.ID
-	}
-	impacts, err := loadImpacts(ctx, ids)
+	impacts, err := loadImpacts(ctx, mapped(changes, func(c *domain.Node) domain.ID { return c.ID }))
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +203,24 @@ func centreOn(ctx context.Context, code string, asOf *domain.Date) (*model.Centr
 	}
 	c.AsOf = asOf
 	return c, nil
+}
+
+// mapped is f of each of xs, in order.
+func mapped[T, U any](xs []T, f func(T) U) []U {
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// orEmpty is p, or a new zero T where p is nil: an argument left out, as
+// an input object that sets nothing.
+func orEmpty[T any](p *T) *T {
+	if p == nil {
+		return new(T)
+	}
+	return p
 }
 
 // wrappedAll loads the nodes with ids as GraphQL Nodes, in the order given.

@@ -90,11 +90,7 @@ func (r *queryResolver) Scenarios(ctx context.Context) ([]*model.Scenario, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Scenario, len(all))
-	for i, sc := range all {
-		out[i] = &model.Scenario{S: sc}
-	}
-	return out, nil
+	return mapped(all, func(sc *domain.Scenario) *model.Scenario { return &model.Scenario{S: sc} }), nil
 }
 
 // Scenario is the resolver for the scenario field.

@@ -249,9 +249,5 @@ func auditTrail(ctx context.Context, st store.Store, target, actor *string, firs
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AuditEntry, len(es))
-	for i, e := range es {
-		out[i] = &model.AuditEntry{E: e}
-	}
-	return out, nil
+	return mapped(es, func(e domain.AuditEntry) *model.AuditEntry { return &model.AuditEntry{E: e} }), nil
 }
