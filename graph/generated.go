@@ -121,11 +121,6 @@ type CentreDependencyResolver interface {
 }
 type CombinedImpactResolver interface {
 	Subjects(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error)
-
-	TargetGroups(ctx context.Context, obj *model.CombinedImpact) ([]*model.TargetGroup, error)
-	Interventions(ctx context.Context, obj *model.CombinedImpact) ([]*model.Intervention, error)
-	Benefits(ctx context.Context, obj *model.CombinedImpact) ([]*model.Benefit, error)
-	Items(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error)
 }
 type CommitteeResolver interface {
 	Oversees(ctx context.Context, obj *model.Committee) ([]*model.Administration, error)
@@ -139,11 +134,6 @@ type FigureChangeResolver interface {
 }
 type ImpactResolver interface {
 	Subject(ctx context.Context, obj *model.Impact) (model.Node, error)
-
-	TargetGroups(ctx context.Context, obj *model.Impact) ([]*model.TargetGroup, error)
-	Interventions(ctx context.Context, obj *model.Impact) ([]*model.Intervention, error)
-	Benefits(ctx context.Context, obj *model.Impact) ([]*model.Benefit, error)
-	Items(ctx context.Context, obj *model.Impact) ([]model.Node, error)
 }
 type ImpactChangeResolver interface {
 	CentresGained(ctx context.Context, obj *model.ImpactChange) ([]*model.Centre, error)
@@ -10841,7 +10831,7 @@ func (ec *executionContext) _CombinedImpact_targetGroups(ctx context.Context, fi
 			return ec.fieldContext_CombinedImpact_targetGroups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CombinedImpact().TargetGroups(ctx, obj)
+			return obj.TargetGroups(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TargetGroup) graphql.Marshaler {
@@ -10856,7 +10846,7 @@ func (ec *executionContext) fieldContext_CombinedImpact_targetGroups(_ context.C
 		Object:     "CombinedImpact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TargetGroup(ctx, field)
 		},
@@ -10873,7 +10863,7 @@ func (ec *executionContext) _CombinedImpact_interventions(ctx context.Context, f
 			return ec.fieldContext_CombinedImpact_interventions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CombinedImpact().Interventions(ctx, obj)
+			return obj.Interventions(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Intervention) graphql.Marshaler {
@@ -10888,7 +10878,7 @@ func (ec *executionContext) fieldContext_CombinedImpact_interventions(_ context.
 		Object:     "CombinedImpact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Intervention(ctx, field)
 		},
@@ -10905,7 +10895,7 @@ func (ec *executionContext) _CombinedImpact_benefits(ctx context.Context, field 
 			return ec.fieldContext_CombinedImpact_benefits(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CombinedImpact().Benefits(ctx, obj)
+			return obj.Benefits(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Benefit) graphql.Marshaler {
@@ -10920,7 +10910,7 @@ func (ec *executionContext) fieldContext_CombinedImpact_benefits(_ context.Conte
 		Object:     "CombinedImpact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Benefit(ctx, field)
 		},
@@ -10937,7 +10927,7 @@ func (ec *executionContext) _CombinedImpact_items(ctx context.Context, field gra
 			return ec.fieldContext_CombinedImpact_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CombinedImpact().Items(ctx, obj)
+			return obj.Items(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -10952,7 +10942,7 @@ func (ec *executionContext) fieldContext_CombinedImpact_items(_ context.Context,
 		Object:     "CombinedImpact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -12544,7 +12534,7 @@ func (ec *executionContext) _Impact_targetGroups(ctx context.Context, field grap
 			return ec.fieldContext_Impact_targetGroups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Impact().TargetGroups(ctx, obj)
+			return obj.TargetGroups(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TargetGroup) graphql.Marshaler {
@@ -12559,7 +12549,7 @@ func (ec *executionContext) fieldContext_Impact_targetGroups(_ context.Context, 
 		Object:     "Impact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TargetGroup(ctx, field)
 		},
@@ -12576,7 +12566,7 @@ func (ec *executionContext) _Impact_interventions(ctx context.Context, field gra
 			return ec.fieldContext_Impact_interventions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Impact().Interventions(ctx, obj)
+			return obj.Interventions(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Intervention) graphql.Marshaler {
@@ -12591,7 +12581,7 @@ func (ec *executionContext) fieldContext_Impact_interventions(_ context.Context,
 		Object:     "Impact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Intervention(ctx, field)
 		},
@@ -12608,7 +12598,7 @@ func (ec *executionContext) _Impact_benefits(ctx context.Context, field graphql.
 			return ec.fieldContext_Impact_benefits(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Impact().Benefits(ctx, obj)
+			return obj.Benefits(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Benefit) graphql.Marshaler {
@@ -12623,7 +12613,7 @@ func (ec *executionContext) fieldContext_Impact_benefits(_ context.Context, fiel
 		Object:     "Impact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Benefit(ctx, field)
 		},
@@ -12640,7 +12630,7 @@ func (ec *executionContext) _Impact_items(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Impact_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Impact().Items(ctx, obj)
+			return obj.Items(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -12655,7 +12645,7 @@ func (ec *executionContext) fieldContext_Impact_items(_ context.Context, field g
 		Object:     "Impact",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},

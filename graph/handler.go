@@ -107,14 +107,15 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) *Handler {
 	return &Handler{feed: feed, Handler: batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(pricedRequests(srv))))))))}
 }
 
-// readingLinks gives each request the readers behind every node type's
-// links and linksConnection fields (model.Base.Links and
-// model.Base.LinksConnection): nodeLinks and linksPage, over the request's
-// loaders.
+// readingLinks gives each request the readers behind the relation fields
+// written on the model: every node type's links and linksConnection
+// (model.Base.Links and LinksConnection), nodeLinks and linksPage, and an
+// impact's nodes (model.Impact), loadNodes, all over the request's loaders.
 func readingLinks(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := model.WithLinksReader(r.Context(), nodeLinks)
-		next.ServeHTTP(w, r.WithContext(model.WithLinksPager(ctx, pagedLinks)))
+		ctx = model.WithLinksPager(ctx, pagedLinks)
+		next.ServeHTTP(w, r.WithContext(model.WithNodesReader(ctx, loadNodes)))
 	})
 }
 

@@ -26,55 +26,9 @@ func (r *combinedImpactResolver) Subjects(ctx context.Context, obj *model.Combin
 	return wrappedAll(ctx, obj.SubjectIDs)
 }
 
-// TargetGroups is the resolver for the targetGroups field.
-func (r *combinedImpactResolver) TargetGroups(ctx context.Context, obj *model.CombinedImpact) ([]*model.TargetGroup, error) {
-	ns, err := loadNodes(ctx, obj.TargetGroupIDs)
-	return wrapAll[model.TargetGroup](ns), err
-}
-
-// Interventions is the resolver for the interventions field.
-func (r *combinedImpactResolver) Interventions(ctx context.Context, obj *model.CombinedImpact) ([]*model.Intervention, error) {
-	ns, err := loadNodes(ctx, obj.InterventionIDs)
-	return wrapAll[model.Intervention](ns), err
-}
-
-// Benefits is the resolver for the benefits field.
-func (r *combinedImpactResolver) Benefits(ctx context.Context, obj *model.CombinedImpact) ([]*model.Benefit, error) {
-	ns, err := loadNodes(ctx, obj.BenefitIDs)
-	return wrapAll[model.Benefit](ns), err
-}
-
-// Items is the resolver for the items field.
-func (r *combinedImpactResolver) Items(ctx context.Context, obj *model.CombinedImpact) ([]model.Node, error) {
-	return wrappedAll(ctx, obj.ItemIDs)
-}
-
 // Subject is the resolver for the subject field.
 func (r *impactResolver) Subject(ctx context.Context, obj *model.Impact) (model.Node, error) {
 	return wrapped(ctx, obj.SubjectID)
-}
-
-// TargetGroups is the resolver for the targetGroups field.
-func (r *impactResolver) TargetGroups(ctx context.Context, obj *model.Impact) ([]*model.TargetGroup, error) {
-	ns, err := loadNodes(ctx, obj.TargetGroupIDs)
-	return wrapAll[model.TargetGroup](ns), err
-}
-
-// Interventions is the resolver for the interventions field.
-func (r *impactResolver) Interventions(ctx context.Context, obj *model.Impact) ([]*model.Intervention, error) {
-	ns, err := loadNodes(ctx, obj.InterventionIDs)
-	return wrapAll[model.Intervention](ns), err
-}
-
-// Benefits is the resolver for the benefits field.
-func (r *impactResolver) Benefits(ctx context.Context, obj *model.Impact) ([]*model.Benefit, error) {
-	ns, err := loadNodes(ctx, obj.BenefitIDs)
-	return wrapAll[model.Benefit](ns), err
-}
-
-// Items is the resolver for the items field.
-func (r *impactResolver) Items(ctx context.Context, obj *model.Impact) ([]model.Node, error) {
-	return wrappedAll(ctx, obj.ItemIDs)
 }
 
 // From is the resolver for the from field.

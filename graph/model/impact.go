@@ -1,9 +1,15 @@
 package model
 
-import "github.com/bif-kk/orggraph/internal/domain"
+import (
+	"context"
+	"errors"
 
-// Impact is what a node reaches, and why. Node fields hold IDs, resolved in
-// package graph through the node loader.
+	"github.com/bif-kk/orggraph/internal/domain"
+)
+
+// Impact is what a node reaches, and why. Node fields hold IDs, read
+// through the NodesReader in the request's context (TargetGroups,
+// Interventions, Benefits, Items), for an Impact and a CombinedImpact alike.
 type Impact struct {
 	SubjectID       domain.ID
 	Centres         []*AffectedCentre
@@ -18,6 +24,69 @@ type Impact struct {
 	CentreFullTimePersons *int
 	CentreEmployees       *int
 	CentreBudget          *Money
+}
+
+// NodesReader reads the nodes with ids, in the order given, leaving out any
+// the store does not hold. Package graph puts one in each request's
+// context, over the request's node loader.
+type NodesReader func(ctx context.Context, ids []domain.ID) ([]*domain.Node, error)
+
+type nodesReaderKey struct{}
+
+// WithNodesReader returns ctx carrying r, for the node fields of Impact.
+func WithNodesReader(ctx context.Context, r NodesReader) context.Context {
+	return context.WithValue(ctx, nodesReaderKey{}, r)
+}
+
+var errNoNodesReader = errors.New("model: no nodes reader in the request's context")
+
+func readNodes(ctx context.Context, ids []domain.ID) ([]*domain.Node, error) {
+	read, ok := ctx.Value(nodesReaderKey{}).(NodesReader)
+	if !ok {
+		return nil, errNoNodesReader
+	}
+	return read(ctx, ids)
+}
+
+// readAs reads the nodes with ids as the object type T, which wrap makes.
+func readAs[T any](ctx context.Context, ids []domain.ID, wrap func(Base) *T) ([]*T, error) {
+	ns, err := readNodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, len(ns))
+	for i, n := range ns {
+		out[i] = wrap(Base{n})
+	}
+	return out, nil
+}
+
+// TargetGroups lists the target groups the impact reaches.
+func (i Impact) TargetGroups(ctx context.Context) ([]*TargetGroup, error) {
+	return readAs(ctx, i.TargetGroupIDs, func(b Base) *TargetGroup { return &TargetGroup{b} })
+}
+
+// Interventions lists the interventions the impact reaches.
+func (i Impact) Interventions(ctx context.Context) ([]*Intervention, error) {
+	return readAs(ctx, i.InterventionIDs, func(b Base) *Intervention { return &Intervention{b} })
+}
+
+// Benefits lists the benefits the impact reaches.
+func (i Impact) Benefits(ctx context.Context) ([]*Benefit, error) {
+	return readAs(ctx, i.BenefitIDs, func(b Base) *Benefit { return &Benefit{b} })
+}
+
+// Items lists every node the impact reaches, each as its own object type.
+func (i Impact) Items(ctx context.Context) ([]Node, error) {
+	ns, err := readNodes(ctx, i.ItemIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Node, len(ns))
+	for j, n := range ns {
+		out[j] = Wrap(n)
+	}
+	return out, nil
 }
 
 // CombinedImpact is what several nodes reach together; its aggregates are
