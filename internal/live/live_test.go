@@ -44,6 +44,18 @@ func next(t *testing.T, s *live.Subscription) domain.AuditEntry {
 	return e.AuditEntry
 }
 
+// subscribe subscribes to f after the seq after (nil: from now), closing
+// the subscription when the test ends.
+func subscribe(t *testing.T, f *live.Feed, after *int64) *live.Subscription {
+	t.Helper()
+	s, err := f.Subscribe(context.Background(), after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func TestFeed(t *testing.T) {
@@ -52,11 +64,7 @@ func TestFeed(t *testing.T) {
 	t.Run("a subscription hears every write after it, in order, once each", func(t *testing.T) {
 		st := writable(t)
 		f := live.New(st, quiet(), live.Options{Poll: 20 * time.Millisecond})
-		s, err := f.Subscribe(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := subscribe(t, f, nil)
 		want := []*domain.AuditEntry{write(t, st), write(t, st), write(t, st)}
 		for _, w := range want {
 			if got := next(t, s); got.Seq != w.Seq || got.Target != w.Target {
@@ -69,22 +77,14 @@ func TestFeed(t *testing.T) {
 		st := writable(t)
 		f := live.New(st, quiet(), live.Options{Poll: 20 * time.Millisecond})
 		// A first subscriber starts the feed, so the second joins behind it.
-		first, err := f.Subscribe(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer first.Close()
+		first := subscribe(t, f, nil)
 		seen := write(t, st)
 		missed := []*domain.AuditEntry{write(t, st), write(t, st)}
 		next(t, first)
 		next(t, first)
 		next(t, first) // the feed has handed all three out
 		after := seen.Seq
-		s, err := f.Subscribe(ctx, &after)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := subscribe(t, f, &after)
 		missed = append(missed, write(t, st))
 		for _, w := range missed {
 			if got := next(t, s); got.Seq != w.Seq {
@@ -101,11 +101,7 @@ func TestFeed(t *testing.T) {
 	t.Run("a subscriber that falls behind its buffer is dropped with SUBSCRIBER_TOO_SLOW", func(t *testing.T) {
 		st := writable(t)
 		f := live.New(st, quiet(), live.Options{Poll: 10 * time.Millisecond, Buffer: 2})
-		slow, err := f.Subscribe(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer slow.Close()
+		slow := subscribe(t, f, nil)
 		for range 5 {
 			write(t, st)
 		}
@@ -160,11 +156,7 @@ func TestFeed(t *testing.T) {
 	t.Run("a store loaded afresh ends the subscriptions, whose seqs counted in the old trail", func(t *testing.T) {
 		st := writable(t)
 		f := live.New(st, quiet(), live.Options{Poll: 10 * time.Millisecond})
-		s, err := f.Subscribe(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := subscribe(t, f, nil)
 		if err := st.Load(ctx, storetest.Fixture()); err != nil {
 			t.Fatal(err)
 		}
