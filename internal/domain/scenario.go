@@ -1,7 +1,10 @@
 package domain
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -163,4 +166,19 @@ func (s *Scenario) Promotion(actor string) []Write {
 		out[i] = c
 	}
 	return out
+}
+
+// NthScenarioID is the id a store gives the nth scenario it creates ("s3"),
+// counting from 1 and never again after a deletion.
+func NthScenarioID(n int) string { return "s" + strconv.Itoa(n) }
+
+// ScenarioNumber is n of a scenario id NthScenarioID gave ("s3": 3).
+func ScenarioNumber(id string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(id, "s"))
+	return n
+}
+
+// SortScenarios orders scenarios as their store created them.
+func SortScenarios(ss []*Scenario) {
+	slices.SortFunc(ss, func(a, b *Scenario) int { return cmp.Compare(ScenarioNumber(a.ID), ScenarioNumber(b.ID)) })
 }

@@ -1,12 +1,8 @@
 package memstore
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -30,7 +26,7 @@ func (s *Store) Scenarios(ctx context.Context) ([]*domain.Scenario, error) {
 		out = append(out, sc)
 	}
 	s.mu.RUnlock()
-	slices.SortFunc(out, func(a, b *domain.Scenario) int { return cmp.Compare(scenarioNumber(a.ID), scenarioNumber(b.ID)) })
+	domain.SortScenarios(out)
 	return out, nil
 }
 
@@ -60,7 +56,7 @@ func (s *Store) ApplyScenario(ctx context.Context, w domain.ScenarioWrite) (*dom
 		return nil, nil, errNoDataDir
 	}
 	if w.Op == domain.CreateScenario {
-		w.ID = "s" + strconv.Itoa(s.lastScenario+1)
+		w.ID = domain.NthScenarioID(s.lastScenario + 1)
 	}
 	at := time.Now().UTC()
 	s.mu.RLock()
@@ -117,7 +113,7 @@ func (s *Store) replayScenario(jl journalLine) error {
 // putScenario makes next the scenario id (none for nil). The caller holds
 // mu for writing, and writeMu.
 func (s *Store) putScenario(id string, next *domain.Scenario) {
-	if n := scenarioNumber(id); n > s.lastScenario {
+	if n := domain.ScenarioNumber(id); n > s.lastScenario {
 		s.lastScenario = n
 	}
 	if next == nil {
@@ -141,12 +137,6 @@ func scenarioEntry(w domain.ScenarioWrite, before, after *domain.Scenario, seq i
 		entry.After, entry.Version = mustJSON(after), after.Version
 	}
 	return entry
-}
-
-// scenarioNumber is the number in a scenario id the store gave ("s3": 3).
-func scenarioNumber(id string) int {
-	n, _ := strconv.Atoi(strings.TrimPrefix(id, "s"))
-	return n
 }
 
 // Overlay returns a read-only store holding g with changes made over it in

@@ -1,14 +1,10 @@
 package neo4jstore
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -41,7 +37,7 @@ func (s *Store) Scenarios(ctx context.Context) ([]*domain.Scenario, error) {
 		}
 		out = append(out, sc)
 	}
-	slices.SortFunc(out, func(a, b *domain.Scenario) int { return cmp.Compare(scenarioNumber(a.ID), scenarioNumber(b.ID)) })
+	domain.SortScenarios(out)
 	return out, nil
 }
 
@@ -98,7 +94,7 @@ SET c.last = c.last + 1 RETURN c.last AS last`, nil)
 			return nil, nil, err
 		}
 		last, _ := recs[0].AsMap()["last"].(int64)
-		w.ID = "s" + strconv.FormatInt(last, 10)
+		w.ID = domain.NthScenarioID(int(last))
 	}
 	recs, err = run(ctx, tx, "MATCH (s:Scenario {id: $id}) RETURN s.record AS record", map[string]any{"id": w.ID})
 	if err != nil {
@@ -148,10 +144,4 @@ func decodeScenario(rec *neo4j.Record) (*domain.Scenario, error) {
 		return nil, fmt.Errorf("a scenario's record: %v", err)
 	}
 	return &sc, nil
-}
-
-// scenarioNumber is the number in a scenario id the store gave ("s3": 3).
-func scenarioNumber(id string) int {
-	n, _ := strconv.Atoi(strings.TrimPrefix(id, "s"))
-	return n
 }
