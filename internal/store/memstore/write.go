@@ -226,7 +226,8 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 		}
 		next := clone(w.Node)
 		next.Version = version
-		w.Place(next, old, old != nil, func() (int, error) { return cur.nextOrder, nil })
+		// The snapshot holds the next free number, so Place cannot fail.
+		_ = w.Place(next, old, old != nil, func() (int, error) { return cur.nextOrder, nil })
 		if w.Op == domain.DeleteNode {
 			if n := len(cur.out[old.ID]) + len(cur.in[old.ID]); n > 0 {
 				return nil, nil, fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
@@ -250,7 +251,7 @@ func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*s
 		}
 		next := cloneRel(w.Rel)
 		next.Version = version
-		w.Place(next, old, old != nil, func() (int, error) { return cur.nextSeq, nil })
+		_ = w.Place(next, old, old != nil, func() (int, error) { return cur.nextSeq, nil })
 		if w.Op == domain.DeleteLink {
 			next = nil
 		}
