@@ -70,7 +70,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) *Handler {
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{store: st, feed: feed}})
 	limits := querylimit.New(es.Schema(), opts.Limits, pricing(newStoreCounts(logger, st)))
 	srv := handler.New(es)
-	addLiveTransports(srv)
+	addLiveTransports(srv, opts.Live)
 	srv.AddTransport(transport.Options{AllowedMethods: []string{http.MethodOptions, http.MethodGet, http.MethodHead, http.MethodPost}})
 	srv.AddTransport(transport.GET{})
 	// Before POST, which would take a multipart/mixed request too: @defer's

@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/bif-kk/orggraph/internal/admission"
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/gqlext"
 	"github.com/bif-kk/orggraph/internal/querylimit"
@@ -71,15 +72,28 @@ func (l heavyLane) InterceptOperation(ctx context.Context, next graphql.Operatio
 	}
 	responses := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
-		select {
-		case l.slots <- struct{}{}:
-		case <-ctx.Done():
+		// While it waits for the lane, the query gives up its place among
+		// the requests that run at once, for a cheap one to run in; it
+		// waits its turn for that place again once the lane has room.
+		inLane := false
+		err := admission.Aside(ctx, func() error {
+			select {
+			case l.slots <- struct{}{}:
+				inLane = true
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		if inLane {
+			defer func() { <-l.slots }()
+		}
+		if err != nil {
 			return &graphql.Response{Errors: gqlerror.List{{
 				Message:    "the request ended while it waited its turn among the costliest queries; try again later, or ask for less",
 				Extensions: apierr.Extensions(apierr.Timeout),
 			}}}
 		}
-		defer func() { <-l.slots }()
 		return responses(ctx)
 	}
 }

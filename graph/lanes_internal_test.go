@@ -8,7 +8,9 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
+	"golang.org/x/sync/semaphore"
 
+	"github.com/bif-kk/orggraph/internal/admission"
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
@@ -66,6 +68,43 @@ func TestHeavyQueriesTakeTheirTurn(t *testing.T) {
 	}
 	if len(lane.slots) != 0 {
 		t.Fatal("a finished heavy query kept its place in the lane")
+	}
+
+	// With the lane full, a heavy query gives up its place among the
+	// requests that run at once (one place here, as --max-in-flight 1),
+	// so a cheap request can take it; once the lane has room, it takes
+	// its place again before it runs.
+	places := semaphore.NewWeighted(1)
+	if !places.TryAcquire(1) {
+		t.Fatal("the one place is taken")
+	}
+	place := admission.New(func() { places.Release(1) }, func(ctx context.Context) error { return places.Acquire(ctx, 1) })
+	lane.slots <- struct{}{} // another heavy query runs
+	done := make(chan bool)
+	go func() {
+		ran, _ := run(admission.With(context.Background(), place), heavy)
+		done <- ran
+	}()
+	waited := time.Now()
+	for !places.TryAcquire(1) { // a cheap request takes the place given up
+		if time.Since(waited) > 5*time.Second {
+			t.Fatal("a heavy query waiting for the lane kept its place")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	<-lane.slots // the other heavy one ends: the lane has room
+	select {
+	case <-done:
+		t.Fatal("the heavy query ran while the cheap one held the only place")
+	case <-time.After(50 * time.Millisecond):
+	}
+	places.Release(1) // the cheap one ends
+	if ran := <-done; !ran {
+		t.Fatal("the heavy query did not run once it had its place again")
+	}
+	place.Leave()
+	if !places.TryAcquire(1) {
+		t.Fatal("the place was not given back at the end")
 	}
 }
 

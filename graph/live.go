@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -35,11 +34,7 @@ import (
 // subscriptions, the extension that ends one with its reason, and the
 // helpers the subscription resolvers share.
 
-// Keepalives: a graphql-ws connection is pinged, and closed when its pong
-// does not come within twice the interval; an event stream gets a comment.
 const (
-	livePing      = 15 * time.Second
-	liveInitAfter = 10 * time.Second // a graphql-ws connection must say connection_init by then
 	// closeForbidden is graphql-transport-ws's close code for a
 	// connection_init the server refuses.
 	closeForbidden = 4403
@@ -48,16 +43,19 @@ const (
 // addLiveTransports puts the subscription transports before the others:
 // gqlgen takes the first transport that supports a request, and an event
 // stream's POST is a POST too.
-func addLiveTransports(srv *handler.Server) {
-	srv.AddTransport(eventStream{sse: transport.SSE{KeepAlivePingInterval: livePing}})
+// Keepalives and the idle bound come from opts (live.Options: Ping,
+// InitTimeout).
+func addLiveTransports(srv *handler.Server, opts live.Options) {
+	opts = opts.WithDefaults()
+	srv.AddTransport(eventStream{sse: transport.SSE{KeepAlivePingInterval: opts.Ping}})
 	srv.AddTransport(transport.Websocket{
 		// The HTTP layer in front holds a browser's upgrade to the origins
 		// its CORS allows (internal/httpserver, allowSocketOrigins), which
 		// coder/websocket's own check, the API's host alone, would refuse.
 		Implementation:        sockets{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}}},
-		KeepAlivePingInterval: livePing,
-		PingPongInterval:      livePing,
-		InitTimeout:           liveInitAfter,
+		KeepAlivePingInterval: opts.Ping,
+		PingPongInterval:      opts.Ping,
+		InitTimeout:           opts.InitTimeout,
 		InitFunc: func(ctx context.Context, params transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			// The token may come as connectionParams, a browser's WebSocket
 			// having no headers to send; refused, the connection is closed

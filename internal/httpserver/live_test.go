@@ -204,6 +204,19 @@ func TestLiveOverEventStreams(t *testing.T) {
 		}
 	})
 
+	t.Run("a scenario write: its own event, marked with its scenario", func(t *testing.T) {
+		s := openStream(t, srv.URL, http.MethodPost, graphChangedQuery, "")
+		waitSubscribed(t, st)
+		sc, e, err := st.ApplyScenario(context.Background(), domain.ScenarioWrite{Op: domain.CreateScenario, Actor: "anna", Name: "Til CBE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := decodeChange(t, s.next(t)).Data.GraphChanged
+		if got.Seq != e.Seq || got.Operation != "CREATE_SCENARIO" || got.Scenario == nil || *got.Scenario != domain.ScenarioIDPrefix+sc.ID {
+			t.Fatalf("want seq %d marked %s, got %+v (scenario %v)", e.Seq, domain.ScenarioIDPrefix+sc.ID, got, got.Scenario)
+		}
+	})
+
 	t.Run("nodeChanged: the node after each write that touches it", func(t *testing.T) {
 		s := openStream(t, srv.URL, http.MethodPost, `subscription { nodeChanged(id: "centre:cba") { id name } }`, "")
 		waitSubscribed(t, st)

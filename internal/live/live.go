@@ -31,16 +31,47 @@ const (
 	// DefaultMaxPerConnection bounds one connection's subscriptions (a
 	// graphql-ws connection carries many; an SSE request one).
 	DefaultMaxPerConnection = 16
+	// DefaultPing is how often a live connection is sent a keepalive: a
+	// graphql-ws connection is pinged and closed when its pong does not come
+	// within twice that; an event stream gets a comment.
+	DefaultPing = 15 * time.Second
+	// DefaultInitTimeout is how long a graphql-ws connection may stay idle
+	// before it says connection_init; then it is closed.
+	DefaultInitTimeout = 10 * time.Second
 	// catchUpBatch is how many missed writes a subscription reads at once.
 	catchUpBatch = 500
 )
 
-// Options tunes a Feed; zero values take the defaults.
+// Options tunes a Feed and the transports that carry its subscriptions
+// (graph's); zero values take the defaults.
 type Options struct {
 	Poll             time.Duration
 	Buffer           int
 	MaxSubscriptions int
 	MaxPerConnection int
+	Ping             time.Duration
+	InitTimeout      time.Duration
+}
+
+// WithDefaults is o with each zero value given its default.
+func (o Options) WithDefaults() Options {
+	pick := func(v, d time.Duration) time.Duration {
+		if v <= 0 {
+			return d
+		}
+		return v
+	}
+	count := func(v, d int) int {
+		if v <= 0 {
+			return d
+		}
+		return v
+	}
+	o.Poll, o.Ping, o.InitTimeout = pick(o.Poll, DefaultPoll), pick(o.Ping, DefaultPing), pick(o.InitTimeout, DefaultInitTimeout)
+	o.Buffer = count(o.Buffer, DefaultBuffer)
+	o.MaxSubscriptions = count(o.MaxSubscriptions, DefaultMaxSubscriptions)
+	o.MaxPerConnection = count(o.MaxPerConnection, DefaultMaxPerConnection)
+	return o
 }
 
 // Errors a subscription ends with, each with its code.
@@ -74,18 +105,7 @@ type Feed struct {
 
 // New returns a feed over st.
 func New(st store.ChangeFeed, logger *slog.Logger, opts Options) *Feed {
-	if opts.Poll <= 0 {
-		opts.Poll = DefaultPoll
-	}
-	if opts.Buffer <= 0 {
-		opts.Buffer = DefaultBuffer
-	}
-	if opts.MaxSubscriptions <= 0 {
-		opts.MaxSubscriptions = DefaultMaxSubscriptions
-	}
-	if opts.MaxPerConnection <= 0 {
-		opts.MaxPerConnection = DefaultMaxPerConnection
-	}
+	opts = opts.WithDefaults()
 	return &Feed{st: st, log: logger, opts: opts, subs: map[*Subscription]struct{}{}, wake: make(chan struct{}, 1)}
 }
 
