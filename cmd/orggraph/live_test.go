@@ -4,14 +4,14 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+
+	"github.com/bif-kk/orggraph/internal/servertest"
 )
 
 // Open subscriptions do not hold a graceful shutdown: as it begins, an
@@ -24,29 +24,8 @@ func TestShutdownEndsLiveConnections(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/graphql?query="+url.QueryEscape(query), nil)
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("the event stream: %d", resp.StatusCode)
-	}
-
-	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.CloseNow()
-	if err := wsjson.Write(ctx, ws, map[string]any{"type": "connection_init"}); err != nil {
-		t.Fatal(err)
-	}
-	var ack struct{ Type string }
-	if err := wsjson.Read(ctx, ws, &ack); err != nil || ack.Type != "connection_ack" {
-		t.Fatalf("connection_init: %+v %v", ack, err)
-	}
+	resp := servertest.EventStream(t, ctx, base, query)
+	ws := servertest.InitGraphQLWS(t, ctx, base)
 	if err := wsjson.Write(ctx, ws, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query}}); err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +48,7 @@ func TestShutdownEndsLiveConnections(t *testing.T) {
 		t.Errorf("the event stream's last events:\n%s", got)
 	}
 
+	var err error
 	for {
 		var msg map[string]any
 		if err = wsjson.Read(ctx, ws, &msg); err != nil {

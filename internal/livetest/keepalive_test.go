@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +15,8 @@ import (
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/live"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
-	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
 )
 
@@ -29,38 +27,13 @@ import (
 // here through graph.Options.Live; serve keeps live's defaults.
 func TestLiveKeepalivesAndIdleConnections(t *testing.T) {
 	const ping, initTimeout = 100 * time.Millisecond, 300 * time.Millisecond
-	st, err := memstore.Open(storetest.Fixture(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := seedtest.Open(t, storetest.Fixture(), "")
 	srv := httptest.NewServer(servertest.New(quiet(), st, httpserver.Options{},
 		graph.Options{Live: live.Options{Ping: ping, InitTimeout: initTimeout}}))
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
 
-	dial := func(t *testing.T) *websocket.Conn {
-		t.Helper()
-		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.CloseNow() })
-		return c
-	}
-	initialised := func(t *testing.T) *websocket.Conn {
-		t.Helper()
-		c := dial(t)
-		if err := wsjson.Write(ctx, c, map[string]any{"type": "connection_init"}); err != nil {
-			t.Fatal(err)
-		}
-		var ack struct{ Type string }
-		if err := wsjson.Read(ctx, c, &ack); err != nil || ack.Type != "connection_ack" {
-			t.Fatalf("connection_init: %+v %v", ack, err)
-		}
-		return c
-	}
 	// ended reads c, never answering a ping, until it ends: how, and when.
 	ended := func(c *websocket.Conn) (time.Duration, error) {
 		start := time.Now()
@@ -73,7 +46,7 @@ func TestLiveKeepalivesAndIdleConnections(t *testing.T) {
 	}
 
 	t.Run("graphql-ws: no connection_init in time, closed", func(t *testing.T) {
-		after, err := ended(dial(t))
+		after, err := ended(servertest.DialGraphQLWS(t, ctx, srv.URL))
 		var closed websocket.CloseError
 		if !errors.As(err, &closed) {
 			t.Fatalf("the connection ended with %v, not a close from the server", err)
@@ -87,7 +60,7 @@ func TestLiveKeepalivesAndIdleConnections(t *testing.T) {
 	})
 
 	t.Run("graphql-ws: pinged at each interval", func(t *testing.T) {
-		c := initialised(t)
+		c := servertest.InitGraphQLWS(t, ctx, srv.URL)
 		pings := 0
 		for pings < 3 {
 			var msg struct{ Type string }
@@ -107,14 +80,14 @@ func TestLiveKeepalivesAndIdleConnections(t *testing.T) {
 	// gqlgen ends such a connection by its read deadline, without a close
 	// frame: the client reads the end of the stream.
 	t.Run("graphql-ws: pings left unanswered, closed", func(t *testing.T) {
-		after, err := ended(initialised(t))
+		after, err := ended(servertest.InitGraphQLWS(t, ctx, srv.URL))
 		if ctx.Err() != nil || after < ping || after > within/2 {
 			t.Fatalf("ended after %v with %v; want after two intervals without a pong", after, err)
 		}
 	})
 
 	t.Run("graphql-ws: pings answered, kept open", func(t *testing.T) {
-		c := initialised(t)
+		c := servertest.InitGraphQLWS(t, ctx, srv.URL)
 		kept, stop := context.WithTimeout(ctx, 8*ping)
 		defer stop()
 		for {
@@ -134,16 +107,7 @@ func TestLiveKeepalivesAndIdleConnections(t *testing.T) {
 	})
 
 	t.Run("an event stream: a comment at each interval", func(t *testing.T) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/graphql?query="+url.QueryEscape(changed), nil)
-		req.Header.Set("Accept", "text/event-stream")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("the event stream: %d", resp.StatusCode)
-		}
+		resp := servertest.EventStream(t, ctx, srv.URL, changed)
 		sc := bufio.NewScanner(resp.Body)
 		comments := 0
 		for comments < 3 && sc.Scan() {
