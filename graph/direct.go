@@ -57,6 +57,7 @@ type directField struct {
 	alias    string
 	typeName bool
 	scalar   func(*domain.Node) graphql.Marshaler
+	reads    store.PlainFields // of a scalar: the node's fields it reads
 	list     *store.LinkQuery
 	obj      *directObject
 }
@@ -90,6 +91,13 @@ var directScalars = map[string]map[string]func(*domain.Node) graphql.Marshaler{
 		"String": func(n *domain.Node) graphql.Marshaler { return optionalString(model.Base{Node: n}.Description()) },
 	},
 	"fullName": {"String": func(n *domain.Node) graphql.Marshaler { return optionalString(model.Base{Node: n}.FullName()) }},
+}
+
+// directReadsOf is, for each field of directScalars, the node's plain
+// fields its reader reads: the store reads no others.
+var directReadsOf = map[string]store.PlainFields{
+	"id": store.PlainID, "name": store.PlainName, "code": store.PlainCode, "version": store.PlainVersion,
+	"description": store.PlainDescription, "fullName": store.PlainFullName,
 }
 
 func optionalString(s *string) graphql.Marshaler {
@@ -147,7 +155,7 @@ func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName st
 			if read == nil {
 				return nil, false
 			}
-			field.scalar = read
+			field.scalar, field.reads = read, directReadsOf[f.Name]
 		default:
 			q, ok := readplan.Lists[domain.Kind(typeName)][f.Name]
 			if !ok || f.Definition == nil || f.Definition.Type.Elem == nil {
@@ -188,9 +196,23 @@ func (obj *directObject) steps() []store.Step {
 	return out
 }
 
+// reads are the node fields obj and the objects below it read: PlainID
+// when none but ids are.
+func (obj *directObject) reads() store.PlainFields {
+	out := store.PlainID
+	for _, f := range obj.fields {
+		out |= f.reads
+		if f.obj != nil {
+			out |= f.obj.reads()
+		}
+	}
+	return out
+}
+
 // runDirect reads what plan selects in one store call, a plain Expand: the
 // direct path shows a node's plain fields alone, so Neo4j sends no sources,
-// figures or tasks, nothing of a relationship but its order, and builds
+// figures or tasks, only the fields the plan writes, nothing of a
+// relationship but its order, and builds
 // the whole listing in one statement. It then writes the response's data.
 // It answers false on a store error, or on an answer it cannot write:
 // gqlgen then runs the operation and reports what is wrong. It answers
@@ -201,7 +223,7 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan) ([]byte
 	var xs []store.Expansion
 	for _, r := range plan.roots {
 		if r.obj != nil {
-			xs = append(xs, store.Expansion{Roots: store.Roots{Kind: r.kind}, Steps: r.obj.steps(), Project: store.Plain})
+			xs = append(xs, store.Expansion{Roots: store.Roots{Kind: r.kind}, Steps: r.obj.steps(), Project: store.Plain, Fields: r.obj.reads()})
 		}
 	}
 	var read []store.Expanded

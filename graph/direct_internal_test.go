@@ -295,7 +295,8 @@ func (c *countingReads) Expand(ctx context.Context, xs []store.Expansion) ([]sto
 	return c.Store.Expand(ctx, xs)
 }
 
-// The deep listing is one store call, whose shape is the selection's lists.
+// The deep listing is one store call, whose shape is the selection's lists,
+// asking for the fields it shows (code and name) alone.
 func TestDirectReadsAListingInOneCall(t *testing.T) {
 	st := &countingReads{Store: seedStore(t, 1)}
 	h := NewHandler(slog.New(slog.DiscardHandler), st, Options{})
@@ -304,14 +305,15 @@ func TestDirectReadsAListingInOneCall(t *testing.T) {
 		t.Fatal("the direct path did not serve the deep listing")
 	}
 	q := func(k domain.RelKind, d domain.Direction) store.LinkQuery { return store.LinkQuery{Kind: k, Dir: d} }
-	want := []store.Expansion{{Roots: store.Roots{Kind: domain.KindCentre}, Project: store.Plain, Steps: []store.Step{
-		{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{
-			{Q: q(domain.RelServes, domain.Incoming), Below: []store.Step{
-				{Q: q(domain.RelDelivers, domain.Outgoing)},
-				{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
+	want := []store.Expansion{{Roots: store.Roots{Kind: domain.KindCentre}, Project: store.Plain,
+		Fields: store.PlainID | store.PlainCode | store.PlainName, Steps: []store.Step{
+			{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{
+				{Q: q(domain.RelServes, domain.Incoming), Below: []store.Step{
+					{Q: q(domain.RelDelivers, domain.Outgoing)},
+					{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
+				}},
 			}},
-		}},
-	}}}
+		}}}
 	if len(st.listings) != 1 || !reflect.DeepEqual(st.listings[0], want) {
 		t.Fatalf("store calls %+v, want one listing %+v", st.listings, want)
 	}
