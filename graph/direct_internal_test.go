@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
@@ -316,5 +317,24 @@ func TestDirectReadsAListingInOneCall(t *testing.T) {
 		}}}
 	if len(st.listings) != 1 || !reflect.DeepEqual(st.listings[0], want) {
 		t.Fatalf("store calls %+v, want one listing %+v", st.listings, want)
+	}
+}
+
+// writeQuoted writes every string as gqlgen's MarshalString does: control
+// characters, quotes, backslashes, Danish letters and bytes that are not
+// UTF-8.
+func TestWriteQuotedAsMarshalString(t *testing.T) {
+	texts := []string{"", "CBE", "Ø", "Københavns Kommune", `say "hi"`, `a\b`, "tab\there", "line\nbreak\r",
+		"\x00\x01\x1f\x7f", "\xff\xfe", "æ\xc3", "<&>", "\u2028", "plain text with a tail"}
+	for c := 0; c < 256; c++ {
+		texts = append(texts, "x"+string([]byte{byte(c)})+"y")
+	}
+	for _, s := range texts {
+		var got, want bytes.Buffer
+		writeQuoted(&got, s)
+		graphql.MarshalString(s).MarshalGQL(&want)
+		if got.String() != want.String() {
+			t.Errorf("%q: wrote %q, want %q", s, got.String(), want.String())
+		}
 	}
 }
