@@ -305,7 +305,7 @@ func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search
 //
 // search.Best ranks every hit that holds each term as typed (Exact) before
 // any that needed forgiving, and stops forgiving once first hits are
-// found: where first or more texts hold every term as typed, those texts
+// found: where first or more candidates hold every term as typed, those
 // alone are ranked as all the candidates would be, and the statement
 // sends only them (at 100× the seed, "fleksjob": 600 texts instead of
 // 2,700). The forgiving seeks run only where there are fewer.
@@ -331,8 +331,11 @@ func searchStatement(terms []string, first int) (string, map[string]any) {
 		}
 	}
 	params["exact"] = longest
+	// The exact texts are candidates too (they hold a needle of every
+	// term, as Best requires of any text it ranks), so each is a hit.
 	return `CALL { MATCH (node:Node) WHERE node.searchAll CONTAINS $exact
-  AND all(t IN $terms WHERE node.searchAll CONTAINS t) RETURN collect(node) AS exact }
+  AND all(t IN $terms WHERE node.searchAll CONTAINS t)
+  AND all(ns IN $needles WHERE any(n IN ns WHERE node.searchAll CONTAINS n)) RETURN collect(node) AS exact }
 CALL { WITH exact UNWIND CASE WHEN size(exact) < $first THEN [true] ELSE [] END AS forgive
   MATCH (node:Node) WHERE (` + strings.Join(seeks, " OR ") + `)
   AND all(ns IN $needles WHERE any(n IN ns WHERE node.searchAll CONTAINS n))
