@@ -55,8 +55,11 @@ type directObject struct {
 // node, or a link list with its own selection.
 type directField struct {
 	alias    string
+	key      []byte // "alias":, as writeKey writes it
 	typeName bool
 	scalar   func(*domain.Node) graphql.Marshaler
+	text     func(*domain.Node) string // of a String! scalar: its text, written by writeQuoted
+	reads    store.PlainFields         // of a scalar: the node's fields it reads
 	list     *store.LinkQuery
 	obj      *directObject
 }
@@ -90,6 +93,21 @@ var directScalars = map[string]map[string]func(*domain.Node) graphql.Marshaler{
 		"String": func(n *domain.Node) graphql.Marshaler { return optionalString(model.Base{Node: n}.Description()) },
 	},
 	"fullName": {"String": func(n *domain.Node) graphql.Marshaler { return optionalString(model.Base{Node: n}.FullName()) }},
+}
+
+// directTexts are the readers of directScalars' String! fields as text,
+// each the string its marshaler writes.
+var directTexts = map[string]func(*domain.Node) string{
+	"name":        func(n *domain.Node) string { return n.Name },
+	"code":        func(n *domain.Node) string { return n.Code },
+	"description": func(n *domain.Node) string { return model.Centre{Base: model.Base{Node: n}}.Description() },
+}
+
+// directReadsOf is, for each field of directScalars, the node's plain
+// fields its reader reads: the store reads no others.
+var directReadsOf = map[string]store.PlainFields{
+	"id": store.PlainID, "name": store.PlainName, "code": store.PlainCode, "version": store.PlainVersion,
+	"description": store.PlainDescription, "fullName": store.PlainFullName,
 }
 
 func optionalString(s *string) graphql.Marshaler {
@@ -138,7 +156,9 @@ func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName st
 		if len(f.Deferrables) > 0 || len(f.Arguments) > 0 {
 			return nil, false
 		}
-		field := directField{alias: f.Alias}
+		var key bytes.Buffer
+		writeKey(&key, f.Alias)
+		field := directField{alias: f.Alias, key: key.Bytes()}
 		switch {
 		case f.Name == "__typename":
 			field.typeName = true
@@ -147,7 +167,10 @@ func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName st
 			if read == nil {
 				return nil, false
 			}
-			field.scalar = read
+			field.scalar, field.reads = read, directReadsOf[f.Name]
+			if f.Definition.Type.String() == "String!" {
+				field.text = directTexts[f.Name]
+			}
 		default:
 			q, ok := readplan.Lists[domain.Kind(typeName)][f.Name]
 			if !ok || f.Definition == nil || f.Definition.Type.Elem == nil {
@@ -188,9 +211,23 @@ func (obj *directObject) steps() []store.Step {
 	return out
 }
 
+// reads are the node fields obj and the objects below it read: PlainID
+// when none but ids are.
+func (obj *directObject) reads() store.PlainFields {
+	out := store.PlainID
+	for _, f := range obj.fields {
+		out |= f.reads
+		if f.obj != nil {
+			out |= f.obj.reads()
+		}
+	}
+	return out
+}
+
 // runDirect reads what plan selects in one store call, a plain Expand: the
 // direct path shows a node's plain fields alone, so Neo4j sends no sources,
-// figures or tasks, nothing of a relationship but its order, and builds
+// figures or tasks, only the fields the plan writes, nothing of a
+// relationship but its order, and builds
 // the whole listing in one statement. It then writes the response's data.
 // It answers false on a store error, or on an answer it cannot write:
 // gqlgen then runs the operation and reports what is wrong. It answers
@@ -201,7 +238,7 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan) ([]byte
 	var xs []store.Expansion
 	for _, r := range plan.roots {
 		if r.obj != nil {
-			xs = append(xs, store.Expansion{Roots: store.Roots{Kind: r.kind}, Steps: r.obj.steps(), Project: store.Plain})
+			xs = append(xs, store.Expansion{Roots: store.Roots{Kind: r.kind}, Steps: r.obj.steps(), Project: store.Plain, Fields: r.obj.reads()})
 		}
 	}
 	var read []store.Expanded
@@ -259,10 +296,12 @@ func writeNode(buf *bytes.Buffer, read store.Expanded, obj *directObject, n *dom
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		writeKey(buf, f.alias)
+		buf.Write(f.key)
 		switch {
 		case f.typeName:
 			graphql.MarshalString(obj.typeName).MarshalGQL(buf)
+		case f.text != nil:
+			writeQuoted(buf, f.text(n))
 		case f.scalar != nil:
 			f.scalar(n).MarshalGQL(buf)
 		default:
@@ -280,6 +319,42 @@ func writeNode(buf *bytes.Buffer, read store.Expanded, obj *directObject, n *dom
 	}
 	buf.WriteByte('}')
 	return true
+}
+
+// writeQuoted writes s as a JSON string, byte for byte as gqlgen's
+// MarshalString does (which escapes only what is below a space, the
+// backslash and the quote, and copies every other byte, valid UTF-8 or
+// not), without the marshaler and io.Writer calls per value.
+func writeQuoted(buf *bytes.Buffer, s string) {
+	buf.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		buf.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			buf.WriteString(`\t`)
+		case '\r':
+			buf.WriteString(`\r`)
+		case '\n':
+			buf.WriteString(`\n`)
+		case '\\':
+			buf.WriteString(`\\`)
+		case '"':
+			buf.WriteString(`\"`)
+		default:
+			const hex = "0123456789ABCDEF"
+			buf.WriteString(`\u00`)
+			buf.WriteByte(hex[c>>4])
+			buf.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	buf.WriteString(s[start:])
+	buf.WriteByte('"')
 }
 
 // writeKey writes "alias": as gqlgen does.

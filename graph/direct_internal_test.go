@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bif-kk/orggraph/graph/graphtest"
@@ -295,7 +296,8 @@ func (c *countingReads) Expand(ctx context.Context, xs []store.Expansion) ([]sto
 	return c.Store.Expand(ctx, xs)
 }
 
-// The deep listing is one store call, whose shape is the selection's lists.
+// The deep listing is one store call, whose shape is the selection's lists,
+// asking for the fields it shows (code and name) alone.
 func TestDirectReadsAListingInOneCall(t *testing.T) {
 	st := &countingReads{Store: seedStore(t, 1)}
 	h := NewHandler(slog.New(slog.DiscardHandler), st, Options{})
@@ -304,15 +306,35 @@ func TestDirectReadsAListingInOneCall(t *testing.T) {
 		t.Fatal("the direct path did not serve the deep listing")
 	}
 	q := func(k domain.RelKind, d domain.Direction) store.LinkQuery { return store.LinkQuery{Kind: k, Dir: d} }
-	want := []store.Expansion{{Roots: store.Roots{Kind: domain.KindCentre}, Project: store.Plain, Steps: []store.Step{
-		{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{
-			{Q: q(domain.RelServes, domain.Incoming), Below: []store.Step{
-				{Q: q(domain.RelDelivers, domain.Outgoing)},
-				{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
+	want := []store.Expansion{{Roots: store.Roots{Kind: domain.KindCentre}, Project: store.Plain,
+		Fields: store.PlainID | store.PlainCode | store.PlainName, Steps: []store.Step{
+			{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{
+				{Q: q(domain.RelServes, domain.Incoming), Below: []store.Step{
+					{Q: q(domain.RelDelivers, domain.Outgoing)},
+					{Q: q(domain.RelServes, domain.Outgoing), Below: []store.Step{{Q: q(domain.RelPaidTo, domain.Incoming)}}},
+				}},
 			}},
-		}},
-	}}}
+		}}}
 	if len(st.listings) != 1 || !reflect.DeepEqual(st.listings[0], want) {
 		t.Fatalf("store calls %+v, want one listing %+v", st.listings, want)
+	}
+}
+
+// writeQuoted writes every string as gqlgen's MarshalString does: control
+// characters, quotes, backslashes, Danish letters and bytes that are not
+// UTF-8.
+func TestWriteQuotedAsMarshalString(t *testing.T) {
+	texts := []string{"", "CBE", "Ø", "Københavns Kommune", `say "hi"`, `a\b`, "tab\there", "line\nbreak\r",
+		"\x00\x01\x1f\x7f", "\xff\xfe", "æ\xc3", "<&>", "\u2028", "plain text with a tail"}
+	for c := 0; c < 256; c++ {
+		texts = append(texts, "x"+string([]byte{byte(c)})+"y")
+	}
+	for _, s := range texts {
+		var got, want bytes.Buffer
+		writeQuoted(&got, s)
+		graphql.MarshalString(s).MarshalGQL(&want)
+		if got.String() != want.String() {
+			t.Errorf("%q: wrote %q, want %q", s, got.String(), want.String())
+		}
 	}
 }

@@ -52,7 +52,28 @@ type Expansion struct {
 	Roots   Roots
 	Steps   []Step
 	Project Projection
+	// Fields, with Plain, are the plain fields the caller reads of each
+	// node besides its id and kind; none: every plain field. A store may
+	// read more (the memstore hands out its whole nodes).
+	Fields PlainFields
 }
+
+// PlainFields is a set of a node's plain fields (domain.Node.Plain).
+type PlainFields uint16
+
+// The plain fields, each a bit of PlainFields. PlainID asks for no field
+// beyond id and kind, which every plain read holds.
+const (
+	PlainID PlainFields = 1 << iota
+	PlainName
+	PlainDescription
+	PlainOrder
+	PlainCode
+	PlainFullName
+	PlainValidFrom
+	PlainValidTo
+	PlainVersion
+)
 
 // Roots is the root set of an expansion, chosen By one of three ways.
 type Roots struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/search"
+	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // Nodes keep their scalar facts as plain properties, dates as Cypher dates,
@@ -126,23 +127,46 @@ func setJSON(p map[string]any, key string, v any) error {
 // value of the wrong type, which would mean the database holds data this
 // package did not write.
 type props struct {
-	m   map[string]any
-	row []any // a plainRow's values, read in place of m
-	err error
+	m    map[string]any
+	row  []any    // a plainRow's values, read in place of m
+	cols []string // the properties of row, in its order
+	err  error
 }
 
-// plainProps are the properties plainRow projects, in its order: a node's
-// plain fields (domain.Node.Plain).
+// plainProps are the properties a plainRow may project, in its order: a
+// node's plain fields (domain.Node.Plain), each after id and kind with its
+// bit of store.PlainFields.
 var plainProps = []string{"id", "kind", "name", "description", "order", "code", "fullName", "validFrom", "validTo", "version"}
 
-// plainRow projects a node's plain properties as a list, which the driver
-// reads faster than a map of them.
-func plainRow(v string) string {
-	cols := make([]string, len(plainProps))
-	for i, k := range plainProps {
-		cols[i] = v + "." + k
+var plainBits = map[string]store.PlainFields{
+	"name": store.PlainName, "description": store.PlainDescription, "order": store.PlainOrder,
+	"code": store.PlainCode, "fullName": store.PlainFullName, "validFrom": store.PlainValidFrom,
+	"validTo": store.PlainValidTo, "version": store.PlainVersion,
+}
+
+// plainCols are the properties a plain read of fields projects: id, kind
+// and the fields (every plain property when fields is empty).
+func plainCols(fields store.PlainFields) []string {
+	if fields == 0 {
+		return plainProps
 	}
-	return "[" + strings.Join(cols, ", ") + "]"
+	cols := []string{"id", "kind"}
+	for _, k := range plainProps[2:] {
+		if fields&plainBits[k] != 0 {
+			cols = append(cols, k)
+		}
+	}
+	return cols
+}
+
+// plainRow projects the properties cols of a node as a list, which the
+// driver reads faster than a map of them.
+func plainRow(v string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, k := range cols {
+		out[i] = v + "." + k
+	}
+	return "[" + strings.Join(out, ", ") + "]"
 }
 
 // value is the property key, from the row or the map.
@@ -150,7 +174,7 @@ func (r *props) value(key string) any {
 	if r.row == nil {
 		return r.m[key]
 	}
-	if i := slices.Index(plainProps, key); i >= 0 && i < len(r.row) {
+	if i := slices.Index(r.cols, key); i >= 0 && i < len(r.row) {
 		return r.row[i]
 	}
 	return nil
@@ -254,14 +278,72 @@ func decodeNode(m map[string]any) (*domain.Node, error) {
 	return decodeProps(&props{m: m})
 }
 
-// decodePlain decodes a plainRow: a node holding its plain fields alone.
-func decodePlain(v any) (*domain.Node, error) {
-	row, ok := v.([]any)
-	if !ok || len(row) != len(plainProps) {
-		return nil, fmt.Errorf("a plain node row is %T of %d values, want %d", v, len(row), len(plainProps))
+// decodePlain decodes a plainRow of cols: a node holding those plain
+// fields alone, each read as decodeProps reads it, straight from the row.
+func decodePlain(cols []string) func(v any) (*domain.Node, error) {
+	return func(v any) (*domain.Node, error) {
+		row, ok := v.([]any)
+		if !ok || len(row) != len(cols) {
+			return nil, fmt.Errorf("a plain node row is %T of %d values, want %d", v, len(row), len(cols))
+		}
+		r := &props{row: row, cols: cols}
+		str := func(k string, v any) string {
+			s, ok := v.(string)
+			if !ok && v != nil {
+				r.fail(k, v)
+			}
+			return s
+		}
+		num := func(k string, v any) int64 {
+			i, ok := v.(int64)
+			if !ok && v != nil {
+				r.fail(k, v)
+			}
+			return i
+		}
+		n := &domain.Node{}
+		for i, k := range cols {
+			switch v := row[i]; k {
+			case "id":
+				n.ID = domain.ID(str(k, v))
+			case "kind":
+				n.Kind = kindOf(str(k, v))
+			case "name":
+				n.Name = str(k, v)
+			case "description":
+				n.Description = str(k, v)
+			case "order":
+				n.Order = int(num(k, v))
+			case "code":
+				n.Code = str(k, v)
+			case "fullName":
+				n.FullName = str(k, v)
+			case "validFrom":
+				n.ValidFrom = r.date(k)
+			case "validTo":
+				n.ValidTo = r.date(k)
+			case "version":
+				n.Version = num(k, v)
+			}
+		}
+		if r.err == nil && n.Kind == "" {
+			r.err = fmt.Errorf("node %s has unknown kind %q", n.ID, str("kind", row[1]))
+		}
+		return n, r.err
 	}
-	return decodeProps(&props{row: row})
 }
+
+// kinds are the valid kinds by name.
+var kinds = func() map[string]domain.Kind {
+	m := make(map[string]domain.Kind, len(domain.Kinds))
+	for _, k := range domain.Kinds {
+		m[string(k)] = k
+	}
+	return m
+}()
+
+// kindOf is the kind named s, empty when s names none.
+func kindOf(s string) domain.Kind { return kinds[s] }
 
 func decodeProps(r *props) (*domain.Node, error) {
 	n := &domain.Node{

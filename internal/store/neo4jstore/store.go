@@ -298,7 +298,9 @@ func nodeMap(v string) string {
 // the nodes matched (no ids sent back and forth, no index lookups), and a
 // last one gathers every node reached, once. With store.Plain it reads of
 // a node its plain properties (plainRow), not its sources, figures and
-// tasks, the bulk of a node, and of a relationship only its order.
+// tasks, the bulk of a node, and only those of them the expansions' Fields
+// name; of a relationship only its order. A link's ends are never read:
+// they are the nodes at either end of its step, in its direction.
 func (s *Store) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expanded, error) {
 	out, err := s.expand(ctx, xs)
 	if err != nil {
@@ -347,12 +349,21 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 	}
 	var steps []step
 	plain := len(xs) > 0
+	var fields store.PlainFields // the fields every expansion asks for; 0: all
+	every := false
 	for _, x := range xs {
 		plain = plain && x.Project == store.Plain
+		every = every || x.Fields == 0
+		fields |= x.Fields
 	}
+	if every {
+		fields = 0
+	}
+	// A link's ends are a and b, in the order of its direction: only its
+	// properties are read, and of a plain one only its order.
 	relProjection := "properties(r)"
 	if plain {
-		relProjection = "r {.seq}"
+		relProjection = "r.seq"
 	}
 	var expand func(x int, parent string, ss []store.Step) error
 	expand = func(x int, parent string, ss []store.Step) error {
@@ -364,11 +375,11 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 			i := strconv.Itoa(len(steps))
 			e, set := "e"+i, "s"+i
 			b.WriteString("CALL { WITH " + parent + " UNWIND " + parent + " AS a MATCH " + linkPattern("a", st.Q, "b:Node") +
-				" WITH a, r, b ORDER BY r.seq RETURN collect([a.id, b, startNode(r).id, endNode(r).id, " + relProjection + "]) AS " + e + " } ")
+				" WITH a, r, b ORDER BY r.seq RETURN collect([id(a), b, " + relProjection + "]) AS " + e + " } ")
 			b.WriteString("CALL { WITH " + e + " UNWIND " + e + " AS x WITH DISTINCT x[1] AS b RETURN collect(b) AS " + set + " } ")
 			steps = append(steps, step{col: e, x: x, q: st.Q, t: t})
 			sets = append(sets, set)
-			cols = append(cols, "[x IN "+e+" | [x[0], x[1].id, x[2], x[3], x[4]]] AS "+e)
+			cols = append(cols, "[x IN "+e+" | [x[0], id(x[1]), x[2]]] AS "+e)
 			if err := expand(x, set, st.Below); err != nil {
 				return err
 			}
@@ -397,7 +408,7 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 			b.WriteString("CALL { UNWIND $ids" + n + " AS id MATCH (n:Node {id: id}) RETURN collect(n) AS " + set + " } ")
 		}
 		sets = append(sets, set)
-		cols = append(cols, "[n IN "+set+" | n.id] AS "+set)
+		cols = append(cols, "[n IN "+set+" | id(n)] AS "+set)
 		if err := expand(i, set, x.Steps); err != nil {
 			return nil, err
 		}
@@ -408,10 +419,11 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 	}
 	project, decode := nodeMap("n"), decodeNodeMap
 	if plain {
-		project, decode = plainRow("n"), decodePlain
+		pc := plainCols(fields)
+		project, decode = plainRow("n", pc), decodePlain(pc)
 	}
 	b.WriteString("CALL { WITH " + strings.Join(sets, ", ") + " UNWIND " + strings.Join(sets, " + ") +
-		" AS n WITH DISTINCT n RETURN collect(" + project + ") AS nodes } ")
+		" AS n WITH DISTINCT n RETURN collect([id(n), " + project + "]) AS nodes } ")
 	b.WriteString("RETURN nodes, " + strings.Join(cols, ", "))
 	recs, err := s.read(ctx, op, b.String(), params)
 	if err != nil {
@@ -421,16 +433,28 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := nodesIn(op, row["nodes"], decode)
-	if err != nil {
-		return nil, err
+	// Rows name nodes by Neo4j's own id of them within the statement,
+	// an integer, which the driver reads without allocating.
+	raw, _ := row["nodes"].([]any)
+	nodes := make(map[int64]*domain.Node, len(raw))
+	for _, v := range raw {
+		pair, _ := v.([]any)
+		if len(pair) != 2 {
+			return nil, wrap(op, fmt.Errorf("a node of %d values", len(pair)))
+		}
+		key, _ := pair[0].(int64)
+		n, err := decode(pair[1])
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		nodes[key] = n
 	}
 	node := func(v any) (*domain.Node, error) {
-		id, _ := v.(string)
-		if n := nodes[domain.ID(id)]; n != nil {
+		key, _ := v.(int64)
+		if n := nodes[key]; n != nil {
 			return n, nil
 		}
-		return nil, wrap(op, fmt.Errorf("node %q was reached but not read", id))
+		return nil, wrap(op, fmt.Errorf("node %d was reached but not read", key))
 	}
 	for i := range xs {
 		ids, _ := row["r"+strconv.Itoa(i)].([]any)
@@ -449,22 +473,36 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 		rows, _ := row[st.col].([]any)
 		for _, v := range rows {
 			p, _ := v.([]any)
-			if len(p) != 5 {
+			if len(p) != 3 {
 				return nil, wrap(op, fmt.Errorf("a link of %d values", len(p)))
 			}
-			at, _ := p[0].(string)
+			near, err := node(p[0])
+			if err != nil {
+				return nil, err
+			}
 			far, err := node(p[1])
 			if err != nil {
 				return nil, err
 			}
-			from, _ := p[2].(string)
-			to, _ := p[3].(string)
-			props, _ := p[4].(map[string]any)
-			rel, err := decodeRel(st.t, from, to, props)
-			if err != nil {
-				return nil, wrap(op, err)
+			at := near.ID
+			from, to := at, far.ID
+			if st.q.Dir == domain.Incoming {
+				from, to = to, from
 			}
-			read[domain.ID(at)] = append(read[domain.ID(at)], domain.Link{Rel: rel, Other: far.ID, Dir: st.q.Dir, Node: far})
+			var rel *domain.Relationship
+			if plain {
+				seq, ok := p[2].(int64)
+				if !ok && p[2] != nil {
+					return nil, wrap(op, fmt.Errorf("a link's seq is %T", p[2]))
+				}
+				rel = &domain.Relationship{Kind: domain.RelKind(st.t), From: from, To: to, Seq: int(seq)}
+			} else {
+				props, _ := p[2].(map[string]any)
+				if rel, err = decodeRel(st.t, string(from), string(to), props); err != nil {
+					return nil, wrap(op, err)
+				}
+			}
+			read[at] = append(read[at], domain.Link{Rel: rel, Other: far.ID, Dir: st.q.Dir, Node: far})
 		}
 		// A query taken in two places of the tree is kept from the first
 		// for the nodes both reach: both read the same links.

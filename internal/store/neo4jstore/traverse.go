@@ -302,9 +302,16 @@ func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search
 // needle is longest narrows most, and the test of every term's needles
 // decides. A candidate need not be a hit (a needle is part of a term), so
 // the nodes come whole at once only where there are few.
+//
+// search.Best ranks every hit that holds each term as typed (Exact) before
+// any that needed forgiving, and stops forgiving once first hits are
+// found: where first or more candidates hold every term as typed, those
+// alone are ranked as all the candidates would be, and the statement
+// sends only them (at 100× the seed, "fleksjob": 600 texts instead of
+// 2,700). The forgiving seeks run only where there are fewer.
 func searchStatement(terms []string, first int) (string, map[string]any) {
 	needles := search.Needles(terms)
-	params := map[string]any{"needles": needles, "first": first}
+	params := map[string]any{"needles": needles, "first": first, "terms": terms}
 	narrow := needles[0]
 	for _, ns := range needles[1:] {
 		if shortest(ns) > shortest(narrow) {
@@ -317,9 +324,23 @@ func searchStatement(terms []string, first int) (string, map[string]any) {
 		params[name] = n
 		seeks[i] = "node.searchAll CONTAINS $" + name
 	}
-	return `MATCH (node:Node) WHERE (` + strings.Join(seeks, " OR ") + `)
+	longest := terms[0]
+	for _, t := range terms[1:] {
+		if len(t) > len(longest) {
+			longest = t
+		}
+	}
+	params["exact"] = longest
+	// The exact texts are candidates too (they hold a needle of every
+	// term, as Best requires of any text it ranks), so each is a hit.
+	return `CALL { MATCH (node:Node) WHERE node.searchAll CONTAINS $exact
+  AND all(t IN $terms WHERE node.searchAll CONTAINS t)
+  AND all(ns IN $needles WHERE any(n IN ns WHERE node.searchAll CONTAINS n)) RETURN collect(node) AS exact }
+CALL { WITH exact UNWIND CASE WHEN size(exact) < $first THEN [true] ELSE [] END AS forgive
+  MATCH (node:Node) WHERE (` + strings.Join(seeks, " OR ") + `)
   AND all(ns IN $needles WHERE any(n IN ns WHERE node.searchAll CONTAINS n))
-WITH collect(node) AS ns
+  RETURN collect(node) AS loose }
+WITH CASE WHEN size(exact) >= $first THEN exact ELSE loose END AS ns
 RETURN [n IN ns | [n.id, n.order, n.searchAll]] AS candidates,
        CASE WHEN size(ns) <= $first THEN [n IN ns | ` + nodeMap("n") + `] ELSE [] END AS nodes`, params
 }
