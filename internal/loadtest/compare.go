@@ -168,30 +168,37 @@ func CheckAlike(ctx context.Context, a, b Side) error {
 	return nil
 }
 
-// ask posts one query and returns the answer's body.
+// ask posts one query and returns the answer's body; a status other than
+// 200 is an error.
 func ask(ctx context.Context, url string, q Query) ([]byte, error) {
+	status, out, err := post(ctx, url, q)
+	if err == nil && status != http.StatusOK {
+		return nil, fmt.Errorf("status %d: %.200s", status, out)
+	}
+	return out, err
+}
+
+// post posts one query and returns the answer's status and body.
+func post(ctx context.Context, url string, q Query) (int, []byte, error) {
 	body, err := json.Marshal(map[string]any{"query": q.Query, "variables": q.Variables})
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("status %d: %.200s", resp.StatusCode, out)
-	}
-	return out, nil
+	return resp.StatusCode, out, nil
 }
