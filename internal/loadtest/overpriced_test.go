@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Only a refusal for the price counts: a question let in that then timed
@@ -41,5 +42,32 @@ func TestFindOverpriced(t *testing.T) {
 	_, err = FindOverpriced(context.Background(), srv.URL, append(mix, Query{Kind: "search", Query: "{ broken }"}))
 	if err == nil || !strings.Contains(err.Error(), "search: status 502, not a GraphQL response") {
 		t.Errorf("a page that is no GraphQL answer: %v", err)
+	}
+}
+
+// The check of answers asks again while a side answers 503 (a deadline
+// passed on a busy database), and gives up after settleTries.
+func TestCheckAlikeWaitsOutA503(t *testing.T) {
+	settleWait = time.Millisecond
+	busy := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if busy > 0 {
+			busy--
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"errors":[{"message":"the request took longer than 10s","extensions":{"code":"TIMEOUT"}}]}`)
+			return
+		}
+		io.WriteString(w, `{"data":{"centres":[{"code":"CBE"}]}}`)
+	}))
+	defer srv.Close()
+	mix := []Query{{Kind: "deep", Query: "{ centres { code } }"}}
+	a, b := Side{Name: "a", URL: srv.URL, Mix: mix}, Side{Name: "b", URL: srv.URL, Mix: mix}
+	busy = settleTries - 1
+	if err := CheckAlike(context.Background(), a, b); err != nil {
+		t.Errorf("after %d answers of 503: %v", settleTries-1, err)
+	}
+	busy = settleTries
+	if err := CheckAlike(context.Background(), a, b); err == nil || !strings.Contains(err.Error(), "a, deep: status 503") {
+		t.Errorf("after %d answers of 503: %v", settleTries, err)
 	}
 }
