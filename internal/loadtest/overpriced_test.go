@@ -70,4 +70,18 @@ func TestCheckAlikeWaitsOutA503(t *testing.T) {
 	if err := CheckAlike(context.Background(), a, b); err == nil || !strings.Contains(err.Error(), "a, deep: status 503") {
 		t.Errorf("after %d answers of 503: %v", settleTries, err)
 	}
+	for _, tt := range []struct {
+		body string
+		want bool
+	}{
+		{`{"errors":[{"message":"m","extensions":{"code":"UNAVAILABLE"}}],"data":{"search":null}}`, true},
+		{`{"errors":[{"extensions":{"code":"TIMEOUT"}},{"extensions":{"code":"UNAVAILABLE"}}]}`, true},
+		{`{"errors":[{"extensions":{"code":"TIMEOUT"}},{"extensions":{"code":"NOT_FOUND"}}]}`, false},
+		{`{"data":{"centres":[]}}`, false},
+		{`not json`, false},
+	} {
+		if got := saysTryLater([]byte(tt.body)); got != tt.want {
+			t.Errorf("saysTryLater(%s) = %v", tt.body, got)
+		}
+	}
 }
