@@ -111,12 +111,14 @@ def plot_kinds(reports, out, caption=""):
     servers = sorted(reports, key=lambda r: ("memory" not in r, "@" in r))
     fig, axes = plt.subplots(1, len(servers), figsize=(4.2 * len(servers), 4.4), dpi=120, sharey=True, squeeze=False)
     styles = {"widget": "o-", "impact": "^-", "dependencies": "s-", "search": "v-", "deep": "D--"}
+    unanswered = []
     for ax, server in zip(axes[0], servers):
         points = sorted(reports[server], key=lambda p: p[0])
         for name in KINDS:
             # A kind with no answer at a size (every request refused) has no
             # latency worth drawing there.
             answered = [(s, kind(r, name)) for s, r in points if kind(r, name) and kind(r, name).get("ok", 1) > 0]
+            unanswered += [f"{name} on {server} at {s}×" for s, r in points if kind(r, name) and kind(r, name).get("ok", 1) == 0]
             xs = [s for s, _ in answered]
             ys = [k["p99Ms"] for _, k in answered]
             if xs:
@@ -131,7 +133,9 @@ def plot_kinds(reports, out, caption=""):
     axes[0][0].set_ylabel("p99 latency, ms (log scale)")
     axes[0][0].legend(fontsize=7, loc="upper left")
     fig.suptitle("p99 of each kind of the mix against graph size, 16 workers, one 2-core machine", fontsize=10)
-    fig.tight_layout(rect=(0, 0.05 if caption else 0, 1, 1))
+    if unanswered:
+        caption = "\n".join(filter(None, [caption, "not drawn, no request answered: " + "; ".join(unanswered)]))
+    fig.tight_layout(rect=(0, 0.03 * (caption.count("\n") + 1) + 0.02 if caption else 0, 1, 1))
     if caption:
         fig.text(0.01, 0.01, caption, fontsize=7, va="bottom")
     fig.savefig(out)
