@@ -233,7 +233,14 @@ type storeCounts struct {
 	counts  *graphCounts
 	next    time.Time // when to read again
 	reading bool
+	failed  bool // the last read failed
 }
+
+// countedMessage is logged at INFO when the store is first counted, and
+// when it is counted again after a failed read: from then on lists are
+// priced from the counts, not at ListBound. scripts/benchmarks waits for
+// it before it asks a server what the mix's questions cost.
+const countedMessage = "graph: counted the store for pricing lists"
 
 func newStoreCounts(logger *slog.Logger, st store.Snapshotter) *storeCounts {
 	s := &storeCounts{st: st, logger: logger}
@@ -254,16 +261,20 @@ func (s *storeCounts) get() *graphCounts {
 }
 
 func (s *storeCounts) read(timeout time.Duration) {
+	start := time.Now()
 	counts, err := s.count(timeout)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reading = false
 	if counts == nil {
 		s.logger.Warn("graph: cannot count the store for pricing lists; trying again", "err", err)
-		s.next = time.Now().Add(countsRetry)
+		s.next, s.failed = time.Now().Add(countsRetry), true
 		return
 	}
-	s.counts, s.next = counts, time.Now().Add(countsEvery)
+	if s.counts == nil || s.failed {
+		s.logger.Info(countedMessage, "nodes", counts.nodes, "took", time.Since(start).Round(time.Millisecond).String())
+	}
+	s.counts, s.next, s.failed = counts, time.Now().Add(countsEvery), false
 }
 
 // count reads the store and counts it; a panic in the store is an error,

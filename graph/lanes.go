@@ -36,7 +36,10 @@ type heavyLane struct {
 // lane. At 100× the seed the deep listing is priced at 295,400 and the
 // explorer's whole graph at 133,700 against a limit of 500,000; an impact,
 // a centre's dependencies or a search at 25,000 to 40,000 at any size, and
-// a widget under 10,000.
+// a widget under 10,000. A limit raised past the default
+// (serve --max-price) leaves the threshold where the default puts it, so
+// that letting a costlier query in does not let the costly ones out of the
+// lane: at 1000× the deep listing is priced at 2,954,000.
 const heavyShare = 5
 
 // Neo4jHeavySlots is how many heavy queries run at once on Neo4j
@@ -53,7 +56,8 @@ func newHeavyLane(maxComplexity, slots int) heavyLane {
 	if slots <= 0 {
 		slots = max(1, runtime.GOMAXPROCS(0)/2)
 	}
-	return heavyLane{Name: "OrggraphHeavyLane", threshold: maxComplexity / heavyShare, slots: make(chan struct{}, slots)}
+	threshold := min(maxComplexity, querylimit.DefaultMaxComplexity) / heavyShare
+	return heavyLane{Name: "OrggraphHeavyLane", threshold: threshold, slots: make(chan struct{}, slots)}
 }
 
 var _ interface {

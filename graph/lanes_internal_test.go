@@ -118,3 +118,18 @@ func TestHeavyLaneSlots(t *testing.T) {
 		t.Errorf("given none, the lane has %d places, want %d", got, want)
 	}
 }
+
+// TestHeavyLaneThreshold: the lane takes a fifth of the price limit and
+// up, and a limit raised past the default (serve --max-price) keeps the
+// default's threshold, so the queries it let in before stay in the lane.
+func TestHeavyLaneThreshold(t *testing.T) {
+	for _, tt := range []struct{ limit, want int }{
+		{querylimit.DefaultMaxComplexity, querylimit.DefaultMaxComplexity / heavyShare},
+		{50_000, 10_000},
+		{3_000_000, querylimit.DefaultMaxComplexity / heavyShare},
+	} {
+		if got := newHeavyLane(tt.limit, 1).threshold; got != tt.want {
+			t.Errorf("limit %d: threshold %d, want %d", tt.limit, got, tt.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@
 //	orggraph-load [run] --url … --asset /widgets/v1/orggraph-widgets.js
 //	orggraph-load synth --scale 10 --out /tmp/seed-10x
 //	orggraph-load live --url … --subscribers 10000 --writes 20 --token … --server-pid …
+//	orggraph-load overpriced --url …
 //	orggraph-load compare --url http://127.0.0.1:8080/graphql --peer-url http://127.0.0.1:4000/graphql --peer-mix tools/peer/mix.json
 package main
 

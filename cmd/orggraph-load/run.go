@@ -16,7 +16,7 @@ import (
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rest := args[1:]
 	cmd := "run"
-	if len(rest) > 0 && (rest[0] == "run" || rest[0] == "synth" || rest[0] == "compare" || rest[0] == "siege" || rest[0] == "live") {
+	if len(rest) > 0 && (rest[0] == "run" || rest[0] == "synth" || rest[0] == "compare" || rest[0] == "siege" || rest[0] == "live" || rest[0] == "overpriced") {
 		cmd, rest = rest[0], rest[1:]
 	}
 	switch cmd {
@@ -28,6 +28,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return live(ctx, rest, stdout, stderr)
 	case "compare":
 		return compare(ctx, rest, stdout, stderr)
+	case "overpriced":
+		return overpriced(ctx, rest, stdout, stderr)
 	default:
 		return load(ctx, rest, stdout, stderr)
 	}
@@ -165,6 +167,33 @@ func compare(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	return lf.write(stdout, c, c.Markdown)
+}
+
+// overpriced asks each question of the mix once and prints, one a line,
+// "<kind> <price> <limit>" for each the server refused for its price
+// before running it; nothing when it let every one in.
+func overpriced(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("orggraph-load overpriced", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:8080/graphql", "the GraphQL endpoint")
+	weights := fs.String("weights", "", "query weights, as for a run; a kind of weight 0 is not asked")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	mix, err := loadtest.ParseWeights(loadtest.DefaultMix(), *weights)
+	if err != nil {
+		return err
+	}
+	found, err := loadtest.FindOverpriced(ctx, *url, mix)
+	if err != nil {
+		return err
+	}
+	for _, o := range found {
+		if _, err := fmt.Fprintf(stdout, "%s %d %d\n", o.Kind, o.Price, o.Limit); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // siege runs loadtest.HostileMix from eight attackers beside one ordinary

@@ -3,17 +3,20 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
 	"github.com/bif-kk/orggraph/internal/loadtest"
+	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/seed"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/servertest"
@@ -113,15 +116,57 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// overpriced names the questions of the mix the server refuses for their
+// price, with the price and the limit, and nothing on a server that lets
+// every one in.
+func TestOverpriced(t *testing.T) {
+	ask := func(url string, args ...string) string {
+		t.Helper()
+		var out strings.Builder
+		if err := run(context.Background(), append([]string{"orggraph-load", "overpriced", "--url", url + "/graphql"}, args...), &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	if got := ask(serveSeed(t, "../../seed").URL); got != "" {
+		t.Errorf("the default limit refused %q", got)
+	}
+	// Under a limit of 1,000 the walks (25,000 each) and the deep listing
+	// are refused, and the widget's card is let in.
+	strict := serveSeedWith(t, "../../seed", graph.Options{Limits: querylimit.Limits{MaxComplexity: 1000}})
+	got := ask(strict.URL)
+	var kinds []string
+	for line := range strings.Lines(got) {
+		var kind string
+		var price, limit int
+		if n, err := fmt.Sscanf(line, "%s %d %d\n", &kind, &price, &limit); n != 3 || err != nil || price <= limit || limit != 1000 {
+			t.Errorf("line %q: want <kind> <price over 1000> 1000", line)
+		}
+		kinds = append(kinds, kind)
+	}
+	if want := []string{"impact", "dependencies", "search", "deep"}; !slices.Equal(kinds, want) {
+		t.Errorf("refused %v, want %v:\n%s", kinds, want, got)
+	}
+	if got := ask(strict.URL, "--weights", "impact=0,dependencies=0,search=0"); !strings.HasPrefix(got, "deep ") || strings.Count(got, "\n") != 1 {
+		t.Errorf("with the walks weighed 0: %q, want the deep listing alone", got)
+	}
+}
+
 // serveSeed serves the seed in dir from a memory store, until the test ends.
 func serveSeed(t *testing.T, dir string) *httptest.Server {
+	t.Helper()
+	return serveSeedWith(t, dir, graph.Options{})
+}
+
+// serveSeedWith is serveSeed with the GraphQL endpoint's options.
+func serveSeedWith(t *testing.T, dir string, opts graph.Options) *httptest.Server {
 	t.Helper()
 	g, err := seed.LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := seedtest.Mem(t, g)
-	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, graph.Options{}))
+	srv := httptest.NewServer(servertest.New(slog.New(slog.DiscardHandler), st, httpserver.Options{}, opts))
 	t.Cleanup(srv.Close)
 	return srv
 }

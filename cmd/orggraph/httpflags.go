@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
+	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
 // The budget is per token, and per client address for requests without
@@ -34,6 +36,9 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 	maxInFlight := fs.Int("max-in-flight", env.int("ORGGRAPH_MAX_IN_FLIGHT", httpserver.DefaultMaxInFlight()), "how many GraphQL requests run at once; the rest queue, first come first served, within --request-timeout; 0: no limit (env ORGGRAPH_MAX_IN_FLIGHT)")
 	maxLive := fs.Int("max-live-per-client", env.int("ORGGRAPH_MAX_LIVE_PER_CLIENT", httpserver.DefaultMaxLivePerClient), "how many live connections (subscriptions' event streams and WebSockets) one client may hold open at once (env ORGGRAPH_MAX_LIVE_PER_CLIENT)")
 	loaderWait := fs.Duration("loader-wait", env.duration("ORGGRAPH_LOADER_WAIT", 0), "how long each GraphQL loader collects keys before one store call; 0: "+graph.MemoryLoaderWait.String()+" on the memory store, "+graph.DefaultLoaderWait.String()+" on Neo4j (env ORGGRAPH_LOADER_WAIT)")
+	maxPrice := fs.Int("max-price", env.int("ORGGRAPH_MAX_PRICE", querylimit.DefaultMaxComplexity), "the most one operation may cost before it runs: the values its answer may hold (see the README's query limits); past it, COMPLEXITY_LIMIT_EXCEEDED (env ORGGRAPH_MAX_PRICE)")
+	maxAnswerValues := fs.Int("max-answer-values", env.int("ORGGRAPH_MAX_ANSWER_VALUES", 0), "the most values one operation's answer may grow to while it runs; past it, ANSWER_LIMIT_EXCEEDED; 0: --max-price's (env ORGGRAPH_MAX_ANSWER_VALUES)")
+	maxAnswerMB := fs.Int("max-answer-mb", env.int("ORGGRAPH_MAX_ANSWER_MB", graph.DefaultMaxAnswerBytes>>20), "the most megabytes one operation's answer may grow to while it runs; past it, ANSWER_LIMIT_EXCEEDED (env ORGGRAPH_MAX_ANSWER_MB)")
 	return func() (httpserver.Options, graph.Options, error) {
 		errs := env.errs
 		origins, err := parseOrigins(*corsOrigins)
@@ -48,8 +53,23 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 		if *maxLive < 1 {
 			errs = append(errs, fmt.Errorf("--max-live-per-client %d is not at least 1", *maxLive))
 		}
+		if *maxPrice < 1 {
+			errs = append(errs, fmt.Errorf("--max-price %d is not at least 1", *maxPrice))
+		}
+		errs = append(errs, notNegative("--max-answer-values", *maxAnswerValues))
+		if *maxAnswerMB < 1 || *maxAnswerMB > maxAnswerMBLimit {
+			errs = append(errs, fmt.Errorf("--max-answer-mb %d is not from 1 to %d", *maxAnswerMB, maxAnswerMBLimit))
+		}
 		if err := errors.Join(errs...); err != nil {
 			return httpserver.Options{}, graph.Options{}, err
+		}
+		gqlOpts := graph.Options{
+			LoaderWait:      *loaderWait,
+			NoIntrospection: !*introspection,
+			NoSuggestions:   !*suggestions,
+			Limits:          querylimit.Limits{MaxComplexity: *maxPrice},
+			MaxAnswerValues: cmp.Or(*maxAnswerValues, *maxPrice),
+			MaxAnswerBytes:  *maxAnswerMB << 20,
 		}
 		return httpserver.Options{
 			Playground:       *playground,
@@ -63,9 +83,13 @@ func httpFlags(fs *flag.FlagSet, getenv func(string) string) func() (httpserver.
 			MaxInFlight:      zeroMeansNoLimit(*maxInFlight),
 
 			MaxLivePerClient: *maxLive,
-		}, graph.Options{LoaderWait: *loaderWait, NoIntrospection: !*introspection, NoSuggestions: !*suggestions}, nil
+		}, gqlOpts, nil
 	}
 }
+
+// maxAnswerMBLimit is the largest --max-answer-mb: 4 GiB, far past any
+// answer worth writing, and its bytes well inside an int.
+const maxAnswerMBLimit = 4 << 10
 
 // zeroMeansNoLimit turns the command line's 0 ("no limit") into the
 // negative httpserver.Options reads as no limit (its zero takes the default).

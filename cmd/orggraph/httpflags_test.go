@@ -10,6 +10,7 @@ import (
 
 	"github.com/bif-kk/orggraph/graph"
 	"github.com/bif-kk/orggraph/internal/httpserver"
+	"github.com/bif-kk/orggraph/internal/querylimit"
 )
 
 func TestHTTPFlags(t *testing.T) {
@@ -168,10 +169,10 @@ func TestGraphQLSwitchFlags(t *testing.T) {
 		env  map[string]string
 		want graph.Options
 	}{
-		{want: graph.Options{}},
-		{args: []string{"--introspection=false"}, want: graph.Options{NoIntrospection: true}},
-		{args: []string{"--suggestions=false"}, want: graph.Options{NoSuggestions: true}},
-		{env: map[string]string{"ORGGRAPH_INTROSPECTION": "0", "ORGGRAPH_SUGGESTIONS": "false"}, want: graph.Options{NoIntrospection: true, NoSuggestions: true}},
+		{want: limitDefaults},
+		{args: []string{"--introspection=false"}, want: withLimits(graph.Options{NoIntrospection: true})},
+		{args: []string{"--suggestions=false"}, want: withLimits(graph.Options{NoSuggestions: true})},
+		{env: map[string]string{"ORGGRAPH_INTROSPECTION": "0", "ORGGRAPH_SUGGESTIONS": "false"}, want: withLimits(graph.Options{NoIntrospection: true, NoSuggestions: true})},
 	} {
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		build := httpFlags(fs, func(k string) string { return tt.env[k] })
@@ -185,5 +186,71 @@ func TestGraphQLSwitchFlags(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%v %v: %+v, want %+v", tt.args, tt.env, got, tt.want)
 		}
+	}
+}
+
+// limitDefaults is what the limit flags give graph.Options when none is
+// set: the query limits' price and the answer ceiling's defaults.
+var limitDefaults = graph.Options{
+	Limits:          querylimit.Limits{MaxComplexity: querylimit.DefaultMaxComplexity},
+	MaxAnswerValues: graph.DefaultMaxAnswerValues,
+	MaxAnswerBytes:  graph.DefaultMaxAnswerBytes,
+}
+
+func withLimits(o graph.Options) graph.Options {
+	o.Limits, o.MaxAnswerValues, o.MaxAnswerBytes = limitDefaults.Limits, limitDefaults.MaxAnswerValues, limitDefaults.MaxAnswerBytes
+	return o
+}
+
+// The most an operation may cost (--max-price) and the answer ceiling
+// (--max-answer-values, --max-answer-mb) reach graph.Options; the values'
+// ceiling follows the price unless it is set; a value that is no bound is
+// refused, naming the flag or variable.
+func TestQueryLimitFlags(t *testing.T) {
+	limits := func(price, values, bytes int) graph.Options {
+		return graph.Options{Limits: querylimit.Limits{MaxComplexity: price}, MaxAnswerValues: values, MaxAnswerBytes: bytes}
+	}
+	for _, tt := range []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    graph.Options
+		wantErr string
+	}{
+		{"defaults", nil, nil, limits(500_000, 500_000, 32<<20), ""},
+		{"a higher price raises the values' ceiling with it", []string{"--max-price", "2954000"}, nil, limits(2_954_000, 2_954_000, 32<<20), ""},
+		{"a lower price lowers it", []string{"--max-price", "1000"}, nil, limits(1000, 1000, 32<<20), ""},
+		{"the values' ceiling set apart", []string{"--max-price", "3000000", "--max-answer-values", "700000"}, nil, limits(3_000_000, 700_000, 32<<20), ""},
+		{"megabytes", []string{"--max-answer-mb", "64"}, nil, limits(500_000, 500_000, 64<<20), ""},
+		{"from the environment", nil, map[string]string{"ORGGRAPH_MAX_PRICE": "4000000", "ORGGRAPH_MAX_ANSWER_VALUES": "3500000", "ORGGRAPH_MAX_ANSWER_MB": "48"},
+			limits(4_000_000, 3_500_000, 48<<20), ""},
+		{"flags beat the environment", []string{"--max-price", "600000"}, map[string]string{"ORGGRAPH_MAX_PRICE": "4000000"}, limits(600_000, 600_000, 32<<20), ""},
+		{"a price of 0", []string{"--max-price", "0"}, nil, graph.Options{}, "--max-price 0 is not at least 1"},
+		{"a negative price", []string{"--max-price", "-5"}, nil, graph.Options{}, "--max-price -5 is not at least 1"},
+		{"a price that is not a number", nil, map[string]string{"ORGGRAPH_MAX_PRICE": "lots"}, graph.Options{}, `ORGGRAPH_MAX_PRICE="lots" is not a whole number`},
+		{"negative values", []string{"--max-answer-values", "-1"}, nil, graph.Options{}, "--max-answer-values -1 is negative"},
+		{"values that are not a number", nil, map[string]string{"ORGGRAPH_MAX_ANSWER_VALUES": "1e6"}, graph.Options{}, `ORGGRAPH_MAX_ANSWER_VALUES="1e6" is not a whole number`},
+		{"no megabytes", []string{"--max-answer-mb", "0"}, nil, graph.Options{}, "--max-answer-mb 0 is not from 1 to 4096"},
+		{"too many megabytes", []string{"--max-answer-mb", "5000"}, nil, graph.Options{}, "--max-answer-mb 5000 is not from 1 to 4096"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			build := httpFlags(fs, func(k string) string { return tt.env[k] })
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			_, got, err := build()
+			switch {
+			case tt.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+			case err != nil:
+				t.Errorf("err = %v", err)
+			case got != tt.want:
+				t.Errorf("options\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
 	}
 }

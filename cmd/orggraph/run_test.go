@@ -99,6 +99,35 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 }
 
+// serve's --max-price and --max-answer-values reach the GraphQL endpoint:
+// a listing of every centre's target groups is refused before it runs
+// under a low price, and stopped while it runs under a low ceiling, each
+// with its code and the bound it passed; a price set above it lets it in.
+func TestServeLimitFlags(t *testing.T) {
+	const listing = `{"query":"{ centres { code targetGroups { name } } }"}`
+	for _, tt := range []struct {
+		name  string
+		flags []string
+		want  []string
+	}{
+		{"a low price", []string{"--max-price", "20"}, []string{`"code":"COMPLEXITY_LIMIT_EXCEEDED"`, `"limit":20,`}},
+		{"a low ceiling", []string{"--max-answer-values", "20"}, []string{`"code":"ANSWER_LIMIT_EXCEEDED"`, `"values":20`, `"data":null`}},
+		{"a price above the listing's", []string{"--max-price", "100000", "--max-answer-values", "0"}, []string{`"data":{"centres":[{"code":"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			base, _, stop := startServe(t, nil, append([]string{"--seed-dir", "../../seed", "--rate-limit", "0"}, tt.flags...)...)
+			defer stop()
+			resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(listing))
+			_, b := servertest.Answer(t, resp, err)
+			for _, want := range tt.want {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("the answer lacks %s: %.400s", want, b)
+				}
+			}
+		})
+	}
+}
+
 func TestServeRefusesBadSeed(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -146,6 +175,9 @@ func TestCommandLine(t *testing.T) {
 		{"seed stray argument", []string{"orggraph", "seed", "now"}, noEnv, "unexpected arguments", "", ""},
 		{"unknown store", []string{"orggraph", "serve", "--store", "sqlite"}, noEnv, `unknown store "sqlite"`, "", ""},
 		{"seed dir from env", []string{"orggraph", "serve"}, env(map[string]string{"ORGGRAPH_SEED_DIR": "/nonexistent"}), "/nonexistent", "", ""},
+		{"serve refuses a price of 0", []string{"orggraph", "serve", "--max-price", "0"}, noEnv, "serve: --max-price 0 is not at least 1", "", ""},
+		{"serve refuses a bad price from env", []string{"orggraph", "serve"}, env(map[string]string{"ORGGRAPH_MAX_PRICE": "half a million"}), `ORGGRAPH_MAX_PRICE="half a million" is not a whole number`, "", ""},
+		{"serve refuses an answer ceiling of 0 MB", []string{"orggraph", "serve", "--max-answer-mb", "0"}, noEnv, "--max-answer-mb 0 is not from 1 to 4096", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

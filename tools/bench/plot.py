@@ -10,7 +10,9 @@ Reads mix-memory-<scale>.json (the embedded store) and compare-<scale>.json
 scale, the whole mix's p50 and p99 and the impact query's p99 for each; with
 a second file, also each kind's p99 against the scale, one panel a server:
 the kinds whose answer does not grow beside the deep listing, whose does.
-Needs matplotlib (pip install matplotlib).
+Every size the reports hold is drawn, 1000× included when the run had it;
+a size at which orggraph ran with its price limit raised (limit-<scale>.json,
+from scripts/benchmarks) is named under the plots. Needs matplotlib (pip install matplotlib).
 """
 import glob
 import json
@@ -39,6 +41,19 @@ def scale_ticks(ax, scales):
     scales = sorted(set(scales))
     ax.set_xticks(scales, [f"{s}× ({NODES.get(s, '?')})" if s == 1 else f"{s}×\n({NODES.get(s, '?')})" for s in scales])
     ax.minorticks_off()
+
+
+def limit_caption(src):
+    """A line for each size at which scripts/benchmarks raised orggraph's
+    price limit (limit-<scale>.json), or ""."""
+    lines = []
+    for path in sorted(glob.glob(os.path.join(src, "limit-*.json"))):
+        with open(path) as f:
+            r = json.load(f)
+        price = max(r["maxPrice"].values())
+        lines.append(f"{r['scale']}×: orggraph with --max-price {price:,} (default {r.get('defaultLimit', 0):,}), "
+                     f"the deep listing's price there; the peer has no such limit")
+    return "\n".join(lines)
 
 
 def main(src, out, kinds_out=None):
@@ -83,21 +98,29 @@ def main(src, out, kinds_out=None):
     ax.set_title("The query mix, 16 workers, closed model, one 2-core machine")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7, ncol=1, loc="upper left")
-    fig.tight_layout()
+    caption = limit_caption(src)
+    fig.tight_layout(rect=(0, 0.05 if caption else 0, 1, 1))
+    if caption:
+        fig.text(0.01, 0.01, caption, fontsize=7, va="bottom")
     fig.savefig(out)
     if kinds_out:
-        plot_kinds(reports, kinds_out)
+        plot_kinds(reports, kinds_out, caption)
 
 
-def plot_kinds(reports, out):
+def plot_kinds(reports, out, caption=""):
     servers = sorted(reports, key=lambda r: ("memory" not in r, "@" in r))
     fig, axes = plt.subplots(1, len(servers), figsize=(4.2 * len(servers), 4.4), dpi=120, sharey=True, squeeze=False)
     styles = {"widget": "o-", "impact": "^-", "dependencies": "s-", "search": "v-", "deep": "D--"}
+    unanswered = []
     for ax, server in zip(axes[0], servers):
         points = sorted(reports[server], key=lambda p: p[0])
         for name in KINDS:
-            xs = [s for s, r in points if kind(r, name)]
-            ys = [kind(r, name)["p99Ms"] for s, r in points if kind(r, name)]
+            # A kind with no answer at a size (every request refused) has no
+            # latency worth drawing there.
+            answered = [(s, kind(r, name)) for s, r in points if kind(r, name) and kind(r, name).get("ok", 1) > 0]
+            unanswered += [f"{name} on {server} at {s}×" for s, r in points if kind(r, name) and kind(r, name).get("ok", 1) == 0]
+            xs = [s for s, _ in answered]
+            ys = [k["p99Ms"] for _, k in answered]
             if xs:
                 ax.plot(xs, ys, styles[name], label=name + (" (answer grows)" if name == "deep" else ""))
         ax.set_xscale("log")
@@ -110,7 +133,11 @@ def plot_kinds(reports, out):
     axes[0][0].set_ylabel("p99 latency, ms (log scale)")
     axes[0][0].legend(fontsize=7, loc="upper left")
     fig.suptitle("p99 of each kind of the mix against graph size, 16 workers, one 2-core machine", fontsize=10)
-    fig.tight_layout()
+    if unanswered:
+        caption = "\n".join(filter(None, [caption, "not drawn, no request answered: " + "; ".join(unanswered)]))
+    fig.tight_layout(rect=(0, 0.03 * (caption.count("\n") + 1) + 0.02 if caption else 0, 1, 1))
+    if caption:
+        fig.text(0.01, 0.01, caption, fontsize=7, va="bottom")
     fig.savefig(out)
 
 

@@ -7,7 +7,9 @@ Reads mix-memory-<scale>.json (the embedded store), compare-<scale>.json
 (orggraph on Neo4j, then the peer on the same Neo4j, in rounds; the peer one
 worker per core) and compare-single-<scale>.json (the same against the peer
 as one process) and the
-single-kind runs widget-*.json and impact-*.json. The main table and the
+single-kind runs widget-*.json and impact-*.json; beside the mix's tables,
+a note for each limit-<scale>.json (the sizes at which orggraph ran with
+its price limit raised, and why). The main table and the
 per-kind one take each comparison's last round; the comparison table shows
 every round. Needs only the standard library.
 """
@@ -47,6 +49,24 @@ def reports(src, prefix):
             yield s, load(path)
 
 
+def limit_notes(src):
+    """What scripts/benchmarks' fit_price recorded: the sizes at which
+    orggraph ran with its price limit raised, and why."""
+    notes = []
+    for path in sorted(glob.glob(os.path.join(src, "limit-*.json")), key=lambda p: scale_of(p, "limit") or 0):
+        r = load(path)
+        # Raised on the memory store, the limit is kept for Neo4j at the
+        # same size; Neo4j's entry appears only if it had to go higher.
+        flags = ", then ".join(f"`--max-price {p}`" + (" on Neo4j" if st == "neo4j" and len(r["maxPrice"]) > 1 else "")
+                               for st, p in r["maxPrice"].items())
+        refused = ", ".join(("the deep listing" if k == "deep" else f"the {k} question") + f" (priced at {p:,})"
+                            for k, p in r["refused"].items())
+        notes.append(f"At {r['scale']}× orggraph ran, on both stores, with {flags}, and the answer ceiling's values "
+                     f"with it: the default limit of {r.get('defaultLimit', 0):,} refuses {refused} there. "
+                     f"The peer has no such limit.")
+    return notes
+
+
 def main(src):
     rows = []  # (scale, order, name, report)
     for s, r in reports(src, "mix-memory"):
@@ -67,6 +87,7 @@ def main(src):
     rows.sort(key=lambda r: (r[1], r[0]))
     pairs.sort(key=lambda p: (p[0], p[1]["b"]["name"]))
 
+    notes = limit_notes(src)
     r0 = rows[0][3]
     print(f"### The mix: {r0.get('concurrency')} workers, closed model, "
           f"{r0['durationSeconds']:.0f} s after a {r0['warmupSeconds']:.0f} s warm-up\n")
@@ -78,6 +99,8 @@ def main(src):
               f"{kind(r, 'widget').get('p99Ms', 0):.1f} | {kind(r, 'impact').get('p50Ms', 0):.1f} | "
               f"{kind(r, 'impact').get('p99Ms', 0):.1f} | {kind(r, 'dependencies').get('p99Ms', 0):.1f} | "
               f"{kind(r, 'deep').get('p50Ms', 0):.1f} | {errors(o)} |")
+    for n in notes:
+        print(f"\n{n}")
 
     if pairs:
         print("\n### orggraph against the peer, on the same Neo4j, back to back\n")
@@ -99,6 +122,8 @@ def main(src):
                 cells.append(f"{ka.get('p50Ms', 0):.1f} / {ka.get('p99Ms', 0):.1f} against "
                              f"{kb.get('p50Ms', 0):.1f} / {kb.get('p99Ms', 0):.1f}")
             print(f"| {s}× | {c['b']['name']} | " + " | ".join(cells) + " |")
+        for n in notes:
+            print(f"\n{n}")
 
     singles = sorted(glob.glob(os.path.join(src, "widget-*.json")) + glob.glob(os.path.join(src, "impact-*.json")))
     if singles:
