@@ -22,33 +22,37 @@ func build(p *parsed, ps *problems) *domain.Graph {
 	// Sized for every item, as growing them was a tenth of the build at a
 	// thousand times the seed.
 	g := &domain.Graph{Nodes: make([]*domain.Node, 0, len(p.nodes)), Relationships: make([]*domain.Relationship, 0, len(p.links))}
-	where := make(map[domain.ID]located[rawNode], len(p.nodes))
+	// where and seen hold each item's index in p, not a copy of it: the
+	// copies were some 100 MB at a thousand times the seed.
+	where := make(map[domain.ID]int, len(p.nodes))
 	byID := make(map[domain.ID]*domain.Node, len(p.nodes))
 	for i, item := range p.nodes {
 		n := b.node(item, i)
 		if n == nil {
 			continue
 		}
-		if prev, dup := where[n.ID]; dup {
+		if first, dup := where[n.ID]; dup {
+			prev := p.nodes[first]
 			ps.add(item.file, item.at.line, string(n.ID), "duplicate id (first at %s:%d)", prev.file, prev.at.line)
 			continue
 		}
-		where[n.ID] = item
+		where[n.ID] = i
 		byID[n.ID] = n
 		g.Nodes = append(g.Nodes, n)
 	}
-	seen := make(map[string]located[rawLink], len(p.links))
+	seen := make(map[string]int, len(p.links))
 	for i, item := range p.links {
 		r := b.link(item, i, byID)
 		if r == nil {
 			continue
 		}
 		key := r.Key()
-		if prev, dup := seen[key]; dup {
+		if first, dup := seen[key]; dup {
+			prev := p.links[first]
 			ps.add(item.file, item.at.line, linkName(item.raw), "duplicate link (first at %s:%d)", prev.file, prev.at.line)
 			continue
 		}
-		seen[key] = item
+		seen[key] = i
 		g.Relationships = append(g.Relationships, r)
 	}
 	b.derive(g, byID, where)
@@ -215,7 +219,9 @@ func (b *builder) checkKind(file string, line int, n *domain.Node) {
 	}
 }
 
-func linkName(r rawLink) string { return fmt.Sprintf("%s -%s-> %s", r.From, r.Rel, r.To) }
+// linkName names a link in problems; asked for every link of the seed, so
+// it is joined rather than formatted.
+func linkName(r rawLink) string { return r.From + " -" + r.Rel + "-> " + r.To }
 
 func (b *builder) link(item located[rawLink], seq int, byID map[domain.ID]*domain.Node) *domain.Relationship {
 	r, file, yn := item.raw, item.file, item.at
@@ -263,7 +269,7 @@ func (b *builder) link(item located[rawLink], seq int, byID map[domain.ID]*domai
 
 // derive fills in what the seed does not write twice: a reform item's
 // effective date is its phase's, and a phase and its items hold from that date.
-func (b *builder) derive(g *domain.Graph, byID map[domain.ID]*domain.Node, where map[domain.ID]located[rawNode]) {
+func (b *builder) derive(g *domain.Graph, byID map[domain.ID]*domain.Node, where map[domain.ID]int) {
 	for _, r := range g.Relationships {
 		r.Version = 1 // as seeded
 	}
@@ -280,13 +286,13 @@ func (b *builder) derive(g *domain.Graph, byID map[domain.ID]*domain.Node, where
 		}
 		change, phase := byID[r.To], byID[r.From]
 		if prev, twice := phaseOf[change.ID]; twice {
-			item := where[change.ID]
+			item := b.p.nodes[where[change.ID]]
 			b.ps.add(item.file, item.at.line, string(change.ID), "included by two phases, %s and %s", prev, phase.ID)
 			continue
 		}
 		phaseOf[change.ID] = phase.ID
 		if change.EffectiveDate != nil {
-			item := where[change.ID]
+			item := b.p.nodes[where[change.ID]]
 			b.ps.add(item.file, item.at.of("effectiveDate"), string(change.ID),
 				"a reform item takes its phase's date; do not write effectiveDate")
 			continue

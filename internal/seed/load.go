@@ -167,8 +167,11 @@ func readFile(file string, data []byte) fileRead {
 		return seq.Content
 	}
 	nodes, links := items("nodes", &f.Nodes), items("links", &f.Links)
+	// Each item's YAML is let go once it is decoded, so the collector can
+	// take a large file's tree back as its items are read rather than after.
 	out.nodes = make([]located[rawNode], 0, len(nodes))
-	for _, n := range nodes {
+	for i, n := range nodes {
+		nodes[i] = nil
 		r, ok := decodeStrict(ps, file, n, "unknown node key", func(r rawNode) string { return cmpOr(r.ID, "node") })
 		if !ok {
 			continue
@@ -176,7 +179,8 @@ func readFile(file string, data []byte) fileRead {
 		out.nodes = append(out.nodes, located[rawNode]{file, atOf(n), r})
 	}
 	out.links = make([]located[rawLink], 0, len(links))
-	for _, n := range links {
+	for i, n := range links {
+		links[i] = nil
 		r, ok := decodeStrict(ps, file, n, "unknown link key", func(rawLink) string { return "link" })
 		if !ok {
 			continue
@@ -191,6 +195,9 @@ func decodeStrict[T any](ps *problems, file string, n *yaml.Node, unknown string
 		ps.add(file, line, key, "%s", unknown)
 	})
 	var v T
+	if decodeFlat(n, &v) {
+		return v, true
+	}
 	if err := n.Decode(&v); err != nil {
 		ps.add(file, n.Line, subject(v), "%s", decodeErr(err))
 		return v, false

@@ -245,7 +245,7 @@ type Loader interface {
 // Reseeder brings a document's changes into a store by domain.PlanReseed,
 // under the same lock as its writes, each change audited as domain.SeedActor.
 // A store may write a large re-seed in parts, each under that lock, so long
-// as each part holds on its own (neo4jstore does, past 25,000 changes).
+// as each part holds on its own (neo4jstore does, past 2,000 changes).
 type Reseeder interface {
 	Reseed(ctx context.Context, doc *domain.Graph, opts domain.ReseedOptions) (domain.SeedReport, error)
 }

@@ -122,8 +122,8 @@ func index(g *domain.Graph, prev *snapshot) (*snapshot, error) {
 		nodes:  make(map[domain.ID]*domain.Node, len(g.Nodes)),
 		byKind: map[domain.Kind][]*domain.Node{},
 		byCode: map[domain.Kind]map[string]*domain.Node{},
-		out:    map[domain.ID][]domain.Link{},
-		in:     map[domain.ID][]domain.Link{},
+		out:    make(map[domain.ID][]domain.Link, len(g.Nodes)),
+		in:     make(map[domain.ID][]domain.Link, len(g.Nodes)),
 		text:   make(map[domain.ID]search.Text, len(g.Nodes)),
 	}
 	var fold []*domain.Node // the nodes whose text is folded afresh

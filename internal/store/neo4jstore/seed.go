@@ -143,8 +143,15 @@ var _ store.Reseeder = (*Store)(nil)
 // seeding at a thousand times the seed is some 350,000 changes with an
 // audit entry each; held in one transaction's state they outgrow a modest
 // Neo4j heap, and committing them at once costs far more than committing
-// them in parts.
-var chunkSteps = 25000
+// them in parts. The parts are kept small: Neo4j holds a transaction's
+// state, and the parameters of its statements, on its heap until the
+// commit, and sorts its commands at the commit. At 1000× on the 1 GB heap
+// scripts/neo4j gives it, 25,000 a transaction kept some 800 MB live, and
+// the JVM spent 25 s of a seeding in collector pauses (44 old-generation
+// collections); at 2,000, 6 s and 2, and Neo4j's CPU fell from 99–109 s
+// to 64–70 s (docs/BENCHMARKS.md). A commit costs little beside that:
+// at 1,000 a transaction the CPU was the same.
+var chunkSteps = 2000
 
 // Reseed implements store.Reseeder. Each of its transactions first takes
 // the audit counter's write lock, as every write does (see apply), so a
