@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -119,4 +120,25 @@ func serverWith(logger *slog.Logger, st store.Store, opts Options, gql graph.Opt
 	gql.Metrics = opts.Metrics
 	opts.GraphQL, opts.Schema = graph.NewHandler(logger, st, gql), graph.SDL()
 	return NewServer(logger, st, opts)
+}
+
+// requestLine is the one request log line in logs, a JSON log; the
+// server's other lines (such as the GraphQL endpoint's, as it counts the
+// store for pricing in the background) are passed over.
+func requestLine(t *testing.T, logs *bytes.Buffer) map[string]any {
+	t.Helper()
+	var found []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var line map[string]any
+		if err := json.Unmarshal([]byte(l), &line); err != nil {
+			t.Fatalf("a log line that is not JSON: %v: %s", err, l)
+		}
+		if line["msg"] == "request" {
+			found = append(found, line)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want one request log line, got %d:\n%s", len(found), logs.String())
+	}
+	return found[0]
 }

@@ -3,7 +3,6 @@ package httpserver
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -147,10 +146,7 @@ func TestTracing(t *testing.T) {
 			t.Errorf("%s is not a child of the server span", s.Name())
 		}
 	}
-	var line map[string]any
-	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
-		t.Fatalf("%v: %s", err, logs.String())
-	}
+	line := requestLine(t, &logs)
 	if line["trace_id"] != callerTrace {
 		t.Errorf("the request log names trace %v", line["trace_id"])
 	}
@@ -191,10 +187,7 @@ func TestRequestLogNamesTheClient(t *testing.T) {
 			var logs bytes.Buffer
 			h := testServer(slog.New(slog.NewJSONHandler(&logs, nil)), fixtureStore(t), Options{TrustProxy: tt.trustProxy})
 			rec := fromClient(h, "192.0.2.1:1234", getQuery(`{ centres { code } }`), "X-Forwarded-For", tt.xff)
-			var line map[string]any
-			if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
-				t.Fatalf("%v: %s", err, logs.String())
-			}
+			line := requestLine(t, &logs)
 			want := map[string]any{
 				"client": tt.want, "method": "GET", "path": "/graphql", "status": float64(200),
 				"bytes": float64(rec.Body.Len()), "request_id": rec.Header().Get(RequestIDHeader),
@@ -221,10 +214,7 @@ func TestAKeptAnswerIsLoggedAndCounted(t *testing.T) {
 	send(h, http.MethodGet, target, "")
 	logs.Reset()
 	send(h, http.MethodGet, target, "")
-	var line map[string]any
-	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
-		t.Fatalf("%v: %s", err, logs.String())
-	}
+	line := requestLine(t, &logs)
 	if line["operation"] != "CentreCodes" || line["status"] != float64(200) {
 		t.Errorf("the kept answer's log line: %v", line)
 	}

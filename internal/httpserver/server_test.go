@@ -3,7 +3,6 @@ package httpserver
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -165,14 +164,7 @@ func TestOneLogLinePerRequestWithItsID(t *testing.T) {
 			if !tt.wantID(id) {
 				t.Errorf("response id = %q", id)
 			}
-			lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
-			if len(lines) != 1 {
-				t.Fatalf("want one log line, got %d:\n%s", len(lines), logs.String())
-			}
-			var line map[string]any
-			if err := json.Unmarshal([]byte(lines[0]), &line); err != nil {
-				t.Fatal(err)
-			}
+			line := requestLine(t, &logs)
 			if line["request_id"] != id || line["path"] != "/healthz" || line["status"] != float64(200) {
 				t.Errorf("log line = %v", line)
 			}
