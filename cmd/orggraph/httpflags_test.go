@@ -67,23 +67,8 @@ func TestHTTPFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			config := httpFlags(fs, func(k string) string { return tt.env[k] })
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
-			got, _, err := config()
-			switch {
-			case tt.wantErr != "":
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
-				}
-			case err != nil:
-				t.Errorf("err = %v", err)
-			case !reflect.DeepEqual(got, tt.want):
-				t.Errorf("options\n got %+v\nwant %+v", got, tt.want)
-			}
+			got, _, err := parseHTTPFlags(t, tt.args, tt.env)
+			checkOptions(t, got, err, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -140,12 +125,7 @@ func TestLoaderWaitFlag(t *testing.T) {
 		{env: map[string]string{"ORGGRAPH_LOADER_WAIT": "250us"}, want: 250 * time.Microsecond},
 		{args: []string{"--loader-wait", "-1ms"}, bad: true},
 	} {
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		build := httpFlags(fs, func(k string) string { return tt.env[k] })
-		if err := fs.Parse(tt.args); err != nil {
-			t.Fatal(err)
-		}
-		_, opts, err := build()
+		_, opts, err := parseHTTPFlags(t, tt.args, tt.env)
 		if tt.bad {
 			if err == nil {
 				t.Errorf("%v: no error", tt.args)
@@ -174,12 +154,7 @@ func TestGraphQLSwitchFlags(t *testing.T) {
 		{args: []string{"--suggestions=false"}, want: withLimits(graph.Options{NoSuggestions: true})},
 		{env: map[string]string{"ORGGRAPH_INTROSPECTION": "0", "ORGGRAPH_SUGGESTIONS": "false"}, want: withLimits(graph.Options{NoIntrospection: true, NoSuggestions: true})},
 	} {
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		build := httpFlags(fs, func(k string) string { return tt.env[k] })
-		if err := fs.Parse(tt.args); err != nil {
-			t.Fatal(err)
-		}
-		_, got, err := build()
+		_, got, err := parseHTTPFlags(t, tt.args, tt.env)
 		if err != nil {
 			t.Fatalf("%v %v: %v", tt.args, tt.env, err)
 		}
@@ -234,23 +209,37 @@ func TestQueryLimitFlags(t *testing.T) {
 		{"too many megabytes", []string{"--max-answer-mb", "5000"}, nil, graph.Options{}, "--max-answer-mb 5000 is not from 1 to 4096"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			build := httpFlags(fs, func(k string) string { return tt.env[k] })
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
-			_, got, err := build()
-			switch {
-			case tt.wantErr != "":
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
-				}
-			case err != nil:
-				t.Errorf("err = %v", err)
-			case got != tt.want:
-				t.Errorf("options\n got %+v\nwant %+v", got, tt.want)
-			}
+			_, got, err := parseHTTPFlags(t, tt.args, tt.env)
+			checkOptions(t, got, err, tt.want, tt.wantErr)
 		})
+	}
+}
+
+// parseHTTPFlags parses args as serve's HTTP flags, with env as the
+// environment, and returns what they build.
+func parseHTTPFlags(t *testing.T, args []string, env map[string]string) (httpserver.Options, graph.Options, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	build := httpFlags(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return build()
+}
+
+// checkOptions holds got and err to want, or to an error containing
+// wantErr when it is not empty.
+func checkOptions[T any](t *testing.T, got T, err error, want T, wantErr string) {
+	t.Helper()
+	switch {
+	case wantErr != "":
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("err = %v, want one containing %q", err, wantErr)
+		}
+	case err != nil:
+		t.Errorf("err = %v", err)
+	case !reflect.DeepEqual(got, want):
+		t.Errorf("options\n got %+v\nwant %+v", got, want)
 	}
 }
