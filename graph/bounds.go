@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -207,7 +208,7 @@ func (c *graphCounts) ofKind(kind domain.Kind) int {
 	return c.kinds[kind]
 }
 
-// How often the counts are read again, and how long a read may take. A
+// How often the counts may be read again, and how long a read may take. A
 // write may add a link between two reads; the answer ceiling (ceiling.go)
 // holds an answer that outgrows its price.
 // The first read, as the handler is built, waits countsTimeout at most; a
@@ -220,18 +221,28 @@ const (
 	countsLaterTimeout = time.Minute
 )
 
+// countedStore is what the counts are read from: the whole graph, and its
+// version, which says whether the graph has changed since it was counted.
+type countedStore interface {
+	store.Snapshotter
+	Version(ctx context.Context) (store.Version, error)
+}
+
 // storeCounts keeps a store's counts fresh: read once when the handler is
-// built, then again in the background when a price is asked and they are
-// older than countsEvery (countsRetry after a failed read). Until a first
-// read succeeds there are none, and lists are priced at the limits'
-// ListBound.
+// built, then again in the background when a price is asked, they are
+// older than countsEvery (countsRetry after a failed read) and the graph's
+// version has moved since they were read. A graph nobody writes to is
+// counted once, however long it is served: at a thousand times the seed a
+// count reads the whole of Neo4j for seconds. Until a first read succeeds
+// there are none, and lists are priced at the limits' ListBound.
 type storeCounts struct {
-	st     store.Snapshotter
+	st     countedStore
 	logger *slog.Logger
 
 	mu      sync.Mutex
 	counts  *graphCounts
-	next    time.Time // when to read again
+	version store.Version // the graph's version when counts were read
+	next    time.Time     // when to look again
 	reading bool
 	failed  bool // the last read failed
 }
@@ -242,7 +253,7 @@ type storeCounts struct {
 // it before it asks a server what the mix's questions cost.
 const countedMessage = "graph: counted the store for pricing lists"
 
-func newStoreCounts(logger *slog.Logger, st store.Snapshotter) *storeCounts {
+func newStoreCounts(logger *slog.Logger, st countedStore) *storeCounts {
 	s := &storeCounts{st: st, logger: logger}
 	s.read(countsTimeout)
 	return s
@@ -262,10 +273,17 @@ func (s *storeCounts) get() *graphCounts {
 
 func (s *storeCounts) read(timeout time.Duration) {
 	start := time.Now()
-	counts, err := s.count(timeout)
+	s.mu.Lock()
+	last, had := s.version, s.counts != nil && !s.failed
+	s.mu.Unlock()
+	counts, version, err := s.count(timeout, last, had)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reading = false
+	if err == nil && counts == nil { // the graph is as it was counted
+		s.next = time.Now().Add(countsEvery)
+		return
+	}
 	if counts == nil {
 		s.logger.Warn("graph: cannot count the store for pricing lists; trying again", "err", err)
 		s.next, s.failed = time.Now().Add(countsRetry), true
@@ -274,12 +292,15 @@ func (s *storeCounts) read(timeout time.Duration) {
 	if s.counts == nil || s.failed {
 		s.logger.Info(countedMessage, "nodes", counts.nodes, "took", time.Since(start).Round(time.Millisecond).String())
 	}
-	s.counts, s.next, s.failed = counts, time.Now().Add(countsEvery), false
+	s.counts, s.version, s.next, s.failed = counts, version, time.Now().Add(countsEvery), false
 }
 
-// count reads the store and counts it; a panic in the store is an error,
-// since it runs in a goroutine of its own, where nothing else recovers it.
-func (s *storeCounts) count(timeout time.Duration) (counts *graphCounts, err error) {
+// count reads the store and counts it, with the graph's version read just
+// before (a write between the two only brings the next count forward). When
+// had is set and the version is still last, it reads nothing more and
+// returns no counts and no error. A panic in the store is an error, since
+// it runs in a goroutine of its own, where nothing else recovers it.
+func (s *storeCounts) count(timeout time.Duration, last store.Version, had bool) (counts *graphCounts, version store.Version, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			counts, err = nil, fmt.Errorf("graph: counting the store panicked: %v", p)
@@ -287,9 +308,19 @@ func (s *storeCounts) count(timeout time.Duration) (counts *graphCounts, err err
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	g, err := s.st.Snapshot(ctx)
-	if err != nil || g == nil {
-		return nil, err
+	version, err = s.st.Version(ctx)
+	if err != nil {
+		return nil, version, err
 	}
-	return countGraph(g), nil
+	if had && version == last {
+		return nil, version, nil
+	}
+	g, err := s.st.Snapshot(ctx)
+	if err == nil && g == nil {
+		err = errors.New("graph: the store returned no graph to count")
+	}
+	if err != nil {
+		return nil, version, err
+	}
+	return countGraph(g), version, nil
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/bif-kk/orggraph/internal/loadtest"
 	"github.com/bif-kk/orggraph/internal/querylimit"
 	"github.com/bif-kk/orggraph/internal/seed/seedtest"
-	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
@@ -181,7 +180,7 @@ func TestCountGraphFanout(t *testing.T) {
 
 // limitsOver is the schema and the query limits NewHandler builds over
 // st's counts, limits in place of the endpoint's.
-func limitsOver(t *testing.T, limits querylimit.Limits, st store.Snapshotter) (*ast.Schema, *querylimit.Checker) {
+func limitsOver(t *testing.T, limits querylimit.Limits, st countedStore) (*ast.Schema, *querylimit.Checker) {
 	t.Helper()
 	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
 	return schema, querylimit.New(schema, limits, pricing(newStoreCounts(slog.New(slog.DiscardHandler), st)))
