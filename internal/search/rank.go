@@ -211,23 +211,29 @@ func Best(candidates []Candidate, terms []string, first int) []Scored {
 	// Hits that match better all rank first, so once first of them are
 	// found no worse match can make the cut: each pass forgives more, over
 	// the candidates not yet hit, while there is room.
-	var pending []int // candidates that may still match
+	// The candidates that may still match, each with its text loosened
+	// once a pass needs it: only these, so that a search allocates for what
+	// it may find, not for every node the store holds.
+	type maybe struct {
+		i     int
+		loose *Text
+	}
+	var pending []maybe
 	for i, c := range candidates {
 		if mayMatch(c.Text, ts) {
-			pending = append(pending, i)
+			pending = append(pending, maybe{i: i})
 		}
 	}
-	loose := make([]*Text, len(candidates))
 	for _, upTo := range []int{Exact, Loosely, TwoTypos} {
 		if len(out) >= first {
 			break
 		}
 		rest := pending[:0]
-		for _, i := range pending {
-			if s, how := score(candidates[i].Text, &loose[i], ts, upTo); s > 0 {
-				out = append(out, Scored{Candidate: candidates[i], Score: s, How: how})
+		for _, m := range pending {
+			if s, how := score(candidates[m.i].Text, &m.loose, ts, upTo); s > 0 {
+				out = append(out, Scored{Candidate: candidates[m.i], Score: s, How: how})
 			} else {
-				rest = append(rest, i)
+				rest = append(rest, m)
 			}
 		}
 		pending = rest
