@@ -47,12 +47,7 @@ func TestDecodeFlatAgrees(t *testing.T) {
 		{"{id: x, name: y}\n", true},
 	}
 	for _, c := range cases {
-		var doc yaml.Node
-		if err := yaml.Unmarshal([]byte(c.doc), &doc); err != nil {
-			t.Fatalf("%q: %v", c.doc, err)
-		}
-		n := doc.Content[0]
-		checkFlat[rawNode](t, c.doc, n, c.fast)
+		checkFlat[rawNode](t, c.doc, c.fast)
 	}
 	links := []struct {
 		doc  string
@@ -63,16 +58,19 @@ func TestDecodeFlatAgrees(t *testing.T) {
 		{"from: a\nrel: SERVES\nto: b\nvalidFrom: '2026-01-01'\n", true},
 	}
 	for _, c := range links {
-		var doc yaml.Node
-		if err := yaml.Unmarshal([]byte(c.doc), &doc); err != nil {
-			t.Fatalf("%q: %v", c.doc, err)
-		}
-		checkFlat[rawLink](t, c.doc, doc.Content[0], c.fast)
+		checkFlat[rawLink](t, c.doc, c.fast)
 	}
 }
 
-func checkFlat[T any](t *testing.T, doc string, n *yaml.Node, fast bool) {
+// checkFlat decodes the one item of doc both ways, as a T, and holds
+// decodeFlat to n.Decode; fast is whether decodeFlat must take it.
+func checkFlat[T any](t *testing.T, doc string, fast bool) {
 	t.Helper()
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &root); err != nil {
+		t.Fatalf("%q: %v", doc, err)
+	}
+	n := root.Content[0]
 	var slow T
 	err := n.Decode(&slow)
 	var flat T
