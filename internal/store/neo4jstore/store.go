@@ -425,11 +425,7 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 	b.WriteString("CALL { WITH " + strings.Join(sets, ", ") + " UNWIND " + strings.Join(sets, " + ") +
 		" AS n WITH DISTINCT n RETURN collect([id(n), " + project + "]) AS nodes } ")
 	b.WriteString("RETURN nodes, " + strings.Join(cols, ", "))
-	recs, err := s.read(ctx, op, b.String(), params)
-	if err != nil {
-		return nil, err
-	}
-	row, err := oneRow(op, recs)
+	row, err := s.readRow(ctx, op, b.String(), params)
 	if err != nil {
 		return nil, err
 	}
@@ -520,8 +516,13 @@ func (s *Store) expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 	return out, nil
 }
 
-// oneRow is the one row of a statement that gathers its whole answer into it.
-func oneRow(op string, recs []*neo4j.Record) (map[string]any, error) {
+// readRow runs a read statement that gathers its whole answer into one
+// row, as read does, and returns that row.
+func (s *Store) readRow(ctx context.Context, op, cypher string, params map[string]any) (map[string]any, error) {
+	recs, err := s.read(ctx, op, cypher, params)
+	if err != nil {
+		return nil, err
+	}
 	if len(recs) != 1 {
 		return nil, wrap(op, fmt.Errorf("%d rows, want one", len(recs)))
 	}

@@ -199,11 +199,7 @@ func (s *Store) Dependencies(ctx context.Context, ids []domain.ID) ([]domain.Sha
 	if len(ids) == 0 {
 		return nil, nil, ctx.Err()
 	}
-	recs, err := s.read(ctx, op, dependenciesQuery, map[string]any{"ids": stringsOf(ids)})
-	if err != nil {
-		return nil, nil, err
-	}
-	row, err := oneRow(op, recs)
+	row, err := s.readRow(ctx, op, dependenciesQuery, map[string]any{"ids": stringsOf(ids)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,11 +242,7 @@ func (s *Store) Search(ctx context.Context, terms []string, first int) ([]search
 		}
 	}
 	cypher, params := searchStatement(terms, first)
-	recs, err := s.read(ctx, op, cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	row, err := oneRow(op, recs)
+	row, err := s.readRow(ctx, op, cypher, params)
 	if err != nil {
 		return nil, err
 	}
