@@ -8,7 +8,6 @@ import (
 	"github.com/bif-kk/orggraph/graph/readplan"
 	"github.com/bif-kk/orggraph/internal/domain"
 	"github.com/bif-kk/orggraph/internal/querylimit"
-	"github.com/bif-kk/orggraph/internal/store"
 )
 
 // traversalCost is what a field that walks the graph or reads whole kinds
@@ -99,23 +98,6 @@ var traversalAnswers = map[string]struct{}{"Impact": {}, "CentreChange": {}}
 // defaultConnectionFirst is the connections' first when none is given.
 const defaultConnectionFirst = 20
 
-// relationLists are the list fields that read one kind of link of the
-// node they hang from, beside readplan.Lists: each is at most that
-// link's largest fan-out.
-var relationLists = map[string]store.LinkQuery{
-	"Administration.centres":    {Kind: domain.RelHasCentre, Dir: domain.Outgoing},
-	"Committee.oversees":        {Kind: domain.RelOversees, Dir: domain.Outgoing},
-	"Organisation.cooperatesOn": {Kind: domain.RelCooperatesOn, Dir: domain.Outgoing},
-	"Budget.frames":             {Kind: domain.RelHasFrame, Dir: domain.Outgoing},
-	"Reform.phases":             {Kind: domain.RelHasPhase, Dir: domain.Outgoing},
-	"Reform.initiatives":        {Kind: domain.RelHasInitiative, Dir: domain.Outgoing},
-	"Reform.savings":            {Kind: domain.RelHasSavings, Dir: domain.Outgoing},
-	"ReformPhase.changes":       {Kind: domain.RelIncludes, Dir: domain.Outgoing},
-	"ReformChange.phasesOut":    {Kind: domain.RelPhasesOut, Dir: domain.Outgoing},
-	"ReformChange.affects":      {Kind: domain.RelAffects, Dir: domain.Outgoing},
-	"Transfer.moves":            {Kind: domain.RelMoves, Dir: domain.Outgoing},
-}
-
 // listBound is how many elements the list field def on the type on may
 // return, from the store's counts c; false leaves it to the limits'
 // ListBound. In order: a node's links, at the largest fan-out of the
@@ -145,9 +127,6 @@ func listBound(c *graphCounts, on string, def *ast.FieldDefinition, args map[str
 		return c.fanout[k], true
 	}
 	if q, ok := readplan.Lists[kind][def.Name]; ok && kind != "" {
-		return c.fanout[fanKey{kind: kind, rel: q.Kind, dir: q.Dir}], true
-	}
-	if q, ok := relationLists[on+"."+def.Name]; ok {
 		return c.fanout[fanKey{kind: kind, rel: q.Kind, dir: q.Dir}], true
 	}
 	elem := def.Type.Name()

@@ -19,8 +19,8 @@ import (
 
 // The direct path answers the plainest reads without gqlgen's executor: a
 // query made only of root lists of one kind (centres, targetGroups, …), the
-// link lists of readplan.Lists without arguments, and a node's own id, name,
-// code, version, description and fullName. Such a query is the deep listing
+// link lists of readplan.Lists shown as read (AsRead), without arguments,
+// and a node's own id, name, code, version, description and fullName. Such a query is the deep listing
 // planners ask for, and gqlgen, which gives every list element and every
 // resolved field a goroutine and a context of its own, spends some 9 µs of
 // CPU on each object of it: 200 ms for the 23,000 objects of a listing at
@@ -172,8 +172,8 @@ func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName st
 				field.text = directTexts[f.Name]
 			}
 		default:
-			q, ok := readplan.Lists[domain.Kind(typeName)][f.Name]
-			if !ok || f.Definition == nil || f.Definition.Type.Elem == nil {
+			list, ok := readplan.Lists[domain.Kind(typeName)][f.Name]
+			if !ok || !list.AsRead || f.Definition == nil || f.Definition.Type.Elem == nil {
 				return nil, false
 			}
 			child := f.Definition.Type.Elem.NamedType
@@ -184,7 +184,7 @@ func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName st
 			if !ok {
 				return nil, false
 			}
-			field.list, field.obj = &q, sub
+			field.list, field.obj = &list.LinkQuery, sub
 		}
 		obj.fields = append(obj.fields, field)
 	}

@@ -93,8 +93,7 @@ func directServes(typeName, field string) bool {
 	case "__typename", "id", "name", "code", "version", "description", "fullName":
 		return true
 	}
-	_, ok := readplan.Lists[domain.Kind(typeName)][field]
-	return ok
+	return readplan.Lists[domain.Kind(typeName)][field].AsRead
 }
 
 // reachable lists the object types the direct path can reach, each with a
@@ -112,7 +111,10 @@ func reachable(schema *ast.Schema) map[string][]string {
 	for len(queue) > 0 {
 		typeName := queue[0]
 		queue = queue[1:]
-		for name := range readplan.Lists[domain.Kind(typeName)] {
+		for name, list := range readplan.Lists[domain.Kind(typeName)] {
+			if !list.AsRead {
+				continue
+			}
 			child := schema.Types[typeName].Fields.ForName(name).Type.Elem.NamedType
 			if _, seen := out[child]; !seen {
 				out[child] = append(slices.Clone(out[typeName]), name)
@@ -170,7 +172,7 @@ func TestDirectAnswersDeepListingsAsGQLGen(t *testing.T) {
 	selection = func(typeName string, depth int) string {
 		var parts []string
 		for _, f := range schema.Types[typeName].Fields {
-			if _, isList := readplan.Lists[domain.Kind(typeName)][f.Name]; isList {
+			if readplan.Lists[domain.Kind(typeName)][f.Name].AsRead {
 				if depth > 0 {
 					parts = append(parts, f.Name+" { "+selection(f.Type.Elem.NamedType, depth-1)+" }")
 				}

@@ -78,6 +78,10 @@ func TestACentreByCodeReadsItsSelectedListsWithIt(t *testing.T) {
 		{"a list as of a day", `{ centre(code: "CBA") { targetGroups(asOf: "2026-01-01") { name } } }`, []string{"Expand by code"}},
 		{"the levels below are read with it", `{ centre(code: "CBA") { targetGroups { servedBy { code } } } }`, []string{"Expand by code"}},
 		{"every list of every level with it", `{ centre(code: "CBA") { targetGroups { servedBy { code interventions { name } } receives { name } } } }`, []string{"Expand by code"}},
+		// Every list of one kind of link is read with its node, whatever
+		// the node's type, sorted or of several kinds.
+		{"the administration's centres", `{ administration { centres { code units { name } } } }`, []string{"Expand by kind"}},
+		{"the reform's phases, sorted, with their items", `{ reforms { phases { name changes { name phasesOut { name } affects { id } } } savings { year } } }`, []string{"Expand by kind"}},
 		// The other centres, and what is shared, come with the dependencies.
 		{"a centre's dependencies", `{ centre(code: "CSI") { code dependencies { centre { code name } total shared { node { id name } statement } } } }`, []string{"Expand by code", "Dependencies"}},
 	}

@@ -17,33 +17,69 @@ import (
 	"github.com/bif-kk/orggraph/internal/store"
 )
 
-// Lists maps an object type's list fields to the links they read, where
-// the field shows exactly the nodes at the far ends of those links: the
-// resolvers of Centre (organisation.resolvers.go), TargetGroup,
-// Intervention, Benefit (services.resolvers.go) and Organisation.
-var Lists = map[domain.Kind]map[string]store.LinkQuery{
+// A List is a list field that reads one kind of link of the node it
+// hangs from: its elements are the nodes at the links' far ends.
+type List struct {
+	store.LinkQuery
+	// AsRead says the field shows those nodes as they are read, in the
+	// links' order, all of the one object type it names, so an answer
+	// can be written from the read alone (graph/direct.go). A field
+	// whose resolver sorts them (Reform.phases), or whose nodes are of
+	// several kinds (a list of Node), is read along all the same.
+	AsRead bool
+}
+
+// Lists maps each object type's list fields of one kind of link to that
+// link: the one table of them, read by the read plan (Below), the query
+// prices (graph/costs.go) and the direct path.
+var Lists = map[domain.Kind]map[string]List{
+	domain.KindAdministration: {
+		"centres": {store.LinkQuery{Kind: domain.RelHasCentre, Dir: domain.Outgoing}, true},
+	},
+	domain.KindCommittee: {
+		"oversees": {store.LinkQuery{Kind: domain.RelOversees, Dir: domain.Outgoing}, true},
+	},
 	domain.KindCentre: {
-		"targetGroups":  {Kind: domain.RelServes, Dir: domain.Outgoing},
-		"interventions": {Kind: domain.RelDelivers, Dir: domain.Outgoing},
-		"units":         {Kind: domain.RelHasUnit, Dir: domain.Outgoing},
-		"benefits":      {Kind: domain.RelPays, Dir: domain.Outgoing},
-		"partners":      {Kind: domain.RelWorksWith, Dir: domain.Incoming},
-		"receives":      {Kind: domain.RelMovesTo, Dir: domain.Incoming},
+		"targetGroups":  {store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing}, true},
+		"interventions": {store.LinkQuery{Kind: domain.RelDelivers, Dir: domain.Outgoing}, true},
+		"units":         {store.LinkQuery{Kind: domain.RelHasUnit, Dir: domain.Outgoing}, true},
+		"benefits":      {store.LinkQuery{Kind: domain.RelPays, Dir: domain.Outgoing}, true},
+		"partners":      {store.LinkQuery{Kind: domain.RelWorksWith, Dir: domain.Incoming}, true},
+		"receives":      {store.LinkQuery{Kind: domain.RelMovesTo, Dir: domain.Incoming}, true},
 	},
 	domain.KindTargetGroup: {
-		"servedBy": {Kind: domain.RelServes, Dir: domain.Incoming},
-		"receives": {Kind: domain.RelPaidTo, Dir: domain.Incoming},
+		"servedBy": {store.LinkQuery{Kind: domain.RelServes, Dir: domain.Incoming}, true},
+		"receives": {store.LinkQuery{Kind: domain.RelPaidTo, Dir: domain.Incoming}, true},
 	},
 	domain.KindIntervention: {
-		"deliveredBy": {Kind: domain.RelDelivers, Dir: domain.Incoming},
-		"partners":    {Kind: domain.RelCooperatesOn, Dir: domain.Incoming},
+		"deliveredBy": {store.LinkQuery{Kind: domain.RelDelivers, Dir: domain.Incoming}, true},
+		"partners":    {store.LinkQuery{Kind: domain.RelCooperatesOn, Dir: domain.Incoming}, true},
 	},
 	domain.KindBenefit: {
-		"paidBy": {Kind: domain.RelPays, Dir: domain.Incoming},
-		"paidTo": {Kind: domain.RelPaidTo, Dir: domain.Outgoing},
+		"paidBy": {store.LinkQuery{Kind: domain.RelPays, Dir: domain.Incoming}, true},
+		"paidTo": {store.LinkQuery{Kind: domain.RelPaidTo, Dir: domain.Outgoing}, true},
 	},
 	domain.KindOrganisation: {
-		"worksWith": {Kind: domain.RelWorksWith, Dir: domain.Outgoing},
+		"worksWith":    {store.LinkQuery{Kind: domain.RelWorksWith, Dir: domain.Outgoing}, true},
+		"cooperatesOn": {store.LinkQuery{Kind: domain.RelCooperatesOn, Dir: domain.Outgoing}, false},
+	},
+	domain.KindBudget: {
+		"frames": {store.LinkQuery{Kind: domain.RelHasFrame, Dir: domain.Outgoing}, true},
+	},
+	domain.KindReform: {
+		"phases":      {store.LinkQuery{Kind: domain.RelHasPhase, Dir: domain.Outgoing}, false},
+		"initiatives": {store.LinkQuery{Kind: domain.RelHasInitiative, Dir: domain.Outgoing}, true},
+		"savings":     {store.LinkQuery{Kind: domain.RelHasSavings, Dir: domain.Outgoing}, true},
+	},
+	domain.KindReformPhase: {
+		"changes": {store.LinkQuery{Kind: domain.RelIncludes, Dir: domain.Outgoing}, true},
+	},
+	domain.KindReformChange: {
+		"phasesOut": {store.LinkQuery{Kind: domain.RelPhasesOut, Dir: domain.Outgoing}, true},
+		"affects":   {store.LinkQuery{Kind: domain.RelAffects, Dir: domain.Outgoing}, false},
+	},
+	domain.KindTransfer: {
+		"moves": {store.LinkQuery{Kind: domain.RelMoves, Dir: domain.Outgoing}, false},
 	},
 }
 
@@ -73,10 +109,11 @@ func steps(oc *graphql.OperationContext, set ast.SelectionSet, kind domain.Kind,
 	}
 	var out []store.Step
 	for _, f := range graphql.CollectFields(oc, set, []string{string(kind), "Node"}) {
-		q, ok := lists[f.Name]
+		list, ok := lists[f.Name]
 		if !ok || f.Definition == nil {
 			continue
 		}
+		q := list.LinkQuery
 		below := steps(oc, f.Selections, domain.Kind(f.Definition.Type.Name()), depth+1)
 		i := slices.IndexFunc(out, func(s store.Step) bool { return s.Q == q })
 		if i < 0 {
