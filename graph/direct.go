@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -36,6 +37,7 @@ import (
 // directPlan is one operation compiled for the direct path.
 type directPlan struct {
 	roots []directRoot
+	lists int // how many list fields the plan holds (directField.slot)
 }
 
 // directRoot is one root field: __typename, or a list of every node of kind.
@@ -61,6 +63,7 @@ type directField struct {
 	text     func(*domain.Node) string // of a String! scalar: its text, written by writeQuoted
 	reads    store.PlainFields         // of a scalar: the node's fields it reads
 	list     *store.LinkQuery
+	slot     int // of a list: where runDirect puts the links it read
 	obj      *directObject
 }
 
@@ -136,7 +139,7 @@ func compileDirect(schema *ast.Schema, oc *graphql.OperationContext) (*directPla
 		if !ok || !isListOf(f.Definition, string(kind)) {
 			return nil, false
 		}
-		obj, ok := compileObject(schema, oc, string(kind), f.Selections)
+		obj, ok := compileObject(schema, oc, string(kind), f.Selections, &plan.lists)
 		if !ok {
 			return nil, false
 		}
@@ -145,8 +148,9 @@ func compileDirect(schema *ast.Schema, oc *graphql.OperationContext) (*directPla
 	return plan, true
 }
 
-// compileObject compiles a selection on the object type typeName.
-func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName string, set ast.SelectionSet) (*directObject, bool) {
+// compileObject compiles a selection on the object type typeName, giving
+// each list field the next of the plan's slots.
+func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName string, set ast.SelectionSet, slots *int) (*directObject, bool) {
 	def := schema.Types[typeName]
 	if def == nil || def.Kind != ast.Object {
 		return nil, false
@@ -180,11 +184,12 @@ func compileObject(schema *ast.Schema, oc *graphql.OperationContext, typeName st
 			if !isListOf(f.Definition, child) {
 				return nil, false
 			}
-			sub, ok := compileObject(schema, oc, child, f.Selections)
+			sub, ok := compileObject(schema, oc, child, f.Selections, slots)
 			if !ok {
 				return nil, false
 			}
-			field.list, field.obj = &list.LinkQuery, sub
+			field.list, field.obj, field.slot = &list.LinkQuery, sub, *slots
+			*slots++
 		}
 		obj.fields = append(obj.fields, field)
 	}
@@ -234,7 +239,12 @@ func (obj *directObject) reads() store.PlainFields {
 // false too when the request ends or the answer passes the ceiling
 // (ceiling.go) as it writes, which it checks at every node: the caller
 // then sees the operation stopped.
-func runDirect(ctx context.Context, st store.Expander, plan *directPlan) ([]byte, bool) {
+//
+// size is what the answer is expected to come to (directReads.sizes), 0
+// when that is not known: the answer is written into room for that much,
+// not into a buffer that doubles its way there, copying and leaving its
+// smaller selves behind (at 1000× the seed, 32 MB for a 12 MB answer).
+func runDirect(ctx context.Context, st store.Expander, plan *directPlan, size int) ([]byte, bool) {
 	var xs []store.Expansion
 	for _, r := range plan.roots {
 		if r.obj != nil {
@@ -250,6 +260,7 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan) ([]byte
 	}
 
 	var buf bytes.Buffer
+	buf.Grow(size + size/16)
 	tally := tallyFrom(ctx)
 	keep := func(fields int) bool {
 		if ctx.Err() != nil {
@@ -257,6 +268,7 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan) ([]byte
 		}
 		return tally == nil || tally.add(int64(fields), 0) && int64(buf.Len()) <= tally.maxBytes
 	}
+	lists := make([]map[domain.ID][]domain.Link, plan.lists)
 	buf.WriteByte('{')
 	x := 0
 	for i, r := range plan.roots {
@@ -268,12 +280,13 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan) ([]byte
 			graphql.MarshalString("Query").MarshalGQL(&buf)
 			continue
 		}
+		r.obj.slotLinks(read[x], lists)
 		buf.WriteByte('[')
 		for j, n := range read[x].Roots {
 			if j > 0 {
 				buf.WriteByte(',')
 			}
-			if !writeNode(&buf, read[x], r.obj, n, keep) {
+			if !writeNode(&buf, lists, r.obj, n, keep) {
 				return nil, false
 			}
 		}
@@ -284,10 +297,21 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan) ([]byte
 	return buf.Bytes(), true
 }
 
-// writeNode writes node n as obj selects it, its lists from read; false
-// when the store's answer holds no node where a list needs one, or keep,
-// told the values the node adds, says to stop.
-func writeNode(buf *bytes.Buffer, read store.Expanded, obj *directObject, n *domain.Node, keep func(values int) bool) bool {
+// slotLinks puts in lists, at each list field's slot, the links read holds
+// for it: writeNode then finds a node's links with one lookup by its id.
+func (obj *directObject) slotLinks(read store.Expanded, lists []map[domain.ID][]domain.Link) {
+	for _, f := range obj.fields {
+		if f.list != nil {
+			lists[f.slot] = read.Links[*f.list]
+			f.obj.slotLinks(read, lists)
+		}
+	}
+}
+
+// writeNode writes node n as obj selects it, its lists' links from lists
+// (slotLinks); false when the store's answer holds no node where a list
+// needs one, or keep, told the values the node adds, says to stop.
+func writeNode(buf *bytes.Buffer, lists []map[domain.ID][]domain.Link, obj *directObject, n *domain.Node, keep func(values int) bool) bool {
 	if n == nil || !keep(1+len(obj.fields)) {
 		return false
 	}
@@ -306,11 +330,11 @@ func writeNode(buf *bytes.Buffer, read store.Expanded, obj *directObject, n *dom
 			f.scalar(n).MarshalGQL(buf)
 		default:
 			buf.WriteByte('[')
-			for j, l := range read.Links[*f.list][n.ID] {
+			for j, l := range lists[f.slot][n.ID] {
 				if j > 0 {
 					buf.WriteByte(',')
 				}
-				if !writeNode(buf, read, f.obj, l.Node, keep) {
+				if !writeNode(buf, lists, f.obj, l.Node, keep) {
 					return false
 				}
 			}
@@ -371,6 +395,33 @@ type directReads struct {
 	logger *slog.Logger
 	schema *ast.Schema
 	store  store.Expander
+	sizes  *answerSizes
+}
+
+// answerSizes remembers how long the direct path's last answer to each
+// document was, for the next answer to the same document to be written
+// into room for it (runDirect). It holds maxAnswerSizes documents at most:
+// the deep listings a planner's tools ask again, not every document a
+// client ever sent.
+type answerSizes struct {
+	mu    sync.Mutex
+	bytes map[string]int
+}
+
+const maxAnswerSizes = 256
+
+func (a *answerSizes) of(doc string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.bytes[doc]
+}
+
+func (a *answerSizes) set(doc string, n int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, known := a.bytes[doc]; known || len(a.bytes) < maxAnswerSizes {
+		a.bytes[doc] = n
+	}
 }
 
 var _ interface {
@@ -390,27 +441,29 @@ func (d directReads) InterceptResponse(ctx context.Context, next graphql.Respons
 	if !ok {
 		return next(ctx)
 	}
-	data, ok := d.run(ctx, plan)
+	doc := graphql.GetOperationContext(ctx).RawQuery
+	data, ok := d.run(ctx, plan, d.sizes.of(doc))
 	if !ok && stopped(ctx) {
 		return &graphql.Response{} // the ceiling answers its error
 	}
 	if !ok {
 		return next(ctx)
 	}
+	d.sizes.set(doc, len(data))
 	directServed(ctx)
 	return &graphql.Response{Data: data}
 }
 
 // run runs plan; a panic in it is logged and leaves the query to gqlgen,
 // which recovers from one in a resolver as from any other.
-func (d directReads) run(ctx context.Context, plan *directPlan) (data []byte, ok bool) {
+func (d directReads) run(ctx context.Context, plan *directPlan, size int) (data []byte, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			d.logger.ErrorContext(ctx, "direct path panicked; gqlgen runs the query", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			data, ok = nil, false
 		}
 	}()
-	return runDirect(ctx, d.store, plan)
+	return runDirect(ctx, d.store, plan, size)
 }
 
 // directServedKey lets a test see that the direct path, not gqlgen, answered.

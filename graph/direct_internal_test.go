@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -338,5 +339,25 @@ func TestWriteQuotedAsMarshalString(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("%q: wrote %q, want %q", s, got.String(), want.String())
 		}
+	}
+}
+
+// A document asked again is written into room for its last answer's
+// length (answerSizes) and answers as gqlgen still; the lengths are kept
+// for a bounded number of documents, a known one's updated.
+func TestDirectRemembersAnAnswersLength(t *testing.T) {
+	p := newDirectPair(seedStore(t, 1))
+	for range 2 {
+		p.same(t, `{ centres { code targetGroups { name servedBy { code } } } }`, nil, true)
+	}
+	a := &answerSizes{bytes: map[string]int{}}
+	for i := range maxAnswerSizes + 10 {
+		a.set(fmt.Sprint(i), i+1)
+	}
+	if len(a.bytes) != maxAnswerSizes || a.of("0") != 1 || a.of(fmt.Sprint(maxAnswerSizes)) != 0 {
+		t.Fatalf("kept %d lengths, first %d, one past the bound %d", len(a.bytes), a.of("0"), a.of(fmt.Sprint(maxAnswerSizes)))
+	}
+	if a.set("0", 99); a.of("0") != 99 {
+		t.Fatalf("a known document's length is %d after a new answer of 99 bytes", a.of("0"))
 	}
 }

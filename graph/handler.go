@@ -101,7 +101,7 @@ func NewHandler(logger *slog.Logger, st store.Store, opts Options) *Handler {
 	// error; outside the direct path, which counts against it too.
 	srv.Use(answerCeiling{Name: "OrggraphAnswerCeiling", maxValues: int64(cmp.Or(opts.MaxAnswerValues, DefaultMaxAnswerValues)), maxBytes: int64(cmp.Or(opts.MaxAnswerBytes, DefaultMaxAnswerBytes))})
 	if !opts.GQLGenOnly {
-		srv.Use(directReads{Name: "OrggraphDirectReads", logger: logger, schema: es.Schema(), store: st})
+		srv.Use(directReads{Name: "OrggraphDirectReads", logger: logger, schema: es.Schema(), store: st, sizes: &answerSizes{bytes: map[string]int{}}})
 	}
 
 	return &Handler{feed: feed, Handler: batches(opts.Metrics, overHTTP(wellFormed(opts.Metrics)(Loaders(st, opts.LoaderWait)(readingLinks(varyByLanguage(withMethod(pricedRequests(srv))))))))}
