@@ -150,7 +150,7 @@ func nameIsNear(name string, terms []term) bool {
 func placed(t Text, term string) float64 {
 	w := 0.0
 	switch {
-	case slices.Contains(strings.Fields(t.Name), term):
+	case hasWord(t.Name, term):
 		w = wNameWord
 	case strings.Contains(t.Name, term):
 		w = wNamePart
@@ -162,6 +162,17 @@ func placed(t Text, term string) float64 {
 	// Each further mention in the body adds a little, capped, so a text
 	// about the term outranks one that names it in passing.
 	return w + min(float64(strings.Count(t.Body, term)), 5)*0.5
+}
+
+// hasWord says whether word is one of the words of s, split as
+// strings.Fields splits, without a slice of them.
+func hasWord(s, word string) bool {
+	for w := range strings.FieldsSeq(s) {
+		if w == word {
+			return true
+		}
+	}
+	return false
 }
 
 // typoPlaced weighs a term that a word of loose t is within the term's
@@ -206,7 +217,7 @@ type Scored struct {
 // first of them: those that match exactly first, then by score. Ties go
 // to document order, then to ID, so every store ranks identically.
 func Best(candidates []Candidate, terms []string, first int) []Scored {
-	out := make([]Scored, 0, min(len(candidates), first))
+	out := make([]Scored, 0, min(len(candidates), 2*first+16))
 	ts := compile(terms)
 	// Hits that match better all rank first, so once first of them are
 	// found no worse match can make the cut: each pass forgives more, over
@@ -224,39 +235,53 @@ func Best(candidates []Candidate, terms []string, first int) []Scored {
 			pending = append(pending, maybe{i: i})
 		}
 	}
+	// Only the best first of the hits are kept as they come: the hits
+	// are sorted and cut to first each time they reach twice as many
+	// plus a few, so a search that matches thousands of nodes (at 1000×
+	// the seed, each of the seed's matches a thousand times over) holds
+	// and sorts tens of them, not all of them.
+	found := 0
 	for _, upTo := range []int{Exact, Loosely, TwoTypos} {
-		if len(out) >= first {
+		if found >= first {
 			break
 		}
 		rest := pending[:0]
 		for _, m := range pending {
 			if s, how := score(candidates[m.i].Text, &m.loose, ts, upTo); s > 0 {
 				out = append(out, Scored{Candidate: candidates[m.i], Score: s, How: how})
+				if found++; len(out) >= 2*first+16 {
+					slices.SortFunc(out, ranked)
+					out = out[:first]
+				}
 			} else {
 				rest = append(rest, m)
 			}
 		}
 		pending = rest
 	}
-	slices.SortFunc(out, func(a, b Scored) int {
-		switch {
-		case a.How != b.How:
-			return a.How - b.How
-		case a.Score != b.Score:
-			if a.Score > b.Score {
-				return -1
-			}
-			return 1
-		case a.Order != b.Order:
-			return a.Order - b.Order
-		default:
-			return strings.Compare(string(a.ID), string(b.ID))
-		}
-	})
+	slices.SortFunc(out, ranked)
 	if len(out) > first {
 		out = out[:first]
 	}
 	return out
+}
+
+// ranked orders hits: those that match exactly first, then by score, then
+// by document order, then by ID.
+func ranked(a, b Scored) int {
+	switch {
+	case a.How != b.How:
+		return a.How - b.How
+	case a.Score != b.Score:
+		if a.Score > b.Score {
+			return -1
+		}
+		return 1
+	case a.Order != b.Order:
+		return a.Order - b.Order
+	default:
+		return strings.Compare(string(a.ID), string(b.ID))
+	}
 }
 
 // Rank is Best over whole nodes, folding each one's text.

@@ -1,7 +1,9 @@
 package search
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -103,5 +105,32 @@ func TestTypoInTheWholeNameRanksItFirst(t *testing.T) {
 	hits := Rank(nodes, Terms("psykiatrein"), 10)
 	if len(hits) != 2 || hits[0].Node.ID != "a:is" {
 		t.Fatalf("hits %v", hits)
+	}
+}
+
+// A search that matches many more nodes than it returns, exactly, loosely
+// and with typos, keeps only the best as it goes: its first hits are the
+// first of every hit ranked at once.
+func TestBestOfManyMatchesIsTheHeadOfAllOfThem(t *testing.T) {
+	texts := []string{"Fleksjob", "fleksjobrefusion", "Flexjob", "fleksjb", "ledige i fleksjob og job", "jobcenter"}
+	var cs []Candidate
+	for i := range 600 {
+		n := &domain.Node{ID: domain.ID(fmt.Sprintf("node:%03d", (i*37)%600)), Name: texts[i%len(texts)], Order: (i * 7) % 50}
+		if i%5 == 0 {
+			n.Description = strings.Repeat("fleksjob ", i%4)
+		}
+		cs = append(cs, Candidate{ID: n.ID, Order: n.Order, Text: TextOf(n)})
+	}
+	for _, q := range []string{"fleksjob", "flexjob", "job"} {
+		all := Best(cs, Terms(q), len(cs))
+		for _, first := range []int{1, 10, 40} {
+			got := Best(cs, Terms(q), first)
+			if len(all) < 2*first+16 {
+				t.Fatalf("%q: %d hits, too few to test keeping the best %d", q, len(all), first)
+			}
+			if !slices.EqualFunc(got, all[:first], func(a, b Scored) bool { return a.ID == b.ID && a.Score == b.Score }) {
+				t.Fatalf("%q, first %d: %v, want the head of all %v", q, first, got, all[:first])
+			}
+		}
 	}
 }
