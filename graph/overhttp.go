@@ -73,6 +73,16 @@ func (w *refusalWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// WriteOwned hands p over to the writer below, when that can hold it
+// (writeOwned); a held refusal copies it.
+func (w *refusalWriter) WriteOwned(p []byte) (int, error) {
+	if w.held == 0 {
+		w.wrote = true
+		return writeOwned(w.ResponseWriter, p)
+	}
+	return w.Write(p)
+}
+
 // finish sends a held refusal.
 func (w *refusalWriter) finish() {
 	if w.held == 0 || w.rewrote {

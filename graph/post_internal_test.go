@@ -88,3 +88,34 @@ func BenchmarkWriteAnswer(b *testing.B) {
 		}
 	})
 }
+
+// keeping is an ownedWriter that records what it is handed and what it
+// copies.
+type keeping struct {
+	handed [][]byte
+	copied bytes.Buffer
+}
+
+func (k *keeping) Write(p []byte) (int, error) { return k.copied.Write(p) }
+
+func (k *keeping) WriteOwned(p []byte) (int, error) {
+	k.handed = append(k.handed, p)
+	return len(p), nil
+}
+
+// A large answer's data is handed to a writer that can hold it (the
+// server's timeout holds every answer), not copied; a small one is
+// written with the rest, in one copy.
+func TestWriteAnswerHandsALargeAnswerOver(t *testing.T) {
+	big := json.RawMessage(`[` + strings.Repeat(`"x",`, bigAnswer/4) + `"y"]`)
+	var k keeping
+	writeAnswer(&k, &graphql.Response{Data: big})
+	if len(k.handed) != 1 || &k.handed[0][0] != &big[0] || k.copied.String() != `{"data":}` {
+		t.Fatalf("handed over %d slices, copied %q: want the data itself handed over and the rest copied", len(k.handed), k.copied.String())
+	}
+	var small keeping
+	writeAnswer(&small, &graphql.Response{Data: json.RawMessage(`{"a":1}`)})
+	if len(small.handed) != 0 || small.copied.String() != `{"data":{"a":1}}` {
+		t.Fatalf("a small answer: handed over %d slices, copied %q", len(small.handed), small.copied.String())
+	}
+}

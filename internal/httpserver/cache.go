@@ -110,7 +110,8 @@ func cacheQueries(maxAge time.Duration, feed store.ChangeFeed, answers *answerCa
 				r = r.WithContext(querylimit.WithBudget(r.Context(), price))
 			}
 			next.ServeHTTP(buf, r)
-			if buf.status != http.StatusOK || hasErrors(buf.body.Bytes()) {
+			body := buf.body()
+			if buf.status != http.StatusOK || hasErrors(body) {
 				for k, vv := range buf.header {
 					h[k] = append(h[k], vv...)
 				}
@@ -118,7 +119,7 @@ func cacheQueries(maxAge time.Duration, feed store.ChangeFeed, answers *answerCa
 				buf.writeTo(w)
 				return
 			}
-			a = &answer{header: buf.header, body: bytes.Clone(buf.body.Bytes()), price: int(price.spent.Load()),
+			a = &answer{header: buf.header, body: body, price: int(price.spent.Load()),
 				operation: observe.OperationName(r.Context())}
 			a.length = []string{strconv.Itoa(len(a.body))}
 			answers.put(v, string(key), etag, a)
@@ -222,11 +223,14 @@ func etagMatches(ifNoneMatch, etag string) bool {
 
 // bufferedResponse holds a handler's answer so it can be looked at before it
 // is sent: by cacheQueries, with the real writer's header, and inside
-// timeoutWriter, with a header of its own.
+// timeoutWriter, with a header of its own. What is written is copied; what
+// is handed over (WriteOwned) is held as it is, so a large answer is not
+// copied once more on its way out.
 type bufferedResponse struct {
 	header http.Header
 	status int
-	body   bytes.Buffer
+	parts  [][]byte // the answer in order: copies of what was written, slices handed over
+	copied bool     // the last part is a copy, which the next Write extends
 }
 
 func (b *bufferedResponse) Header() http.Header { return b.header }
@@ -241,7 +245,33 @@ func (b *bufferedResponse) Write(p []byte) (int, error) {
 	if b.status == 0 {
 		b.status = http.StatusOK
 	}
-	return b.body.Write(p)
+	if n := len(b.parts); n > 0 && b.copied {
+		b.parts[n-1] = append(b.parts[n-1], p...)
+	} else {
+		b.parts = append(b.parts, bytes.Clone(p))
+		b.copied = true
+	}
+	return len(p), nil
+}
+
+// WriteOwned is Write for a caller that hands p over and never changes it
+// afterwards (graph's answers): p is held, not copied.
+func (b *bufferedResponse) WriteOwned(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	b.parts = append(b.parts, p)
+	b.copied = false
+	return len(p), nil
+}
+
+// body is the whole answer in one slice, the buffer's own (a part held
+// alone, or the parts joined), which nothing changes.
+func (b *bufferedResponse) body() []byte {
+	if len(b.parts) == 1 {
+		return b.parts[0]
+	}
+	return bytes.Join(b.parts, nil)
 }
 
 func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
@@ -249,5 +279,7 @@ func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
 		b.status = http.StatusOK
 	}
 	w.WriteHeader(b.status)
-	_, _ = w.Write(b.body.Bytes())
+	for _, p := range b.parts {
+		_, _ = w.Write(p)
+	}
 }

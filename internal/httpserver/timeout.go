@@ -71,6 +71,15 @@ func (tw *timeoutWriter) Write(p []byte) (int, error) {
 	return tw.bufferedResponse.Write(p)
 }
 
+// WriteOwned holds p without a copy (bufferedResponse.WriteOwned), or
+// passes it through once the handler flushed.
+func (tw *timeoutWriter) WriteOwned(p []byte) (int, error) {
+	if tw.flushed {
+		return tw.w.Write(p)
+	}
+	return tw.bufferedResponse.WriteOwned(p)
+}
+
 // Flush sends what is held and everything after it straight through.
 func (tw *timeoutWriter) Flush() {
 	if !tw.flushed {

@@ -93,6 +93,16 @@ func TestTimeoutWriter(t *testing.T) {
 			http.StatusTeapot, "short", [2]string{"X-Inner", "yes"},
 		},
 		{
+			"what is written and what is handed over come out in order",
+			func(w http.ResponseWriter, _ *http.Request) {
+				w.Write([]byte(`{"data":`))
+				w.(interface{ WriteOwned([]byte) (int, error) }).WriteOwned([]byte(`{"big":1}`))
+				w.Write([]byte(`,"x":`))
+				w.Write([]byte(`2}`))
+			},
+			http.StatusOK, `{"data":{"big":1},"x":2}`, [2]string{"X-Request-Id", "outer"},
+		},
+		{
 			"nothing written is a 200",
 			func(http.ResponseWriter, *http.Request) {},
 			http.StatusOK, "", [2]string{"X-Request-Id", "outer"},
@@ -137,6 +147,23 @@ func TestTimeoutWriter(t *testing.T) {
 				t.Errorf("%s = %q, want %q", tt.wantHeader[0], got, tt.wantHeader[1])
 			}
 		})
+	}
+}
+
+// A slice handed over is held as it is, not copied, between copies of
+// what was written before and after it.
+func TestBufferedResponseHoldsWhatIsHandedOver(t *testing.T) {
+	var b bufferedResponse
+	big := []byte("a large answer")
+	b.Write([]byte("{"))
+	b.WriteOwned(big)
+	b.Write([]byte("}"))
+	b.Write([]byte("\n"))
+	if len(b.parts) != 3 || &b.parts[1][0] != &big[0] {
+		t.Fatalf("parts %q: want the handed-over slice itself between two copies", b.parts)
+	}
+	if got := string(b.body()); got != "{a large answer}\n" {
+		t.Fatalf("body %q", got)
 	}
 }
 
