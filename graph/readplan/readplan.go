@@ -34,53 +34,69 @@ type List struct {
 // prices (graph/costs.go) and the direct path.
 var Lists = map[domain.Kind]map[string]List{
 	domain.KindAdministration: {
-		"centres": {store.LinkQuery{Kind: domain.RelHasCentre, Dir: domain.Outgoing}, true},
+		"centres": outgoing(domain.RelHasCentre),
 	},
 	domain.KindCommittee: {
-		"oversees": {store.LinkQuery{Kind: domain.RelOversees, Dir: domain.Outgoing}, true},
+		"oversees": outgoing(domain.RelOversees),
 	},
 	domain.KindCentre: {
-		"targetGroups":  {store.LinkQuery{Kind: domain.RelServes, Dir: domain.Outgoing}, true},
-		"interventions": {store.LinkQuery{Kind: domain.RelDelivers, Dir: domain.Outgoing}, true},
-		"units":         {store.LinkQuery{Kind: domain.RelHasUnit, Dir: domain.Outgoing}, true},
-		"benefits":      {store.LinkQuery{Kind: domain.RelPays, Dir: domain.Outgoing}, true},
-		"partners":      {store.LinkQuery{Kind: domain.RelWorksWith, Dir: domain.Incoming}, true},
-		"receives":      {store.LinkQuery{Kind: domain.RelMovesTo, Dir: domain.Incoming}, true},
+		"targetGroups":  outgoing(domain.RelServes),
+		"interventions": outgoing(domain.RelDelivers),
+		"units":         outgoing(domain.RelHasUnit),
+		"benefits":      outgoing(domain.RelPays),
+		"partners":      incoming(domain.RelWorksWith),
+		"receives":      incoming(domain.RelMovesTo),
 	},
 	domain.KindTargetGroup: {
-		"servedBy": {store.LinkQuery{Kind: domain.RelServes, Dir: domain.Incoming}, true},
-		"receives": {store.LinkQuery{Kind: domain.RelPaidTo, Dir: domain.Incoming}, true},
+		"servedBy": incoming(domain.RelServes),
+		"receives": incoming(domain.RelPaidTo),
 	},
 	domain.KindIntervention: {
-		"deliveredBy": {store.LinkQuery{Kind: domain.RelDelivers, Dir: domain.Incoming}, true},
-		"partners":    {store.LinkQuery{Kind: domain.RelCooperatesOn, Dir: domain.Incoming}, true},
+		"deliveredBy": incoming(domain.RelDelivers),
+		"partners":    incoming(domain.RelCooperatesOn),
 	},
 	domain.KindBenefit: {
-		"paidBy": {store.LinkQuery{Kind: domain.RelPays, Dir: domain.Incoming}, true},
-		"paidTo": {store.LinkQuery{Kind: domain.RelPaidTo, Dir: domain.Outgoing}, true},
+		"paidBy": incoming(domain.RelPays),
+		"paidTo": outgoing(domain.RelPaidTo),
 	},
 	domain.KindOrganisation: {
-		"worksWith":    {store.LinkQuery{Kind: domain.RelWorksWith, Dir: domain.Outgoing}, true},
-		"cooperatesOn": {store.LinkQuery{Kind: domain.RelCooperatesOn, Dir: domain.Outgoing}, false},
+		"worksWith":    outgoing(domain.RelWorksWith),
+		"cooperatesOn": notAsRead(outgoing(domain.RelCooperatesOn)),
 	},
 	domain.KindBudget: {
-		"frames": {store.LinkQuery{Kind: domain.RelHasFrame, Dir: domain.Outgoing}, true},
+		"frames": outgoing(domain.RelHasFrame),
 	},
 	domain.KindReform: {
-		"phases":      {store.LinkQuery{Kind: domain.RelHasPhase, Dir: domain.Outgoing}, false},
-		"initiatives": {store.LinkQuery{Kind: domain.RelHasInitiative, Dir: domain.Outgoing}, true},
-		"savings":     {store.LinkQuery{Kind: domain.RelHasSavings, Dir: domain.Outgoing}, true},
+		"phases":      notAsRead(outgoing(domain.RelHasPhase)),
+		"initiatives": outgoing(domain.RelHasInitiative),
+		"savings":     outgoing(domain.RelHasSavings),
 	},
 	domain.KindReformPhase: {
-		"changes": {store.LinkQuery{Kind: domain.RelIncludes, Dir: domain.Outgoing}, true},
+		"changes": outgoing(domain.RelIncludes),
 	},
 	domain.KindReformChange: {
-		"phasesOut": {store.LinkQuery{Kind: domain.RelPhasesOut, Dir: domain.Outgoing}, true},
-		"affects":   {store.LinkQuery{Kind: domain.RelAffects, Dir: domain.Outgoing}, false},
+		"phasesOut": outgoing(domain.RelPhasesOut),
+		"affects":   notAsRead(outgoing(domain.RelAffects)),
 	},
 	domain.KindTransfer: {
-		"moves": {store.LinkQuery{Kind: domain.RelMoves, Dir: domain.Outgoing}, false},
+		"moves": notAsRead(outgoing(domain.RelMoves)),
 	},
+}
+
+// outgoing and incoming are the List of a field shown as read over the
+// links of kind from its node and to it; notAsRead is l for a field whose
+// resolver sorts its nodes, or whose nodes are of several kinds.
+func outgoing(kind domain.RelKind) List {
+	return List{LinkQuery: store.LinkQuery{Kind: kind, Dir: domain.Outgoing}, AsRead: true}
+}
+
+func incoming(kind domain.RelKind) List {
+	return List{LinkQuery: store.LinkQuery{Kind: kind, Dir: domain.Incoming}, AsRead: true}
+}
+
+func notAsRead(l List) List {
+	l.AsRead = false
+	return l
 }
 
 // Below returns the steps the field being resolved in ctx selects below
