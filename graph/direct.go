@@ -21,10 +21,10 @@ import (
 // The direct path answers the plainest reads without gqlgen's executor: a
 // query made only of root lists of one kind (centres, targetGroups, …), the
 // link lists of readplan.Lists shown as read (AsRead), without arguments,
-// and a node's own id, name, code, version, description and fullName. Such a query is the deep listing
-// planners ask for, and gqlgen, which gives every list element and every
-// resolved field a goroutine and a context of its own, spends some 9 µs of
-// CPU on each object of it: 200 ms for the 23,000 objects of a listing at
+// and a node's own id, name, code, version, description and fullName. Such
+// a query is the deep listing planners ask for, and gqlgen, which gives
+// every list element and every resolved field a goroutine and a context of
+// its own, spends some 9 µs of CPU on each object of it: 200 ms for the 23,000 objects of a listing at
 // 100× the seed. The direct path reads the whole listing in one store call,
 // only the plain fields it shows, and writes the JSON itself with gqlgen's
 // own marshalers, for well under a tenth of that.

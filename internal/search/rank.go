@@ -217,7 +217,8 @@ type Scored struct {
 // first of them: those that match exactly first, then by score. Ties go
 // to document order, then to ID, so every store ranks identically.
 func Best(candidates []Candidate, terms []string, first int) []Scored {
-	out := make([]Scored, 0, min(len(candidates), 2*first+16))
+	cut := 2*max(first, 0) + 16 // how many hits are held before the worst are dropped
+	out := make([]Scored, 0, min(len(candidates), cut))
 	ts := compile(terms)
 	// Hits that match better all rank first, so once first of them are
 	// found no worse match can make the cut: each pass forgives more, over
@@ -249,7 +250,7 @@ func Best(candidates []Candidate, terms []string, first int) []Scored {
 		for _, m := range pending {
 			if s, how := score(candidates[m.i].Text, &m.loose, ts, upTo); s > 0 {
 				out = append(out, Scored{Candidate: candidates[m.i], Score: s, How: how})
-				if found++; len(out) >= 2*first+16 {
+				if found++; len(out) >= cut {
 					slices.SortFunc(out, ranked)
 					out = out[:first]
 				}
