@@ -36,9 +36,9 @@ func TestTermsDropsDuplicatesAndPunctuation(t *testing.T) {
 // ParseAll reads back every text All writes, empty parts included.
 func TestParseAllReadsBackAll(t *testing.T) {
 	texts := []Text{
-		{Name: "cba", Label: "center for beskaeftigelse", Body: "fleksjob og ressourceforloeb"},
-		{Name: "x"},
-		{Body: "only a body"},
+		newText("cba", "center for beskaeftigelse", "fleksjob og ressourceforloeb"),
+		newText("x", "", ""),
+		newText("", "", "only a body"),
 		{},
 		TextOf(&domain.Node{Name: "Ø | Å", Code: "CBA", Description: "a | b"}),
 	}

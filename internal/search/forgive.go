@@ -48,6 +48,7 @@ func editsFor(letters int) int {
 // term is one folded query term made ready for every way it may match.
 type term struct {
 	exact  string   // as folded: a match here is exact
+	whole  grams    // exact's signature: a text that lacks it cannot match exactly
 	loose  string   // Loose(exact)
 	edits  int      // typos forgiven, counted as optimal string alignment (a swap of neighbours is one)
 	pieces []string // of loose: a word within edits of it holds one of them whole
@@ -56,10 +57,11 @@ type term struct {
 	// needles, of folded text: every text the term matches in any way holds
 	// one of them, so a store may fetch only such texts as candidates.
 	needles []string
+	grams   []grams // each needle's signature
 }
 
 func newTerm(folded string) term {
-	t := term{exact: folded, loose: Loose(folded)}
+	t := term{exact: folded, loose: Loose(folded), whole: gramsOf(folded)}
 	t.edits = editsFor(utf8.RuneCountInString(t.loose))
 	t.pieces = piecesOf(t.loose, t.edits)
 	t.ascii = isASCII(t.loose)
@@ -69,7 +71,9 @@ func newTerm(folded string) term {
 		at += len(p) + 1 // the letter left out
 	}
 	for _, p := range t.pieces {
-		t.needles = append(t.needles, needleOf(p))
+		n := needleOf(p)
+		t.needles = append(t.needles, n)
+		t.grams = append(t.grams, gramsOf(n))
 	}
 	return t
 }
@@ -130,8 +134,8 @@ func Needles(terms []string) [][]string {
 
 // mayMatch is the needles' test, a cheap filter before scoring.
 func (t term) mayMatch(text Text) bool {
-	for _, n := range t.needles {
-		if text.holds(n) {
+	for i, n := range t.needles {
+		if !text.grams.lacks(&t.grams[i]) && text.holds(n) {
 			return true
 		}
 	}

@@ -74,7 +74,7 @@ func score(t Text, loose **Text, terms []term, upTo int) (float64, int) {
 	total, how := 0.0, Exact
 	var typos []term // terms that only a typo may match
 	for _, term := range terms {
-		if t.holds(term.exact) {
+		if !t.grams.lacks(&term.whole) && t.holds(term.exact) {
 			total += placed(t, term.exact)
 			continue
 		}
@@ -217,54 +217,104 @@ type Scored struct {
 // first of them: those that match exactly first, then by score. Ties go
 // to document order, then to ID, so every store ranks identically.
 func Best(candidates []Candidate, terms []string, first int) []Scored {
-	cut := 2*max(first, 0) + 16 // how many hits are held before the worst are dropped
-	out := make([]Scored, 0, min(len(candidates), cut))
 	ts := compile(terms)
+	h := hits{cut: 2*max(first, 0) + 16, first: first}
 	// Hits that match better all rank first, so once first of them are
-	// found no worse match can make the cut: each pass forgives more, over
-	// the candidates not yet hit, while there is room.
-	// The candidates that may still match, each with its text loosened
-	// once a pass needs it: only these, so that a search allocates for what
-	// it may find, not for every node the store holds.
+	// found no worse match can make the cut. The first pass looks for
+	// exact hits only, each text first tested against the terms' own
+	// signatures (grams), which few texts pass: at a thousand times the
+	// seed most searches end there, having read no text but the hits'.
+	var exact []int // where the exact hits are, while fewer than first
+	var none *Text  // an exact match loosens nothing
+	for i := range candidates {
+		if !holdsExactly(candidates[i].Text, ts) {
+			continue
+		}
+		if s, how := score(candidates[i].Text, &none, ts, Exact); s > 0 {
+			h.add(Scored{Candidate: candidates[i], Score: s, How: how})
+			if h.found <= first {
+				exact = append(exact, i)
+			}
+		}
+	}
+	if h.found >= first {
+		return h.best()
+	}
+	// Too few: each further pass forgives more, over the candidates not
+	// yet hit that hold a needle of every term, each with its text
+	// loosened once a pass needs it: only these, so that a search
+	// allocates for what it may find, not for every node the store holds.
 	type maybe struct {
 		i     int
 		loose *Text
 	}
 	var pending []maybe
 	for i, c := range candidates {
+		if len(exact) > 0 && exact[0] == i {
+			exact = exact[1:]
+			continue
+		}
 		if mayMatch(c.Text, ts) {
 			pending = append(pending, maybe{i: i})
 		}
 	}
-	// Only the best first of the hits are kept as they come: the hits
-	// are sorted and cut to first each time they reach twice as many
-	// plus a few, so a search that matches thousands of nodes (at 1000×
-	// the seed, each of the seed's matches a thousand times over) holds
-	// and sorts tens of them, not all of them.
-	found := 0
-	for _, upTo := range []int{Exact, Loosely, TwoTypos} {
-		if found >= first {
+	for _, upTo := range []int{Loosely, TwoTypos} {
+		if h.found >= first {
 			break
 		}
 		rest := pending[:0]
 		for _, m := range pending {
 			if s, how := score(candidates[m.i].Text, &m.loose, ts, upTo); s > 0 {
-				out = append(out, Scored{Candidate: candidates[m.i], Score: s, How: how})
-				if found++; len(out) >= cut {
-					slices.SortFunc(out, ranked)
-					out = out[:first]
-				}
+				h.add(Scored{Candidate: candidates[m.i], Score: s, How: how})
 			} else {
 				rest = append(rest, m)
 			}
 		}
 		pending = rest
 	}
-	slices.SortFunc(out, ranked)
-	if len(out) > first {
-		out = out[:first]
+	return h.best()
+}
+
+// holdsExactly is the signatures' test of an exact match: t may hold
+// every term as typed.
+func holdsExactly(t Text, terms []term) bool {
+	for i := range terms {
+		if t.grams.lacks(&terms[i].whole) {
+			return false
+		}
 	}
-	return out
+	return len(terms) > 0
+}
+
+// hits keeps the best first of the hits as they come: they are sorted and
+// cut to first each time they reach cut (twice as many plus a few), so a
+// search that matches thousands of nodes (at 1000× the seed, each of the
+// seed's matches a thousand times over) holds and sorts tens of them, not
+// all of them.
+type hits struct {
+	out        []Scored
+	cut, first int
+	found      int // how many were added
+}
+
+func (h *hits) add(s Scored) {
+	h.out = append(h.out, s)
+	if h.found++; len(h.out) >= h.cut {
+		slices.SortFunc(h.out, ranked)
+		h.out = h.out[:h.first]
+	}
+}
+
+// best is the hits kept, best first, at most first of them.
+func (h *hits) best() []Scored {
+	slices.SortFunc(h.out, ranked)
+	if len(h.out) > h.first {
+		h.out = h.out[:h.first]
+	}
+	if h.out == nil {
+		return []Scored{}
+	}
+	return h.out
 }
 
 // ranked orders hits: those that match exactly first, then by score, then

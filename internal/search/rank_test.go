@@ -123,6 +123,23 @@ func TestBestOfManyMatchesIsTheHeadOfAllOfThem(t *testing.T) {
 	}
 	for _, q := range []string{"fleksjob", "flexjob", "job"} {
 		all := Best(cs, Terms(q), len(cs))
+		// Asked for every hit, the exact ones are found in a pass of their
+		// own and the rest after: each matching node once, no other.
+		seen, matching := map[domain.ID]bool{}, 0
+		for _, h := range all {
+			if seen[h.ID] {
+				t.Fatalf("%q: %s is hit twice", q, h.ID)
+			}
+			seen[h.ID] = true
+		}
+		for _, c := range cs {
+			if Score(c.Text, Terms(q)) > 0 {
+				matching++
+			}
+		}
+		if len(all) != matching {
+			t.Fatalf("%q: %d hits of %d matching texts", q, len(all), matching)
+		}
 		for _, first := range []int{1, 10, 40} {
 			got := Best(cs, Terms(q), first)
 			if len(all) < 2*first+16 {
@@ -132,5 +149,46 @@ func TestBestOfManyMatchesIsTheHeadOfAllOfThem(t *testing.T) {
 				t.Fatalf("%q, first %d: %v, want the head of all %v", q, first, got, all[:first])
 			}
 		}
+	}
+}
+
+// The signature is only a shortcut: a text that holds a needle is never
+// told it lacks it, whatever runs the two share or not, and one that
+// lacks a run of the needle is.
+func TestGramsNeverHideANeedle(t *testing.T) {
+	body := "fleksjob og ressourceforloeb i jobcentret, cdoe og beskaeftigelse"
+	text := newText("center for beskaeftigelse", "cba", body)
+	for i := 0; i < len(body); i++ {
+		for j := i + 3; j <= len(body) && j <= i+12; j++ {
+			needle := body[i:j]
+			if n := gramsOf(needle); text.grams.lacks(&n) {
+				t.Fatalf("the text holds %q, yet its signature lacks it", needle)
+			}
+		}
+	}
+	// Of the runs of three letters the text does not hold, the signature
+	// turns most away (a node's text of some hundred runs sets about a
+	// third of its bits).
+	absent, turned := 0, 0
+	for a := 'a'; a <= 'z'; a++ {
+		for b := 'a'; b <= 'z'; b++ {
+			for c := 'a'; c <= 'z'; c++ {
+				run := string([]rune{a, b, c})
+				if text.holds(run) {
+					continue
+				}
+				absent++
+				if n := gramsOf(run); text.grams.lacks(&n) {
+					turned++
+				}
+			}
+		}
+	}
+	if turned*10 < absent*6 {
+		t.Errorf("the signature turned away %d of %d runs the text does not hold", turned, absent)
+	}
+	var unknown Text
+	if n := gramsOf("xqz"); unknown.grams.lacks(&n) {
+		t.Error("a text without a signature turned a needle away")
 	}
 }

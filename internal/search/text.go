@@ -11,6 +11,10 @@ type Text struct {
 	Name  string // the name
 	Label string // code, full name and aliases
 	Body  string // description, tasks and notes
+	// grams is the signature of the three parts' runs, set by TextOf and
+	// ParseAll: a Text made otherwise (a loosened one) has none, and every
+	// needle may be in it.
+	grams grams
 }
 
 // TextOf folds the parts of a node that search covers. A store may keep the
@@ -22,11 +26,16 @@ func TextOf(n *domain.Node) Text {
 		body = append(body, t.Text)
 	}
 	body = append(body, n.Notes...)
-	return Text{
-		Name:  Fold(n.Name),
-		Label: Fold(strings.Join(label, " ")),
-		Body:  Fold(strings.Join(body, " ")),
-	}
+	return newText(Fold(n.Name), Fold(strings.Join(label, " ")), Fold(strings.Join(body, " ")))
+}
+
+// newText is the Text of folded parts, its signature made.
+func newText(name, label, body string) Text {
+	t := Text{Name: name, Label: label, Body: body}
+	t.grams.add(name)
+	t.grams.add(label)
+	t.grams.add(body)
+	return t
 }
 
 // All is the whole text, for a containment test over every part at once.
@@ -40,7 +49,7 @@ func ParseAll(all string) (Text, bool) {
 	if len(parts) != 3 {
 		return Text{}, false
 	}
-	return Text{Name: parts[0], Label: parts[1], Body: parts[2]}, true
+	return newText(parts[0], parts[1], parts[2]), true
 }
 
 // holds reports whether a part of the text holds s, which has no space:
