@@ -286,14 +286,17 @@ func (s *Store) Expand(ctx context.Context, xs []store.Expansion) ([]store.Expan
 			for _, st := range steps {
 				read := got.Links[st.Q]
 				if read == nil {
-					read = map[domain.ID][]domain.Link{}
+					read = make(map[domain.ID][]domain.Link, len(ns))
 					got.Links[st.Q] = read
 				}
 				// Far nodes are told apart by pointer, each node being one
 				// in the snapshot: hashing a pointer is a fraction of
 				// hashing an id, which at 1000× the seed runs to 70 bytes.
-				seen := map[*domain.Node]struct{}{}
-				var next []*domain.Node
+				// Sized for one far node a near one, as most lists hold a
+				// few: at 1000× the seed, growing them was a tenth of the
+				// deep listing's time.
+				seen := make(map[*domain.Node]struct{}, len(ns))
+				next := make([]*domain.Node, 0, len(ns))
 				for _, n := range ns {
 					links, known := read[n.ID]
 					if !known {
