@@ -418,27 +418,39 @@ func (w *walker) walk(at domain.ID) {
 	if len(w.steps) == w.max {
 		return
 	}
-	for _, l := range slices.Concat(w.sn.out[at], w.sn.in[at]) {
-		if !w.step(l) || w.onPath[l.Other] {
-			continue
-		}
-		next := w.sn.nodes[l.Other]
-		w.steps = append(w.steps, domain.Step{From: at, To: l.Other, Rel: l.Rel, Reversed: l.Dir == domain.Incoming})
-		switch {
-		case w.arrived(next):
-			nodes := make([]*domain.Node, 0, len(w.steps)+1)
-			nodes = append(nodes, w.sn.nodes[w.steps[0].From])
-			for _, s := range w.steps {
-				nodes = append(nodes, w.sn.nodes[s.To])
-			}
-			w.paths = append(w.paths, domain.Path{Steps: slices.Clone(w.steps), Nodes: nodes})
-		case !slices.Contains(w.stops, next.Kind):
-			w.onPath[l.Other] = true
-			w.walk(l.Other)
-			delete(w.onPath, l.Other)
-		}
-		w.steps = w.steps[:len(w.steps)-1]
+	// Outgoing links, then incoming, each in seed order; read in place, as
+	// joining them into one slice cost an allocation a step.
+	for _, l := range w.sn.out[at] {
+		w.follow(at, l)
 	}
+	for _, l := range w.sn.in[at] {
+		w.follow(at, l)
+	}
+}
+
+// follow takes the step from at along l, when the walk allows it: a path
+// is recorded where it arrives, and the walk goes on from l's far node
+// where that is neither on the path already nor of a stop kind.
+func (w *walker) follow(at domain.ID, l domain.Link) {
+	if !w.step(l) || w.onPath[l.Other] {
+		return
+	}
+	next := w.sn.nodes[l.Other]
+	w.steps = append(w.steps, domain.Step{From: at, To: l.Other, Rel: l.Rel, Reversed: l.Dir == domain.Incoming})
+	switch {
+	case w.arrived(next):
+		nodes := make([]*domain.Node, 0, len(w.steps)+1)
+		nodes = append(nodes, w.sn.nodes[w.steps[0].From])
+		for _, s := range w.steps {
+			nodes = append(nodes, w.sn.nodes[s.To])
+		}
+		w.paths = append(w.paths, domain.Path{Steps: slices.Clone(w.steps), Nodes: nodes})
+	case !slices.Contains(w.stops, next.Kind):
+		w.onPath[l.Other] = true
+		w.walk(l.Other)
+		delete(w.onPath, l.Other)
+	}
+	w.steps = w.steps[:len(w.steps)-1]
 }
 
 // Dependencies implements store.Traverser.
