@@ -13,9 +13,11 @@ import (
 	"testing"
 
 	"github.com/bif-kk/orggraph/internal/domain"
+	"github.com/bif-kk/orggraph/internal/seed/seedtest"
 	"github.com/bif-kk/orggraph/internal/store"
 	"github.com/bif-kk/orggraph/internal/store/memstore"
 	"github.com/bif-kk/orggraph/internal/store/storetest"
+	"github.com/bif-kk/orggraph/internal/synthseed"
 )
 
 // openFixture opens the store fixture journalled in dir; the caller closes it.
@@ -244,25 +246,33 @@ func TestAJournalFromEarlierVersionsOpens(t *testing.T) {
 	}
 }
 
-// BenchmarkJournalledWrite is a write's cost with its journal line synced:
-// a node's description changed, one write an op. The sync dominates, so
-// the figure is the disk's.
+// BenchmarkJournalledWrite is a write's cost with its journal line synced,
+// at 1×, 100× and 1000× the seed: a node's description changed, one write
+// an op. At 1× the sync dominates, so the figure is the disk's; above it,
+// indexing the snapshot the write makes, which grows with the graph.
+//
+//	go test ./internal/store/memstore -run '^$' -bench JournalledWrite
 func BenchmarkJournalledWrite(b *testing.B) {
 	ctx := context.Background()
-	st, err := memstore.Open(storetest.Fixture(), b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close(ctx)
-	got, _ := st.NodesByID(ctx, []domain.ID{"centre:cba"})
-	n := *got["centre:cba"]
-	for b.Loop() {
-		n.Description = strings.Repeat("x", 200)
-		e, err := st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &n, ExpectedVersion: n.Version})
+	for _, scale := range []int{1, 100, 1000} {
+		g, err := synthseed.Graph("../../../seed", b.TempDir(), scale)
 		if err != nil {
 			b.Fatal(err)
 		}
-		n.Version = e.Version
+		st := seedtest.Open(b, g, b.TempDir())
+		got, _ := st.NodesByID(ctx, []domain.ID{"centre:cba"})
+		n := *got["centre:cba"]
+		b.Run(fmt.Sprintf("%dx", scale), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				n.Description = strings.Repeat("x", 200)
+				e, err := st.Apply(ctx, domain.Write{Op: domain.UpdateNode, Actor: "planner", Node: &n, ExpectedVersion: n.Version})
+				if err != nil {
+					b.Fatal(err)
+				}
+				n.Version = e.Version
+			}
+		})
 	}
 }
 

@@ -71,15 +71,18 @@ func (s *Store) ApplyScenario(ctx context.Context, w domain.ScenarioWrite) (*dom
 	var lines []journalLine
 	var entries []domain.AuditEntry
 	if w.Op == domain.PromoteScenario {
+		d := newDraft(snap)
 		for i, bw := range stored.Promotion(w.Actor) {
 			seq++
-			after, entry, err := s.plan(snap, bw, at, seq)
+			entry, err := s.plan(d, bw, at, seq)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %w: the baseline moved underneath: change %d (%s %s) no longer applies: %v", w.Target(), domain.ErrConflict, i+1, bw.Op, bw.Target(), err)
 			}
-			snap = after
 			lines = append(lines, journalLine{Entry: *entry, Write: bw})
 			entries = append(entries, *entry)
+		}
+		if snap, err = d.index(); err != nil {
+			return nil, nil, err
 		}
 	}
 	seq++
@@ -150,16 +153,15 @@ func Overlay(g *domain.Graph, changes []domain.Write) (*Store, []error, error) {
 		return nil, nil, err
 	}
 	failed := make([]error, len(changes))
-	snap := s.current()
+	d := newDraft(s.current())
 	for i, c := range changes {
-		next, _, err := s.plan(snap, c, time.Time{}, 0)
-		if err != nil {
+		if _, err := s.plan(d, c, time.Time{}, 0); err != nil {
 			failed[i] = err
-			continue
 		}
-		snap = next
 	}
-	s.snap = snap
+	if s.snap, err = d.index(); err != nil {
+		return nil, nil, err
+	}
 	return s, failed, nil
 }
 
@@ -172,6 +174,5 @@ func (s *Store) Preview(ctx context.Context, w domain.Write) (*domain.AuditEntry
 		return nil, err
 	}
 	defer s.writeMu.Unlock()
-	_, entry, err := s.plan(s.current(), w, time.Now().UTC(), 0)
-	return entry, err
+	return s.plan(newDraft(s.current()), w, time.Now().UTC(), 0)
 }

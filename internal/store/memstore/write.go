@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/domain"
@@ -39,6 +38,9 @@ func Open(g *domain.Graph, dataDir string, opts ...Option) (*Store, error) {
 		opt(&o)
 	}
 	var s *Store
+	// The journal's graph writes are made in one draft, indexed once they
+	// are all read; each line's audit entry is kept as it is read.
+	var d *draft
 	j, err := openJournal(dataDir, o.log, func(jl journalLine) error {
 		if s == nil {
 			base := &domain.Graph{}
@@ -53,15 +55,26 @@ func Open(g *domain.Graph, dataDir string, opts ...Option) (*Store, error) {
 		if jl.Scenario != nil {
 			return s.replayScenario(jl)
 		}
-		snap, entry, err := s.plan(s.current(), jl.Write, jl.Entry.At, jl.Entry.Seq)
+		if d == nil {
+			d = newDraft(s.current())
+		}
+		entry, err := s.plan(d, jl.Write, jl.Entry.At, jl.Entry.Seq)
 		if err != nil {
 			return err
 		}
-		s.commit(snap, *entry)
+		s.commit(s.current(), *entry)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if d != nil {
+		snap, err := d.index()
+		if err != nil {
+			j.close()
+			return nil, err
+		}
+		s.commit(snap)
 	}
 	if s == nil {
 		if s, err = New(&domain.Graph{}); err != nil {
@@ -97,23 +110,27 @@ func (s *Store) Reseed(ctx context.Context, doc *domain.Graph, opts domain.Resee
 	deleted := domain.PlannerDeletions(s.audit)
 	seq := int64(len(s.audit))
 	s.mu.RUnlock()
-	snap := s.current()
-	steps, rep := domain.PlanReseed(snap.graph, doc, deleted, s.gone, opts)
+	cur := s.current()
+	steps, rep := domain.PlanReseed(cur.graph, doc, deleted, s.gone, opts)
 	if len(steps) == 0 {
 		return rep, nil
 	}
 	at := time.Now().UTC()
 	lines := make([]journalLine, 0, len(steps))
 	entries := make([]domain.AuditEntry, 0, len(steps))
+	d := newDraft(cur)
 	for _, st := range steps {
 		seq++
-		next, entry, err := s.plan(snap, st.Write, at, seq)
+		entry, err := s.plan(d, st.Write, at, seq)
 		if err != nil {
 			return domain.SeedReport{}, fmt.Errorf("memstore: reseed: %w", err)
 		}
-		snap = next
 		lines = append(lines, journalLine{Entry: *entry, Write: st.Write})
 		entries = append(entries, *entry)
+	}
+	snap, err := d.index()
+	if err != nil {
+		return domain.SeedReport{}, fmt.Errorf("memstore: reseed: %w", err)
 	}
 	if err := s.journal.append(lines...); err != nil {
 		return domain.SeedReport{}, err
@@ -151,7 +168,12 @@ func (s *Store) Apply(ctx context.Context, w domain.Write) (*domain.AuditEntry, 
 	if prior := s.recorded(w.IdempotencyKey); prior != nil {
 		return w.Replay(*prior)
 	}
-	snap, entry, err := s.plan(s.current(), w, time.Now().UTC(), int64(len(s.audit))+1)
+	d := newDraft(s.current())
+	entry, err := s.plan(d, w, time.Now().UTC(), int64(len(s.audit))+1)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := d.index()
 	if err != nil {
 		return nil, err
 	}
@@ -213,56 +235,54 @@ func (s *Store) commitWith(snap *snapshot, also func(), entries ...domain.AuditE
 	s.mu.Unlock()
 }
 
-// plan works out the graph after w over cur, or why w cannot be made,
-// without changing anything. The caller holds writeMu.
-func (s *Store) plan(cur *snapshot, w domain.Write, at time.Time, seq int64) (*snapshot, *domain.AuditEntry, error) {
-	g := &domain.Graph{Nodes: slices.Clone(cur.graph.Nodes), Relationships: slices.Clone(cur.graph.Relationships)}
+// plan checks w against the draft d as the writes before it left it and,
+// when it can be made, makes it in d and returns its audit entry; when it
+// cannot, it says why and leaves d as it was. The caller holds writeMu and
+// indexes d (draft.index) to make the writes visible.
+func (s *Store) plan(d *draft, w domain.Write, at time.Time, seq int64) (*domain.AuditEntry, error) {
 	entry := w.NewEntry(seq, at)
 	switch w.Op {
 	case domain.CreateNode, domain.UpdateNode, domain.DeleteNode:
-		i, old, version, err := target(w, s.gone, g.Nodes, func(n *domain.Node) bool { return n.ID == w.Node.ID })
+		i, old := d.node(w.Node.ID)
+		version, err := nextVersion(w, s.gone, old)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		next := clone(w.Node)
 		next.Version = version
-		// The snapshot holds the next free number, so Place cannot fail.
-		_ = w.Place(next, old, old != nil, func() (int, error) { return cur.nextOrder, nil })
+		// The draft holds the next free number, so Place cannot fail.
+		_ = w.Place(next, old, old != nil, func() (int, error) { return d.nextOrder, nil })
 		if w.Op == domain.DeleteNode {
-			if n := len(cur.out[old.ID]) + len(cur.in[old.ID]); n > 0 {
-				return nil, nil, fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
+			if n := d.links(old.ID); n > 0 {
+				return nil, fmt.Errorf("%s: %w: it still has %d relationships; delete them first", old.ID, domain.ErrInvalidInput, n)
 			}
 			next = nil
 		}
-		g.Nodes = put(g.Nodes, i, next)
+		d.putNode(i, old, next)
 		record(entry, old, next)
 	default:
-		key := w.Rel.Key()
-		i, old, version, err := target(w, s.gone, g.Relationships, func(r *domain.Relationship) bool { return r.Key() == key })
+		i, old := d.rel(keyOf(w.Rel))
+		version, err := nextVersion(w, s.gone, old)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if w.Op != domain.DeleteLink {
 			for _, end := range []domain.ID{w.Rel.From, w.Rel.To} {
-				if cur.nodes[end] == nil {
-					return nil, nil, fmt.Errorf("%s: %w: %s is no node (a dangling reference)", key, domain.ErrInvalidInput, end)
+				if !d.has(end) {
+					return nil, fmt.Errorf("%s: %w: %s is no node (a dangling reference)", w.Rel.Key(), domain.ErrInvalidInput, end)
 				}
 			}
 		}
 		next := cloneRel(w.Rel)
 		next.Version = version
-		_ = w.Place(next, old, old != nil, func() (int, error) { return cur.nextSeq, nil })
+		_ = w.Place(next, old, old != nil, func() (int, error) { return d.nextSeq, nil })
 		if w.Op == domain.DeleteLink {
 			next = nil
 		}
-		g.Relationships = put(g.Relationships, i, next)
+		d.putRel(i, old, next)
 		record(entry, old, next)
 	}
-	snap, err := index(g, cur)
-	if err != nil {
-		return nil, nil, err
-	}
-	return snap, entry, nil
+	return entry, nil
 }
 
 // versioned is a stored node or relationship.
@@ -270,34 +290,14 @@ type versioned interface {
 	*domain.Node | *domain.Relationship
 }
 
-// target finds w's target among stored: its place (-1 for none), itself
-// (nil for none), and the version w makes of it (domain.Write.NextVersion,
-// from the version gone holds for it if it is not stored).
-func target[T versioned](w domain.Write, gone map[string]int64, stored []T, match func(T) bool) (int, T, int64, error) {
-	i := slices.IndexFunc(stored, match)
-	var old T
-	last := gone[w.Target()]
-	if i >= 0 {
-		old, last = stored[i], versionOf(stored[i])
+// nextVersion is the version w makes of its target, stored as old (nil for
+// none): domain.Write.NextVersion, from the version gone holds for the
+// target when it is not stored.
+func nextVersion[T versioned](w domain.Write, gone map[string]int64, old T) (int64, error) {
+	if old == nil {
+		return w.NextVersion(gone[w.Target()], false)
 	}
-	version, err := w.NextVersion(last, i >= 0)
-	return i, old, version, err
-}
-
-// put makes next the target's state in stored, where target found it at i:
-// added at the end by a creation (i < 0), in place by an update, removed by
-// a delete (next nil). A creation's order or seq is the highest, so the end
-// keeps stored sorted.
-func put[T versioned](stored []T, i int, next T) []T {
-	switch {
-	case next == nil:
-		return slices.Delete(stored, i, i+1)
-	case i < 0:
-		return append(stored, next)
-	default:
-		stored[i] = next
-		return stored
-	}
+	return w.NextVersion(versionOf(old), true)
 }
 
 // versionOf is v's stored version, 0 for none.
