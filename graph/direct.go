@@ -259,8 +259,7 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan, size in
 		}
 	}
 
-	var buf bytes.Buffer
-	buf.Grow(size + size/16)
+	buf := bytes.NewBuffer(answerRoom(ctx, size+size/16))
 	tally := tallyFrom(ctx)
 	keep := func(fields int) bool {
 		if ctx.Err() != nil {
@@ -275,9 +274,9 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan, size in
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		writeKey(&buf, r.alias)
+		writeKey(buf, r.alias)
 		if r.obj == nil {
-			graphql.MarshalString("Query").MarshalGQL(&buf)
+			graphql.MarshalString("Query").MarshalGQL(buf)
 			continue
 		}
 		r.obj.slotLinks(read[x], lists)
@@ -286,7 +285,7 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan, size in
 			if j > 0 {
 				buf.WriteByte(',')
 			}
-			if !writeNode(&buf, lists, r.obj, n, keep) {
+			if !writeNode(buf, lists, r.obj, n, keep) {
 				return nil, false
 			}
 		}
@@ -294,6 +293,7 @@ func runDirect(ctx context.Context, st store.Expander, plan *directPlan, size in
 		x++
 	}
 	buf.WriteByte('}')
+	holdAnswer(ctx, buf.Bytes())
 	return buf.Bytes(), true
 }
 

@@ -75,12 +75,16 @@ func (w *refusalWriter) Write(p []byte) (int, error) {
 
 // WriteOwned hands p over to the writer below, when that can hold it
 // (writeOwned); a held refusal copies it.
-func (w *refusalWriter) WriteOwned(p []byte) (int, error) {
+func (w *refusalWriter) WriteOwned(p []byte, release func()) (int, error) {
 	if w.held == 0 {
 		w.wrote = true
-		return writeOwned(w.ResponseWriter, p)
+		return writeOwned(w.ResponseWriter, p, release)
 	}
-	return w.Write(p)
+	n, err := w.Write(p)
+	if release != nil {
+		release()
+	}
+	return n, err
 }
 
 // finish sends a held refusal.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"reflect"
@@ -35,7 +36,7 @@ func TestWriteAnswerAsEncodingJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
-			writeAnswer(&got, resp)
+			writeAnswer(&got, resp, nil)
 			if !bytes.Equal(got.Bytes(), want) {
 				t.Errorf("writeAnswer wrote\n%.300s\nencoding/json\n%.300s", got.Bytes(), want)
 			}
@@ -49,7 +50,7 @@ func TestWriteAnswerAsEncodingJSON(t *testing.T) {
 func TestWriteAnswerKeepsHTMLCharacters(t *testing.T) {
 	resp := &graphql.Response{Data: json.RawMessage(`{"name":"Social- & Sundhed <SUF>"}`)}
 	var got bytes.Buffer
-	writeAnswer(&got, resp)
+	writeAnswer(&got, resp, nil)
 	if want := `{"data":{"name":"Social- & Sundhed <SUF>"}}`; got.String() != want {
 		t.Fatalf("got %s, want %s", got.Bytes(), want)
 	}
@@ -84,7 +85,7 @@ func BenchmarkWriteAnswer(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(resp.Data)))
 		for b.Loop() {
-			writeAnswer(io.Discard, resp)
+			writeAnswer(io.Discard, resp, nil)
 		}
 	})
 }
@@ -92,30 +93,81 @@ func BenchmarkWriteAnswer(b *testing.B) {
 // keeping is an ownedWriter that records what it is handed and what it
 // copies.
 type keeping struct {
-	handed [][]byte
-	copied bytes.Buffer
+	handed   [][]byte
+	releases []func()
+	copied   bytes.Buffer
 }
 
 func (k *keeping) Write(p []byte) (int, error) { return k.copied.Write(p) }
 
-func (k *keeping) WriteOwned(p []byte) (int, error) {
+func (k *keeping) WriteOwned(p []byte, release func()) (int, error) {
 	k.handed = append(k.handed, p)
+	k.releases = append(k.releases, release)
 	return len(p), nil
 }
 
 // A large answer's data is handed to a writer that can hold it (the
-// server's timeout holds every answer), not copied; a small one is
-// written with the rest, in one copy.
+// server's timeout holds every answer), not copied, with its release for
+// the writer to call once it has sent it; a small one is written with the
+// rest, in one copy, and released at once.
 func TestWriteAnswerHandsALargeAnswerOver(t *testing.T) {
 	big := json.RawMessage(`[` + strings.Repeat(`"x",`, bigAnswer/4) + `"y"]`)
 	var k keeping
-	writeAnswer(&k, &graphql.Response{Data: big})
+	released := 0
+	writeAnswer(&k, &graphql.Response{Data: big}, func() { released++ })
 	if len(k.handed) != 1 || &k.handed[0][0] != &big[0] || k.copied.String() != `{"data":}` {
 		t.Fatalf("handed over %d slices, copied %q: want the data itself handed over and the rest copied", len(k.handed), k.copied.String())
 	}
+	if released != 0 || k.releases[0] == nil {
+		t.Fatalf("released %d times before the writer sent it, release handed over: %v", released, k.releases[0] != nil)
+	}
+	k.releases[0]()
+	if released != 1 {
+		t.Fatalf("the writer's release released %d times", released)
+	}
 	var small keeping
-	writeAnswer(&small, &graphql.Response{Data: json.RawMessage(`{"a":1}`)})
-	if len(small.handed) != 0 || small.copied.String() != `{"data":{"a":1}}` {
-		t.Fatalf("a small answer: handed over %d slices, copied %q", len(small.handed), small.copied.String())
+	released = 0
+	writeAnswer(&small, &graphql.Response{Data: json.RawMessage(`{"a":1}`)}, func() { released++ })
+	if len(small.handed) != 0 || small.copied.String() != `{"data":{"a":1}}` || released != 1 {
+		t.Fatalf("a small answer: handed over %d slices, copied %q, released %d times", len(small.handed), small.copied.String(), released)
+	}
+	var plain bytes.Buffer
+	released = 0
+	writeAnswer(&plain, &graphql.Response{Data: big}, func() {
+		released++
+		if !bytes.Contains(plain.Bytes(), big) {
+			t.Error("released before the data was written")
+		}
+	})
+	if released != 1 {
+		t.Fatalf("a writer that copies: released %d times, want once, after the write", released)
+	}
+}
+
+// A lease gives back the buffer of the answer the direct path wrote into
+// it, and nothing for any other data: an answer gqlgen wrote, or one the
+// ceiling replaced.
+func TestAnswerLeaseReleasesOnlyItsAnswer(t *testing.T) {
+	ctx, lease := withAnswerLease(context.Background())
+	if lease.releaseFor([]byte(`{}`)) != nil {
+		t.Fatal("a release with nothing held")
+	}
+	room := answerRoom(ctx, 64)
+	if len(room) != 0 || cap(room) < 64 {
+		t.Fatalf("room of len %d, cap %d", len(room), cap(room))
+	}
+	data := append(room, `{"centres":[]}`...)
+	holdAnswer(ctx, data)
+	if lease.releaseFor(bytes.Clone(data)) != nil {
+		t.Fatal("a release for a copy of the answer")
+	}
+	if lease.releaseFor(data[:3]) != nil {
+		t.Fatal("a release for part of the answer")
+	}
+	if lease.releaseFor(data) == nil {
+		t.Fatal("no release for the answer itself")
+	}
+	if got := answerRoom(context.Background(), 1); cap(got) != 1 {
+		t.Fatalf("a request without a lease got a room of cap %d from the pool", cap(got))
 	}
 }

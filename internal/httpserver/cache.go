@@ -225,12 +225,14 @@ func etagMatches(ifNoneMatch, etag string) bool {
 // is sent: by cacheQueries, with the real writer's header, and inside
 // timeoutWriter, with a header of its own. What is written is copied; what
 // is handed over (WriteOwned) is held as it is, so a large answer is not
-// copied once more on its way out.
+// copied once more on its way out, and given back (its release) once
+// writeTo has sent it; an answer kept by its body is never given back.
 type bufferedResponse struct {
-	header http.Header
-	status int
-	parts  [][]byte // the answer in order: copies of what was written, slices handed over
-	copied bool     // the last part is a copy, which the next Write extends
+	header   http.Header
+	status   int
+	parts    [][]byte // the answer in order: copies of what was written, slices handed over
+	copied   bool     // the last part is a copy, which the next Write extends
+	releases []func() // of the slices handed over, for writeTo
 }
 
 func (b *bufferedResponse) Header() http.Header { return b.header }
@@ -255,13 +257,17 @@ func (b *bufferedResponse) Write(p []byte) (int, error) {
 }
 
 // WriteOwned is Write for a caller that hands p over and never changes it
-// afterwards (graph's answers): p is held, not copied.
-func (b *bufferedResponse) WriteOwned(p []byte) (int, error) {
+// afterwards (graph's answers): p is held, not copied. release, if not
+// nil, is called once writeTo has sent p; not if the answer is kept.
+func (b *bufferedResponse) WriteOwned(p []byte, release func()) (int, error) {
 	if b.status == 0 {
 		b.status = http.StatusOK
 	}
 	b.parts = append(b.parts, p)
 	b.copied = false
+	if release != nil {
+		b.releases = append(b.releases, release)
+	}
 	return len(p), nil
 }
 
@@ -280,6 +286,11 @@ func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
 	}
 	w.WriteHeader(b.status)
 	for _, p := range b.parts {
-		_, _ = w.Write(p)
+		_, _ = w.Write(p) // which holds no slice it was given (io.Writer)
 	}
+	b.parts = nil
+	for _, release := range b.releases {
+		release()
+	}
+	b.releases = nil
 }

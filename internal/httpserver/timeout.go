@@ -73,11 +73,15 @@ func (tw *timeoutWriter) Write(p []byte) (int, error) {
 
 // WriteOwned holds p without a copy (bufferedResponse.WriteOwned), or
 // passes it through once the handler flushed.
-func (tw *timeoutWriter) WriteOwned(p []byte) (int, error) {
+func (tw *timeoutWriter) WriteOwned(p []byte, release func()) (int, error) {
 	if tw.flushed {
-		return tw.w.Write(p)
+		n, err := tw.w.Write(p)
+		if release != nil {
+			release()
+		}
+		return n, err
 	}
-	return tw.bufferedResponse.WriteOwned(p)
+	return tw.bufferedResponse.WriteOwned(p, release)
 }
 
 // Flush sends what is held and everything after it straight through.

@@ -96,7 +96,9 @@ func TestTimeoutWriter(t *testing.T) {
 			"what is written and what is handed over come out in order",
 			func(w http.ResponseWriter, _ *http.Request) {
 				w.Write([]byte(`{"data":`))
-				w.(interface{ WriteOwned([]byte) (int, error) }).WriteOwned([]byte(`{"big":1}`))
+				w.(interface {
+					WriteOwned([]byte, func()) (int, error)
+				}).WriteOwned([]byte(`{"big":1}`), nil)
 				w.Write([]byte(`,"x":`))
 				w.Write([]byte(`2}`))
 			},
@@ -151,19 +153,67 @@ func TestTimeoutWriter(t *testing.T) {
 }
 
 // A slice handed over is held as it is, not copied, between copies of
-// what was written before and after it.
+// what was written before and after it; it is given back (its release)
+// only once writeTo has sent it, and not when the answer is kept by body.
 func TestBufferedResponseHoldsWhatIsHandedOver(t *testing.T) {
 	var b bufferedResponse
 	big := []byte("a large answer")
+	released := 0
 	b.Write([]byte("{"))
-	b.WriteOwned(big)
+	b.WriteOwned(big, func() { released++ })
 	b.Write([]byte("}"))
 	b.Write([]byte("\n"))
 	if len(b.parts) != 3 || &b.parts[1][0] != &big[0] {
 		t.Fatalf("parts %q: want the handed-over slice itself between two copies", b.parts)
 	}
-	if got := string(b.body()); got != "{a large answer}\n" {
-		t.Fatalf("body %q", got)
+	if got := string(b.body()); got != "{a large answer}\n" || released != 0 {
+		t.Fatalf("body %q, released %d times", got, released)
+	}
+	rec := httptest.NewRecorder()
+	b.WriteOwned([]byte("!"), func() {
+		released++
+		if rec.Body.String() != "{a large answer}\n!" {
+			t.Errorf("released before it was sent: sent %q", rec.Body)
+		}
+	})
+	b.writeTo(rec)
+	if released != 2 {
+		t.Fatalf("released %d times after writeTo, want 2", released)
+	}
+	if b.writeTo(httptest.NewRecorder()); released != 2 {
+		t.Fatalf("released %d times after a second writeTo", released)
+	}
+}
+
+// The timeout holds a handed-over answer until the handler is done and
+// gives it back once sent; after a timeout, never: the answer is dropped.
+func TestTimeoutReleasesAHandedOverAnswerOnceSent(t *testing.T) {
+	for _, late := range []bool{false, true} {
+		rec := httptest.NewRecorder()
+		released := 0
+		h := timeoutRequests(time.Hour, slog.New(slog.DiscardHandler), nil)
+		if late {
+			h = timeoutRequests(time.Nanosecond, slog.New(slog.DiscardHandler), nil)
+		}
+		h(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if late {
+				<-r.Context().Done()
+			}
+			w.(interface {
+				WriteOwned([]byte, func()) (int, error)
+			}).WriteOwned([]byte(`{"data":1}`), func() {
+				released++
+				if rec.Body.String() != `{"data":1}` {
+					t.Errorf("released before it was sent: sent %q", rec.Body)
+				}
+			})
+			if released != 0 {
+				t.Error("released while the handler runs")
+			}
+		})).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		if want := map[bool]int{false: 1, true: 0}[late]; released != want {
+			t.Errorf("late %v: released %d times, want %d", late, released, want)
+		}
 	}
 }
 
