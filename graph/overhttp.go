@@ -13,6 +13,7 @@ import (
 
 	"github.com/bif-kk/orggraph/internal/apierr"
 	"github.com/bif-kk/orggraph/internal/gqlext"
+	"github.com/bif-kk/orggraph/internal/handover"
 )
 
 // GraphQL over HTTP (graphql.github.io/graphql-over-http) asks a few
@@ -74,17 +75,13 @@ func (w *refusalWriter) Write(p []byte) (int, error) {
 }
 
 // WriteOwned hands p over to the writer below, when that can hold it
-// (writeOwned); a held refusal copies it.
+// (handover.Write); a held refusal copies it.
 func (w *refusalWriter) WriteOwned(p []byte, release func()) (int, error) {
 	if w.held == 0 {
 		w.wrote = true
-		return writeOwned(w.ResponseWriter, p, release)
+		return handover.Write(w.ResponseWriter, p, release)
 	}
-	n, err := w.Write(p)
-	if release != nil {
-		release()
-	}
-	return n, err
+	return handover.Copy(w, p, release)
 }
 
 // finish sends a held refusal.

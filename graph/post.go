@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/handover"
 )
 
 // postJSON serves POST application/json as gqlgen's transport.POST does,
@@ -108,36 +109,12 @@ func refusedStatus(errs gqlerror.List, graphQLResponse bool) int {
 	return http.StatusUnprocessableEntity
 }
 
-// ownedWriter is a writer that can hold a slice handed over to it instead
-// of copying it: internal/httpserver's held answers (its timeout holds
-// every answer until the handler is done, a copy of 12 MB for the deep
-// listing at 1000× the seed). release, when not nil, gives the slice back
-// for another answer: the writer calls it once it has sent p and keeps it
-// nowhere, or never (a kept answer), and never sooner.
-type ownedWriter interface {
-	WriteOwned(p []byte, release func()) (int, error)
-}
-
-// writeOwned writes p, which the caller hands over and never changes
-// again: held as it is by an ownedWriter, copied by any other, which holds
-// no slice it was given (io.Writer), so release follows at once.
-func writeOwned(w io.Writer, p []byte, release func()) (int, error) {
-	if o, ok := w.(ownedWriter); ok {
-		return o.WriteOwned(p, release)
-	}
-	n, err := w.Write(p)
-	if release != nil {
-		release()
-	}
-	return n, err
-}
-
 // An answerLease lends one request's direct-path answer a buffer from
 // answerBuffers, and takes it back once the answer has gone out
 // (releaseFor). A deep listing's answer, 12 MB at 1000× the seed, was more
 // than half of what the server allocated under the load mix, and so set
 // how often the collector ran: its buffer is now used again. Only postJSON
-// makes a lease, because it alone writes the answer through writeOwned;
+// makes a lease, because it alone writes the answer through handover.Write;
 // an answer made without one has a buffer of its own, left to the
 // collector.
 type answerLease struct {
@@ -193,7 +170,7 @@ func (l *answerLease) releaseFor(data []byte) func() {
 // writeAnswer writes resp as encoding/json marshals a graphql.Response:
 // errors, data, then the rest, each left out when empty but data; and
 // resp.Data as the executor wrote it. release, if not nil, gives resp.Data's
-// buffer back once it is written (writeOwned).
+// buffer back once it is written (handover.Write).
 func writeAnswer(w io.Writer, resp *graphql.Response, release func()) {
 	var errs []byte
 	if len(resp.Errors) > 0 {
@@ -225,7 +202,7 @@ func writeAnswer(w io.Writer, resp *graphql.Response, release func()) {
 		head = append(head, data...)
 	} else {
 		_, _ = w.Write(head)
-		_, _ = writeOwned(w, data, release)
+		_, _ = handover.Write(w, data, release)
 		release = nil
 		head = head[:0]
 	}

@@ -90,7 +90,7 @@ func BenchmarkWriteAnswer(b *testing.B) {
 	})
 }
 
-// keeping is an ownedWriter that records what it is handed and what it
+// keeping is a handover.Writer that records what it is handed and what it
 // copies.
 type keeping struct {
 	handed   [][]byte

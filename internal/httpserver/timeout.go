@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bif-kk/orggraph/internal/apierr"
+	"github.com/bif-kk/orggraph/internal/handover"
 	"github.com/bif-kk/orggraph/internal/observe"
 	"github.com/bif-kk/orggraph/internal/writes"
 )
@@ -75,11 +76,7 @@ func (tw *timeoutWriter) Write(p []byte) (int, error) {
 // passes it through once the handler flushed.
 func (tw *timeoutWriter) WriteOwned(p []byte, release func()) (int, error) {
 	if tw.flushed {
-		n, err := tw.w.Write(p)
-		if release != nil {
-			release()
-		}
-		return n, err
+		return handover.Copy(tw.w, p, release)
 	}
 	return tw.bufferedResponse.WriteOwned(p, release)
 }
