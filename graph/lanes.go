@@ -43,19 +43,13 @@ type heavyLane struct {
 const heavyShare = 5
 
 // Neo4jHeavySlots is how many heavy queries run at once on Neo4j
-// (Options.HeavySlots, as serve sets it): there a heavy query waits for the
-// database most of its time (the deep listing at 100×: 45 of some 63 ms of
-// CPU in Neo4j's JVM), so one at a time left the cores idle and queued the
-// deep listing behind itself, while four at once filled Neo4j with deep
-// listings that the cheap questions then waited behind. At 100× on Neo4j
-// (16 workers, 20 s, two rounds of each, taking turns) the mix served 256
-// and 302 req/s with four slots, 231 and 300 with one, 305 and 308 with
-// two; the widget's p99 was 96 and 84 ms with four, 21 and 14 with one, 40
-// and 43 with two, against 28 to 31 ms at 1× (where the deep listing is
-// too cheap for the lane); the deep listing's p50 was 333 and 327 ms with
-// four, 1,196 and 964 with one, 818 and 775 with two. Two keeps every
-// question whose answer does not grow within twice its 1× p99 at 100×, and
-// the throughput of four, for a slower whole-organisation listing.
+// (Options.HeavySlots, as serve sets it). There a heavy query waits for the
+// database most of its time, so one at a time left the cores idle and
+// queued the deep listing behind itself; four at once filled Neo4j with deep
+// listings that the cheap questions then waited behind. Two keep every
+// question whose answer does not grow within twice its 1× p99 at 100×, at
+// the throughput of four, for a slower deep listing (p50 about 800 ms
+// rather than 330): docs/BENCHMARKS.md, "Two places on Neo4j, not four".
 const Neo4jHeavySlots = 2
 
 // newHeavyLane makes the lane with slots places; 0 is one per two cores,

@@ -74,6 +74,8 @@ func (w *refusalWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+var _ handover.Writer = (*refusalWriter)(nil)
+
 // WriteOwned hands p over to the writer below, when that can hold it
 // (handover.Write); a held refusal copies it.
 func (w *refusalWriter) WriteOwned(p []byte, release func()) (int, error) {

@@ -72,6 +72,13 @@ func (tw *timeoutWriter) Write(p []byte) (int, error) {
 	return tw.bufferedResponse.Write(p)
 }
 
+// graph's answers find the held answers' WriteOwned through handover.Write:
+// without it they would be copied.
+var (
+	_ handover.Writer = (*timeoutWriter)(nil)
+	_ handover.Writer = (*bufferedResponse)(nil)
+)
+
 // WriteOwned holds p without a copy (bufferedResponse.WriteOwned), or
 // passes it through once the handler flushed.
 func (tw *timeoutWriter) WriteOwned(p []byte, release func()) (int, error) {
